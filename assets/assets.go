@@ -1,0 +1,10 @@
+// Package assets embeds the data Kapok ships: the Guangzhou source data (see
+// guangzhou/README.md for sources and licences) and the grid-matter catalogue.
+package assets
+
+import "embed"
+
+// FS holds every embedded asset, by path relative to this folder.
+//
+//go:embed guangzhou/*.geojson guangzhou/*.csv guangzhou/LICENSE.* guangzhou/README.md matters.csv
+var FS embed.FS

@@ -1,0 +1,12 @@
+module kapok
+
+go 1.26.8
+
+require (
+	github.com/mattn/go-sqlite3 v1.14.53
+	github.com/mozillazg/go-pinyin v0.21.0
+	github.com/paulmach/orb v0.14.0
+	github.com/twpayne/go-geos v0.19.0
+)
+
+require go.mongodb.org/mongo-driver/v2 v2.5.0 // indirect
