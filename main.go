@@ -126,5 +126,54 @@ func run(args []string) error {
 	return printStats(*mirror)
 }
 
-func importCmd(args []string) error { return fmt.Errorf("import: not built yet") }
-func exportCmd(args []string) error { return fmt.Errorf("export: not built yet") }
+func importCmd(args []string) error {
+	fs := flag.NewFlagSet("import", flag.ExitOnError)
+	mirror := fs.String("mirror", "", "mirror file (required)")
+	layer := fs.String("layer", "", "layer to import into (required)")
+	fs.Parse(args)
+	if *mirror == "" || *layer == "" || fs.NArg() != 1 {
+		return fmt.Errorf("import: usage: kapok import --mirror FILE --layer NAME INPUT")
+	}
+	in, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	m, err := data.Open(*mirror)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	res, err := m.ImportFile(*layer, fs.Arg(0), in, data.SystemUser)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("imported %s into %s: %d added, %d updated\n", fs.Arg(0), *layer, res.Added, res.Updated)
+	return nil
+}
+
+func exportCmd(args []string) error {
+	fs := flag.NewFlagSet("export", flag.ExitOnError)
+	mirror := fs.String("mirror", "", "mirror file (required)")
+	layer := fs.String("layer", "", "layer to export (required)")
+	format := fs.String("format", "geojson", "geojson, gpkg or csv")
+	out := fs.String("out", "", "output file (required)")
+	fs.Parse(args)
+	if *mirror == "" || *layer == "" || *out == "" {
+		return fmt.Errorf("export: usage: kapok export --mirror FILE --layer NAME --format geojson|gpkg|csv --out OUT")
+	}
+	if _, err := os.Stat(*mirror); err != nil {
+		return err
+	}
+	m, err := data.Open(*mirror)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	n, err := m.Export(*layer, *format, *out)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("exported %d features of %s to %s\n", n, *layer, *out)
+	return nil
+}

@@ -1,8 +1,11 @@
 package data
 
 import (
+	"math"
+
 	"encoding/binary"
 	"fmt"
+	"github.com/paulmach/orb/planar"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
@@ -61,4 +64,20 @@ func geosInvalid(ctx *geos.Context, g orb.Geometry) (string, error) {
 		return "", nil
 	}
 	return gg.IsValidReason(), nil
+}
+
+// planarAreaM2 measures an overlay residue (gap, overlap, part outside) in
+// square metres. It must be planar: the shapes are straight in lon/lat, and
+// a spherical formula (orb's geo.Area) gives a sliver of zero width along a
+// long edge hundreds of square metres, because its points lie on one straight
+// lon/lat line but not on one great circle.
+func planarAreaM2(g orb.Geometry) float64 {
+	return planarAreaM2At(g, g.Bound().Center()[1])
+}
+
+// planarAreaM2At is planarAreaM2 with the scale taken at one latitude, so
+// that areas of neighbouring shapes can be added and compared.
+func planarAreaM2At(g orb.Geometry, lat float64) float64 {
+	const metresPerDegree = 111319.49
+	return math.Abs(planar.Area(g)) * metresPerDegree * metresPerDegree * math.Cos(lat*math.Pi/180)
 }

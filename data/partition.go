@@ -1,7 +1,7 @@
 package data
 
 import (
-	"fmt"
+	"math"
 	"math/rand/v2"
 	"sort"
 
@@ -39,18 +39,12 @@ func partition(ctx *geos.Context, poly *geos.Geom, n int, rng *rand.Rand, relax 
 		}
 	}
 	cells = mergeFragments(cells)
-	// Coincident seeds can leave fewer cells than asked for: split the
-	// largest until the count is right.
+	// Coincident seeds can leave fewer cells than asked for: cut the
+	// largest in two until the count is right.
 	for len(cells) < n {
 		sort.Slice(cells, func(i, j int) bool { return cells[i].Area() > cells[j].Area() })
-		halves, err := partition(ctx, cells[0], 2, rng, 1)
-		if err != nil {
-			return nil, err
-		}
-		if len(halves) < 2 {
-			return nil, fmt.Errorf("cannot split a part of area %g", cells[0].Area())
-		}
-		cells = append(cells[1:], halves...)
+		a, b := cutInTwo(ctx, cells[0])
+		cells = append(cells[1:], a, b)
 	}
 	return cells, nil
 }
@@ -59,6 +53,18 @@ func voronoiCells(ctx *geos.Context, poly *geos.Geom, seeds [][2]float64) ([]*ge
 	b := poly.Bounds()
 	pad := 0.01 + (b.MaxX - b.MinX + b.MaxY - b.MinY)
 	box := [][2]float64{{b.MinX - pad, b.MinY - pad}, {b.MaxX + pad, b.MinY - pad}, {b.MaxX + pad, b.MaxY + pad}, {b.MinX - pad, b.MaxY + pad}}
+	// Two seeds at one spot would give two copies of one cell: keep one
+	// (partition splits a part again if that leaves too few).
+	seen := map[[2]float64]bool{}
+	unique := seeds[:0:0]
+	for _, s := range seeds {
+		k := [2]float64{math.Round(s[0] * 1e9), math.Round(s[1] * 1e9)}
+		if !seen[k] {
+			seen[k] = true
+			unique = append(unique, s)
+		}
+	}
+	seeds = unique
 	var cells []*geos.Geom
 	for i := range seeds {
 		ring := voronoiCell(seeds, i, box)
@@ -130,6 +136,18 @@ func clipHalfPlane(poly [][2]float64, a, b [2]float64) [][2]float64 {
 		}
 	}
 	return out
+}
+
+// cutInTwo cuts a part along its longer side with a straight line through
+// its centroid. Any line through the centroid has area on both sides, so
+// both halves are non-empty whatever the shape.
+func cutInTwo(ctx *geos.Context, g *geos.Geom) (*geos.Geom, *geos.Geom) {
+	b, c := g.Bounds(), g.Centroid()
+	lo, hi := ctx.NewGeomFromBounds(b.MinX-1, b.MinY-1, c.X(), b.MaxY+1), ctx.NewGeomFromBounds(c.X(), b.MinY-1, b.MaxX+1, b.MaxY+1)
+	if b.MaxY-b.MinY > b.MaxX-b.MinX {
+		lo, hi = ctx.NewGeomFromBounds(b.MinX-1, b.MinY-1, b.MaxX+1, c.Y()), ctx.NewGeomFromBounds(b.MinX-1, c.Y(), b.MaxX+1, b.MaxY+1)
+	}
+	return polygonal(ctx, g.Intersection(lo)), polygonal(ctx, g.Intersection(hi))
 }
 
 // polygonal drops lines and points an overlay may leave in a collection.

@@ -253,6 +253,7 @@ CREATE TABLE cameras (
   kind TEXT NOT NULL CHECK (kind IN ('street','entrance','traffic','public_place')),
   status TEXT NOT NULL CHECK (status IN ('online','offline'))
 );
+CREATE INDEX cameras_grid ON cameras(grid_code);
 CREATE TABLE checkpoints (
   fid INTEGER PRIMARY KEY AUTOINCREMENT,
   geom POINT,
@@ -262,6 +263,7 @@ CREATE TABLE checkpoints (
   kind TEXT NOT NULL CHECK (kind IN ('road','boundary','station','port')),
   status TEXT NOT NULL CHECK (status IN ('online','offline'))
 );
+CREATE INDEX checkpoints_district ON checkpoints(district_code);
 CREATE TABLE patrol_routes (
   fid INTEGER PRIMARY KEY AUTOINCREMENT,
   geom LINESTRING,
@@ -271,3 +273,13 @@ CREATE TABLE patrol_routes (
   shift TEXT NOT NULL CHECK (shift IN ('day','night','all_day')),
   length_m REAL NOT NULL DEFAULT 0
 );
+CREATE INDEX patrol_routes_street ON patrol_routes(street_code);
+
+-- Every other reference gets an index too, so that changing or checking a
+-- parent never scans a child table.
+CREATE INDEX districts_city ON districts(city_code);
+CREATE INDEX events_matter ON events(matter_code);
+CREATE INDEX orders_event ON orders(event_code);
+CREATE INDEX orders_user ON orders(issued_by);
+CREATE INDEX audit_log_user ON audit_log(user_id);
+CREATE INDEX indicator_values_district ON indicator_values(district_code);
