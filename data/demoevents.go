@@ -95,7 +95,7 @@ func (c *demoCity) eventLife(e *Event, m MatterType) []stateAt {
 	var steps []stateAt
 	t := e.ReportedAt
 	move := func(state string, d time.Duration, note string) bool {
-		t = t.Add(d)
+		t = t.Add(d).Truncate(time.Second)
 		if t.After(asOf) {
 			return false
 		}

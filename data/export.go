@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
@@ -46,8 +47,11 @@ func (m *Mirror) exportRows(l *Layer, each func(exportRow) error) error {
 			return err
 		}
 		for i, v := range vals {
-			if b, ok := v.([]byte); ok {
-				vals[i] = string(b)
+			switch t := v.(type) {
+			case []byte:
+				vals[i] = string(t)
+			case time.Time: // go-sqlite3 parses DATETIME columns
+				vals[i] = t.UTC().Format(time.RFC3339Nano)
 			}
 		}
 		if err := each(exportRow{geom: g, values: vals}); err != nil {

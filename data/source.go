@@ -133,9 +133,18 @@ func ReadCitySource(open Opener, districtsFile, streetsFile, villagesFile, cityN
 	src.Districts = sortedRegions(districts)
 	src.Streets = sortedRegions(streets)
 	src.Communities = sortedRegions(communities)
-	for _, d := range src.Districts {
-		d.ParentCode = src.City.Code
-		src.City.Boundary = append(src.City.Boundary, d.Boundary...)
+	var all orb.MultiPolygon
+	for i := range src.Districts {
+		src.Districts[i].ParentCode = src.City.Code
+		all = append(all, src.Districts[i].Boundary...)
+	}
+	// The city is the dissolved union of its districts: a valid multipolygon.
+	g, err := toGEOS(ctx, all)
+	if err != nil {
+		return nil, err
+	}
+	if src.City.Boundary, err = polygonsOf(g.UnaryUnion()); err != nil {
+		return nil, err
 	}
 	src.City.AreaKm2 = geo.Area(src.City.Boundary) / 1e6
 	sort.Strings(src.Skipped)
