@@ -42,11 +42,16 @@ func ReadCSV(file string, r io.Reader) ([]Feature, error) {
 		if err == io.EOF {
 			return out, nil
 		}
-		line, _ := cr.FieldPos(0)
-		record := fmt.Sprintf("line %d", line)
 		if err != nil {
+			record := ""
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				record = fmt.Sprintf("line %d", pe.Line)
+			}
 			return nil, &InputError{File: file, Record: record, Reason: csvReason(err, "row")}
 		}
+		line, _ := cr.FieldPos(0)
+		record := fmt.Sprintf("line %d", line)
 		props := make(map[string]string, len(header))
 		for i, v := range rec {
 			if !utf8.ValidString(v) {

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"github.com/paulmach/orb"
 	"io"
 	"os"
 	"path/filepath"
@@ -49,3 +50,5 @@ func count(t testing.TB, m *Mirror, query string, args ...any) int64 {
 	}
 	return n
 }
+
+func orbPoint(x, y float64) orb.Point { return orb.Point{x, y} }
