@@ -1,0 +1,47 @@
+# Kapok. `make run` builds and opens Kapok on the demo city; `make test` runs
+# every check. Both install the Debian packages they need first (as root, or
+# through sudo), so they work on a fresh Debian 12 machine.
+
+GO          ?= go
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# GEOS for computational geometry (cgo); GDAL for the interoperability test;
+# X11/GL headers for Fyne's cgo build.
+APT_PACKAGES := gcc libgeos-dev gdal-bin python3-gdal \
+	libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+
+.PHONY: deps build run test bench lint fuzz clean
+
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:" $$missing; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(GO) build -o bin/kapok .
+
+run: build
+	bin/kapok run
+
+lint: deps
+	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+test: lint
+	$(GO) test -race -timeout 30m ./...
+
+# Speed and memory targets; figures go to docs/benchmarks.md.
+bench: deps
+	$(GO) test -run '^$$' -bench 'DemoGuangzhou' -benchtime 3x ./data
+	$(GO) test -run '^$$' -bench 'LoadGrids|GridByCode|GridsInDistrictBox' -benchmem ./data
+
+# A short run of every fuzzer (the seeds also run in `make test`).
+fuzz: deps
+	for f in FuzzReadGeoJSON FuzzReadCSV FuzzDecodeGeom; do $(GO) test ./data -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
+
+clean:
+	rm -rf bin
