@@ -41,26 +41,11 @@ func TestCitySourceReportsWhatItSkips(t *testing.T) {
 func checkNesting(t *testing.T, m *Mirror, parentTable, childTable, parentColumn string, tolM2 float64) {
 	t.Helper()
 	parents := loadShapes(t, m, `SELECT code, geom FROM `+parentTable)
-	children := map[string][]orb.MultiPolygon{}
-	rows, err := m.DB.Query(`SELECT ` + parentColumn + `, geom FROM ` + childTable)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var code string
-		var b []byte
-		rows.Scan(&code, &b)
-		g, err := DecodeGeom(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		children[code] = append(children[code], g.(orb.MultiPolygon))
-	}
-	rows.Close()
+	children := loadShapes(t, m, `SELECT `+parentColumn+`, geom FROM `+childTable)
 	ctx := geos.NewContext()
 	bad := 0
-	for code, parent := range parents {
-		kids := children[code]
+	for code, ps := range parents {
+		parent, kids := ps[0], children[code]
 		if len(kids) == 0 {
 			t.Errorf("%s %s has no %s", parentTable, code, childTable)
 			continue
@@ -97,8 +82,9 @@ func checkNesting(t *testing.T, m *Mirror, parentTable, childTable, parentColumn
 	}
 }
 
-func loadShapes(t *testing.T, m *Mirror, q string) map[string]orb.MultiPolygon {
-	out := map[string]orb.MultiPolygon{}
+// loadShapes groups the multipolygons a query returns by its first column.
+func loadShapes(t *testing.T, m *Mirror, q string) map[string][]orb.MultiPolygon {
+	out := map[string][]orb.MultiPolygon{}
 	rows, err := m.DB.Query(q)
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +98,7 @@ func loadShapes(t *testing.T, m *Mirror, q string) map[string]orb.MultiPolygon {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out[code] = g.(orb.MultiPolygon)
+		out[code] = append(out[code], g.(orb.MultiPolygon))
 	}
 	return out
 }

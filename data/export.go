@@ -235,9 +235,7 @@ func (m *Mirror) exportGPKG(l *Layer, out string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	r := "rtree_" + l.Name + "_geom"
-	if _, err := tx.Exec(`UPDATE gpkg_contents SET min_x = (SELECT min(minx) FROM ` + r + `), max_x = (SELECT max(maxx) FROM ` + r +
-		`), min_y = (SELECT min(miny) FROM ` + r + `), max_y = (SELECT max(maxy) FROM ` + r + `)`); err != nil {
+	if err := refreshExtent(tx, l.Name); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {

@@ -21,16 +21,20 @@ var AttributeTables = []string{"grid_workers", "responders", "matter_types", "ev
 // it as the layer extent) from the layer's R-tree.
 func refreshExtents(tx *sql.Tx) error {
 	for _, t := range FeatureLayers {
-		r := "rtree_" + t + "_geom"
-		_, err := tx.Exec(`UPDATE gpkg_contents SET
-			min_x = (SELECT min(minx) FROM `+r+`), max_x = (SELECT max(maxx) FROM `+r+`),
-			min_y = (SELECT min(miny) FROM `+r+`), max_y = (SELECT max(maxy) FROM `+r+`),
-			last_change = ? WHERE table_name = ?`, time.Now().UTC().Format("2006-01-02T15:04:05.000Z"), t)
-		if err != nil {
+		if err := refreshExtent(tx, t); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func refreshExtent(tx *sql.Tx, table string) error {
+	r := "rtree_" + table + "_geom"
+	_, err := tx.Exec(`UPDATE gpkg_contents SET
+		min_x = (SELECT min(minx) FROM `+r+`), max_x = (SELECT max(maxx) FROM `+r+`),
+		min_y = (SELECT min(miny) FROM `+r+`), max_y = (SELECT max(maxy) FROM `+r+`),
+		last_change = ? WHERE table_name = ?`, time.Now().UTC().Format("2006-01-02T15:04:05.000Z"), table)
+	return err
 }
 
 // LayerCounts counts the rows of every feature layer and attribute table.
