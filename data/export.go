@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -167,7 +168,7 @@ func (m *Mirror) exportGPKG(l *Layer, out string) (int, error) {
 	tmp := out + ".partial"
 	removeMirror(tmp)
 	defer removeMirror(tmp)
-	db, err := sql.Open(driverName, "file:"+tmp+"?_foreign_keys=1")
+	db, err := sql.Open(driverName, sqliteURI(tmp, url.Values{"_foreign_keys": {"1"}}))
 	if err != nil {
 		return 0, err
 	}

@@ -62,7 +62,7 @@ func TestGDALReadsTheMirror(t *testing.T) {
 func TestGDALReadsExportedGeoPackage(t *testing.T) {
 	requireGDAL(t)
 	m, _ := buildTestCity(t)
-	out := filepath.Join(t.TempDir(), "grids.gpkg")
+	out := filepath.Join(t.TempDir(), "grids #1?.gpkg")
 	n, err := m.Export("grids", "gpkg", out)
 	if err != nil {
 		t.Fatal(err)

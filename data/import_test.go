@@ -126,7 +126,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	src, _ := buildTestCity(t)
 	for _, format := range []string{"geojson", "csv"} {
 		t.Run(format, func(t *testing.T) {
-			dst, err := Open(filepath.Join(t.TempDir(), "copy.gpkg"))
+			dst, err := Open(filepath.Join(t.TempDir(), "copy #1?.gpkg")) // any file name works
 			if err != nil {
 				t.Fatal(err)
 			}

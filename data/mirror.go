@@ -50,7 +50,7 @@ func Open(path string) (*Mirror, error) {
 	q.Set("_busy_timeout", "10000")
 	q.Set("_synchronous", "NORMAL")
 	q.Set("_txlock", "immediate")
-	db, err := sql.Open(driverName, "file:"+url.PathEscape(path)+"?"+q.Encode())
+	db, err := sql.Open(driverName, sqliteURI(path, q))
 	if err != nil {
 		return nil, fmt.Errorf("open mirror %s: %w", path, err)
 	}
@@ -60,6 +60,11 @@ func Open(path string) (*Mirror, error) {
 		return nil, fmt.Errorf("mirror %s: %w", path, err)
 	}
 	return m, nil
+}
+
+// sqliteURI is a file: URI for path, escaped so that any file name works.
+func sqliteURI(path string, q url.Values) string {
+	return "file:" + url.PathEscape(path) + "?" + q.Encode()
 }
 
 // Close closes the mirror.
