@@ -6,7 +6,11 @@ require (
 	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/mozillazg/go-pinyin v0.21.0
 	github.com/paulmach/orb v0.14.0
+	github.com/tidwall/rtree v1.10.0
 	github.com/twpayne/go-geos v0.19.0
 )
 
-require go.mongodb.org/mongo-driver/v2 v2.5.0 // indirect
+require (
+	github.com/tidwall/geoindex v1.7.0 // indirect
+	go.mongodb.org/mongo-driver/v2 v2.5.0 // indirect
+)
