@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"kapok/app"
 	"kapok/assets"
 	"kapok/data"
 )
@@ -21,6 +22,8 @@ usage:
   kapok stats   FILE
   kapok import  --mirror FILE --layer NAME INPUT.geojson|INPUT.csv
   kapok export  --mirror FILE --layer NAME --format geojson|gpkg|csv --out OUT
+  kapok render  --mirror FILE --out PNG [--size WxH] [--region CODE | --bbox minlon,minlat,maxlon,maxlat]
+                [--theme plain|events|overdue|units] [--repeat N]
   kapok run     [--mirror FILE]     (until the console lands: stats of the demo mirror)
 `
 
@@ -29,7 +32,7 @@ func main() {
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
 	}
-	cmds := map[string]func([]string) error{"demo": demo, "stats": stats, "import": importCmd, "export": exportCmd, "run": run}
+	cmds := map[string]func([]string) error{"demo": demo, "stats": stats, "import": importCmd, "export": exportCmd, "run": run, "render": render}
 	cmd, ok := cmds[os.Args[1]]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "kapok: unknown command %q\n\n%s", os.Args[1], usage)
@@ -175,5 +178,44 @@ func exportCmd(args []string) error {
 		return err
 	}
 	fmt.Printf("exported %d features of %s to %s\n", n, *layer, *out)
+	return nil
+}
+
+func render(args []string) error {
+	fs := flag.NewFlagSet("render", flag.ExitOnError)
+	mirror := fs.String("mirror", "", "mirror file (required)")
+	out := fs.String("out", "", "PNG to write (required)")
+	size := fs.String("size", "1920x1080", "image size WxH")
+	var opt app.RenderOptions
+	fs.StringVar(&opt.Region, "region", "", "region or grid code to show")
+	fs.StringVar(&opt.BBox, "bbox", "", "minlon,minlat,maxlon,maxlat to show")
+	fs.StringVar(&opt.Theme, "theme", "events", "plain, events, overdue or units")
+	fs.IntVar(&opt.Repeat, "repeat", 0, "frames to time with every cache cleared")
+	fs.Parse(args)
+	if *mirror == "" || *out == "" {
+		return fmt.Errorf("render: --mirror and --out are required")
+	}
+	if opt.Region != "" && opt.BBox != "" {
+		return fmt.Errorf("render: give --region or --bbox, not both")
+	}
+	var err error
+	if opt.Width, opt.Height, err = app.ParseSize(*size); err != nil {
+		return err
+	}
+	if _, err := os.Stat(*mirror); err != nil {
+		return err
+	}
+	m, err := data.Open(*mirror)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	frames, err := app.Render(m, *out, opt)
+	if err != nil {
+		return err
+	}
+	if len(frames) > 0 {
+		fmt.Println(app.FrameSummary(frames))
+	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"sort"
 
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 	"github.com/twpayne/go-geos"
 )
 
@@ -17,11 +19,16 @@ func partition(ctx *geos.Context, poly *geos.Geom, n int, rng *rand.Rand, relax 
 	if n <= 1 {
 		return []*geos.Geom{poly}, nil
 	}
-	prep := poly.Prepare()
-	seeds := randomPointsIn(poly, prep, n, rng)
+	// Point-in-polygon in Go: go-geos built against GEOS < 3.12 (Debian 12)
+	// stubs GEOSPreparedContainsXY to always answer false.
+	shape, err := polygonsOf(poly)
+	if err != nil {
+		return nil, err
+	}
+	inside := func(x, y float64) bool { return planar.MultiPolygonContains(shape, orb.Point{x, y}) }
+	seeds := randomPointsIn(poly, inside, n, rng)
 	var cells []*geos.Geom
 	for it := 0; ; it++ {
-		var err error
 		cells, err = voronoiCells(ctx, poly, seeds)
 		if err != nil {
 			return nil, err
@@ -32,7 +39,7 @@ func partition(ctx *geos.Context, poly *geos.Geom, n int, rng *rand.Rand, relax 
 		seeds = seeds[:0]
 		for _, c := range cells {
 			p := c.Centroid()
-			if !prep.ContainsXY(p.X(), p.Y()) {
+			if !inside(p.X(), p.Y()) {
 				p = c.PointOnSurface()
 			}
 			seeds = append(seeds, [2]float64{p.X(), p.Y()})
@@ -215,13 +222,13 @@ func mergeFragments(cells []*geos.Geom) []*geos.Geom {
 }
 
 // randomPointsIn draws n points inside poly, by rejection from its bounds.
-func randomPointsIn(poly *geos.Geom, prep *geos.PrepGeom, n int, rng *rand.Rand) [][2]float64 {
+func randomPointsIn(poly *geos.Geom, inside func(x, y float64) bool, n int, rng *rand.Rand) [][2]float64 {
 	b := poly.Bounds()
 	out := make([][2]float64, 0, n)
 	for tries := 0; len(out) < n; tries++ {
 		x := b.MinX + rng.Float64()*(b.MaxX-b.MinX)
 		y := b.MinY + rng.Float64()*(b.MaxY-b.MinY)
-		if prep.ContainsXY(x, y) {
+		if inside(x, y) {
 			out = append(out, [2]float64{x, y})
 		} else if tries > 1000*n {
 			// A sliver the box hardly covers: fall back to its interior point.

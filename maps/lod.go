@@ -1,0 +1,76 @@
+package maps
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/simplify"
+)
+
+// Level of detail: each polygon or line is kept simplified for a few zoom
+// bands, so a city-wide frame walks a fraction of the vertices and never
+// draws sub-pixel wiggles. Band b is used at zooms below lodZooms[b]; the
+// last band is the full geometry.
+var lodZooms = []float64{10, 12, 14, math.Inf(1)}
+
+func bandFor(zoom float64) int {
+	for b, z := range lodZooms {
+		if zoom < z {
+			return b
+		}
+	}
+	return len(lodZooms) - 1
+}
+
+// lodTolerance is the simplification tolerance in metres for a band: a
+// quarter of a device pixel at the band's finest zoom (scale 2 displays).
+func lodTolerance(band int) float64 {
+	if band == len(lodZooms)-1 {
+		return 0
+	}
+	return worldSize / (TileSize * math.Exp2(lodZooms[band]) * 2) / 4
+}
+
+// lodSet is one geometry at every band.
+type lodSet [4]orb.Geometry
+
+func newLODSet(g orb.Geometry) lodSet {
+	var s lodSet
+	for b := range s {
+		tol := lodTolerance(b)
+		if tol == 0 {
+			s[b] = g
+			continue
+		}
+		s[b] = simplifyKeepingShape(g, tol)
+	}
+	return s
+}
+
+// simplifyKeepingShape simplifies with Douglas-Peucker (orb/simplify) but
+// keeps any ring or line that would collapse, so no feature vanishes.
+func simplifyKeepingShape(g orb.Geometry, tol float64) orb.Geometry {
+	dp := simplify.DouglasPeucker(tol)
+	switch t := g.(type) {
+	case orb.MultiPolygon:
+		out := make(orb.MultiPolygon, len(t))
+		for i, p := range t {
+			out[i] = make(orb.Polygon, len(p))
+			for j, r := range p {
+				s := dp.Ring(r.Clone())
+				if len(s) < 4 {
+					s = r
+				}
+				out[i][j] = s
+			}
+		}
+		return out
+	case orb.Polygon:
+		return simplifyKeepingShape(orb.MultiPolygon{t}, tol).(orb.MultiPolygon)[0]
+	case orb.LineString:
+		if s := dp.LineString(t.Clone()); len(s) >= 2 {
+			return s
+		}
+	}
+	return g
+}

@@ -1,0 +1,284 @@
+package maps
+
+import (
+	"context"
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+	"runtime"
+	"sync"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/paulmach/orb"
+)
+
+// Map is the layers to draw and the tiles already drawn. Its methods are
+// safe to call from several goroutines; Render may run while the UI starts
+// another one (cancel the stale one's context).
+type Map struct {
+	Background color.RGBA
+
+	mu       sync.Mutex
+	fill     *fillLayer
+	outlines []*outlineLayer
+	points   []*pointLayer
+	palette  []color.RGBA // by fill position + 1; 0 is "no polygon"
+	geomGen  uint64       // bumped when layers change: old tiles are void
+	tiles    *lru.Cache[tileKey, *tile]
+}
+
+// tileKey names a tile: its column and row at one resolution, for one
+// generation of the layers.
+type tileKey struct {
+	res     uint64 // math.Float64bits of metres per pixel
+	x, y    int
+	geomGen uint64
+}
+
+type tile struct {
+	ids     []uint32    // fill positions + 1, row-major TileSize²
+	overlay *image.RGBA // outlines, premultiplied, transparent elsewhere
+	img     *image.RGBA // composed: palette fill under the overlay
+	stale   bool        // palette changed under it: compose again
+}
+
+// NewMap makes an empty map whose tile cache holds up to cacheTiles tiles
+// (each about 0.75 MB).
+func NewMap(cacheTiles int) *Map {
+	c, _ := lru.New[tileKey, *tile](max(cacheTiles, 16))
+	return &Map{Background: color.RGBA{0xf4, 0xf3, 0xef, 0xff}, tiles: c}
+}
+
+// SetFill sets the polygons filled by status (the grids), coloured by
+// colorOf(id).
+func (m *Map) SetFill(feats []Feature, colorOf func(id int) color.RGBA) {
+	fl := &fillLayer{index: NewIndex(feats), lod: lodSets(feats), pos: make(map[int]int32, len(feats))}
+	pal := make([]color.RGBA, len(feats)+1)
+	for i, f := range feats {
+		fl.pos[f.ID] = int32(i)
+		pal[i+1] = colorOf(f.ID)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.fill, m.palette = fl, pal
+	m.geomGen++
+}
+
+// FillIndex is the spatial index of the fill polygons (for hit-testing).
+func (m *Map) FillIndex() *Index {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fill == nil {
+		return nil
+	}
+	return m.fill.index
+}
+
+// AddOutlines adds a layer of boundaries or lines, drawn above the fill in
+// the order added.
+func (m *Map) AddOutlines(name string, feats []Feature, s OutlineStyle) {
+	if s.MaxZoom == 0 {
+		s.MaxZoom = math.Inf(1)
+	}
+	l := &outlineLayer{name: name, index: NewIndex(feats), lod: lodSets(feats), color: s.Color, width: s.Width,
+		minZoom: s.MinZoom, maxZoom: s.MaxZoom, minPixels: s.MinPixels}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.outlines = append(m.outlines, l)
+	m.geomGen++
+}
+
+// AddPoints adds a marker layer drawn from minZoom on, above everything tiled.
+func (m *Map) AddPoints(name string, feats []Feature, colorOf func(id int) color.RGBA, radius, minZoom float64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.points = append(m.points, &pointLayer{name: name, index: NewIndex(feats), colors: colorOf, radius: radius, minZoom: minZoom})
+}
+
+// SetFillColors recolours fill polygons. Only the cached tiles those
+// polygons touch are composed again, on their next use; nothing is
+// rasterized again.
+func (m *Map) SetFillColors(changes map[int]color.RGBA) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fill == nil {
+		return
+	}
+	var touched []orb.Bound
+	for id, c := range changes {
+		if p, ok := m.fill.pos[id]; ok {
+			m.palette[p+1] = c
+			touched = append(touched, m.fill.index.bounds[p])
+		}
+	}
+	for _, k := range m.tiles.Keys() {
+		t, ok := m.tiles.Peek(k)
+		if !ok || t.stale {
+			continue
+		}
+		tb := tileBounds(k)
+		for _, b := range touched {
+			if tb.Intersects(b) {
+				t.stale = true
+				break
+			}
+		}
+	}
+}
+
+// ClearCache drops every cached tile (the benchmarks' "cold").
+func (m *Map) ClearCache() { m.tiles.Purge() }
+
+func tileBounds(k tileKey) orb.Bound {
+	res := math.Float64frombits(k.res)
+	x0 := float64(k.x)*TileSize*res - worldSize/2
+	y1 := worldSize/2 - float64(k.y)*TileSize*res
+	return orb.Bound{Min: orb.Point{x0, y1 - TileSize*res}, Max: orb.Point{x0 + TileSize*res, y1}}
+}
+
+// Render draws the viewport. It returns ctx.Err() if cancelled before it
+// finished; tiles finished by then stay cached for the next frame.
+func (m *Map) Render(ctx context.Context, v Viewport) (*image.RGBA, error) {
+	res := v.Resolution()
+	w, h := v.PixelWidth(), v.PixelHeight()
+	// The viewport's top-left corner in world pixels at this resolution.
+	wx0 := (v.Center[0]+worldSize/2)/res - float64(w)/2
+	wy0 := (worldSize/2-v.Center[1])/res - float64(h)/2
+	ox, oy := math.Floor(wx0), math.Floor(wy0)
+	m.mu.Lock()
+	gen := m.geomGen
+	m.mu.Unlock()
+	var keys []tileKey
+	for ty := int(math.Floor(oy / TileSize)); float64(ty*TileSize) < oy+float64(h); ty++ {
+		for tx := int(math.Floor(ox / TileSize)); float64(tx*TileSize) < ox+float64(w); tx++ {
+			keys = append(keys, tileKey{math.Float64bits(res), tx, ty, gen})
+		}
+	}
+	tiles, err := m.tilesFor(ctx, keys, v.Zoom)
+	if err != nil {
+		return nil, err
+	}
+	frame := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i, k := range keys {
+		at := image.Pt(k.x*TileSize-int(ox), k.y*TileSize-int(oy))
+		draw.Draw(frame, image.Rectangle{at, at.Add(image.Pt(TileSize, TileSize))}, tiles[i].img, image.Point{}, draw.Src)
+	}
+	m.drawPoints(frame, v)
+	return frame, ctx.Err()
+}
+
+// tilesFor returns the tiles for keys, drawing the missing ones on every core
+// and composing the stale ones.
+func (m *Map) tilesFor(ctx context.Context, keys []tileKey, zoom float64) ([]*tile, error) {
+	out := make([]*tile, len(keys))
+	var todo []int
+	for i, k := range keys {
+		if t, ok := m.tiles.Get(k); ok {
+			out[i] = t
+		}
+		if out[i] == nil || out[i].stale {
+			todo = append(todo, i)
+		}
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if out[i] == nil {
+					out[i] = m.drawTile(keys[i], zoom)
+				}
+				m.compose(out[i])
+				m.tiles.Add(keys[i], out[i])
+			}
+		}()
+	}
+	for _, i := range todo {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out, ctx.Err()
+}
+
+// drawTile rasterizes the fill ids and the outlines of one tile.
+func (m *Map) drawTile(k tileKey, zoom float64) *tile {
+	m.mu.Lock()
+	fill, outlines := m.fill, m.outlines
+	m.mu.Unlock()
+	res := math.Float64frombits(k.res)
+	tb := tileBounds(k)
+	ox, oy := tb.Min[0], tb.Max[1]
+	t := &tile{ids: make([]uint32, TileSize*TileSize), overlay: image.NewRGBA(image.Rect(0, 0, TileSize, TileSize))}
+	band := bandFor(zoom)
+	var rings [][]float64
+	var xs []float64
+	if fill != nil {
+		fill.index.tree.Search(tb.Min, tb.Max, func(_, _ [2]float64, i int32) bool {
+			rings = ringsInPixels(fill.lod[i][band], ox, oy, res, rings)
+			if fillIDs(t.ids, TileSize, TileSize, rings, uint32(i)+1, &xs) == 0 {
+				// Smaller than a pixel: still show it, in the pixel of its centre,
+				// so a status (an overdue event) is never lost at city zoom.
+				c := fill.index.bounds[i].Center()
+				px, py := int((c[0]-ox)/res), int((oy-c[1])/res)
+				if px >= 0 && px < TileSize && py >= 0 && py < TileSize {
+					t.ids[py*TileSize+px] = uint32(i) + 1
+				}
+			}
+			return true
+		})
+	}
+	for _, l := range outlines {
+		if zoom < l.minZoom || zoom >= l.maxZoom {
+			continue
+		}
+		drawOutlines(t.overlay, l, tb, ox, oy, res, band, zoom, &rings)
+	}
+	return t
+}
+
+// compose paints the tile: the palette colour of each pixel's polygon (or the
+// background) with the outline overlay on top.
+func (m *Map) compose(t *tile) {
+	m.mu.Lock()
+	pal := m.palette
+	bg := m.Background
+	t.stale = false
+	m.mu.Unlock()
+	if t.img == nil {
+		t.img = image.NewRGBA(image.Rect(0, 0, TileSize, TileSize))
+	}
+	pix, ov := t.img.Pix, t.overlay.Pix
+	for i, id := range t.ids {
+		c := bg
+		if id != 0 && int(id) < len(pal) {
+			c = over(pal[id], bg)
+		}
+		o := ov[4*i : 4*i+4 : 4*i+4]
+		if a := o[3]; a != 0 {
+			// Premultiplied "over": out = overlay + fill·(1 − α).
+			ia := 255 - uint32(a)
+			c.R = uint8(uint32(o[0]) + uint32(c.R)*ia/255)
+			c.G = uint8(uint32(o[1]) + uint32(c.G)*ia/255)
+			c.B = uint8(uint32(o[2]) + uint32(c.B)*ia/255)
+		}
+		p := pix[4*i : 4*i+4 : 4*i+4]
+		p[0], p[1], p[2], p[3] = c.R, c.G, c.B, 255
+	}
+}
+
+// over blends a (non-premultiplied) colour over an opaque background.
+func over(c, bg color.RGBA) color.RGBA {
+	if c.A == 255 {
+		return c
+	}
+	a := uint32(c.A)
+	mix := func(x, y uint8) uint8 { return uint8((uint32(x)*a + uint32(y)*(255-a)) / 255) }
+	return color.RGBA{mix(c.R, bg.R), mix(c.G, bg.G), mix(c.B, bg.B), 255}
+}
