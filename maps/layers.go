@@ -56,13 +56,22 @@ type OutlineStyle struct {
 // ringsInPixels converts a polygonal or linear geometry to flat pixel
 // coordinates relative to a tile origin.
 func ringsInPixels(g orb.Geometry, ox, oy, res float64, out [][]float64) [][]float64 {
-	out = out[:0]
+	n := 0
 	add := func(pts []orb.Point) {
-		r := make([]float64, 0, 2*len(pts))
+		// Reuse the slices of the previous call: this runs per feature per tile.
+		switch {
+		case n < len(out):
+		case n < cap(out):
+			out = out[:n+1]
+		default:
+			out = append(out, nil)
+		}
+		r := out[n][:0]
 		for _, p := range pts {
 			r = append(r, (p[0]-ox)/res, (oy-p[1])/res)
 		}
-		out = append(out, r)
+		out[n] = r
+		n++
 	}
 	switch t := g.(type) {
 	case orb.MultiPolygon:
@@ -82,5 +91,5 @@ func ringsInPixels(g orb.Geometry, ox, oy, res float64, out [][]float64) [][]flo
 			add(l)
 		}
 	}
-	return out
+	return out[:n]
 }

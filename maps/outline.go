@@ -10,19 +10,20 @@ import (
 )
 
 // drawOutlines strokes one outline layer into a tile's overlay, anti-aliased.
-func drawOutlines(dst *image.RGBA, l *outlineLayer, tb orb.Bound, ox, oy, res float64, band int, zoom float64, rings *[][]float64) {
+func drawOutlines(dst *image.RGBA, l *outlineLayer, tb orb.Bound, ox, oy, res float64, band int, sc *scratch) {
 	width := l.width
 	pad := width * res
 	lo, hi := orb.Point{tb.Min[0] - pad, tb.Min[1] - pad}, orb.Point{tb.Max[0] + pad, tb.Max[1] + pad}
-	z := vector.NewRasterizer(TileSize, TileSize)
+	z := sc.z
+	z.Reset(TileSize, TileSize)
 	any := false
 	l.index.tree.Search(lo, hi, func(_, _ [2]float64, i int32) bool {
 		b := l.index.bounds[i]
 		if l.minPixels > 0 && (b.Max[0]-b.Min[0])/res < l.minPixels && (b.Max[1]-b.Min[1])/res < l.minPixels {
 			return true
 		}
-		*rings = ringsInPixels(l.lod[i][band], ox, oy, res, *rings)
-		for _, r := range *rings {
+		sc.rings = ringsInPixels(l.lod[i][band], ox, oy, res, sc.rings)
+		for _, r := range sc.rings {
 			strokePath(z, r, width)
 		}
 		any = true

@@ -11,6 +11,7 @@ import (
 
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/paulmach/orb"
+	"golang.org/x/image/vector"
 )
 
 // Map is the layers to draw and the tiles already drawn. Its methods are
@@ -26,6 +27,10 @@ type Map struct {
 	palette  []color.RGBA // by fill position + 1; 0 is "no polygon"
 	geomGen  uint64       // bumped when layers change: old tiles are void
 	tiles    *lru.Cache[tileKey, *tile]
+	// frames is held (read) by every Render and (write) by ClearCache, so
+	// recycled tiles are never in use by a frame.
+	frames    sync.RWMutex
+	recycling bool
 }
 
 // tileKey names a tile: its column and row at one resolution, for one
@@ -46,8 +51,37 @@ type tile struct {
 // NewMap makes an empty map whose tile cache holds up to cacheTiles tiles
 // (each about 0.75 MB).
 func NewMap(cacheTiles int) *Map {
-	c, _ := lru.New[tileKey, *tile](max(cacheTiles, 16))
-	return &Map{Background: color.RGBA{0xf4, 0xf3, 0xef, 0xff}, tiles: c}
+	m := &Map{Background: color.RGBA{0xf4, 0xf3, 0xef, 0xff}}
+	// Tiles dropped by ClearCache give their buffers back, so a cold frame
+	// allocates little once the pool is warm. Tiles evicted while frames may
+	// still hold them are left to the garbage collector.
+	m.tiles, _ = lru.NewWithEvict(max(cacheTiles, 16), func(_ tileKey, t *tile) {
+		if m.recycling {
+			tilePool.Put(t)
+		}
+	})
+	return m
+}
+
+var tilePool = sync.Pool{New: func() any {
+	return &tile{ids: make([]uint32, TileSize*TileSize), overlay: image.NewRGBA(image.Rect(0, 0, TileSize, TileSize)),
+		img: image.NewRGBA(image.Rect(0, 0, TileSize, TileSize))}
+}}
+
+// newTile takes a cleared tile from the pool.
+func newTile() *tile {
+	t := tilePool.Get().(*tile)
+	clear(t.ids)
+	clear(t.overlay.Pix)
+	t.stale = false
+	return t
+}
+
+// scratch is one worker's reusable buffers.
+type scratch struct {
+	rings [][]float64
+	xs    []float64
+	z     *vector.Rasterizer
 }
 
 // SetFill sets the polygons filled by status (the grids), coloured by
@@ -127,8 +161,15 @@ func (m *Map) SetFillColors(changes map[int]color.RGBA) {
 	}
 }
 
-// ClearCache drops every cached tile (the benchmarks' "cold").
-func (m *Map) ClearCache() { m.tiles.Purge() }
+// ClearCache drops every cached tile (the benchmarks' "cold"). It waits for
+// frames being drawn.
+func (m *Map) ClearCache() {
+	m.frames.Lock()
+	defer m.frames.Unlock()
+	m.recycling = true
+	m.tiles.Purge()
+	m.recycling = false
+}
 
 func tileBounds(k tileKey) orb.Bound {
 	res := math.Float64frombits(k.res)
@@ -140,6 +181,8 @@ func tileBounds(k tileKey) orb.Bound {
 // Render draws the viewport. It returns ctx.Err() if cancelled before it
 // finished; tiles finished by then stay cached for the next frame.
 func (m *Map) Render(ctx context.Context, v Viewport) (*image.RGBA, error) {
+	m.frames.RLock()
+	defer m.frames.RUnlock()
 	res := v.Resolution()
 	w, h := v.PixelWidth(), v.PixelHeight()
 	// The viewport's top-left corner in world pixels at this resolution.
@@ -187,9 +230,10 @@ func (m *Map) tilesFor(ctx context.Context, keys []tileKey, zoom float64) ([]*ti
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			sc := &scratch{z: vector.NewRasterizer(TileSize, TileSize)}
 			for i := range next {
 				if out[i] == nil {
-					out[i] = m.drawTile(keys[i], zoom)
+					out[i] = m.drawTile(keys[i], zoom, sc)
 				}
 				m.compose(out[i])
 				m.tiles.Add(keys[i], out[i])
@@ -208,21 +252,19 @@ func (m *Map) tilesFor(ctx context.Context, keys []tileKey, zoom float64) ([]*ti
 }
 
 // drawTile rasterizes the fill ids and the outlines of one tile.
-func (m *Map) drawTile(k tileKey, zoom float64) *tile {
+func (m *Map) drawTile(k tileKey, zoom float64, sc *scratch) *tile {
 	m.mu.Lock()
 	fill, outlines := m.fill, m.outlines
 	m.mu.Unlock()
 	res := math.Float64frombits(k.res)
 	tb := tileBounds(k)
 	ox, oy := tb.Min[0], tb.Max[1]
-	t := &tile{ids: make([]uint32, TileSize*TileSize), overlay: image.NewRGBA(image.Rect(0, 0, TileSize, TileSize))}
+	t := newTile()
 	band := bandFor(zoom)
-	var rings [][]float64
-	var xs []float64
 	if fill != nil {
 		fill.index.tree.Search(tb.Min, tb.Max, func(_, _ [2]float64, i int32) bool {
-			rings = ringsInPixels(fill.lod[i][band], ox, oy, res, rings)
-			if fillIDs(t.ids, TileSize, TileSize, rings, uint32(i)+1, &xs) == 0 {
+			sc.rings = ringsInPixels(fill.lod[i][band], ox, oy, res, sc.rings)
+			if fillIDs(t.ids, TileSize, TileSize, sc.rings, uint32(i)+1, &sc.xs) == 0 {
 				// Smaller than a pixel: still show it, in the pixel of its centre,
 				// so a status (an overdue event) is never lost at city zoom.
 				c := fill.index.bounds[i].Center()
@@ -238,7 +280,7 @@ func (m *Map) drawTile(k tileKey, zoom float64) *tile {
 		if zoom < l.minZoom || zoom >= l.maxZoom {
 			continue
 		}
-		drawOutlines(t.overlay, l, tb, ox, oy, res, band, zoom, &rings)
+		drawOutlines(t.overlay, l, tb, ox, oy, res, band, sc)
 	}
 	return t
 }
