@@ -17,10 +17,12 @@ var Themes = []string{"plain", "events", "overdue", "units"}
 
 // CityMap is the city ready to draw.
 type CityMap struct {
-	Map    *kmaps.Map
-	Grids  []data.Grid
-	Extent orb.Bound // Web Mercator
-	theme  func(i int) color.RGBA
+	Map        *kmaps.Map
+	Grids      []data.Grid
+	Units      *kmaps.Index // ids are positions in UnitStatus
+	UnitStatus []string
+	Extent     orb.Bound // Web Mercator
+	theme      func(i int) color.RGBA
 }
 
 // LoadCityMap loads the mirror's layers into a map coloured by theme.
@@ -46,33 +48,52 @@ func LoadCityMap(m *data.Mirror, theme string) (*CityMap, error) {
 		}
 	}
 	cm.Map.SetFill(feats, colorOf)
-	cm.Map.AddOutlines("grids", feats, kmaps.OutlineStyle{Color: color.RGBA{255, 255, 255, 200}, Width: 0.6, MinZoom: 11.5, MinPixels: 8})
-	for _, o := range []struct {
+	// Boundaries as linework: each edge once, at the coarsest level that has
+	// it; drawn finest first so coarser lines lie on top.
+	levels := []struct {
 		level data.Level
 		style kmaps.OutlineStyle
 	}{
-		{data.LevelCommunity, kmaps.OutlineStyle{Color: color.RGBA{110, 110, 110, 170}, Width: 0.7, MinZoom: 10.5}},
-		{data.LevelStreet, kmaps.OutlineStyle{Color: color.RGBA{80, 80, 80, 220}, Width: 0.9, MinZoom: 9}},
 		{data.LevelDistrict, kmaps.OutlineStyle{Color: color.RGBA{40, 40, 48, 255}, Width: 1.8}},
-	} {
+		{data.LevelStreet, kmaps.OutlineStyle{Color: color.RGBA{80, 80, 80, 220}, Width: 0.9, MinZoom: 9}},
+		{data.LevelCommunity, kmaps.OutlineStyle{Color: color.RGBA{110, 110, 110, 170}, Width: 0.7, MinZoom: 10.5}},
+	}
+	var coarser *kmaps.Linework
+	var lines []*kmaps.Linework
+	for _, o := range levels {
 		shapes, err := m.LoadShapes(o.level)
 		if err != nil {
 			return nil, err
 		}
-		fs := make([]kmaps.Feature, len(shapes))
+		polys := make([]orb.Geometry, len(shapes))
 		for i, s := range shapes {
-			fs[i] = kmaps.Feature{ID: i, Geom: kmaps.Project(s.Boundary.Clone())}
+			polys[i] = kmaps.Project(s.Boundary.Clone())
 		}
-		cm.Map.AddOutlines(o.level.String()+"s", fs, o.style)
+		coarser = kmaps.NewLinework(polys, coarser)
+		lines = append(lines, coarser)
+	}
+	gridPolys := make([]orb.Geometry, len(feats))
+	for i, f := range feats {
+		gridPolys[i] = f.Geom
+	}
+	// Grid edges shorter than 6 pixels are not stroked: at city zoom the
+	// grids show as fills, not as a mesh of outlines.
+	gridLines := kmaps.NewLinework(gridPolys, coarser)
+	cm.Map.AddOutlines("grids", lineFeatures(gridLines), kmaps.OutlineStyle{Color: color.RGBA{255, 255, 255, 210}, Width: 0.6, MinZoom: 11.5, MinPixels: 6})
+	for i := len(levels) - 1; i >= 0; i-- {
+		cm.Map.AddOutlines(levels[i].level.String()+"s", lineFeatures(lines[i]), levels[i].style)
 	}
 	units, err := m.LoadUnits()
 	if err != nil {
 		return nil, err
 	}
 	ufs := make([]kmaps.Feature, len(units))
+	cm.UnitStatus = make([]string, len(units))
 	for i, u := range units {
 		ufs[i] = kmaps.Feature{ID: i, Geom: kmaps.ProjectPoint(u.Location)}
+		cm.UnitStatus[i] = u.Status
 	}
+	cm.Units = kmaps.NewIndex(ufs)
 	cm.Map.AddPoints("units", ufs, func(i int) color.RGBA { return unitColor[units[i].Status] }, 3, 13)
 	return cm, nil
 }
@@ -131,4 +152,12 @@ func themeColors(m *data.Mirror, theme string, grids []data.Grid) (func(int) col
 		}, nil
 	}
 	return nil, fmt.Errorf("unknown theme %q (themes: plain, events, overdue, units)", theme)
+}
+
+func lineFeatures(lw *kmaps.Linework) []kmaps.Feature {
+	fs := make([]kmaps.Feature, len(lw.Lines))
+	for i, l := range lw.Lines {
+		fs[i] = kmaps.Feature{ID: i, Geom: l}
+	}
+	return fs
 }

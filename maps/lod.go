@@ -11,7 +11,7 @@ import (
 // bands, so a city-wide frame walks a fraction of the vertices and never
 // draws sub-pixel wiggles. Band b is used at zooms below lodZooms[b]; the
 // last band is the full geometry.
-var lodZooms = []float64{10, 12, 14, math.Inf(1)}
+var lodZooms = []float64{10, 11, 12, 13, 14, 16, math.Inf(1)}
 
 func bandFor(zoom float64) int {
 	for b, z := range lodZooms {
@@ -22,17 +22,17 @@ func bandFor(zoom float64) int {
 	return len(lodZooms) - 1
 }
 
-// lodTolerance is the simplification tolerance in metres for a band: a
-// quarter of a device pixel at the band's finest zoom (scale 2 displays).
+// lodTolerance is the simplification tolerance in metres for a band: half a
+// pixel at the band's finest zoom, so no simplified edge strays visibly.
 func lodTolerance(band int) float64 {
 	if band == len(lodZooms)-1 {
 		return 0
 	}
-	return worldSize / (TileSize * math.Exp2(lodZooms[band]) * 2) / 4
+	return worldSize / (TileSize * math.Exp2(lodZooms[band])) / 2
 }
 
 // lodSet is one geometry at every band.
-type lodSet [4]orb.Geometry
+type lodSet [7]orb.Geometry
 
 func newLODSet(g orb.Geometry) lodSet {
 	var s lodSet

@@ -9,8 +9,9 @@ import (
 	"golang.org/x/image/vector"
 )
 
-// drawOutlines strokes one outline layer into a tile's overlay, anti-aliased.
-func drawOutlines(dst *image.RGBA, l *outlineLayer, tb orb.Bound, ox, oy, res float64, band int, sc *scratch) {
+// drawOutlines rasterizes one outline layer's coverage in a tile,
+// anti-aliased, or returns nil when the layer has nothing there.
+func drawOutlines(l *outlineLayer, tb orb.Bound, ox, oy, res float64, band int, sc *scratch) *image.Alpha {
 	width := l.width
 	pad := width * res
 	lo, hi := orb.Point{tb.Min[0] - pad, tb.Min[1] - pad}, orb.Point{tb.Max[0] + pad, tb.Max[1] + pad}
@@ -29,10 +30,14 @@ func drawOutlines(dst *image.RGBA, l *outlineLayer, tb orb.Bound, ox, oy, res fl
 		any = true
 		return true
 	})
-	if any {
-		z.DrawOp = draw.Over
-		z.Draw(dst, dst.Bounds(), image.NewUniform(l.color), image.Point{})
+	if !any {
+		return nil
 	}
+	// Coverage into an alpha mask takes x/image/vector's SIMD path.
+	mask := maskPool.Get().(*image.Alpha)
+	z.DrawOp = draw.Src
+	z.Draw(mask, mask.Bounds(), image.Opaque, image.Point{})
+	return mask
 }
 
 // drawPoints stamps the marker layers visible at this zoom onto the frame.
@@ -51,10 +56,36 @@ func (m *Map) drawPoints(frame *image.RGBA, v Viewport) {
 		l.index.tree.Search(b.Min, b.Max, func(_, _ [2]float64, i int32) bool {
 			f := l.index.feats[i]
 			x, y := v.ToScreen(f.Geom.(orb.Point))
-			at := image.Pt(int(x)-off, int(y)-off)
-			draw.DrawMask(frame, mask.Bounds().Add(at), image.NewUniform(l.colors(f.ID)), image.Point{}, mask, image.Point{}, draw.Over)
+			stamp(frame, mask, int(x)-off, int(y)-off, l.colors(f.ID))
 			return true
 		})
+	}
+}
+
+// stamp lays colour c through mask at (x, y) on an opaque frame: the hot
+// loop of marker drawing, where image/draw's generic path allocates and
+// dispatches per marker.
+func stamp(dst *image.RGBA, mask *image.Alpha, x, y int, c color.RGBA) {
+	n := mask.Rect.Dx()
+	w, h := dst.Rect.Dx(), dst.Rect.Dy()
+	for my := 0; my < n; my++ {
+		py := y + my
+		if py < 0 || py >= h {
+			continue
+		}
+		for mx := 0; mx < n; mx++ {
+			px := x + mx
+			m := uint32(mask.Pix[my*mask.Stride+mx])
+			if px < 0 || px >= w || m == 0 {
+				continue
+			}
+			a := uint32(c.A) * m / 255
+			ia := 255 - a
+			p := dst.Pix[py*dst.Stride+4*px : py*dst.Stride+4*px+4 : py*dst.Stride+4*px+4]
+			p[0] = uint8((uint32(c.R)*a + uint32(p[0])*ia) / 255)
+			p[1] = uint8((uint32(c.G)*a + uint32(p[1])*ia) / 255)
+			p[2] = uint8((uint32(c.B)*a + uint32(p[2])*ia) / 255)
+		}
 	}
 }
 

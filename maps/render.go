@@ -2,6 +2,7 @@ package maps
 
 import (
 	"context"
+	"encoding/binary"
 	"image"
 	"image/color"
 	"image/draw"
@@ -25,6 +26,7 @@ type Map struct {
 	outlines []*outlineLayer
 	points   []*pointLayer
 	palette  []color.RGBA // by fill position + 1; 0 is "no polygon"
+	packed   []uint32     // palette over the background, as RGBA bytes in memory order
 	geomGen  uint64       // bumped when layers change: old tiles are void
 	tiles    *lru.Cache[tileKey, *tile]
 	// frames is held (read) by every Render and (write) by ClearCache, so
@@ -43,8 +45,8 @@ type tileKey struct {
 
 type tile struct {
 	ids     []uint32    // fill positions + 1, row-major TileSize²
-	overlay *image.RGBA // outlines, premultiplied, transparent elsewhere
-	img     *image.RGBA // composed: palette fill under the overlay
+	lines   []lineMask  // outline coverage, one per outline layer that has lines here
+	img     *image.RGBA // composed: palette fill with the outlines on top
 	stale   bool        // palette changed under it: compose again
 }
 
@@ -64,18 +66,31 @@ func NewMap(cacheTiles int) *Map {
 }
 
 var tilePool = sync.Pool{New: func() any {
-	return &tile{ids: make([]uint32, TileSize*TileSize), overlay: image.NewRGBA(image.Rect(0, 0, TileSize, TileSize)),
-		img: image.NewRGBA(image.Rect(0, 0, TileSize, TileSize))}
+	return &tile{ids: make([]uint32, TileSize*TileSize), img: image.NewRGBA(image.Rect(0, 0, TileSize, TileSize))}
 }}
 
 // newTile takes a cleared tile from the pool.
 func newTile() *tile {
 	t := tilePool.Get().(*tile)
+	if t.img == nil {
+		t.img = image.NewRGBA(image.Rect(0, 0, TileSize, TileSize))
+	}
 	clear(t.ids)
-	clear(t.overlay.Pix)
+	for _, l := range t.lines {
+		maskPool.Put(l.mask)
+	}
+	t.lines = t.lines[:0]
 	t.stale = false
 	return t
 }
+
+// lineMask is one outline layer's anti-aliased coverage in a tile.
+type lineMask struct {
+	mask  *image.Alpha
+	color color.RGBA
+}
+
+var maskPool = sync.Pool{New: func() any { return image.NewAlpha(image.Rect(0, 0, TileSize, TileSize)) }}
 
 // scratch is one worker's reusable buffers.
 type scratch struct {
@@ -96,7 +111,21 @@ func (m *Map) SetFill(feats []Feature, colorOf func(id int) color.RGBA) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.fill, m.palette = fl, pal
+	m.packed = make([]uint32, len(pal))
+	for i := range pal {
+		m.packed[i] = m.pack(i)
+	}
 	m.geomGen++
+}
+
+// pack is palette entry i over the background (entry 0: the background),
+// as the four bytes of an RGBA pixel read little-endian.
+func (m *Map) pack(i int) uint32 {
+	c := m.Background
+	if i > 0 {
+		c = over(m.palette[i], m.Background)
+	}
+	return uint32(c.R) | uint32(c.G)<<8 | uint32(c.B)<<16 | 0xff<<24
 }
 
 // FillIndex is the spatial index of the fill polygons (for hit-testing).
@@ -143,6 +172,7 @@ func (m *Map) SetFillColors(changes map[int]color.RGBA) {
 	for id, c := range changes {
 		if p, ok := m.fill.pos[id]; ok {
 			m.palette[p+1] = c
+			m.packed[p+1] = m.pack(int(p) + 1)
 			touched = append(touched, m.fill.index.bounds[p])
 		}
 	}
@@ -280,7 +310,9 @@ func (m *Map) drawTile(k tileKey, zoom float64, sc *scratch) *tile {
 		if zoom < l.minZoom || zoom >= l.maxZoom {
 			continue
 		}
-		drawOutlines(t.overlay, l, tb, ox, oy, res, band, sc)
+		if mask := drawOutlines(l, tb, ox, oy, res, band, sc); mask != nil {
+			t.lines = append(t.lines, lineMask{mask, l.color})
+		}
 	}
 	return t
 }
@@ -289,30 +321,45 @@ func (m *Map) drawTile(k tileKey, zoom float64, sc *scratch) *tile {
 // background) with the outline overlay on top.
 func (m *Map) compose(t *tile) {
 	m.mu.Lock()
-	pal := m.palette
-	bg := m.Background
+	packed := m.packed
 	t.stale = false
 	m.mu.Unlock()
-	if t.img == nil {
-		t.img = image.NewRGBA(image.Rect(0, 0, TileSize, TileSize))
+	if len(packed) == 0 {
+		packed = []uint32{m.pack(0)}
 	}
-	pix, ov := t.img.Pix, t.overlay.Pix
+	pix := t.img.Pix
 	for i, id := range t.ids {
-		c := bg
-		if id != 0 && int(id) < len(pal) {
-			c = over(pal[id], bg)
+		c := packed[0]
+		if int(id) < len(packed) {
+			c = packed[id]
 		}
-		o := ov[4*i : 4*i+4 : 4*i+4]
-		if a := o[3]; a != 0 {
-			// Premultiplied "over": out = overlay + fill·(1 − α).
-			ia := 255 - uint32(a)
-			c.R = uint8(uint32(o[0]) + uint32(c.R)*ia/255)
-			c.G = uint8(uint32(o[1]) + uint32(c.G)*ia/255)
-			c.B = uint8(uint32(o[2]) + uint32(c.B)*ia/255)
-		}
-		p := pix[4*i : 4*i+4 : 4*i+4]
-		p[0], p[1], p[2], p[3] = c.R, c.G, c.B, 255
+		binary.LittleEndian.PutUint32(pix[4*i:], c)
 	}
+	// Lines cover a fraction of a tile: skip empty runs eight pixels at a time.
+	for _, l := range t.lines {
+		mp := l.mask.Pix
+		for i := 0; i < len(mp); i += 8 {
+			if binary.LittleEndian.Uint64(mp[i:]) == 0 {
+				continue
+			}
+			for j := i; j < i+8; j++ {
+				if m := uint32(mp[j]); m != 0 {
+					binary.LittleEndian.PutUint32(pix[4*j:], blendOver(binary.LittleEndian.Uint32(pix[4*j:]), l.color, m))
+				}
+			}
+		}
+	}
+}
+
+// blendOver lays colour lc with coverage m (0-255) over the packed opaque
+// pixel c.
+func blendOver(c uint32, lc color.RGBA, m uint32) uint32 {
+	a := uint32(lc.A) * m / 255
+	ia := 255 - a
+	r := (uint32(lc.R)*a + (c&0xff)*ia) / 255
+	g := (uint32(lc.G)*a + (c>>8&0xff)*ia) / 255
+	b := (uint32(lc.B)*a + (c>>16&0xff)*ia) / 255
+	return r | g<<8 | b<<16 | 0xff<<24
 }
 
 // over blends a (non-premultiplied) colour over an opaque background.
