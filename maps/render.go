@@ -44,10 +44,10 @@ type tileKey struct {
 }
 
 type tile struct {
-	ids     []uint32    // fill positions + 1, row-major TileSize²
-	lines   []lineMask  // outline coverage, one per outline layer that has lines here
-	img     *image.RGBA // composed: palette fill with the outlines on top
-	stale   bool        // palette changed under it: compose again
+	ids   []uint32    // fill positions + 1, row-major TileSize²
+	lines []lineMask  // outline coverage, one per outline layer that has lines here
+	img   *image.RGBA // composed: palette fill with the outlines on top
+	stale bool        // palette changed under it: compose again
 }
 
 // NewMap makes an empty map whose tile cache holds up to cacheTiles tiles
