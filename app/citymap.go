@@ -94,7 +94,7 @@ func LoadCityMap(m *data.Mirror, theme string) (*CityMap, error) {
 		cm.UnitStatus[i] = u.Status
 	}
 	cm.Units = kmaps.NewIndex(ufs)
-	cm.Map.AddPoints("units", ufs, func(i int) color.RGBA { return unitColor[units[i].Status] }, 3, 13)
+	cm.Map.AddPoints("units", ufs, func(i int) color.RGBA { return unitColor[units[i].Status] }, 3, 14)
 	return cm, nil
 }
 

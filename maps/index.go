@@ -30,6 +30,11 @@ func NewIndex(feats []Feature) *Index {
 	for i, f := range feats {
 		b := f.Geom.Bound()
 		ix.bounds[i] = b
+		// Empty or non-finite geometry cannot be found or drawn: keep it
+		// out of the tree.
+		if !finite(b.Min[0], b.Min[1], b.Max[0], b.Max[1]) || isEmptyGeom(f.Geom) {
+			continue
+		}
 		ix.tree.Insert(b.Min, b.Max, int32(i))
 	}
 	return ix
@@ -187,3 +192,15 @@ func (ix *Index) Nearest(p orb.Point, k int, keep func(id int) bool) []int {
 
 // MetresPerPixelTolerance turns a pixel tolerance into metres at viewport v.
 func MetresPerPixelTolerance(v Viewport, px float64) float64 { return math.Abs(px) * v.Resolution() }
+
+func isEmptyGeom(g orb.Geometry) bool {
+	switch t := g.(type) {
+	case orb.MultiPolygon:
+		return len(t) == 0
+	case orb.Polygon:
+		return len(t) == 0
+	case orb.LineString:
+		return len(t) == 0
+	}
+	return g == nil
+}

@@ -2,6 +2,7 @@ package maps
 
 import (
 	"image/color"
+	"math"
 
 	"github.com/paulmach/orb"
 )
@@ -68,7 +69,7 @@ func ringsInPixels(g orb.Geometry, ox, oy, res float64, out [][]float64) [][]flo
 		}
 		r := out[n][:0]
 		for _, p := range pts {
-			r = append(r, (p[0]-ox)/res, (oy-p[1])/res)
+			r = append(r, clampPx((p[0]-ox)/res), clampPx((oy-p[1])/res))
 		}
 		out[n] = r
 		n++
@@ -92,4 +93,17 @@ func ringsInPixels(g orb.Geometry, ox, oy, res float64, out [][]float64) [][]flo
 		}
 	}
 	return out[:n]
+}
+
+// clampPx keeps pixel coordinates where the rasterizers stay fast: a vertex
+// a million pixels away is off screen whatever its exact place.
+func clampPx(x float64) float64 {
+	const far = 1 << 20
+	if x > far || x < -far || math.IsNaN(x) {
+		if x > 0 {
+			return far
+		}
+		return -far
+	}
+	return x
 }

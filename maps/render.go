@@ -222,10 +222,18 @@ func (m *Map) Render(ctx context.Context, v Viewport) (*image.RGBA, error) {
 	m.mu.Lock()
 	gen := m.geomGen
 	m.mu.Unlock()
+	// Tiles exist only inside the world; a viewport far outside it (or at
+	// a zoom beyond float precision) shows the background.
+	worldTiles := worldSize / res / TileSize
 	var keys []tileKey
-	for ty := int(math.Floor(oy / TileSize)); float64(ty*TileSize) < oy+float64(h); ty++ {
-		for tx := int(math.Floor(ox / TileSize)); float64(tx*TileSize) < ox+float64(w); tx++ {
-			keys = append(keys, tileKey{math.Float64bits(res), tx, ty, gen})
+	worldPx := worldTiles * TileSize
+	if finite(ox, oy, worldTiles) && worldTiles < 1<<40 &&
+		ox+float64(w) > 0 && oy+float64(h) > 0 && ox < worldPx && oy < worldPx {
+		ty0, tx0 := max(0, int(math.Floor(oy/TileSize))), max(0, int(math.Floor(ox/TileSize)))
+		for ty := ty0; float64(ty*TileSize) < oy+float64(h) && float64(ty) < worldTiles; ty++ {
+			for tx := tx0; float64(tx*TileSize) < ox+float64(w) && float64(tx) < worldTiles; tx++ {
+				keys = append(keys, tileKey{math.Float64bits(res), tx, ty, gen})
+			}
 		}
 	}
 	tiles, err := m.tilesFor(ctx, keys, v.Zoom)
@@ -233,6 +241,7 @@ func (m *Map) Render(ctx context.Context, v Viewport) (*image.RGBA, error) {
 		return nil, err
 	}
 	frame := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(frame, frame.Bounds(), image.NewUniform(m.Background), image.Point{}, draw.Src)
 	for i, k := range keys {
 		at := image.Pt(k.x*TileSize-int(ox), k.y*TileSize-int(oy))
 		draw.Draw(frame, image.Rectangle{at, at.Add(image.Pt(TileSize, TileSize))}, tiles[i].img, image.Point{}, draw.Src)
@@ -370,4 +379,13 @@ func over(c, bg color.RGBA) color.RGBA {
 	a := uint32(c.A)
 	mix := func(x, y uint8) uint8 { return uint8((uint32(x)*a + uint32(y)*(255-a)) / 255) }
 	return color.RGBA{mix(c.R, bg.R), mix(c.G, bg.G), mix(c.B, bg.B), 255}
+}
+
+func finite(xs ...float64) bool {
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
 }
