@@ -2,7 +2,6 @@ package maps
 
 import (
 	"image/color"
-	"math"
 
 	"github.com/paulmach/orb"
 )
@@ -55,11 +54,12 @@ type OutlineStyle struct {
 }
 
 // ringsInPixels converts a polygonal or linear geometry to flat pixel
-// coordinates relative to a tile origin.
+// coordinates relative to a tile origin, reusing out's slices: it runs for
+// every feature in every tile.
 func ringsInPixels(g orb.Geometry, ox, oy, res float64, out [][]float64) [][]float64 {
 	n := 0
-	add := func(pts []orb.Point) {
-		// Reuse the slices of the previous call: this runs per feature per tile.
+	inv := 1 / res
+	add := func(pts []orb.Point, out [][]float64) [][]float64 {
 		switch {
 		case n < len(out):
 		case n < cap(out):
@@ -67,29 +67,35 @@ func ringsInPixels(g orb.Geometry, ox, oy, res float64, out [][]float64) [][]flo
 		default:
 			out = append(out, nil)
 		}
-		r := out[n][:0]
-		for _, p := range pts {
-			r = append(r, clampPx((p[0]-ox)/res), clampPx((oy-p[1])/res))
+		r := out[n]
+		if cap(r) < 2*len(pts) {
+			r = make([]float64, 2*len(pts), 4*len(pts))
+		}
+		r = r[:2*len(pts)]
+		for k, p := range pts {
+			r[2*k] = clampPx((p[0] - ox) * inv)
+			r[2*k+1] = clampPx((oy - p[1]) * inv)
 		}
 		out[n] = r
 		n++
+		return out
 	}
 	switch t := g.(type) {
 	case orb.MultiPolygon:
 		for _, p := range t {
 			for _, r := range p {
-				add(r)
+				out = add(r, out)
 			}
 		}
 	case orb.Polygon:
 		for _, r := range t {
-			add(r)
+			out = add(r, out)
 		}
 	case orb.LineString:
-		add(t)
+		out = add(t, out)
 	case orb.MultiLineString:
 		for _, l := range t {
-			add(l)
+			out = add(l, out)
 		}
 	}
 	return out[:n]
@@ -99,11 +105,11 @@ func ringsInPixels(g orb.Geometry, ox, oy, res float64, out [][]float64) [][]flo
 // a million pixels away is off screen whatever its exact place.
 func clampPx(x float64) float64 {
 	const far = 1 << 20
-	if x > far || x < -far || math.IsNaN(x) {
-		if x > 0 {
-			return far
-		}
-		return -far
+	if x >= -far && x <= far {
+		return x
 	}
-	return x
+	if x > 0 {
+		return far
+	}
+	return -far // also NaN
 }

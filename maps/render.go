@@ -302,11 +302,17 @@ func (m *Map) drawTile(k tileKey, zoom float64, sc *scratch) *tile {
 	band := bandFor(zoom)
 	if fill != nil {
 		fill.index.tree.Search(tb.Min, tb.Max, func(_, _ [2]float64, i int32) bool {
-			sc.rings = ringsInPixels(fill.lod[i][band], ox, oy, res, sc.rings)
-			if fillIDs(t.ids, TileSize, TileSize, sc.rings, uint32(i)+1, &sc.xs) == 0 {
+			b := fill.index.bounds[i]
+			// A polygon smaller than a pixel skips the scanline fill: at city
+			// zoom the cost follows pixels, not polygons.
+			small := b.Max[0]-b.Min[0] < res && b.Max[1]-b.Min[1] < res
+			if !small {
+				sc.rings = ringsInPixels(fill.lod[i][band], ox, oy, res, sc.rings)
+			}
+			if small || fillIDs(t.ids, TileSize, TileSize, sc.rings, uint32(i)+1, &sc.xs) == 0 {
 				// Smaller than a pixel: still show it, in the pixel of its centre,
 				// so a status (an overdue event) is never lost at city zoom.
-				c := fill.index.bounds[i].Center()
+				c := b.Center()
 				px, py := int((c[0]-ox)/res), int((oy-c[1])/res)
 				if px >= 0 && px < TileSize && py >= 0 && py < TileSize {
 					t.ids[py*TileSize+px] = uint32(i) + 1
