@@ -3,8 +3,10 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
+	"sync"
 
 	"github.com/paulmach/orb"
 
@@ -17,22 +19,68 @@ var Themes = []string{"plain", "events", "overdue", "units"}
 
 // CityMap is the city ready to draw.
 type CityMap struct {
-	Map        *kmaps.Map
-	Grids      []data.Grid
-	Units      *kmaps.Index // ids are positions in UnitStatus
-	UnitStatus []string
-	Extent     orb.Bound // Web Mercator
-	theme      func(i int) color.RGBA
+	Map    *kmaps.Map
+	Grids  []data.Grid
+	Extent orb.Bound // Web Mercator
+	theme  func(i int) color.RGBA
+	// units loads the emergency units on first use (they are drawn from
+	// street zoom on); the mirror must stay open until then.
+	units func() (*UnitLayer, error)
 }
 
-// LoadCityMap loads the mirror's layers into a map coloured by theme.
+// UnitLayer is the emergency units, indexed for nearest-unit queries.
+type UnitLayer struct {
+	Units []data.Unit
+	Index *kmaps.Index // ids are positions in Units
+}
+
+// Units returns the unit layer, loading it on first use.
+func (cm *CityMap) Units() (*UnitLayer, error) { return cm.units() }
+
+// LoadCityMap loads the mirror's layers into a map coloured by theme. The
+// queries run in parallel; boundary linework is built when a frame first
+// needs it.
 func LoadCityMap(m *data.Mirror, theme string) (*CityMap, error) {
-	grids, err := m.LoadGrids()
-	if err != nil {
-		return nil, err
+	var (
+		grids  []data.Grid
+		shapes [2][]data.Shape // district, street
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		first  error
+	)
+	run := func(f func() error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(); err != nil {
+				mu.Lock()
+				first = cmp.Or(first, err)
+				mu.Unlock()
+			}
+		}()
+	}
+	run(func() (err error) { grids, err = m.LoadGrids(); return })
+	for i, lv := range []data.Level{data.LevelDistrict, data.LevelStreet} {
+		run(func() (err error) { shapes[i], err = m.LoadShapes(lv); return })
+	}
+	var colorOf func(int) color.RGBA
+	wg.Wait()
+	if first != nil {
+		return nil, first
 	}
 	cm := &CityMap{Map: kmaps.NewMap(160), Grids: grids}
-	colorOf, err := themeColors(m, theme, grids)
+	cm.units = sync.OnceValues(func() (*UnitLayer, error) {
+		units, err := m.LoadUnits()
+		if err != nil {
+			return nil, err
+		}
+		ufs := make([]kmaps.Feature, len(units))
+		for i, u := range units {
+			ufs[i] = kmaps.Feature{ID: i, Geom: kmaps.ProjectPoint(u.Location)}
+		}
+		return &UnitLayer{Units: units, Index: kmaps.NewIndex(ufs)}, nil
+	})
+	colorOf, err := themeColors(m, theme, grids, cm.units)
 	if err != nil {
 		return nil, err
 	}
@@ -40,62 +88,69 @@ func LoadCityMap(m *data.Mirror, theme string) (*CityMap, error) {
 	feats := make([]kmaps.Feature, len(grids))
 	for i, g := range grids {
 		feats[i] = kmaps.Feature{ID: i, Geom: kmaps.Project(g.Boundary.Clone())}
-	}
-	if len(feats) > 0 {
-		cm.Extent = feats[0].Geom.Bound()
-		for _, f := range feats[1:] {
-			cm.Extent = cm.Extent.Union(f.Geom.Bound())
+		if i == 0 {
+			cm.Extent = feats[i].Geom.Bound()
 		}
+		cm.Extent = cm.Extent.Union(feats[i].Geom.Bound())
 	}
 	cm.Map.SetFill(feats, colorOf)
+
 	// Boundaries as linework: each edge once, at the coarsest level that has
-	// it; drawn finest first so coarser lines lie on top.
-	levels := []struct {
-		level data.Level
-		style kmaps.OutlineStyle
-	}{
-		{data.LevelDistrict, kmaps.OutlineStyle{Color: color.RGBA{40, 40, 48, 255}, Width: 1.8}},
-		{data.LevelStreet, kmaps.OutlineStyle{Color: color.RGBA{80, 80, 80, 220}, Width: 0.9, MinZoom: 9}},
-		{data.LevelCommunity, kmaps.OutlineStyle{Color: color.RGBA{110, 110, 110, 170}, Width: 0.7, MinZoom: 10.5}},
+	// it. Each level skips the edges of the one above, so they are built in
+	// a chain, each on first use.
+	projected := func(ss []data.Shape) []orb.Geometry {
+		out := make([]orb.Geometry, len(ss))
+		for i, s := range ss {
+			out[i] = kmaps.Project(s.Boundary.Clone())
+		}
+		return out
 	}
-	var coarser *kmaps.Linework
-	var lines []*kmaps.Linework
-	for _, o := range levels {
-		shapes, err := m.LoadShapes(o.level)
+	district := sync.OnceValue(func() *kmaps.Linework { return kmaps.NewLinework(projected(shapes[0]), nil) })
+	street := sync.OnceValue(func() *kmaps.Linework { return kmaps.NewLinework(projected(shapes[1]), district()) })
+	community := sync.OnceValue(func() *kmaps.Linework {
+		cs, err := m.LoadShapes(data.LevelCommunity)
 		if err != nil {
-			return nil, err
+			cs = nil // drawn without community lines rather than not at all
 		}
-		polys := make([]orb.Geometry, len(shapes))
-		for i, s := range shapes {
-			polys[i] = kmaps.Project(s.Boundary.Clone())
+		return kmaps.NewLinework(projected(cs), street())
+	})
+	grid := sync.OnceValue(func() *kmaps.Linework {
+		polys := make([]orb.Geometry, len(feats))
+		for i, f := range feats {
+			polys[i] = f.Geom
 		}
-		coarser = kmaps.NewLinework(polys, coarser)
-		lines = append(lines, coarser)
-	}
-	gridPolys := make([]orb.Geometry, len(feats))
-	for i, f := range feats {
-		gridPolys[i] = f.Geom
-	}
-	// Grid edges shorter than 6 pixels are not stroked: at city zoom the
-	// grids show as fills, not as a mesh of outlines.
-	gridLines := kmaps.NewLinework(gridPolys, coarser)
-	cm.Map.AddOutlines("grids", lineFeatures(gridLines), kmaps.OutlineStyle{Color: color.RGBA{255, 255, 255, 210}, Width: 0.6, MinZoom: 11.5, MinPixels: 6})
-	for i := len(levels) - 1; i >= 0; i-- {
-		cm.Map.AddOutlines(levels[i].level.String()+"s", lineFeatures(lines[i]), levels[i].style)
-	}
-	units, err := m.LoadUnits()
-	if err != nil {
-		return nil, err
-	}
-	ufs := make([]kmaps.Feature, len(units))
-	cm.UnitStatus = make([]string, len(units))
-	for i, u := range units {
-		ufs[i] = kmaps.Feature{ID: i, Geom: kmaps.ProjectPoint(u.Location)}
-		cm.UnitStatus[i] = u.Status
-	}
-	cm.Units = kmaps.NewIndex(ufs)
-	cm.Map.AddPoints("units", ufs, func(i int) color.RGBA { return unitColor[units[i].Status] }, 3, 14)
+		return kmaps.NewLinework(polys, community())
+	})
+	// Finest first, so coarser lines lie on top. Grid edges shorter than 6
+	// pixels are not stroked: at city zoom grids show as fills, not a mesh.
+	cm.Map.AddOutlinesFunc("grids", lineFeatures(grid), kmaps.OutlineStyle{Color: color.RGBA{255, 255, 255, 210}, Width: 0.6, MinZoom: 11.5, MinPixels: 6})
+	cm.Map.AddOutlinesFunc("communities", lineFeatures(community), kmaps.OutlineStyle{Color: color.RGBA{110, 110, 110, 170}, Width: 0.7, MinZoom: 10.5})
+	cm.Map.AddOutlinesFunc("streets", lineFeatures(street), kmaps.OutlineStyle{Color: color.RGBA{80, 80, 80, 220}, Width: 0.9, MinZoom: 9})
+	cm.Map.AddOutlinesFunc("districts", lineFeatures(district), kmaps.OutlineStyle{Color: color.RGBA{40, 40, 48, 255}, Width: 1.8})
+
+	cm.Map.AddPointsFunc("units", func() ([]kmaps.Feature, func(int) color.RGBA) {
+		ul, err := cm.units()
+		if err != nil {
+			return nil, nil
+		}
+		feats := make([]kmaps.Feature, ul.Index.Len())
+		for i := range feats {
+			feats[i] = ul.Index.Feature(i)
+		}
+		return feats, func(i int) color.RGBA { return unitColor[ul.Units[i].Status] }
+	}, 3, 14)
 	return cm, nil
+}
+
+func lineFeatures(lw func() *kmaps.Linework) func() []kmaps.Feature {
+	return func() []kmaps.Feature {
+		lines := lw().Lines
+		fs := make([]kmaps.Feature, len(lines))
+		for i, l := range lines {
+			fs[i] = kmaps.Feature{ID: i, Geom: l}
+		}
+		return fs
+	}
 }
 
 var unitColor = map[string]color.RGBA{"available": {46, 139, 87, 255}, "dispatched": {30, 100, 200, 255},
@@ -105,7 +160,7 @@ var kindColor = map[string]color.RGBA{data.GridResidential: {238, 226, 200, 255}
 	data.GridCommercial: {247, 212, 180, 255}, data.GridIndustrial: {214, 208, 226, 255}, data.GridSpecial: {196, 222, 240, 255}}
 
 // themeColors returns the grid colour function of a theme.
-func themeColors(m *data.Mirror, theme string, grids []data.Grid) (func(int) color.RGBA, error) {
+func themeColors(m *data.Mirror, theme string, grids []data.Grid, units func() (*UnitLayer, error)) (func(int) color.RGBA, error) {
 	switch theme {
 	case "plain":
 		return func(i int) color.RGBA { return kindColor[grids[i].Kind] }, nil
@@ -127,12 +182,12 @@ func themeColors(m *data.Mirror, theme string, grids []data.Grid) (func(int) col
 			return ramp[min(n, 3)]
 		}, nil
 	case "units":
-		units, err := m.LoadUnits()
+		ul, err := units()
 		if err != nil {
 			return nil, err
 		}
 		avail, total := map[string]int{}, map[string]int{}
-		for _, u := range units {
+		for _, u := range ul.Units {
 			total[u.GridCode]++
 			if u.Status == "available" {
 				avail[u.GridCode]++
@@ -152,12 +207,4 @@ func themeColors(m *data.Mirror, theme string, grids []data.Grid) (func(int) col
 		}, nil
 	}
 	return nil, fmt.Errorf("unknown theme %q (themes: plain, events, overdue, units)", theme)
-}
-
-func lineFeatures(lw *kmaps.Linework) []kmaps.Feature {
-	fs := make([]kmaps.Feature, len(lw.Lines))
-	for i, l := range lw.Lines {
-		fs[i] = kmaps.Feature{ID: i, Geom: l}
-	}
-	return fs
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"image/png"
 	"os"
 	"sort"
 	"strconv"
@@ -102,8 +101,7 @@ func writePNG(path string, img image.Image) error {
 	if err != nil {
 		return err
 	}
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(f, img); err != nil {
+	if err := kmaps.EncodePNG(f, img.(*image.RGBA)); err != nil {
 		f.Close()
 		os.Remove(tmp)
 		return err

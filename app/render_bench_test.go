@@ -170,8 +170,12 @@ func BenchmarkMillionPointsOneCore(b *testing.B) {
 // Target: nearest 5 available units among all units ≤ 20 µs.
 func BenchmarkNearest5AvailableUnits(b *testing.B) {
 	cm := guangzhouMap(b)
-	units, pts := cm.Units, randomPoints(cm.Extent, 1<<12)
-	available := func(id int) bool { return cm.UnitStatus[id] == "available" }
+	ul, err := cm.Units()
+	if err != nil {
+		b.Fatal(err)
+	}
+	units, pts := ul.Index, randomPoints(cm.Extent, 1<<12)
+	available := func(id int) bool { return ul.Units[id].Status == "available" }
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if got := units.Nearest(pts[i&(len(pts)-1)], 5, available); len(got) != 5 {

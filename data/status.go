@@ -57,10 +57,11 @@ func (m *Mirror) AsOf() time.Time {
 
 // EventsByGrid counts open and overdue events per grid code as of asOf.
 func (m *Mirror) EventsByGrid(asOf time.Time) (map[string]GridEvents, error) {
-	rows, err := m.DB.Query(`SELECT grid_code,
-			count(*) FILTER (WHERE state NOT IN ('cancelled','closed','evaluated')),
-			count(*) FILTER (WHERE deadline IS NOT NULL AND state NOT IN ('cancelled','closed','evaluated') AND julianday(deadline) < julianday(?))
-		FROM events GROUP BY grid_code`, FormatTime(asOf))
+	// Only open events count, so the state index does the work; deadlines
+	// are all written in one UTC format, so text order is time order.
+	rows, err := m.DB.Query(`SELECT grid_code, count(*), count(*) FILTER (WHERE deadline < ?)
+		FROM events WHERE state IN ('collected','filed','dispatched','handling','fed_back','returned','parked')
+		GROUP BY grid_code`, gpkgTime(&asOf))
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package maps
 
 import (
 	"image/color"
+	"sync"
 
 	"github.com/paulmach/orb"
 )
@@ -11,15 +12,18 @@ import (
 // pixels without rasterizing anything again.
 type fillLayer struct {
 	index *Index
-	lod   []lodSet
+	lod   *lodBands
 	pos   map[int]int32 // caller id → position
 }
 
-// outlineLayer is polygon boundaries or lines stroked in one style.
+// outlineLayer is polygon boundaries or lines stroked in one style. Its
+// features are made on first use (see AddOutlinesFunc).
 type outlineLayer struct {
 	name             string
+	once             sync.Once
+	make             func() []Feature
 	index            *Index
-	lod              []lodSet
+	lod              *lodBands
 	color            color.RGBA
 	width            float64 // logical pixels
 	minZoom, maxZoom float64
@@ -28,21 +32,23 @@ type outlineLayer struct {
 	minPixels float64
 }
 
-// pointLayer is markers, one colour per feature.
+// pointLayer is markers, one colour per feature, made on first use.
 type pointLayer struct {
 	name    string
+	once    sync.Once
+	make    func() ([]Feature, func(id int) color.RGBA)
 	index   *Index
 	colors  func(id int) color.RGBA
 	radius  float64 // logical pixels
 	minZoom float64
 }
 
-func lodSets(feats []Feature) []lodSet {
-	out := make([]lodSet, len(feats))
-	for i, f := range feats {
-		out[i] = newLODSet(f.Geom)
-	}
-	return out
+// ready builds the layer's features and index once.
+func (l *outlineLayer) ready() {
+	l.once.Do(func() {
+		feats := l.make()
+		l.index, l.lod = NewIndex(feats), newLODBands(feats)
+	})
 }
 
 // OutlineStyle says how and when an outline layer is drawn.
@@ -112,4 +118,11 @@ func clampPx(x float64) float64 {
 		return far
 	}
 	return -far // also NaN
+}
+
+func (l *pointLayer) ready() {
+	l.once.Do(func() {
+		feats, colors := l.make()
+		l.index, l.colors = NewIndex(feats), colors
+	})
 }

@@ -2,6 +2,7 @@ package maps
 
 import (
 	"math"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/simplify"
@@ -31,20 +32,36 @@ func lodTolerance(band int) float64 {
 	return worldSize / (TileSize * math.Exp2(lodZooms[band])) / 2
 }
 
-// lodSet is one geometry at every band.
-type lodSet [7]orb.Geometry
+// lodBands holds a layer's geometry at every band, each band simplified on
+// first use: a city-wide frame never pays for street-level detail.
+type lodBands struct {
+	full  []orb.Geometry
+	once  [7]sync.Once
+	bands [7][]orb.Geometry
+}
 
-func newLODSet(g orb.Geometry) lodSet {
-	var s lodSet
-	for b := range s {
-		tol := lodTolerance(b)
-		if tol == 0 {
-			s[b] = g
-			continue
-		}
-		s[b] = simplifyKeepingShape(g, tol)
+func newLODBands(feats []Feature) *lodBands {
+	full := make([]orb.Geometry, len(feats))
+	for i, f := range feats {
+		full[i] = f.Geom
 	}
-	return s
+	return &lodBands{full: full}
+}
+
+// band returns the geometries simplified for band b.
+func (l *lodBands) band(b int) []orb.Geometry {
+	tol := lodTolerance(b)
+	if tol == 0 {
+		return l.full
+	}
+	l.once[b].Do(func() {
+		out := make([]orb.Geometry, len(l.full))
+		for i, g := range l.full {
+			out[i] = simplifyKeepingShape(g, tol)
+		}
+		l.bands[b] = out
+	})
+	return l.bands[b]
 }
 
 // simplifyKeepingShape simplifies with Douglas-Peucker (orb/simplify) but

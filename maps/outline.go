@@ -18,12 +18,13 @@ func drawOutlines(l *outlineLayer, tb orb.Bound, ox, oy, res float64, band int, 
 	z := sc.z
 	z.Reset(TileSize, TileSize)
 	any := false
+	geoms := l.lod.band(band)
 	l.index.tree.Search(lo, hi, func(_, _ [2]float64, i int32) bool {
 		b := l.index.bounds[i]
 		if l.minPixels > 0 && (b.Max[0]-b.Min[0])/res < l.minPixels && (b.Max[1]-b.Min[1])/res < l.minPixels {
 			return true
 		}
-		sc.rings = ringsInPixels(l.lod[i][band], ox, oy, res, sc.rings)
+		sc.rings = ringsInPixels(geoms[i], ox, oy, res, sc.rings)
 		for _, r := range sc.rings {
 			strokePath(z, r, width)
 		}
@@ -50,6 +51,7 @@ func (m *Map) drawPoints(frame *image.RGBA, v Viewport) {
 		if v.Zoom < l.minZoom {
 			continue
 		}
+		l.ready()
 		r := l.radius * v.scale()
 		mask := discMask(r)
 		off := mask.Bounds().Dx() / 2

@@ -102,7 +102,7 @@ type scratch struct {
 // SetFill sets the polygons filled by status (the grids), coloured by
 // colorOf(id).
 func (m *Map) SetFill(feats []Feature, colorOf func(id int) color.RGBA) {
-	fl := &fillLayer{index: NewIndex(feats), lod: lodSets(feats), pos: make(map[int]int32, len(feats))}
+	fl := &fillLayer{index: NewIndex(feats), lod: newLODBands(feats), pos: make(map[int]int32, len(feats))}
 	pal := make([]color.RGBA, len(feats)+1)
 	for i, f := range feats {
 		fl.pos[f.ID] = int32(i)
@@ -141,10 +141,17 @@ func (m *Map) FillIndex() *Index {
 // AddOutlines adds a layer of boundaries or lines, drawn above the fill in
 // the order added.
 func (m *Map) AddOutlines(name string, feats []Feature, s OutlineStyle) {
+	m.AddOutlinesFunc(name, func() []Feature { return feats }, s)
+}
+
+// AddOutlinesFunc adds an outline layer whose features are made by feats
+// the first time a frame shows the layer: costly linework for street zooms
+// is not built for a city-wide frame.
+func (m *Map) AddOutlinesFunc(name string, feats func() []Feature, s OutlineStyle) {
 	if s.MaxZoom == 0 {
 		s.MaxZoom = math.Inf(1)
 	}
-	l := &outlineLayer{name: name, index: NewIndex(feats), lod: lodSets(feats), color: s.Color, width: s.Width,
+	l := &outlineLayer{name: name, make: feats, color: s.Color, width: s.Width,
 		minZoom: s.MinZoom, maxZoom: s.MaxZoom, minPixels: s.MinPixels}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -154,9 +161,15 @@ func (m *Map) AddOutlines(name string, feats []Feature, s OutlineStyle) {
 
 // AddPoints adds a marker layer drawn from minZoom on, above everything tiled.
 func (m *Map) AddPoints(name string, feats []Feature, colorOf func(id int) color.RGBA, radius, minZoom float64) {
+	m.AddPointsFunc(name, func() ([]Feature, func(int) color.RGBA) { return feats, colorOf }, radius, minZoom)
+}
+
+// AddPointsFunc adds a marker layer whose features and colours are made the
+// first time a frame shows it.
+func (m *Map) AddPointsFunc(name string, make func() ([]Feature, func(id int) color.RGBA), radius, minZoom float64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.points = append(m.points, &pointLayer{name: name, index: NewIndex(feats), colors: colorOf, radius: radius, minZoom: minZoom})
+	m.points = append(m.points, &pointLayer{name: name, make: make, radius: radius, minZoom: minZoom})
 }
 
 // SetFillColors recolours fill polygons. Only the cached tiles those
@@ -301,13 +314,14 @@ func (m *Map) drawTile(k tileKey, zoom float64, sc *scratch) *tile {
 	t := newTile()
 	band := bandFor(zoom)
 	if fill != nil {
+		geoms := fill.lod.band(band)
 		fill.index.tree.Search(tb.Min, tb.Max, func(_, _ [2]float64, i int32) bool {
 			b := fill.index.bounds[i]
 			// A polygon smaller than a pixel skips the scanline fill: at city
 			// zoom the cost follows pixels, not polygons.
 			small := b.Max[0]-b.Min[0] < res && b.Max[1]-b.Min[1] < res
 			if !small {
-				sc.rings = ringsInPixels(fill.lod[i][band], ox, oy, res, sc.rings)
+				sc.rings = ringsInPixels(geoms[i], ox, oy, res, sc.rings)
 			}
 			if small || fillIDs(t.ids, TileSize, TileSize, sc.rings, uint32(i)+1, &sc.xs) == 0 {
 				// Smaller than a pixel: still show it, in the pixel of its centre,
@@ -325,6 +339,7 @@ func (m *Map) drawTile(k tileKey, zoom float64, sc *scratch) *tile {
 		if zoom < l.minZoom || zoom >= l.maxZoom {
 			continue
 		}
+		l.ready()
 		if mask := drawOutlines(l, tb, ox, oy, res, band, sc); mask != nil {
 			t.lines = append(t.lines, lineMask{mask, l.color})
 		}
