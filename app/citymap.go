@@ -6,10 +6,12 @@ import (
 	"cmp"
 	"fmt"
 	"image/color"
+	"strings"
 	"sync"
 
 	"github.com/paulmach/orb"
 
+	"kapok/assets"
 	"kapok/data"
 	kmaps "kapok/maps"
 )
@@ -22,7 +24,7 @@ type CityMap struct {
 	Map    *kmaps.Map
 	Grids  []data.Grid
 	Extent orb.Bound // Web Mercator
-	theme  func(i int) color.RGBA
+	theme  func(i int) color.NRGBA
 	// units loads the emergency units on first use (they are drawn from
 	// street zoom on); the mirror must stay open until then.
 	units func() (*UnitLayer, error)
@@ -63,7 +65,7 @@ func LoadCityMap(m *data.Mirror, theme string) (*CityMap, error) {
 	for i, lv := range []data.Level{data.LevelDistrict, data.LevelStreet} {
 		run(func() (err error) { shapes[i], err = m.LoadShapes(lv); return })
 	}
-	var colorOf func(int) color.RGBA
+	var colorOf func(int) color.NRGBA
 	wg.Wait()
 	if first != nil {
 		return nil, first
@@ -123,12 +125,15 @@ func LoadCityMap(m *data.Mirror, theme string) (*CityMap, error) {
 	})
 	// Finest first, so coarser lines lie on top. Grid edges shorter than 6
 	// pixels are not stroked: at city zoom grids show as fills, not a mesh.
-	cm.Map.AddOutlinesFunc("grids", lineFeatures(grid), kmaps.OutlineStyle{Color: color.RGBA{255, 255, 255, 210}, Width: 0.6, MinZoom: 11.5, MinPixels: 6})
-	cm.Map.AddOutlinesFunc("communities", lineFeatures(community), kmaps.OutlineStyle{Color: color.RGBA{110, 110, 110, 170}, Width: 0.7, MinZoom: 10.5})
-	cm.Map.AddOutlinesFunc("streets", lineFeatures(street), kmaps.OutlineStyle{Color: color.RGBA{80, 80, 80, 220}, Width: 0.9, MinZoom: 9})
-	cm.Map.AddOutlinesFunc("districts", lineFeatures(district), kmaps.OutlineStyle{Color: color.RGBA{40, 40, 48, 255}, Width: 1.8})
+	cm.Map.AddOutlinesFunc("grids", lineFeatures(grid), kmaps.OutlineStyle{Color: color.NRGBA{255, 255, 255, 210}, Width: 0.6, MinZoom: 11.5, MinPixels: 6})
+	cm.Map.AddOutlinesFunc("communities", lineFeatures(community), kmaps.OutlineStyle{Color: color.NRGBA{110, 110, 110, 170}, Width: 0.7, MinZoom: 10.5})
+	cm.Map.AddOutlinesFunc("streets", lineFeatures(street), kmaps.OutlineStyle{Color: color.NRGBA{80, 80, 80, 220}, Width: 0.9, MinZoom: 9})
+	cm.Map.AddOutlinesFunc("districts", lineFeatures(district), kmaps.OutlineStyle{Color: color.NRGBA{40, 40, 48, 255}, Width: 1.8})
 
-	cm.Map.AddPointsFunc("units", func() ([]kmaps.Feature, func(int) color.RGBA) {
+	if err := addLabels(cm.Map, shapes[0], shapes[1], m); err != nil {
+		return nil, err
+	}
+	cm.Map.AddPointsFunc("units", func() ([]kmaps.Feature, func(int) color.NRGBA) {
 		ul, err := cm.units()
 		if err != nil {
 			return nil, nil
@@ -137,7 +142,7 @@ func LoadCityMap(m *data.Mirror, theme string) (*CityMap, error) {
 		for i := range feats {
 			feats[i] = ul.Index.Feature(i)
 		}
-		return feats, func(i int) color.RGBA { return unitColor[ul.Units[i].Status] }
+		return feats, func(i int) color.NRGBA { return unitColor[ul.Units[i].Status] }
 	}, 3, 14)
 	return cm, nil
 }
@@ -153,30 +158,30 @@ func lineFeatures(lw func() *kmaps.Linework) func() []kmaps.Feature {
 	}
 }
 
-var unitColor = map[string]color.RGBA{"available": {46, 139, 87, 255}, "dispatched": {30, 100, 200, 255},
+var unitColor = map[string]color.NRGBA{"available": {46, 139, 87, 255}, "dispatched": {30, 100, 200, 255},
 	"busy": {230, 140, 20, 255}, "offline": {120, 120, 120, 255}}
 
-var kindColor = map[string]color.RGBA{data.GridResidential: {238, 226, 200, 255}, data.GridVillage: {214, 232, 200, 255},
+var kindColor = map[string]color.NRGBA{data.GridResidential: {238, 226, 200, 255}, data.GridVillage: {214, 232, 200, 255},
 	data.GridCommercial: {247, 212, 180, 255}, data.GridIndustrial: {214, 208, 226, 255}, data.GridSpecial: {196, 222, 240, 255}}
 
 // themeColors returns the grid colour function of a theme.
-func themeColors(m *data.Mirror, theme string, grids []data.Grid, units func() (*UnitLayer, error)) (func(int) color.RGBA, error) {
+func themeColors(m *data.Mirror, theme string, grids []data.Grid, units func() (*UnitLayer, error)) (func(int) color.NRGBA, error) {
 	switch theme {
 	case "plain":
-		return func(i int) color.RGBA { return kindColor[grids[i].Kind] }, nil
+		return func(i int) color.NRGBA { return kindColor[grids[i].Kind] }, nil
 	case "events", "overdue":
 		ev, err := m.EventsByGrid(m.AsOf())
 		if err != nil {
 			return nil, err
 		}
-		ramp := []color.RGBA{{232, 236, 226, 255}, {253, 224, 139, 255}, {249, 164, 74, 255}, {214, 60, 44, 255}}
-		return func(i int) color.RGBA {
+		ramp := []color.NRGBA{{232, 236, 226, 255}, {253, 224, 139, 255}, {249, 164, 74, 255}, {214, 60, 44, 255}}
+		return func(i int) color.NRGBA {
 			e := ev[grids[i].Code]
 			n := e.Open
 			if theme == "overdue" {
 				n = e.Overdue * 2 // one overdue case already stands out
 				if n == 0 {
-					return color.RGBA{230, 230, 230, 255}
+					return color.NRGBA{230, 230, 230, 255}
 				}
 			}
 			return ramp[min(n, 3)]
@@ -193,18 +198,72 @@ func themeColors(m *data.Mirror, theme string, grids []data.Grid, units func() (
 				avail[u.GridCode]++
 			}
 		}
-		return func(i int) color.RGBA {
+		return func(i int) color.NRGBA {
 			c := grids[i].Code
 			switch {
 			case total[c] == 0:
-				return color.RGBA{221, 221, 221, 255}
+				return color.NRGBA{221, 221, 221, 255}
 			case avail[c] == total[c]:
-				return color.RGBA{159, 214, 155, 255}
+				return color.NRGBA{159, 214, 155, 255}
 			case avail[c] > 0:
-				return color.RGBA{244, 211, 94, 255}
+				return color.NRGBA{244, 211, 94, 255}
 			}
-			return color.RGBA{217, 83, 79, 255}
+			return color.NRGBA{217, 83, 79, 255}
 		}, nil
 	}
 	return nil, fmt.Errorf("unknown theme %q (themes: plain, events, overdue, units)", theme)
+}
+
+// addLabels names districts and streets in Chinese over pinyin, and
+// communities in Chinese at close zoom.
+func addLabels(mp *kmaps.Map, districts, streets []data.Shape, m *data.Mirror) error {
+	ttf, err := assets.FS.ReadFile("fonts/kapok-cjk.ttf")
+	if err != nil {
+		return err
+	}
+	lb, err := kmaps.NewLabeler(ttf)
+	if err != nil {
+		return err
+	}
+	mp.SetLabeler(lb)
+	labels := func(ss []data.Shape, priority int, bilingual bool) []kmaps.Label {
+		out := make([]kmaps.Label, len(ss))
+		for i, s := range ss {
+			text := s.Name
+			if bilingual {
+				text += "\n" + RomanName(s.Name)
+			}
+			out[i] = kmaps.Label{Text: text, At: kmaps.ProjectPoint(s.LabelAt), Priority: priority}
+		}
+		return out
+	}
+	halo := color.NRGBA{255, 255, 255, 230}
+	mp.AddLabels(labels(districts, 3, true), kmaps.LabelStyle{Size: 15, Color: color.NRGBA{30, 30, 40, 255}, Halo: halo, MaxZoom: 12})
+	mp.AddLabels(labels(streets, 2, true), kmaps.LabelStyle{Size: 11, Color: color.NRGBA{70, 70, 70, 255}, Halo: halo, MinZoom: 10.5, MaxZoom: 14})
+	communities, err := m.LoadShapes(data.LevelCommunity)
+	if err != nil {
+		return err
+	}
+	for i := range communities {
+		communities[i].Name = data.ShortName(communities[i].Name)
+	}
+	mp.AddLabels(labels(communities, 1, false), kmaps.LabelStyle{Size: 10, Color: color.NRGBA{90, 90, 90, 255}, Halo: halo, MinZoom: 13})
+	return nil
+}
+
+// RomanName is the pinyin of a region's proper name without its
+// administrative suffix, capitalised: "天河区" → "Tianhe", "沙面街道" →
+// "Shamian", "太和镇" → "Taihe".
+func RomanName(name string) string {
+	for _, suffix := range []string{"街道", "区", "镇", "乡"} {
+		if strings.HasSuffix(name, suffix) && len([]rune(name)) > len([]rune(suffix))+1 {
+			name = strings.TrimSuffix(name, suffix)
+			break
+		}
+	}
+	p := data.Pinyin(name)
+	if p == "" {
+		return ""
+	}
+	return strings.ToUpper(p[:1]) + p[1:]
 }

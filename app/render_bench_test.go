@@ -80,9 +80,9 @@ func BenchmarkRecolor100(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		changes := map[int]color.RGBA{}
+		changes := map[int]color.NRGBA{}
 		for len(changes) < 100 {
-			changes[rng.IntN(len(cm.Grids))] = color.RGBA{uint8(i), 30, 30, 255}
+			changes[rng.IntN(len(cm.Grids))] = color.NRGBA{uint8(i), 30, 30, 255}
 		}
 		cm.Map.SetFillColors(changes)
 		if _, err := cm.Map.Render(ctx, v); err != nil {

@@ -19,13 +19,13 @@ func DrawScaleBar(img *image.RGBA, v kmaps.Viewport) {
 	length := niceLength(mpp * maxPx)
 	px := int(length / mpp)
 	x0, y0 := 16, img.Bounds().Dy()-20
-	bar := func(r image.Rectangle, c color.RGBA) {
+	bar := func(r image.Rectangle, c color.NRGBA) {
 		draw.Draw(img, r, image.NewUniform(c), image.Point{}, draw.Over)
 	}
-	bar(image.Rect(x0-2, y0-6, x0+px+2, y0+4), color.RGBA{255, 255, 255, 200})
-	bar(image.Rect(x0, y0-1, x0+px, y0+2), color.RGBA{30, 30, 30, 255})
-	bar(image.Rect(x0, y0-5, x0+2, y0+2), color.RGBA{30, 30, 30, 255})
-	bar(image.Rect(x0+px-2, y0-5, x0+px, y0+2), color.RGBA{30, 30, 30, 255})
+	bar(image.Rect(x0-2, y0-6, x0+px+2, y0+4), color.NRGBA{255, 255, 255, 200})
+	bar(image.Rect(x0, y0-1, x0+px, y0+2), color.NRGBA{30, 30, 30, 255})
+	bar(image.Rect(x0, y0-5, x0+2, y0+2), color.NRGBA{30, 30, 30, 255})
+	bar(image.Rect(x0+px-2, y0-5, x0+px, y0+2), color.NRGBA{30, 30, 30, 255})
 }
 
 // niceLength rounds a length down to 1, 2 or 5 times a power of ten.

@@ -1,10 +1,11 @@
 // Package assets embeds the data Kapok ships: the Guangzhou source data (see
-// guangzhou/README.md for sources and licences) and the grid-matter catalogue.
+// guangzhou/README.md for sources and licences), the grid-matter catalogue
+// and the CJK font subset (fonts/README.md).
 package assets
 
 import "embed"
 
 // FS holds every embedded asset, by path relative to this folder.
 //
-//go:embed guangzhou/*.geojson guangzhou/*.csv guangzhou/LICENSE.* guangzhou/README.md matters.csv
+//go:embed guangzhou/*.geojson guangzhou/*.csv guangzhou/LICENSE.* guangzhou/README.md matters.csv fonts/kapok-cjk.ttf
 var FS embed.FS

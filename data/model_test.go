@@ -59,7 +59,9 @@ func TestShortNameAndPinyin(t *testing.T) {
 			t.Errorf("ShortName(%s) = %s, want %s", in, got, want)
 		}
 	}
-	if got := Pinyin("大源村委会"); got != "dayuancunweihui" {
-		t.Errorf("Pinyin = %s", got)
+	for in, want := range map[string]string{"大源村委会": "dayuancunweihui", "番禺区": "panyuqu", "花都区": "huaduqu", "长洲街道": "changzhoujiedao"} {
+		if got := Pinyin(in); got != want {
+			t.Errorf("Pinyin(%s) = %s, want %s", in, got, want)
+		}
 	}
 }

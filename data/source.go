@@ -228,8 +228,13 @@ func sortedRegions(m map[string]*Region) []Region {
 
 var pinyinArgs = pinyin.NewArgs()
 
+// placeReadings fixes characters whose default reading is wrong in place
+// names: go-pinyin reads each character alone, and 番禺 is Pānyú, not Fānyú;
+// 都 in a place name is dū, 长 is cháng.
+var placeReadings = strings.NewReplacer("番禺", "潘禺", "都", "嘟", "长", "常")
+
 // Pinyin is the toneless pinyin of a Chinese name, syllables run together
 // ("大源村委会" → "dayuancunweihui"), for search.
 func Pinyin(name string) string {
-	return strings.Join(pinyin.LazyPinyin(name, pinyinArgs), "")
+	return strings.Join(pinyin.LazyPinyin(placeReadings.Replace(name), pinyinArgs), "")
 }

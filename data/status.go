@@ -10,22 +10,26 @@ import (
 
 // Shape is a coded boundary, for drawing.
 type Shape struct {
-	Code, Name string
-	Boundary   orb.MultiPolygon
+	Code, Name, Pinyin string
+	Boundary           orb.MultiPolygon
+	// LabelAt is where the region's name goes: its governance center, which
+	// lies inside it (or the boundary's first vertex without one).
+	LabelAt orb.Point
 }
 
 // LoadShapes reads the code, name and boundary of every region of a level.
 func (m *Mirror) LoadShapes(level Level) ([]Shape, error) {
-	rows, err := m.DB.Query(`SELECT code, name, geom FROM ` + level.Table() + ` ORDER BY code`)
+	rows, err := m.DB.Query(`SELECT r.code, r.name, r.pinyin, r.geom, c.geom FROM ` + level.Table() + ` r
+		LEFT JOIN centers c ON c.region_code = r.code ORDER BY r.code`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []Shape
-	var gb sql.RawBytes
+	var gb, cb sql.RawBytes
 	for rows.Next() {
 		var s Shape
-		if err := rows.Scan(&s.Code, &s.Name, &gb); err != nil {
+		if err := rows.Scan(&s.Code, &s.Name, &s.Pinyin, &gb, &cb); err != nil {
 			return nil, err
 		}
 		g, err := DecodeGeom(gb)
@@ -37,6 +41,14 @@ func (m *Mirror) LoadShapes(level Level) ([]Shape, error) {
 			return nil, fmt.Errorf("%s %s: geometry is %s", level, s.Code, g.GeoJSONType())
 		}
 		s.Boundary = mp
+		s.LabelAt = mp[0][0][0]
+		if cb != nil {
+			if c, err := DecodeGeom(cb); err == nil {
+				if p, ok := c.(orb.Point); ok {
+					s.LabelAt = p
+				}
+			}
+		}
 		out = append(out, s)
 	}
 	return out, rows.Err()

@@ -39,7 +39,7 @@ func denseCity() (*Map, orb.Bound) {
 			}
 		}
 		m := NewMap(160)
-		m.SetFill(grids, func(id int) color.RGBA { return color.RGBA{uint8(id), 200, 100, 255} })
+		m.SetFill(grids, func(id int) color.NRGBA { return color.NRGBA{uint8(id), 200, 100, 255} })
 		var polys []orb.Geometry
 		for _, g := range grids {
 			polys = append(polys, g.Geom)
@@ -50,8 +50,8 @@ func denseCity() (*Map, orb.Bound) {
 		}
 		dl := NewLinework(dpolys, nil)
 		gl := NewLinework(polys, dl)
-		m.AddOutlines("grids", lines(gl), OutlineStyle{Color: color.RGBA{255, 255, 255, 200}, Width: 0.6, MinZoom: 11.5, MinPixels: 6})
-		m.AddOutlines("districts", lines(dl), OutlineStyle{Color: color.RGBA{40, 40, 40, 255}, Width: 1.8})
+		m.AddOutlines("grids", lines(gl), OutlineStyle{Color: color.NRGBA{255, 255, 255, 200}, Width: 0.6, MinZoom: 11.5, MinPixels: 6})
+		m.AddOutlines("districts", lines(dl), OutlineStyle{Color: color.NRGBA{40, 40, 40, 255}, Width: 1.8})
 		denseMap = m
 		denseExt = orb.Bound{Min: origin, Max: orb.Point{origin[0] + size, origin[1] + size}}
 	})

@@ -20,9 +20,9 @@ func FuzzRenderGeometry(f *testing.F) {
 		ring := orb.Ring{{x0, y0}, {x1, y1}, {x2, y2}, {x0, y0}}
 		feats := []Feature{{1, orb.MultiPolygon{{ring}}}, {2, orb.MultiPolygon{}}, {3, orb.LineString{{x0, y0}, {x1, y1}}}}
 		m := NewMap(16)
-		m.SetFill(feats[:2], func(int) color.RGBA { return color.RGBA{200, 0, 0, 255} })
-		m.AddOutlines("o", feats, OutlineStyle{Color: color.RGBA{0, 0, 0, 255}, Width: 1})
-		m.AddPoints("p", []Feature{{1, orb.Point{x2, y2}}}, func(int) color.RGBA { return color.RGBA{0, 0, 255, 255} }, 3, 0)
+		m.SetFill(feats[:2], func(int) color.NRGBA { return color.NRGBA{200, 0, 0, 255} })
+		m.AddOutlines("o", feats, OutlineStyle{Color: color.NRGBA{0, 0, 0, 255}, Width: 1})
+		m.AddPoints("p", []Feature{{1, orb.Point{x2, y2}}}, func(int) color.NRGBA { return color.NRGBA{0, 0, 255, 255} }, 3, 0)
 		if math.IsNaN(zoom) || math.IsInf(zoom, 0) {
 			zoom = 0
 		}

@@ -24,7 +24,7 @@ type outlineLayer struct {
 	make             func() []Feature
 	index            *Index
 	lod              *lodBands
-	color            color.RGBA
+	color            color.NRGBA
 	width            float64 // logical pixels
 	minZoom, maxZoom float64
 	// minPixels skips features smaller than this on screen: a city-wide
@@ -36,9 +36,9 @@ type outlineLayer struct {
 type pointLayer struct {
 	name    string
 	once    sync.Once
-	make    func() ([]Feature, func(id int) color.RGBA)
+	make    func() ([]Feature, func(id int) color.NRGBA)
 	index   *Index
-	colors  func(id int) color.RGBA
+	colors  func(id int) color.NRGBA
 	radius  float64 // logical pixels
 	minZoom float64
 }
@@ -53,7 +53,7 @@ func (l *outlineLayer) ready() {
 
 // OutlineStyle says how and when an outline layer is drawn.
 type OutlineStyle struct {
-	Color            color.RGBA
+	Color            color.NRGBA
 	Width            float64 // logical pixels
 	MinZoom, MaxZoom float64 // drawn for MinZoom ≤ zoom < MaxZoom (0 = no upper limit)
 	MinPixels        float64 // features smaller on screen are not stroked

@@ -67,7 +67,7 @@ func (m *Map) drawPoints(frame *image.RGBA, v Viewport) {
 // stamp lays colour c through mask at (x, y) on an opaque frame: the hot
 // loop of marker drawing, where image/draw's generic path allocates and
 // dispatches per marker.
-func stamp(dst *image.RGBA, mask *image.Alpha, x, y int, c color.RGBA) {
+func stamp(dst *image.RGBA, mask *image.Alpha, x, y int, c color.NRGBA) {
 	n := mask.Rect.Dx()
 	w, h := dst.Rect.Dx(), dst.Rect.Dy()
 	for my := 0; my < n; my++ {

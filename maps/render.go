@@ -19,15 +19,17 @@ import (
 // safe to call from several goroutines; Render may run while the UI starts
 // another one (cancel the stale one's context).
 type Map struct {
-	Background color.RGBA
+	Background color.NRGBA
 
 	mu       sync.Mutex
 	fill     *fillLayer
 	outlines []*outlineLayer
 	points   []*pointLayer
-	palette  []color.RGBA // by fill position + 1; 0 is "no polygon"
-	packed   []uint32     // palette over the background, as RGBA bytes in memory order
-	geomGen  uint64       // bumped when layers change: old tiles are void
+	labels   []*labelLayer
+	labeler  *Labeler
+	palette  []color.NRGBA // by fill position + 1; 0 is "no polygon"
+	packed   []uint32      // palette over the background, as RGBA bytes in memory order
+	geomGen  uint64        // bumped when layers change: old tiles are void
 	tiles    *lru.Cache[tileKey, *tile]
 	// frames is held (read) by every Render and (write) by ClearCache, so
 	// recycled tiles are never in use by a frame.
@@ -53,7 +55,7 @@ type tile struct {
 // NewMap makes an empty map whose tile cache holds up to cacheTiles tiles
 // (each about 0.75 MB).
 func NewMap(cacheTiles int) *Map {
-	m := &Map{Background: color.RGBA{0xf4, 0xf3, 0xef, 0xff}}
+	m := &Map{Background: color.NRGBA{0xf4, 0xf3, 0xef, 0xff}}
 	// Tiles dropped by ClearCache give their buffers back, so a cold frame
 	// allocates little once the pool is warm. Tiles evicted while frames may
 	// still hold them are left to the garbage collector.
@@ -87,7 +89,7 @@ func newTile() *tile {
 // lineMask is one outline layer's anti-aliased coverage in a tile.
 type lineMask struct {
 	mask  *image.Alpha
-	color color.RGBA
+	color color.NRGBA
 }
 
 var maskPool = sync.Pool{New: func() any { return image.NewAlpha(image.Rect(0, 0, TileSize, TileSize)) }}
@@ -101,9 +103,9 @@ type scratch struct {
 
 // SetFill sets the polygons filled by status (the grids), coloured by
 // colorOf(id).
-func (m *Map) SetFill(feats []Feature, colorOf func(id int) color.RGBA) {
+func (m *Map) SetFill(feats []Feature, colorOf func(id int) color.NRGBA) {
 	fl := &fillLayer{index: NewIndex(feats), lod: newLODBands(feats), pos: make(map[int]int32, len(feats))}
-	pal := make([]color.RGBA, len(feats)+1)
+	pal := make([]color.NRGBA, len(feats)+1)
 	for i, f := range feats {
 		fl.pos[f.ID] = int32(i)
 		pal[i+1] = colorOf(f.ID)
@@ -160,22 +162,37 @@ func (m *Map) AddOutlinesFunc(name string, feats func() []Feature, s OutlineStyl
 }
 
 // AddPoints adds a marker layer drawn from minZoom on, above everything tiled.
-func (m *Map) AddPoints(name string, feats []Feature, colorOf func(id int) color.RGBA, radius, minZoom float64) {
-	m.AddPointsFunc(name, func() ([]Feature, func(int) color.RGBA) { return feats, colorOf }, radius, minZoom)
+func (m *Map) AddPoints(name string, feats []Feature, colorOf func(id int) color.NRGBA, radius, minZoom float64) {
+	m.AddPointsFunc(name, func() ([]Feature, func(int) color.NRGBA) { return feats, colorOf }, radius, minZoom)
 }
 
 // AddPointsFunc adds a marker layer whose features and colours are made the
 // first time a frame shows it.
-func (m *Map) AddPointsFunc(name string, make func() ([]Feature, func(id int) color.RGBA), radius, minZoom float64) {
+func (m *Map) AddPointsFunc(name string, make func() ([]Feature, func(id int) color.NRGBA), radius, minZoom float64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.points = append(m.points, &pointLayer{name: name, make: make, radius: radius, minZoom: minZoom})
 }
 
+// SetLabeler sets the font labels are drawn with.
+func (m *Map) SetLabeler(l *Labeler) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.labeler = l
+}
+
+// AddLabels adds a label layer; labels are placed per frame, above
+// everything else, without overlapping each other.
+func (m *Map) AddLabels(labels []Label, s LabelStyle) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.labels = append(m.labels, &labelLayer{labels: labels, style: s})
+}
+
 // SetFillColors recolours fill polygons. Only the cached tiles those
 // polygons touch are composed again, on their next use; nothing is
 // rasterized again.
-func (m *Map) SetFillColors(changes map[int]color.RGBA) {
+func (m *Map) SetFillColors(changes map[int]color.NRGBA) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.fill == nil {
@@ -260,6 +277,10 @@ func (m *Map) Render(ctx context.Context, v Viewport) (*image.RGBA, error) {
 		draw.Draw(frame, image.Rectangle{at, at.Add(image.Pt(TileSize, TileSize))}, tiles[i].img, image.Point{}, draw.Src)
 	}
 	m.drawPoints(frame, v)
+	m.mu.Lock()
+	labeler, labels := m.labeler, m.labels
+	m.mu.Unlock()
+	drawLabels(frame, v, labeler, labels)
 	return frame, ctx.Err()
 }
 
@@ -383,7 +404,7 @@ func (m *Map) compose(t *tile) {
 
 // blendOver lays colour lc with coverage m (0-255) over the packed opaque
 // pixel c.
-func blendOver(c uint32, lc color.RGBA, m uint32) uint32 {
+func blendOver(c uint32, lc color.NRGBA, m uint32) uint32 {
 	a := uint32(lc.A) * m / 255
 	ia := 255 - a
 	r := (uint32(lc.R)*a + (c&0xff)*ia) / 255
@@ -393,13 +414,13 @@ func blendOver(c uint32, lc color.RGBA, m uint32) uint32 {
 }
 
 // over blends a (non-premultiplied) colour over an opaque background.
-func over(c, bg color.RGBA) color.RGBA {
+func over(c, bg color.NRGBA) color.NRGBA {
 	if c.A == 255 {
 		return c
 	}
 	a := uint32(c.A)
 	mix := func(x, y uint8) uint8 { return uint8((uint32(x)*a + uint32(y)*(255-a)) / 255) }
-	return color.RGBA{mix(c.R, bg.R), mix(c.G, bg.G), mix(c.B, bg.B), 255}
+	return color.NRGBA{mix(c.R, bg.R), mix(c.G, bg.G), mix(c.B, bg.B), 255}
 }
 
 func finite(xs ...float64) bool {

@@ -1,0 +1,150 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"kapok/assets"
+	"kapok/data"
+	kmaps "kapok/maps"
+)
+
+// fixtureMirror builds the small fixture city of data/testdata/city.
+func fixtureMirror(t *testing.T) *data.Mirror {
+	t.Helper()
+	open := func(n string) (io.ReadCloser, error) { return os.Open(filepath.Join("..", "data", "testdata", "city", n)) }
+	src, err := data.ReadCitySource(open, "districts.geojson", "streets.csv", "villages.csv", "测试市")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := data.DefaultDemoOptions()
+	opt.Grids, opt.Units, opt.Days, opt.DemoPoint = 40, 50, 3, "990102001201"
+	path := filepath.Join(t.TempDir(), "city.gpkg")
+	if _, err := data.BuildDemo(path, src, opt); err != nil {
+		t.Fatal(err)
+	}
+	m, err := data.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+func TestGoldenCityThemes(t *testing.T) {
+	m := fixtureMirror(t)
+	for _, theme := range Themes {
+		cm, err := LoadCityMap(m, theme)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := kmaps.NewViewport(240, 160).Fit(cm.Extent, 6)
+		img, err := cm.Map.Render(context.Background(), v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareGolden(t, "city-"+theme+".png", img)
+	}
+}
+
+// The render command's own path: a PNG of the asked size, a region that
+// exists, clear errors for bad flags.
+func TestRenderCommand(t *testing.T) {
+	m := fixtureMirror(t)
+	out := filepath.Join(t.TempDir(), "map.png")
+	frames, err := Render(m, out, RenderOptions{Width: 320, Height: 200, Theme: "overdue", Region: "990101", Repeat: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(frames) != 3 || !strings.HasPrefix(FrameSummary(frames), "frame_ms median=") {
+		t.Fatalf("frames %v", frames)
+	}
+	f, _ := os.Open(out)
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil || img.Bounds() != image.Rect(0, 0, 320, 200) {
+		t.Fatalf("png %v, %v", img.Bounds(), err)
+	}
+	for _, bad := range []RenderOptions{{Width: 10, Height: 10, Theme: "rainbow"}, {Width: 10, Height: 10, Theme: "plain", Region: "999999"},
+		{Width: 10, Height: 10, Theme: "plain", BBox: "1,2,3"}, {Width: 10, Height: 10, Theme: "plain", BBox: "114,23,113,24"}} {
+		if _, err := Render(m, out, bad); err == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+	}
+	if _, _, err := ParseSize("1920by1080"); err == nil {
+		t.Error("bad size accepted")
+	}
+}
+
+// Every character of the embedded data has a glyph in the bundled font.
+func TestFontCoversTheData(t *testing.T) {
+	ttf, err := assets.FS.ReadFile("fonts/kapok-cjk.ttf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, err := kmaps.NewLabeler(ttf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, name := range []string{"guangzhou/districts.csv", "guangzhou/streets.csv", "guangzhou/villages.csv", "matters.csv"} {
+		b, err := assets.FS.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(b)
+	}
+	all.WriteString("Conghua Tianhe 0123456789 km")
+	if missing := lb.Missing(all.String()); len(missing) > 0 {
+		t.Fatalf("font lacks %d characters: %q (run /usr/bin/python3 scripts/build_font.py)", len(missing), string(missing))
+	}
+}
+
+func compareGolden(t *testing.T, name string, img *image.RGBA) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if os.Getenv("UPDATE_GOLDEN") == "1" {
+		var buf bytes.Buffer
+		png.Encode(&buf, img)
+		os.WriteFile(path, buf.Bytes(), 0o644)
+		return
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("%v (UPDATE_GOLDEN=1 creates it; then look at it)", err)
+	}
+	defer f.Close()
+	want, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := 0
+	for y := 0; y < img.Bounds().Dy(); y++ {
+		for x := 0; x < img.Bounds().Dx(); x++ {
+			r1, g1, b1, _ := img.At(x, y).RGBA()
+			r2, g2, b2, _ := want.At(x, y).RGBA()
+			if far(r1, r2) || far(g1, g2) || far(b1, b2) {
+				bad++
+			}
+		}
+	}
+	if limit := img.Bounds().Dx() * img.Bounds().Dy() / 200; bad > limit || want.Bounds() != img.Bounds() {
+		os.MkdirAll(filepath.Join("testdata", "failed"), 0o755)
+		out, _ := os.Create(filepath.Join("testdata", "failed", name))
+		png.Encode(out, img)
+		out.Close()
+		t.Fatalf("%s: %d pixels differ (limit %d); see testdata/failed/%s", name, bad, limit, name)
+	}
+}
+
+func far(a, b uint32) bool {
+	d := int(a>>8) - int(b>>8)
+	return d > 24 || d < -24
+}

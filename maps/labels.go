@@ -1,0 +1,188 @@
+package maps
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/paulmach/orb"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
+)
+
+// Label is text to show at a Web Mercator point. Lines are separated by
+// "\n" (a Chinese name over its pinyin, say). Higher priority wins a place.
+type Label struct {
+	Text     string
+	At       orb.Point
+	Priority int
+}
+
+// LabelStyle is how and when a label layer is drawn.
+type LabelStyle struct {
+	Size             float64 // points at device scale 1
+	Color, Halo      color.NRGBA
+	MinZoom, MaxZoom float64 // shown for MinZoom ≤ zoom < MaxZoom (0 = no upper limit)
+}
+
+type labelLayer struct {
+	labels []Label
+	style  LabelStyle
+}
+
+// Labeler renders text with one font; rendered labels are cached as
+// sprites, so a frame only places and copies them.
+type Labeler struct {
+	font *opentype.Font
+	mu   sync.Mutex
+	// faces by size, sprites by size and text
+	faces   map[float64]font.Face
+	sprites map[spriteKey]*sprite
+}
+
+type spriteKey struct {
+	size float64
+	text string
+}
+
+type sprite struct {
+	text, halo *image.Alpha
+}
+
+// NewLabeler parses a TrueType/OpenType font (a single font, not a collection).
+func NewLabeler(ttf []byte) (*Labeler, error) {
+	f, err := opentype.Parse(ttf)
+	if err != nil {
+		return nil, err
+	}
+	return &Labeler{font: f, faces: map[float64]font.Face{}, sprites: map[spriteKey]*sprite{}}, nil
+}
+
+// Missing returns the runes of s the font has no glyph for.
+func (l *Labeler) Missing(s string) []rune {
+	var buf sfnt.Buffer
+	var out []rune
+	for _, r := range s {
+		if r == '\n' || r == ' ' {
+			continue
+		}
+		if i, err := l.font.GlyphIndex(&buf, r); err != nil || i == 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (l *Labeler) sprite(size float64, text string) *sprite {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	k := spriteKey{size, text}
+	if s, ok := l.sprites[k]; ok {
+		return s
+	}
+	face, ok := l.faces[size]
+	if !ok {
+		var err error
+		face, err = opentype.NewFace(l.font, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
+		if err != nil {
+			return nil
+		}
+		l.faces[size] = face
+	}
+	lines := strings.Split(text, "\n")
+	m := face.Metrics()
+	lineH := (m.Ascent + m.Descent).Ceil()
+	const pad = 3 // room for the halo
+	w := 0
+	for _, ln := range lines {
+		w = max(w, font.MeasureString(face, ln).Ceil())
+	}
+	mask := image.NewAlpha(image.Rect(0, 0, w+2*pad, lineH*len(lines)+2*pad))
+	for i, ln := range lines {
+		d := font.Drawer{Dst: mask, Src: image.Opaque, Face: face}
+		lw := font.MeasureString(face, ln).Ceil()
+		d.Dot = fixed.P(pad+(w-lw)/2, pad+i*lineH+m.Ascent.Ceil())
+		d.DrawString(ln)
+	}
+	s := &sprite{text: mask, halo: dilate(mask, 2)}
+	l.sprites[k] = s
+	return s
+}
+
+// dilate grows a mask by r pixels (square structuring element): the halo.
+func dilate(src *image.Alpha, r int) *image.Alpha {
+	b := src.Bounds()
+	dst := image.NewAlpha(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			var m uint8
+			for dy := -r; dy <= r && m < 255; dy++ {
+				for dx := -r; dx <= r; dx++ {
+					if p := image.Pt(x+dx, y+dy); p.In(b) {
+						m = max(m, src.AlphaAt(p.X, p.Y).A)
+					}
+				}
+			}
+			dst.SetAlpha(x, y, color.Alpha{m})
+		}
+	}
+	return dst
+}
+
+// drawLabels places the layers' labels visible at this zoom, highest
+// priority first, skipping any that would overlap one already placed.
+func drawLabels(dst *image.RGBA, v Viewport, l *Labeler, layers []*labelLayer) {
+	if l == nil {
+		return
+	}
+	type cand struct {
+		lb    Label
+		style LabelStyle
+	}
+	var cands []cand
+	b := v.Bounds()
+	for _, ly := range layers {
+		if v.Zoom < ly.style.MinZoom || (ly.style.MaxZoom > 0 && v.Zoom >= ly.style.MaxZoom) {
+			continue
+		}
+		for _, lb := range ly.labels {
+			if b.Contains(lb.At) {
+				cands = append(cands, cand{lb, ly.style})
+			}
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].lb.Priority > cands[j].lb.Priority })
+	var placed []image.Rectangle
+	for _, c := range cands {
+		s := l.sprite(c.style.Size*v.scale(), c.lb.Text)
+		if s == nil {
+			continue
+		}
+		x, y := v.ToScreen(c.lb.At)
+		sz := s.text.Bounds().Size()
+		at := image.Pt(int(math.Round(x))-sz.X/2, int(math.Round(y))-sz.Y/2)
+		r := image.Rectangle{Min: at, Max: at.Add(sz)}
+		if !r.In(dst.Bounds()) {
+			continue
+		}
+		free := true
+		for _, p := range placed {
+			if p.Overlaps(r) {
+				free = false
+				break
+			}
+		}
+		if !free {
+			continue
+		}
+		placed = append(placed, r)
+		draw.DrawMask(dst, r, image.NewUniform(c.style.Halo), image.Point{}, s.halo, image.Point{}, draw.Over)
+		draw.DrawMask(dst, r, image.NewUniform(c.style.Color), image.Point{}, s.text, image.Point{}, draw.Over)
+	}
+}
