@@ -19,7 +19,9 @@ import (
 // fixtureMirror builds the small fixture city of data/testdata/city.
 func fixtureMirror(t *testing.T) *data.Mirror {
 	t.Helper()
-	open := func(n string) (io.ReadCloser, error) { return os.Open(filepath.Join("..", "data", "testdata", "city", n)) }
+	open := func(n string) (io.ReadCloser, error) {
+		return os.Open(filepath.Join("..", "data", "testdata", "city", n))
+	}
 	src, err := data.ReadCitySource(open, "districts.geojson", "streets.csv", "villages.csv", "测试市")
 	if err != nil {
 		t.Fatal(err)
