@@ -105,4 +105,15 @@ func TestGoldenEngine(t *testing.T) {
 	if blue == 0 || changed > 2*blue+200 {
 		t.Fatalf("recolouring one cell changed %d pixels, %d of them to its colour", changed, blue)
 	}
+	// Selecting two cells draws the overlay on them only.
+	m.SetHighlight([]Feature{feats[10], feats[11]}, color.NRGBA{0, 200, 255, 120}, color.NRGBA{0, 90, 200, 255}, 2.5)
+	img3, _ := m.Render(context.Background(), v)
+	CompareGolden(t, "engine-selected.png", img3)
+	cx, cy := v.ToScreen(feats[10].Geom.Bound().Center())
+	if img3.RGBAAt(int(cx), int(cy)) == img2.RGBAAt(int(cx), int(cy)) {
+		t.Fatal("the selected cell looks unselected")
+	}
+	if img3.RGBAAt(2, 2) != img2.RGBAAt(2, 2) {
+		t.Fatal("the overlay changed a pixel far from the selection")
+	}
 }

@@ -21,16 +21,17 @@ import (
 type Map struct {
 	Background color.NRGBA
 
-	mu       sync.Mutex
-	fill     *fillLayer
-	outlines []*outlineLayer
-	points   []*pointLayer
-	labels   []*labelLayer
-	labeler  *Labeler
-	palette  []color.NRGBA // by fill position + 1; 0 is "no polygon"
-	packed   []uint32      // palette over the background, as RGBA bytes in memory order
-	geomGen  uint64        // bumped when layers change: old tiles are void
-	tiles    *lru.Cache[tileKey, *tile]
+	mu        sync.Mutex
+	fill      *fillLayer
+	outlines  []*outlineLayer
+	points    []*pointLayer
+	labels    []*labelLayer
+	labeler   *Labeler
+	highlight *highlight
+	palette   []color.NRGBA // by fill position + 1; 0 is "no polygon"
+	packed    []uint32      // palette over the background, as RGBA bytes in memory order
+	geomGen   uint64        // bumped when layers change: old tiles are void
+	tiles     *lru.Cache[tileKey, *tile]
 	// frames is held (read) by every Render and (write) by ClearCache, so
 	// recycled tiles are never in use by a frame.
 	frames    sync.RWMutex
@@ -278,8 +279,9 @@ func (m *Map) Render(ctx context.Context, v Viewport) (*image.RGBA, error) {
 	}
 	m.drawPoints(frame, v)
 	m.mu.Lock()
-	labeler, labels := m.labeler, m.labels
+	labeler, labels, hl := m.labeler, m.labels, m.highlight
 	m.mu.Unlock()
+	hl.draw(frame, v)
 	drawLabels(frame, v, labeler, labels)
 	return frame, ctx.Err()
 }
