@@ -38,10 +38,12 @@ test: lint
 bench: deps
 	$(GO) test -run '^$$' -bench 'DemoGuangzhou' -benchtime 3x ./data
 	$(GO) test -run '^$$' -bench 'LoadGrids|GridByCode|GridsInDistrictBox' -benchmem ./data
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./app ./maps
 
 # A short run of every fuzzer (the seeds also run in `make test`).
 fuzz: deps
 	for f in FuzzReadGeoJSON FuzzReadCSV FuzzDecodeGeom; do $(GO) test ./data -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
+	$(GO) test ./maps -run '^$$' -fuzz '^FuzzRenderGeometry$$' -fuzztime 30s
 
 clean:
 	rm -rf bin

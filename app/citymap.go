@@ -240,14 +240,16 @@ func addLabels(mp *kmaps.Map, districts, streets []data.Shape, m *data.Mirror) e
 	halo := color.NRGBA{255, 255, 255, 230}
 	mp.AddLabels(labels(districts, 3, true), kmaps.LabelStyle{Size: 15, Color: color.NRGBA{30, 30, 40, 255}, Halo: halo, MaxZoom: 12})
 	mp.AddLabels(labels(streets, 2, true), kmaps.LabelStyle{Size: 11, Color: color.NRGBA{70, 70, 70, 255}, Halo: halo, MinZoom: 10.5, MaxZoom: 14})
-	communities, err := m.LoadShapes(data.LevelCommunity)
-	if err != nil {
-		return err
-	}
-	for i := range communities {
-		communities[i].Name = data.ShortName(communities[i].Name)
-	}
-	mp.AddLabels(labels(communities, 1, false), kmaps.LabelStyle{Size: 10, Color: color.NRGBA{90, 90, 90, 255}, Halo: halo, MinZoom: 13})
+	mp.AddLabelsFunc(func() []kmaps.Label {
+		communities, err := m.LoadShapes(data.LevelCommunity)
+		if err != nil {
+			return nil // the map without community names rather than no map
+		}
+		for i := range communities {
+			communities[i].Name = data.ShortName(communities[i].Name)
+		}
+		return labels(communities, 1, false)
+	}, kmaps.LabelStyle{Size: 10, Color: color.NRGBA{90, 90, 90, 255}, Halo: halo, MinZoom: 13})
 	return nil
 }
 

@@ -85,10 +85,12 @@ func parseHeader(b []byte) (gpkgHeader, error) {
 	if flags&1 == 1 {
 		order = binary.LittleEndian
 	}
-	n := map[byte]int{0: 0, 1: 4, 2: 6, 3: 6, 4: 8}[(flags>>1)&7]
-	if n == 0 && (flags>>1)&7 != 0 {
-		return h, fmt.Errorf("%w: bad envelope code %d", errNotGPKG, (flags>>1)&7)
+	code := (flags >> 1) & 7
+	if code > 4 {
+		return h, fmt.Errorf("%w: bad envelope code %d", errNotGPKG, code)
 	}
+	n := [5]int{0, 4, 6, 6, 8}[code] // doubles in the envelope
+
 	h.wkbStart = 8 + 8*n
 	if len(b) < h.wkbStart {
 		return h, fmt.Errorf("%w: truncated header", errNotGPKG)

@@ -32,9 +32,13 @@ type LabelStyle struct {
 }
 
 type labelLayer struct {
+	once   sync.Once
+	make   func() []Label
 	labels []Label
 	style  LabelStyle
 }
+
+func (l *labelLayer) ready() { l.once.Do(func() { l.labels = l.make() }) }
 
 // Labeler renders text with one font; rendered labels are cached as
 // sprites, so a frame only places and copies them.
@@ -151,6 +155,7 @@ func drawLabels(dst *image.RGBA, v Viewport, l *Labeler, layers []*labelLayer) {
 		if v.Zoom < ly.style.MinZoom || (ly.style.MaxZoom > 0 && v.Zoom >= ly.style.MaxZoom) {
 			continue
 		}
+		ly.ready()
 		for _, lb := range ly.labels {
 			if b.Contains(lb.At) {
 				cands = append(cands, cand{lb, ly.style})

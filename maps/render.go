@@ -185,10 +185,17 @@ func (m *Map) SetLabeler(l *Labeler) {
 // AddLabels adds a label layer; labels are placed per frame, above
 // everything else, without overlapping each other.
 func (m *Map) AddLabels(labels []Label, s LabelStyle) {
+	m.AddLabelsFunc(func() []Label { return labels }, s)
+}
+
+// AddLabelsFunc adds a label layer whose labels are made the first time a
+// frame shows it.
+func (m *Map) AddLabelsFunc(labels func() []Label, s LabelStyle) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.labels = append(m.labels, &labelLayer{labels: labels, style: s})
+	m.labels = append(m.labels, &labelLayer{make: labels, style: s})
 }
+
 
 // SetFillColors recolours fill polygons. Only the cached tiles those
 // polygons touch are composed again, on their next use; nothing is
@@ -432,4 +439,31 @@ func finite(xs ...float64) bool {
 		}
 	}
 	return true
+}
+
+// Prepare builds everything the map otherwise builds on first use: every
+// lazy layer and every level-of-detail band. A console can call it in the
+// background after the first frame; it measures the full display geometry.
+func (m *Map) Prepare() {
+	m.mu.Lock()
+	fill, outlines, points := m.fill, m.outlines, m.points
+	m.mu.Unlock()
+	for b := range lodZooms {
+		if fill != nil {
+			fill.lod.band(b)
+		}
+		for _, l := range outlines {
+			l.ready()
+			l.lod.band(b)
+		}
+	}
+	for _, p := range points {
+		p.ready()
+	}
+	m.mu.Lock()
+	labels := m.labels
+	m.mu.Unlock()
+	for _, l := range labels {
+		l.ready()
+	}
 }
