@@ -62,6 +62,10 @@ func LoadCityMap(m *data.Mirror, theme string) (*CityMap, error) {
 		}()
 	}
 	run(func() (err error) { grids, err = m.LoadGrids(); return })
+	var events map[string]data.GridEvents
+	if theme == "events" || theme == "overdue" {
+		run(func() (err error) { events, err = m.EventsByGrid(m.AsOf()); return })
+	}
 	for i, lv := range []data.Level{data.LevelDistrict, data.LevelStreet} {
 		run(func() (err error) { shapes[i], err = m.LoadShapes(lv); return })
 	}
@@ -82,7 +86,7 @@ func LoadCityMap(m *data.Mirror, theme string) (*CityMap, error) {
 		}
 		return &UnitLayer{Units: units, Index: kmaps.NewIndex(ufs)}, nil
 	})
-	colorOf, err := themeColors(m, theme, grids, cm.units)
+	colorOf, err := themeColors(theme, grids, events, cm.units)
 	if err != nil {
 		return nil, err
 	}
@@ -165,15 +169,11 @@ var kindColor = map[string]color.NRGBA{data.GridResidential: {238, 226, 200, 255
 	data.GridCommercial: {247, 212, 180, 255}, data.GridIndustrial: {214, 208, 226, 255}, data.GridSpecial: {196, 222, 240, 255}}
 
 // themeColors returns the grid colour function of a theme.
-func themeColors(m *data.Mirror, theme string, grids []data.Grid, units func() (*UnitLayer, error)) (func(int) color.NRGBA, error) {
+func themeColors(theme string, grids []data.Grid, ev map[string]data.GridEvents, units func() (*UnitLayer, error)) (func(int) color.NRGBA, error) {
 	switch theme {
 	case "plain":
 		return func(i int) color.NRGBA { return kindColor[grids[i].Kind] }, nil
 	case "events", "overdue":
-		ev, err := m.EventsByGrid(m.AsOf())
-		if err != nil {
-			return nil, err
-		}
 		ramp := []color.NRGBA{{232, 236, 226, 255}, {253, 224, 139, 255}, {249, 164, 74, 255}, {214, 60, 44, 255}}
 		return func(i int) color.NRGBA {
 			e := ev[grids[i].Code]

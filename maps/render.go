@@ -196,7 +196,6 @@ func (m *Map) AddLabelsFunc(labels func() []Label, s LabelStyle) {
 	m.labels = append(m.labels, &labelLayer{make: labels, style: s})
 }
 
-
 // SetFillColors recolours fill polygons. Only the cached tiles those
 // polygons touch are composed again, on their next use; nothing is
 // rasterized again.
