@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"image"
 	"image/png"
@@ -13,6 +12,7 @@ import (
 
 	"kapok/assets"
 	"kapok/data"
+	"kapok/internal/golden"
 	kmaps "kapok/maps"
 )
 
@@ -52,7 +52,7 @@ func TestGoldenCityThemes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		compareGolden(t, "city-"+theme+".png", img)
+		golden.Compare(t, "city-"+theme+".png", img)
 	}
 }
 
@@ -107,46 +107,4 @@ func TestFontCoversTheData(t *testing.T) {
 	if missing := lb.Missing(all.String()); len(missing) > 0 {
 		t.Fatalf("font lacks %d characters: %q (run /usr/bin/python3 scripts/build_font.py)", len(missing), string(missing))
 	}
-}
-
-func compareGolden(t *testing.T, name string, img *image.RGBA) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if os.Getenv("UPDATE_GOLDEN") == "1" {
-		var buf bytes.Buffer
-		png.Encode(&buf, img)
-		os.WriteFile(path, buf.Bytes(), 0o644)
-		return
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("%v (UPDATE_GOLDEN=1 creates it; then look at it)", err)
-	}
-	defer f.Close()
-	want, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bad := 0
-	for y := 0; y < img.Bounds().Dy(); y++ {
-		for x := 0; x < img.Bounds().Dx(); x++ {
-			r1, g1, b1, _ := img.At(x, y).RGBA()
-			r2, g2, b2, _ := want.At(x, y).RGBA()
-			if far(r1, r2) || far(g1, g2) || far(b1, b2) {
-				bad++
-			}
-		}
-	}
-	if limit := img.Bounds().Dx() * img.Bounds().Dy() / 200; bad > limit || want.Bounds() != img.Bounds() {
-		os.MkdirAll(filepath.Join("testdata", "failed"), 0o755)
-		out, _ := os.Create(filepath.Join("testdata", "failed", name))
-		png.Encode(out, img)
-		out.Close()
-		t.Fatalf("%s: %d pixels differ (limit %d); see testdata/failed/%s", name, bad, limit, name)
-	}
-}
-
-func far(a, b uint32) bool {
-	d := int(a>>8) - int(b>>8)
-	return d > 24 || d < -24
 }

@@ -1,75 +1,14 @@
 package maps
 
 import (
-	"bytes"
 	"context"
-	"image"
 	"image/color"
-	"image/png"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"kapok/internal/golden"
 )
-
-// CompareGolden compares img with testdata/golden/name: at most 0.5% of the
-// pixels may differ by more than 24 in a channel (anti-aliasing may move
-// between library versions; a wrong colour, shape or place may not). With
-// UPDATE_GOLDEN=1 it rewrites the golden file. A failing image goes to
-// testdata/failed/ to be looked at.
-func CompareGolden(t *testing.T, name string, img *image.RGBA) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if os.Getenv("UPDATE_GOLDEN") == "1" {
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, img); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("%v (run with UPDATE_GOLDEN=1 to create it, then look at it)", err)
-	}
-	defer f.Close()
-	want, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want.Bounds() != img.Bounds() {
-		t.Fatalf("size %v, golden %v", img.Bounds(), want.Bounds())
-	}
-	bad := 0
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			r1, g1, b1, _ := img.At(x, y).RGBA()
-			r2, g2, b2, _ := want.At(x, y).RGBA()
-			if diff(r1, r2) > 24 || diff(g1, g2) > 24 || diff(b1, b2) > 24 {
-				bad++
-			}
-		}
-	}
-	if limit := b.Dx() * b.Dy() / 200; bad > limit {
-		os.MkdirAll(filepath.Join("testdata", "failed"), 0o755)
-		out, _ := os.Create(filepath.Join("testdata", "failed", name))
-		png.Encode(out, img)
-		out.Close()
-		t.Fatalf("%s: %d pixels differ (limit %d); see testdata/failed/%s", name, bad, limit, name)
-	}
-}
-
-func diff(a, b uint32) uint32 {
-	a, b = a>>8, b>>8
-	if a > b {
-		return a - b
-	}
-	return b - a
-}
 
 func TestGoldenEngine(t *testing.T) {
 	feats := hexCity(8, 8000, 3)
@@ -89,7 +28,7 @@ func TestGoldenEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	CompareGolden(t, "engine.png", img)
+	golden.Compare(t, "engine.png", img)
 	// Recolouring one cell changes its pixels and nothing else.
 	m.SetFillColors(map[int]color.NRGBA{1: {0, 0, 255, 255}})
 	img2, _ := m.Render(context.Background(), v)
@@ -108,7 +47,7 @@ func TestGoldenEngine(t *testing.T) {
 	// Selecting two cells draws the overlay on them only.
 	m.SetHighlight([]Feature{feats[10], feats[11]}, color.NRGBA{0, 200, 255, 120}, color.NRGBA{0, 90, 200, 255}, 2.5)
 	img3, _ := m.Render(context.Background(), v)
-	CompareGolden(t, "engine-selected.png", img3)
+	golden.Compare(t, "engine-selected.png", img3)
 	cx, cy := v.ToScreen(feats[10].Geom.Bound().Center())
 	if img3.RGBAAt(int(cx), int(cy)) == img2.RGBAAt(int(cx), int(cy)) {
 		t.Fatal("the selected cell looks unselected")
