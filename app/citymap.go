@@ -22,8 +22,8 @@ var Themes = []string{"plain", "events", "overdue", "units"}
 // CityMap is the city ready to draw.
 type CityMap struct {
 	Map    *kmaps.Map
-	Grids  []data.Grid
-	Extent orb.Bound // Web Mercator
+	Grids  []data.Grid // attributes by fill id; boundaries are in Map (projected)
+	Extent orb.Bound   // Web Mercator
 	theme  func(i int) color.NRGBA
 	// units loads the emergency units on first use (they are drawn from
 	// street zoom on); the mirror must stay open until then.
@@ -92,10 +92,13 @@ func LoadCityMap(m *data.Mirror, theme string) (*CityMap, error) {
 	}
 	cm.theme = colorOf
 	feats := make([]kmaps.Feature, len(grids))
-	for i, g := range grids {
-		feats[i] = kmaps.Feature{ID: i, Geom: kmaps.Project(g.Boundary.Clone())}
+	for i := range grids {
+		// Projected in place: the map owns the boundaries from here on, and
+		// Grids keeps codes and attributes only.
+		feats[i] = kmaps.Feature{ID: i, Geom: kmaps.Project(grids[i].Boundary)}
+		grids[i].Boundary = nil
 		if i == 0 {
-			cm.Extent = feats[i].Geom.Bound()
+			cm.Extent = feats[0].Geom.Bound()
 		}
 		cm.Extent = cm.Extent.Union(feats[i].Geom.Bound())
 	}
@@ -113,6 +116,9 @@ func LoadCityMap(m *data.Mirror, theme string) (*CityMap, error) {
 	}
 	district := sync.OnceValue(func() *kmaps.Linework { return kmaps.NewLinework(projected(shapes[0]), nil) })
 	street := sync.OnceValue(func() *kmaps.Linework { return kmaps.NewLinework(projected(shapes[1]), district()) })
+	// Every frame from city zoom on draws these two: build them now, beside
+	// the grid indexing below, rather than in the first frame.
+	go street()
 	community := sync.OnceValue(func() *kmaps.Linework {
 		cs, err := m.LoadShapes(data.LevelCommunity)
 		if err != nil {

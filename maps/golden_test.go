@@ -2,6 +2,7 @@ package maps
 
 import (
 	"context"
+	"image"
 	"image/color"
 	"testing"
 
@@ -54,5 +55,22 @@ func TestGoldenEngine(t *testing.T) {
 	}
 	if img3.RGBAAt(2, 2) != img2.RGBAAt(2, 2) {
 		t.Fatal("the overlay changed a pixel far from the selection")
+	}
+}
+
+func TestDilate(t *testing.T) {
+	src := image.NewAlpha(image.Rect(0, 0, 7, 5))
+	src.Pix[2*7+3] = 200
+	d := dilate(src, 1)
+	for y := 0; y < 5; y++ {
+		for x := 0; x < 7; x++ {
+			want := uint8(0)
+			if x >= 2 && x <= 4 && y >= 1 && y <= 3 {
+				want = 200
+			}
+			if got := d.AlphaAt(x, y).A; got != want {
+				t.Fatalf("(%d,%d) = %d, want %d", x, y, got, want)
+			}
+		}
 	}
 }

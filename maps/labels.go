@@ -119,21 +119,29 @@ func (l *Labeler) sprite(size float64, text string) *sprite {
 	return s
 }
 
-// dilate grows a mask by r pixels (square structuring element): the halo.
+// dilate grows a mask by r pixels (a square max filter, done as a
+// horizontal then a vertical pass): the halo.
 func dilate(src *image.Alpha, r int) *image.Alpha {
-	b := src.Bounds()
-	dst := image.NewAlpha(b)
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
+	w, h := src.Rect.Dx(), src.Rect.Dy()
+	tmp := make([]uint8, w*h)
+	for y := 0; y < h; y++ {
+		row := src.Pix[y*src.Stride : y*src.Stride+w]
+		for x := 0; x < w; x++ {
 			var m uint8
-			for dy := -r; dy <= r && m < 255; dy++ {
-				for dx := -r; dx <= r; dx++ {
-					if p := image.Pt(x+dx, y+dy); p.In(b) {
-						m = max(m, src.AlphaAt(p.X, p.Y).A)
-					}
-				}
+			for k := max(0, x-r); k <= min(w-1, x+r); k++ {
+				m = max(m, row[k])
 			}
-			dst.SetAlpha(x, y, color.Alpha{m})
+			tmp[y*w+x] = m
+		}
+	}
+	dst := image.NewAlpha(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			var m uint8
+			for k := max(0, y-r); k <= min(h-1, y+r); k++ {
+				m = max(m, tmp[k*w+x])
+			}
+			dst.Pix[y*dst.Stride+x] = m
 		}
 	}
 	return dst

@@ -2,6 +2,7 @@ package maps
 
 import (
 	"math"
+	"runtime"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -55,10 +56,20 @@ func (l *lodBands) band(b int) []orb.Geometry {
 		return l.full
 	}
 	l.once[b].Do(func() {
+		// On every core: the first frame at a new zoom band waits for this.
 		out := make([]orb.Geometry, len(l.full))
-		for i, g := range l.full {
-			out[i] = simplifyKeepingShape(g, tol)
+		workers := runtime.GOMAXPROCS(0)
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < len(out); i += workers {
+					out[i] = simplifyKeepingShape(l.full[i], tol)
+				}
+			}()
 		}
+		wg.Wait()
 		l.bands[b] = out
 	})
 	return l.bands[b]

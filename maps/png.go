@@ -28,21 +28,38 @@ func EncodePNG(w io.Writer, img *image.RGBA) error {
 	if err != nil {
 		return err
 	}
-	prev := make([]byte, 3*width)
-	row := make([]byte, 1+3*width)
-	for y := 0; y < height; y++ {
-		src := img.Pix[img.PixOffset(b.Min.X, b.Min.Y+y):]
-		row[0] = 2 // filter Up: each byte minus the one above
-		for x := 0; x < width; x++ {
-			for c := 0; c < 3; c++ {
-				v := src[4*x+c]
-				row[1+3*x+c] = v - prev[3*x+c]
-				prev[3*x+c] = v
+	// Rows are filtered one band ahead of compression, on another core.
+	const band = 32
+	bands := make(chan []byte, 2)
+	go func() {
+		defer close(bands)
+		prev := make([]byte, 3*width)
+		for y0 := 0; y0 < height; y0 += band {
+			rows := min(band, height-y0)
+			buf := make([]byte, rows*(1+3*width))
+			for r := 0; r < rows; r++ {
+				src := img.Pix[img.PixOffset(b.Min.X, b.Min.Y+y0+r):]
+				row := buf[r*(1+3*width) : (r+1)*(1+3*width)]
+				row[0] = 2 // filter Up: each byte minus the one above
+				for x := 0; x < width; x++ {
+					for c := 0; c < 3; c++ {
+						v := src[4*x+c]
+						row[1+3*x+c] = v - prev[3*x+c]
+						prev[3*x+c] = v
+					}
+				}
 			}
+			bands <- buf
 		}
-		if _, err := z.Write(row); err != nil {
-			return err
+	}()
+	var werr error
+	for buf := range bands {
+		if werr == nil { // keep draining so the filter goroutine ends
+			_, werr = z.Write(buf)
 		}
+	}
+	if werr != nil {
+		return werr
 	}
 	if err := z.Close(); err != nil {
 		return err
