@@ -51,12 +51,15 @@ type Labeler struct {
 }
 
 type spriteKey struct {
-	size float64
-	text string
+	size        float64
+	text        string
+	color, halo color.NRGBA
 }
 
+// sprite is a label ready to lay over the map: text over its halo,
+// premultiplied, so placing it is one draw.
 type sprite struct {
-	text, halo *image.Alpha
+	img *image.RGBA
 }
 
 // NewLabeler parses a TrueType/OpenType font (a single font, not a collection).
@@ -83,10 +86,10 @@ func (l *Labeler) Missing(s string) []rune {
 	return out
 }
 
-func (l *Labeler) sprite(size float64, text string) *sprite {
+func (l *Labeler) sprite(size float64, text string, fg, halo color.NRGBA) *sprite {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	k := spriteKey{size, text}
+	k := spriteKey{size, text, fg, halo}
 	if s, ok := l.sprites[k]; ok {
 		return s
 	}
@@ -114,7 +117,10 @@ func (l *Labeler) sprite(size float64, text string) *sprite {
 		d.Dot = fixed.P(pad+(w-lw)/2, pad+i*lineH+m.Ascent.Ceil())
 		d.DrawString(ln)
 	}
-	s := &sprite{text: mask, halo: dilate(mask, 2)}
+	img := image.NewRGBA(mask.Bounds())
+	draw.DrawMask(img, img.Bounds(), image.NewUniform(halo), image.Point{}, dilate(mask, 2), image.Point{}, draw.Over)
+	draw.DrawMask(img, img.Bounds(), image.NewUniform(fg), image.Point{}, mask, image.Point{}, draw.Over)
+	s := &sprite{img: img}
 	l.sprites[k] = s
 	return s
 }
@@ -173,12 +179,12 @@ func drawLabels(dst *image.RGBA, v Viewport, l *Labeler, layers []*labelLayer) {
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].lb.Priority > cands[j].lb.Priority })
 	var placed []image.Rectangle
 	for _, c := range cands {
-		s := l.sprite(c.style.Size*v.scale(), c.lb.Text)
+		s := l.sprite(c.style.Size*v.scale(), c.lb.Text, c.style.Color, c.style.Halo)
 		if s == nil {
 			continue
 		}
 		x, y := v.ToScreen(c.lb.At)
-		sz := s.text.Bounds().Size()
+		sz := s.img.Bounds().Size()
 		at := image.Pt(int(math.Round(x))-sz.X/2, int(math.Round(y))-sz.Y/2)
 		r := image.Rectangle{Min: at, Max: at.Add(sz)}
 		if !r.In(dst.Bounds()) {
@@ -195,7 +201,6 @@ func drawLabels(dst *image.RGBA, v Viewport, l *Labeler, layers []*labelLayer) {
 			continue
 		}
 		placed = append(placed, r)
-		draw.DrawMask(dst, r, image.NewUniform(c.style.Halo), image.Point{}, s.halo, image.Point{}, draw.Over)
-		draw.DrawMask(dst, r, image.NewUniform(c.style.Color), image.Point{}, s.text, image.Point{}, draw.Over)
+		draw.Draw(dst, r, s.img, image.Point{}, draw.Over)
 	}
 }

@@ -16,7 +16,7 @@ func drawOutlines(l *outlineLayer, tb orb.Bound, ox, oy, res float64, band int, 
 	pad := width * res
 	lo, hi := orb.Point{tb.Min[0] - pad, tb.Min[1] - pad}, orb.Point{tb.Max[0] + pad, tb.Max[1] + pad}
 	z := sc.z
-	z.Reset(TileSize, TileSize)
+	z.Reset(tilePx, tilePx)
 	any := false
 	geoms := l.lod.band(band)
 	l.index.tree.Search(lo, hi, func(_, _ [2]float64, i int32) bool {

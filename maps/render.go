@@ -15,6 +15,11 @@ import (
 	"golang.org/x/image/vector"
 )
 
+// tilePx is the side of a cached raster tile. Zoom levels keep the web
+// standard of 256-pixel tiles (TileSize); raster tiles are smaller so that
+// the partly visible tiles at the frame's edges draw fewer unseen pixels.
+const tilePx = 192
+
 // Map is the layers to draw and the tiles already drawn. Its methods are
 // safe to call from several goroutines; Render may run while the UI starts
 // another one (cancel the stale one's context).
@@ -47,7 +52,7 @@ type tileKey struct {
 }
 
 type tile struct {
-	ids   []uint32    // fill positions + 1, row-major TileSize²
+	ids   []uint32    // fill positions + 1, row-major tilePx²
 	lines []lineMask  // outline coverage, one per outline layer that has lines here
 	img   *image.RGBA // composed: palette fill with the outlines on top
 	stale bool        // palette changed under it: compose again
@@ -69,14 +74,14 @@ func NewMap(cacheTiles int) *Map {
 }
 
 var tilePool = sync.Pool{New: func() any {
-	return &tile{ids: make([]uint32, TileSize*TileSize), img: image.NewRGBA(image.Rect(0, 0, TileSize, TileSize))}
+	return &tile{ids: make([]uint32, tilePx*tilePx), img: image.NewRGBA(image.Rect(0, 0, tilePx, tilePx))}
 }}
 
 // newTile takes a cleared tile from the pool.
 func newTile() *tile {
 	t := tilePool.Get().(*tile)
 	if t.img == nil {
-		t.img = image.NewRGBA(image.Rect(0, 0, TileSize, TileSize))
+		t.img = image.NewRGBA(image.Rect(0, 0, tilePx, tilePx))
 	}
 	clear(t.ids)
 	for _, l := range t.lines {
@@ -93,7 +98,7 @@ type lineMask struct {
 	color color.NRGBA
 }
 
-var maskPool = sync.Pool{New: func() any { return image.NewAlpha(image.Rect(0, 0, TileSize, TileSize)) }}
+var maskPool = sync.Pool{New: func() any { return image.NewAlpha(image.Rect(0, 0, tilePx, tilePx)) }}
 
 // scratch is one worker's reusable buffers.
 type scratch struct {
@@ -240,9 +245,9 @@ func (m *Map) ClearCache() {
 
 func tileBounds(k tileKey) orb.Bound {
 	res := math.Float64frombits(k.res)
-	x0 := float64(k.x)*TileSize*res - worldSize/2
-	y1 := worldSize/2 - float64(k.y)*TileSize*res
-	return orb.Bound{Min: orb.Point{x0, y1 - TileSize*res}, Max: orb.Point{x0 + TileSize*res, y1}}
+	x0 := float64(k.x)*tilePx*res - worldSize/2
+	y1 := worldSize/2 - float64(k.y)*tilePx*res
+	return orb.Bound{Min: orb.Point{x0, y1 - tilePx*res}, Max: orb.Point{x0 + tilePx*res, y1}}
 }
 
 // Render draws the viewport. It returns ctx.Err() if cancelled before it
@@ -261,14 +266,14 @@ func (m *Map) Render(ctx context.Context, v Viewport) (*image.RGBA, error) {
 	m.mu.Unlock()
 	// Tiles exist only inside the world; a viewport far outside it (or at
 	// a zoom beyond float precision) shows the background.
-	worldTiles := worldSize / res / TileSize
+	worldTiles := worldSize / res / tilePx
 	var keys []tileKey
-	worldPx := worldTiles * TileSize
+	worldPx := worldTiles * tilePx
 	if finite(ox, oy, worldTiles) && worldTiles < 1<<40 &&
 		ox+float64(w) > 0 && oy+float64(h) > 0 && ox < worldPx && oy < worldPx {
-		ty0, tx0 := max(0, int(math.Floor(oy/TileSize))), max(0, int(math.Floor(ox/TileSize)))
-		for ty := ty0; float64(ty*TileSize) < oy+float64(h) && float64(ty) < worldTiles; ty++ {
-			for tx := tx0; float64(tx*TileSize) < ox+float64(w) && float64(tx) < worldTiles; tx++ {
+		ty0, tx0 := max(0, int(math.Floor(oy/tilePx))), max(0, int(math.Floor(ox/tilePx)))
+		for ty := ty0; float64(ty*tilePx) < oy+float64(h) && float64(ty) < worldTiles; ty++ {
+			for tx := tx0; float64(tx*tilePx) < ox+float64(w) && float64(tx) < worldTiles; tx++ {
 				keys = append(keys, tileKey{math.Float64bits(res), tx, ty, gen})
 			}
 		}
@@ -278,10 +283,18 @@ func (m *Map) Render(ctx context.Context, v Viewport) (*image.RGBA, error) {
 		return nil, err
 	}
 	frame := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.Draw(frame, frame.Bounds(), image.NewUniform(m.Background), image.Point{}, draw.Src)
+	// Background only where no tile lands (outside the world).
+	covered := image.Rectangle{}
+	for _, k := range keys {
+		at := image.Pt(k.x*tilePx-int(ox), k.y*tilePx-int(oy))
+		covered = covered.Union(image.Rectangle{at, at.Add(image.Pt(tilePx, tilePx))})
+	}
+	if !frame.Bounds().In(covered) {
+		draw.Draw(frame, frame.Bounds(), image.NewUniform(m.Background), image.Point{}, draw.Src)
+	}
 	for i, k := range keys {
-		at := image.Pt(k.x*TileSize-int(ox), k.y*TileSize-int(oy))
-		draw.Draw(frame, image.Rectangle{at, at.Add(image.Pt(TileSize, TileSize))}, tiles[i].img, image.Point{}, draw.Src)
+		at := image.Pt(k.x*tilePx-int(ox), k.y*tilePx-int(oy))
+		draw.Draw(frame, image.Rectangle{at, at.Add(image.Pt(tilePx, tilePx))}, tiles[i].img, image.Point{}, draw.Src)
 	}
 	m.drawPoints(frame, v)
 	m.mu.Lock()
@@ -311,7 +324,7 @@ func (m *Map) tilesFor(ctx context.Context, keys []tileKey, zoom float64) ([]*ti
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sc := &scratch{z: vector.NewRasterizer(TileSize, TileSize)}
+			sc := &scratch{z: vector.NewRasterizer(tilePx, tilePx)}
 			for i := range next {
 				if out[i] == nil {
 					out[i] = m.drawTile(keys[i], zoom, sc)
@@ -352,13 +365,13 @@ func (m *Map) drawTile(k tileKey, zoom float64, sc *scratch) *tile {
 			if !small {
 				sc.rings = ringsInPixels(geoms[i], ox, oy, res, sc.rings)
 			}
-			if small || fillIDs(t.ids, TileSize, TileSize, sc.rings, uint32(i)+1, &sc.xs) == 0 {
+			if small || fillIDs(t.ids, tilePx, tilePx, sc.rings, uint32(i)+1, &sc.xs) == 0 {
 				// Smaller than a pixel: still show it, in the pixel of its centre,
 				// so a status (an overdue event) is never lost at city zoom.
 				c := b.Center()
 				px, py := int((c[0]-ox)/res), int((oy-c[1])/res)
-				if px >= 0 && px < TileSize && py >= 0 && py < TileSize {
-					t.ids[py*TileSize+px] = uint32(i) + 1
+				if px >= 0 && px < tilePx && py >= 0 && py < tilePx {
+					t.ids[py*tilePx+px] = uint32(i) + 1
 				}
 			}
 			return true
