@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"kapok/app"
@@ -24,6 +25,9 @@ usage:
   kapok export  --mirror FILE --layer NAME --format geojson|gpkg|csv --out OUT
   kapok render  --mirror FILE --out PNG [--size WxH] [--region CODE | --bbox minlon,minlat,maxlon,maxlat]
                 [--theme plain|events|overdue|units] [--repeat N]
+  kapok orders  issue --mirror FILE --targets CODE[,CODE...] --task TEXT --start RFC3339 --end RFC3339
+                [--type dispatch|patrol|inspection|briefing] [--priority low|normal|high|urgent] [--user LOGIN]
+  kapok orders  list --mirror FILE
   kapok run     [--mirror FILE]     (until the console lands: stats of the demo mirror)
 `
 
@@ -32,7 +36,7 @@ func main() {
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
 	}
-	cmds := map[string]func([]string) error{"demo": demo, "stats": stats, "import": importCmd, "export": exportCmd, "run": run, "render": render}
+	cmds := map[string]func([]string) error{"demo": demo, "stats": stats, "import": importCmd, "export": exportCmd, "run": run, "render": render, "orders": orders}
 	cmd, ok := cmds[os.Args[1]]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "kapok: unknown command %q\n\n%s", os.Args[1], usage)
@@ -217,5 +221,67 @@ func render(args []string) error {
 	if len(frames) > 0 {
 		fmt.Println(app.FrameSummary(frames))
 	}
+	return nil
+}
+
+func orders(args []string) error {
+	if len(args) == 0 || (args[0] != "issue" && args[0] != "list") {
+		return fmt.Errorf("orders: give issue or list")
+	}
+	fs := flag.NewFlagSet("orders "+args[0], flag.ExitOnError)
+	mirror := fs.String("mirror", "", "mirror file (required)")
+	targets := fs.String("targets", "", "comma-separated grid, center (C…) or unit (U…) codes")
+	var req data.OrderRequest
+	fs.StringVar(&req.Task, "task", "", "what to do")
+	fs.StringVar(&req.Type, "type", "dispatch", "dispatch, patrol, inspection or briefing")
+	fs.StringVar(&req.Priority, "priority", "normal", "low, normal, high or urgent")
+	fs.StringVar(&req.EventCode, "event", "", "linked event code")
+	start := fs.String("start", "", "start of the time window, RFC 3339")
+	end := fs.String("end", "", "end of the time window, RFC 3339")
+	user := fs.String("user", "system", "login of the user issuing the order")
+	fs.Parse(args[1:])
+	if *mirror == "" {
+		return fmt.Errorf("orders: --mirror FILE is required")
+	}
+	if _, err := os.Stat(*mirror); err != nil {
+		return err
+	}
+	m, err := data.Open(*mirror)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	if args[0] == "list" {
+		list, err := m.Orders()
+		if err != nil {
+			return err
+		}
+		for _, o := range list {
+			fmt.Println(o)
+		}
+		return nil
+	}
+	for _, t := range []struct {
+		flag string
+		into *time.Time
+	}{{*start, &req.Start}, {*end, &req.End}} {
+		if t.flag == "" {
+			continue // IssueOrder says which is missing
+		}
+		if *t.into, err = time.Parse(time.RFC3339, t.flag); err != nil {
+			return fmt.Errorf("orders: %q is not an RFC 3339 time (e.g. 2026-11-25T20:00:00+08:00)", t.flag)
+		}
+	}
+	if *targets != "" {
+		req.Targets = strings.Split(*targets, ",")
+	}
+	if req.IssuedBy, err = m.UserID(*user); err != nil {
+		return err
+	}
+	id, err := m.IssueOrder(req, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Println(id)
 	return nil
 }

@@ -207,5 +207,6 @@ type Order struct {
 }
 
 func (o Order) String() string {
-	return fmt.Sprintf("#%d %s %s [%s] %s", o.ID, o.Type, o.Priority, o.State, o.Task)
+	return fmt.Sprintf("#%d\t%s\t%s\t%s\t%s → %s\t%d targets\t%s", o.ID, o.State, o.Type, o.Priority,
+		FormatTime(o.Start), FormatTime(o.End), len(o.Targets), o.Task)
 }
