@@ -116,8 +116,11 @@ func printStats(path string) error {
 
 func run(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
-	dir, _ := os.UserCacheDir()
-	mirror := fs.String("mirror", filepath.Join(dir, "kapok", "demo.gpkg"), "mirror file")
+	def, err := data.DefaultMirrorPath()
+	if err != nil {
+		return err
+	}
+	mirror := fs.String("mirror", def, "mirror file")
 	fs.Parse(args)
 	if _, err := os.Stat(*mirror); os.IsNotExist(err) {
 		fmt.Printf("building the demo city into %s …\n", *mirror)

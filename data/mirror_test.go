@@ -107,3 +107,15 @@ func TestStrictTablesRejectWrongTypes(t *testing.T) {
 		t.Fatal("text in an INTEGER column of a STRICT table was accepted")
 	}
 }
+
+func TestDefaultMirrorPathIsInTheDataDirectory(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", "/srv/data")
+	if p, err := DefaultMirrorPath(); err != nil || p != "/srv/data/kapok/mirror.gpkg" {
+		t.Fatalf("%s, %v", p, err)
+	}
+	t.Setenv("XDG_DATA_HOME", "")
+	t.Setenv("HOME", "/home/leader")
+	if p, err := DefaultMirrorPath(); err != nil || p != "/home/leader/.local/share/kapok/mirror.gpkg" {
+		t.Fatalf("%s, %v", p, err)
+	}
+}
