@@ -98,10 +98,7 @@ func stats(args []string) error {
 }
 
 func printStats(path string) error {
-	if _, err := os.Stat(path); err != nil {
-		return err
-	}
-	m, err := data.Open(path)
+	m, err := openMirror(path)
 	if err != nil {
 		return err
 	}
@@ -172,10 +169,7 @@ func exportCmd(args []string) error {
 	if *mirror == "" || *layer == "" || *out == "" {
 		return fmt.Errorf("export: usage: kapok export --mirror FILE --layer NAME --format geojson|gpkg|csv --out OUT")
 	}
-	if _, err := os.Stat(*mirror); err != nil {
-		return err
-	}
-	m, err := data.Open(*mirror)
+	m, err := openMirror(*mirror)
 	if err != nil {
 		return err
 	}
@@ -209,10 +203,7 @@ func render(args []string) error {
 	if opt.Width, opt.Height, err = app.ParseSize(*size); err != nil {
 		return err
 	}
-	if _, err := os.Stat(*mirror); err != nil {
-		return err
-	}
-	m, err := data.Open(*mirror)
+	m, err := openMirror(*mirror)
 	if err != nil {
 		return err
 	}
@@ -243,15 +234,9 @@ func orders(args []string) error {
 	end := fs.String("end", "", "end of the time window, RFC 3339")
 	user := fs.String("user", "system", "login of the user issuing the order")
 	fs.Parse(args[1:])
-	if *mirror == "" {
-		return fmt.Errorf("orders: --mirror FILE is required")
-	}
-	if _, err := os.Stat(*mirror); err != nil {
-		return err
-	}
-	m, err := data.Open(*mirror)
+	m, err := openMirror(*mirror)
 	if err != nil {
-		return err
+		return fmt.Errorf("orders: %w", err)
 	}
 	defer m.Close()
 	if args[0] == "list" {
@@ -287,4 +272,15 @@ func orders(args []string) error {
 	}
 	fmt.Println(id)
 	return nil
+}
+
+// openMirror opens an existing mirror (Open would create a new one).
+func openMirror(path string) (*data.Mirror, error) {
+	if path == "" {
+		return nil, fmt.Errorf("--mirror FILE is required")
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, err
+	}
+	return data.Open(path)
 }

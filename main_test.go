@@ -1,28 +1,17 @@
 package main
 
 import (
-	"io"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"kapok/data"
+	"kapok/internal/fixture"
 )
 
 // The orders subcommand: a good order lands, bad ones are refused with an
 // error and write nothing.
 func TestOrdersCommand(t *testing.T) {
-	open := func(n string) (io.ReadCloser, error) { return os.Open(filepath.Join("data", "testdata", "city", n)) }
-	src, err := data.ReadCitySource(open, "districts.geojson", "streets.csv", "villages.csv", "测试市")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt := data.DefaultDemoOptions()
-	opt.Grids, opt.Units, opt.Days, opt.DemoPoint = 40, 50, 3, "990102001201"
-	path := filepath.Join(t.TempDir(), "city.gpkg")
-	if _, err := data.BuildDemo(path, src, opt); err != nil {
-		t.Fatal(err)
-	}
+	path := fixture.CityPath(t)
 	base := []string{"issue", "--mirror", path, "--start", "2026-11-25T20:00:00+08:00", "--end", "2026-11-26T06:00:00+08:00", "--task", "巡逻"}
 	if err := orders(append(base, "--targets", "990101001001001,990101001001002", "--type", "patrol", "--user", "leader")); err != nil {
 		t.Fatal(err)

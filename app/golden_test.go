@@ -4,44 +4,19 @@ import (
 	"context"
 	"image"
 	"image/png"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"kapok/assets"
-	"kapok/data"
+	"kapok/internal/fixture"
 	"kapok/internal/golden"
 	kmaps "kapok/maps"
 )
 
-// fixtureMirror builds the small fixture city of data/testdata/city.
-func fixtureMirror(t *testing.T) *data.Mirror {
-	t.Helper()
-	open := func(n string) (io.ReadCloser, error) {
-		return os.Open(filepath.Join("..", "data", "testdata", "city", n))
-	}
-	src, err := data.ReadCitySource(open, "districts.geojson", "streets.csv", "villages.csv", "测试市")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt := data.DefaultDemoOptions()
-	opt.Grids, opt.Units, opt.Days, opt.DemoPoint = 40, 50, 3, "990102001201"
-	path := filepath.Join(t.TempDir(), "city.gpkg")
-	if _, err := data.BuildDemo(path, src, opt); err != nil {
-		t.Fatal(err)
-	}
-	m, err := data.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
-	return m
-}
-
 func TestGoldenCityThemes(t *testing.T) {
-	m := fixtureMirror(t)
+	m := fixture.City(t)
 	for _, theme := range Themes {
 		cm, err := LoadCityMap(m, theme)
 		if err != nil {
@@ -59,7 +34,7 @@ func TestGoldenCityThemes(t *testing.T) {
 // The render command's own path: a PNG of the asked size, a region that
 // exists, clear errors for bad flags.
 func TestRenderCommand(t *testing.T) {
-	m := fixtureMirror(t)
+	m := fixture.City(t)
 	out := filepath.Join(t.TempDir(), "map.png")
 	frames, err := Render(m, out, RenderOptions{Width: 320, Height: 200, Theme: "overdue", Region: "990101", Repeat: 3})
 	if err != nil {
