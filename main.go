@@ -28,6 +28,7 @@ usage:
   kapok orders  issue --mirror FILE --targets CODE[,CODE...] --task TEXT --start RFC3339 --end RFC3339
                 [--type dispatch|patrol|inspection|briefing] [--priority low|normal|high|urgent] [--user LOGIN]
   kapok orders  list --mirror FILE
+  kapok orders  move --mirror FILE --id N --to acknowledged|in_progress|done|cancelled|overdue [--user LOGIN]
   kapok run     [--mirror FILE]     (until the console lands: stats of the demo mirror)
 `
 
@@ -219,8 +220,8 @@ func render(args []string) error {
 }
 
 func orders(args []string) error {
-	if len(args) == 0 || (args[0] != "issue" && args[0] != "list") {
-		return fmt.Errorf("orders: give issue or list")
+	if len(args) == 0 || (args[0] != "issue" && args[0] != "list" && args[0] != "move") {
+		return fmt.Errorf("orders: give issue, list or move")
 	}
 	fs := flag.NewFlagSet("orders "+args[0], flag.ExitOnError)
 	mirror := fs.String("mirror", "", "mirror file (required)")
@@ -232,13 +233,22 @@ func orders(args []string) error {
 	fs.StringVar(&req.EventCode, "event", "", "linked event code")
 	start := fs.String("start", "", "start of the time window, RFC 3339")
 	end := fs.String("end", "", "end of the time window, RFC 3339")
-	user := fs.String("user", "system", "login of the user issuing the order")
+	user := fs.String("user", "system", "login of the user issuing or moving the order")
+	id := fs.Int64("id", 0, "order to move")
+	to := fs.String("to", "", "state to move it to: acknowledged, in_progress, done, cancelled, overdue")
 	fs.Parse(args[1:])
 	m, err := openMirror(*mirror)
 	if err != nil {
 		return fmt.Errorf("orders: %w", err)
 	}
 	defer m.Close()
+	if args[0] == "move" {
+		uid, err := m.UserID(*user)
+		if err != nil {
+			return err
+		}
+		return m.MoveOrder(*id, *to, uid, time.Now())
+	}
 	if args[0] == "list" {
 		list, err := m.Orders()
 		if err != nil {
@@ -266,11 +276,11 @@ func orders(args []string) error {
 	if req.IssuedBy, err = m.UserID(*user); err != nil {
 		return err
 	}
-	id, err := m.IssueOrder(req, time.Now())
+	newID, err := m.IssueOrder(req, time.Now())
 	if err != nil {
 		return err
 	}
-	fmt.Println(id)
+	fmt.Println(newID)
 	return nil
 }
 

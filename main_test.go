@@ -41,4 +41,10 @@ func TestOrdersCommand(t *testing.T) {
 	if err := orders([]string{"list", "--mirror", path}); err != nil {
 		t.Fatal(err)
 	}
+	if err := orders([]string{"move", "--mirror", path, "--id", "1", "--to", "acknowledged", "--user", "leader"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := orders([]string{"move", "--mirror", path, "--id", "1", "--to", "issued"}); err == nil {
+		t.Error("acknowledged → issued accepted")
+	}
 }

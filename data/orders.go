@@ -214,3 +214,55 @@ func (m *Mirror) UserID(login string) (int64, error) {
 	}
 	return id, err
 }
+
+// MoveOrder moves an order to a new state (acknowledged, in_progress, done,
+// cancelled, overdue) if the order workflow allows it, with an audit entry,
+// in one transaction.
+func (m *Mirror) MoveOrder(id int64, to string, user int64, now time.Time) error {
+	return m.InTx(func(tx *sql.Tx) error {
+		var from string
+		if err := tx.QueryRow(`SELECT state FROM orders WHERE id = ?`, id).Scan(&from); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return &OrderError{"order", fmt.Sprintf("no order #%d", id)}
+			}
+			return err
+		}
+		if !CanMoveOrder(from, to) {
+			return &OrderError{"state", fmt.Sprintf("order #%d cannot go from %s to %s", id, from, to)}
+		}
+		if _, err := tx.Exec(`UPDATE orders SET state = ?, updated_at = ? WHERE id = ?`, to, FormatTime(now), id); err != nil {
+			return err
+		}
+		return Audit(tx, now, user, "move", "order", fmt.Sprint(id), from+" → "+to)
+	})
+}
+
+// MarkOverdue moves every order whose window has ended without it being
+// done or cancelled to overdue, and returns how many it moved.
+func (m *Mirror) MarkOverdue(now time.Time) (int, error) {
+	n := 0
+	err := m.InTx(func(tx *sql.Tx) error {
+		rows, err := tx.Query(`SELECT id FROM orders WHERE state IN ('issued','acknowledged','in_progress') AND end_at < ?`, FormatTime(now))
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			rows.Scan(&id)
+			ids = append(ids, id)
+		}
+		rows.Close()
+		for _, id := range ids {
+			if _, err := tx.Exec(`UPDATE orders SET state = 'overdue', updated_at = ? WHERE id = ?`, FormatTime(now), id); err != nil {
+				return err
+			}
+			if err := Audit(tx, now, SystemUser, "move", "order", fmt.Sprint(id), "window ended → overdue"); err != nil {
+				return err
+			}
+		}
+		n = len(ids)
+		return nil
+	})
+	return n, err
+}

@@ -97,3 +97,49 @@ func TestIssueOrderRefusesBadInputAndWritesNothing(t *testing.T) {
 		t.Fatalf("order within jurisdiction: %v", err)
 	}
 }
+
+func TestOrderStateMoves(t *testing.T) {
+	m, _ := buildTestCity(t)
+	leader, _ := m.UserID("leader")
+	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
+	issue := func() int64 {
+		id, err := m.IssueOrder(OrderRequest{Task: "巡查", Start: start, End: start.Add(2 * time.Hour), Targets: []string{"990101001001001"}, IssuedBy: leader}, start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	a, b, c := issue(), issue(), issue()
+	for _, to := range []string{"acknowledged", "in_progress", "done"} {
+		if err := m.MoveOrder(a, to, leader, start.Add(time.Hour)); err != nil {
+			t.Fatalf("%s: %v", to, err)
+		}
+	}
+	var oe *OrderError
+	if err := m.MoveOrder(a, "in_progress", leader, start); !errors.As(err, &oe) || oe.Field != "state" {
+		t.Fatalf("done → in_progress: %v", err)
+	}
+	if err := m.MoveOrder(99, "done", leader, start); !errors.As(err, &oe) || oe.Field != "order" {
+		t.Fatalf("unknown order: %v", err)
+	}
+	if err := m.MoveOrder(b, "cancelled", leader, start); err != nil {
+		t.Fatal(err)
+	}
+	// Past the window only the open one (c) becomes overdue.
+	n, err := m.MarkOverdue(start.Add(3 * time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("overdue %d, %v", n, err)
+	}
+	states := map[int64]string{}
+	orders, _ := m.Orders()
+	for _, o := range orders {
+		states[o.ID] = o.State
+	}
+	if states[a] != "done" || states[b] != "cancelled" || states[c] != "overdue" {
+		t.Fatalf("states %v", states)
+	}
+	// Every move is audited: 3 + 1 + 1.
+	if got := count(t, m, `SELECT count(*) FROM audit_log WHERE action = 'move'`); got != 5 {
+		t.Fatalf("%d audit rows for 5 moves", got)
+	}
+}
