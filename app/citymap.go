@@ -24,7 +24,6 @@ type CityMap struct {
 	Map    *kmaps.Map
 	Grids  []data.Grid // attributes by fill id; boundaries are in Map (projected)
 	Extent orb.Bound   // Web Mercator
-	theme  func(i int) color.NRGBA
 	// units loads the emergency units on first use (they are drawn from
 	// street zoom on); the mirror must stay open until then.
 	units func() (*UnitLayer, error)
@@ -90,7 +89,6 @@ func LoadCityMap(m *data.Mirror, theme string) (*CityMap, error) {
 	if err != nil {
 		return nil, err
 	}
-	cm.theme = colorOf
 	feats := make([]kmaps.Feature, len(grids))
 	for i := range grids {
 		// Projected in place: the map owns the boundaries from here on, and

@@ -53,17 +53,17 @@ func polygonsOf(g *geos.Geom) (orb.MultiPolygon, error) {
 	return out, nil
 }
 
-// geosInvalid returns GEOS's reason when g is not OGC-valid (for example a
-// self-intersecting ring), or "".
-func geosInvalid(ctx *geos.Context, g orb.Geometry) (string, error) {
+// validGEOS converts g to GEOS and returns it, or GEOS's reason when g is
+// not OGC-valid (for example a self-intersecting ring).
+func validGEOS(ctx *geos.Context, g orb.Geometry) (*geos.Geom, string, error) {
 	gg, err := toGEOS(ctx, g)
 	if err != nil {
-		return "", fmt.Errorf("geometry: %w", err)
+		return nil, "", fmt.Errorf("geometry: %w", err)
 	}
 	if gg.IsValid() {
-		return "", nil
+		return gg, "", nil
 	}
-	return gg.IsValidReason(), nil
+	return nil, gg.IsValidReason(), nil
 }
 
 // planarAreaM2 measures an overlay residue (gap, overlap, part outside) in

@@ -68,10 +68,11 @@ func (m *Mirror) Import(layer, file string, feats []Feature, user int64) (*Impor
 			if err != nil {
 				return bad("%v", err)
 			}
-			if why, err := geosInvalid(ctx, g); err != nil || why != "" {
+			gg, why, err := validGEOS(ctx, g)
+			if err != nil || why != "" {
 				return bad("invalid geometry: %s", firstNonEmpty(why, fmt.Sprint(err)))
 			}
-			if err := checkParent(tx, ctx, parents, l, f, g); err != nil {
+			if err := checkParent(tx, ctx, parents, l, f, gg); err != nil {
 				return bad("%v", err)
 			}
 			added, err := upsert(tx, l, f, g)
@@ -105,7 +106,7 @@ func firstNonEmpty(a, b string) string {
 
 // checkParent makes sure the parent the feature names exists, and that a
 // grid lies inside its community.
-func checkParent(tx *sql.Tx, ctx *geos.Context, parents map[string]*parentShape, l *Layer, f Feature, g orb.Geometry) error {
+func checkParent(tx *sql.Tx, ctx *geos.Context, parents map[string]*parentShape, l *Layer, f Feature, g *geos.Geom) error {
 	table, column := l.ParentTable, l.ParentColumn
 	if l.Name == "centers" {
 		level := map[string]Level{"city": LevelCity, "district": LevelDistrict, "street": LevelStreet, "community": LevelCommunity}
@@ -123,7 +124,7 @@ func checkParent(tx *sql.Tx, ctx *geos.Context, parents map[string]*parentShape,
 		return fmt.Errorf("missing %s", column)
 	}
 	if p := parents[code]; p != nil && l.Name == "grids" {
-		return checkInside(ctx, p, g, code)
+		return checkInside(p, g, code)
 	}
 	var parentGeom []byte
 	err := tx.QueryRow(`SELECT geom FROM `+table+` WHERE code = ?`, code).Scan(&parentGeom)
@@ -141,7 +142,7 @@ func checkParent(tx *sql.Tx, ctx *geos.Context, parents map[string]*parentShape,
 		return fmt.Errorf("community %s: %v", code, err)
 	}
 	parents[code] = p
-	return checkInside(ctx, p, g, code)
+	return checkInside(p, g, code)
 }
 
 // parentShape is a community's boundary, prepared once per import for the
@@ -167,11 +168,7 @@ func newParentShape(ctx *geos.Context, blob []byte) (*parentShape, error) {
 // square metres, before it counts as outside: floating-point dust only.
 const insideTolerance = 1.0
 
-func checkInside(ctx *geos.Context, p *parentShape, g orb.Geometry, parentCode string) error {
-	a, err := toGEOS(ctx, g)
-	if err != nil {
-		return err
-	}
+func checkInside(p *parentShape, a *geos.Geom, parentCode string) error {
 	if p.prep.Covers(a) {
 		return nil
 	}

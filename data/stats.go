@@ -30,10 +30,11 @@ func refreshExtents(tx *sql.Tx) error {
 
 func refreshExtent(tx *sql.Tx, table string) error {
 	r := "rtree_" + table + "_geom"
+	now := time.Now()
 	_, err := tx.Exec(`UPDATE gpkg_contents SET
 		min_x = (SELECT min(minx) FROM `+r+`), max_x = (SELECT max(maxx) FROM `+r+`),
 		min_y = (SELECT min(miny) FROM `+r+`), max_y = (SELECT max(maxy) FROM `+r+`),
-		last_change = ? WHERE table_name = ?`, time.Now().UTC().Format("2006-01-02T15:04:05.000Z"), table)
+		last_change = ? WHERE table_name = ?`, gpkgTime(&now), table)
 	return err
 }
 
