@@ -30,6 +30,7 @@ type outlineLayer struct {
 	// minPixels skips features smaller than this on screen: a city-wide
 	// frame does not stroke grids that are a pixel or two across.
 	minPixels float64
+	hidden    bool
 }
 
 // pointLayer is markers, one colour per feature, made on first use.
@@ -41,6 +42,8 @@ type pointLayer struct {
 	colors  func(id int) color.NRGBA
 	radius  float64 // logical pixels
 	minZoom float64
+	shape   Shape
+	hidden  bool
 }
 
 // ready builds the layer's features and index once.

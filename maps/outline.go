@@ -48,12 +48,12 @@ func (m *Map) drawPoints(frame *image.RGBA, v Viewport) {
 	m.mu.Unlock()
 	b := v.Bounds()
 	for _, l := range layers {
-		if v.Zoom < l.minZoom {
+		if v.Zoom < l.minZoom || l.hidden {
 			continue
 		}
 		l.ready()
 		r := l.radius * v.scale()
-		mask := discMask(r)
+		mask := markerMask(l.shape, r)
 		off := mask.Bounds().Dx() / 2
 		l.index.tree.Search(b.Min, b.Max, func(_, _ [2]float64, i int32) bool {
 			f := l.index.feats[i]
@@ -89,6 +89,48 @@ func stamp(dst *image.RGBA, mask *image.Alpha, x, y int, c color.NRGBA) {
 			p[2] = uint8((uint32(c.B)*a + uint32(p[2])*ia) / 255)
 		}
 	}
+}
+
+// Shape is a marker's symbol.
+type Shape int
+
+// Marker symbols: the four center levels get one each.
+const (
+	Disc Shape = iota
+	Square
+	Diamond
+	Triangle
+)
+
+// markerMask is the coverage of a marker of radius r.
+func markerMask(s Shape, r float64) *image.Alpha {
+	if s == Disc {
+		return discMask(r)
+	}
+	n := int(2*r) + 3
+	c, rr := float32(n)/2, float32(r)
+	z := vector.NewRasterizer(n, n)
+	switch s {
+	case Square:
+		k := rr * 0.85
+		z.MoveTo(c-k, c-k)
+		z.LineTo(c+k, c-k)
+		z.LineTo(c+k, c+k)
+		z.LineTo(c-k, c+k)
+	case Diamond:
+		z.MoveTo(c, c-rr)
+		z.LineTo(c+rr, c)
+		z.LineTo(c, c+rr)
+		z.LineTo(c-rr, c)
+	case Triangle:
+		z.MoveTo(c, c-rr)
+		z.LineTo(c+rr*0.87, c+rr*0.5)
+		z.LineTo(c-rr*0.87, c+rr*0.5)
+	}
+	z.ClosePath()
+	mask := image.NewAlpha(image.Rect(0, 0, n, n))
+	z.Draw(mask, mask.Bounds(), image.NewUniform(color.Alpha{255}), image.Point{})
+	return mask
 }
 
 // discMask is an anti-aliased disc with a one-pixel darker rim left to the

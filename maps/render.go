@@ -172,12 +172,82 @@ func (m *Map) AddPoints(name string, feats []Feature, colorOf func(id int) color
 	m.AddPointsFunc(name, func() ([]Feature, func(int) color.NRGBA) { return feats, colorOf }, radius, minZoom)
 }
 
-// AddPointsFunc adds a marker layer whose features and colours are made the
-// first time a frame shows it.
+// AddPointsFunc adds a marker layer of discs whose features and colours are
+// made the first time a frame shows it.
 func (m *Map) AddPointsFunc(name string, make func() ([]Feature, func(id int) color.NRGBA), radius, minZoom float64) {
+	m.AddMarkersFunc(name, make, MarkerStyle{Radius: radius, MinZoom: minZoom})
+}
+
+// MarkerStyle says how and when a marker layer is drawn.
+type MarkerStyle struct {
+	Radius  float64 // logical pixels
+	MinZoom float64
+	Shape   Shape
+}
+
+// AddMarkersFunc adds a marker layer in a style; several layers may share a
+// name (centers, one shape per level) and are shown or hidden together.
+func (m *Map) AddMarkersFunc(name string, make func() ([]Feature, func(id int) color.NRGBA), s MarkerStyle) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.points = append(m.points, &pointLayer{name: name, make: make, radius: radius, minZoom: minZoom})
+	m.points = append(m.points, &pointLayer{name: name, make: make, radius: s.Radius, minZoom: s.MinZoom, shape: s.Shape})
+}
+
+// SetVisible shows or hides every outline and marker layer of this name and
+// reports whether there was one. Hiding outlines redraws the tiles.
+func (m *Map) SetVisible(name string, on bool) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	found := false
+	for _, l := range m.outlines {
+		if l.name == name {
+			found = true
+			if l.hidden == on {
+				l.hidden = !on
+				m.geomGen++
+			}
+		}
+	}
+	for _, l := range m.points {
+		if l.name == name {
+			found = true
+			l.hidden = !on
+		}
+	}
+	return found
+}
+
+// Visible reports whether the layers of this name are shown.
+func (m *Map) Visible(name string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, l := range m.outlines {
+		if l.name == name {
+			return !l.hidden
+		}
+	}
+	for _, l := range m.points {
+		if l.name == name {
+			return !l.hidden
+		}
+	}
+	return false
+}
+
+// Markers are the indexes of the marker layers of this name, built if
+// needed, for hit-testing.
+func (m *Map) Markers(name string) []*Index {
+	m.mu.Lock()
+	layers := m.points
+	m.mu.Unlock()
+	var out []*Index
+	for _, l := range layers {
+		if l.name == name {
+			l.ready()
+			out = append(out, l.index)
+		}
+	}
+	return out
 }
 
 // SetLabeler sets the font labels are drawn with.
@@ -378,7 +448,7 @@ func (m *Map) drawTile(k tileKey, zoom float64, sc *scratch) *tile {
 		})
 	}
 	for _, l := range outlines {
-		if zoom < l.minZoom || zoom >= l.maxZoom {
+		if zoom < l.minZoom || zoom >= l.maxZoom || l.hidden {
 			continue
 		}
 		l.ready()
