@@ -29,13 +29,13 @@ usage:
                 [--type dispatch|patrol|inspection|briefing] [--priority low|normal|high|urgent] [--user LOGIN]
   kapok orders  list --mirror FILE
   kapok orders  move --mirror FILE --id N --to acknowledged|in_progress|done|cancelled|overdue [--user LOGIN]
-  kapok run     [--mirror FILE]     (until the console lands: stats of the demo mirror)
+  kapok [run]   [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION]
+                opens the console (default mirror: the demo city in the user's data folder)
 `
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprint(os.Stderr, usage)
-		os.Exit(2)
+		os.Args = append(os.Args, "run") // no command: open the console
 	}
 	cmds := map[string]func([]string) error{"demo": demo, "stats": stats, "import": importCmd, "export": exportCmd, "run": run, "render": render, "orders": orders}
 	cmd, ok := cmds[os.Args[1]]
@@ -118,20 +118,22 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	mirror := fs.String("mirror", def, "mirror file")
+	mirror := fs.String("mirror", def, "mirror file (built from the demo city if it does not exist)")
+	user := fs.String("user", "leader", "login of the console's user")
+	quit := fs.Duration("quit-after", 0, "close this long after the first map frame (screenshots, timing)")
+	sel := fs.String("select", "", "region or grid code to choose at start")
 	fs.Parse(args)
-	if _, err := os.Stat(*mirror); os.IsNotExist(err) {
-		fmt.Printf("building the demo city into %s …\n", *mirror)
-		if err := os.MkdirAll(filepath.Dir(*mirror), 0o755); err != nil {
+	return app.Run(app.RunOptions{Mirror: *mirror, User: *user, Quit: *quit, Select: *sel, BuildDemo: func(path string) error {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
 		}
 		start := time.Now()
-		if err := demo([]string{"--out", *mirror}); err != nil {
+		if err := demo([]string{"--out", path}); err != nil {
 			return err
 		}
-		fmt.Printf("done in %.1f s\n", time.Since(start).Seconds())
-	}
-	return printStats(*mirror)
+		fmt.Printf("built the demo city in %.1f s\n", time.Since(start).Seconds())
+		return nil
+	}})
 }
 
 func importCmd(args []string) error {

@@ -24,6 +24,12 @@ type CityMap struct {
 	Map    *kmaps.Map
 	Grids  []data.Grid // attributes by fill id; boundaries are in Map (projected)
 	Extent orb.Bound   // Web Mercator
+	// Events are the open and overdue counts per grid code as of the
+	// mirror's time, loaded for every theme (the console's tooltips and
+	// themes need them).
+	Events map[string]data.GridEvents
+	// Pos maps a grid code to its position in Grids (its fill id).
+	Pos map[string]int
 	// units loads the emergency units on first use (they are drawn from
 	// street zoom on); the mirror must stay open until then.
 	units func() (*UnitLayer, error)
@@ -37,6 +43,20 @@ type UnitLayer struct {
 
 // Units returns the unit layer, loading it on first use.
 func (cm *CityMap) Units() (*UnitLayer, error) { return cm.units() }
+
+// SetTheme recolours the grids by another theme; nothing is rasterized again.
+func (cm *CityMap) SetTheme(theme string) error {
+	colorOf, err := themeColors(theme, cm.Grids, cm.Events, cm.units)
+	if err != nil {
+		return err
+	}
+	changes := make(map[int]color.NRGBA, len(cm.Grids))
+	for i := range cm.Grids {
+		changes[i] = colorOf(i)
+	}
+	cm.Map.SetFillColors(changes)
+	return nil
+}
 
 // LoadCityMap loads the mirror's layers into a map coloured by theme. The
 // queries run in parallel; boundary linework is built when a frame first
@@ -62,9 +82,7 @@ func LoadCityMap(m *data.Mirror, theme string) (*CityMap, error) {
 	}
 	run(func() (err error) { grids, err = m.LoadGrids(); return })
 	var events map[string]data.GridEvents
-	if theme == "events" || theme == "overdue" {
-		run(func() (err error) { events, err = m.EventsByGrid(m.AsOf()); return })
-	}
+	run(func() (err error) { events, err = m.EventsByGrid(m.AsOf()); return })
 	for i, lv := range []data.Level{data.LevelDistrict, data.LevelStreet} {
 		run(func() (err error) { shapes[i], err = m.LoadShapes(lv); return })
 	}
@@ -73,7 +91,10 @@ func LoadCityMap(m *data.Mirror, theme string) (*CityMap, error) {
 	if first != nil {
 		return nil, first
 	}
-	cm := &CityMap{Map: kmaps.NewMap(160), Grids: grids}
+	cm := &CityMap{Map: kmaps.NewMap(160), Grids: grids, Events: events, Pos: make(map[string]int, len(grids))}
+	for i, g := range grids {
+		cm.Pos[g.Code] = i
+	}
 	cm.units = sync.OnceValues(func() (*UnitLayer, error) {
 		units, err := m.LoadUnits()
 		if err != nil {
@@ -172,20 +193,30 @@ var unitColor = map[string]color.NRGBA{"available": {46, 139, 87, 255}, "dispatc
 var kindColor = map[string]color.NRGBA{data.GridResidential: {238, 226, 200, 255}, data.GridVillage: {214, 232, 200, 255},
 	data.GridCommercial: {247, 212, 180, 255}, data.GridIndustrial: {214, 208, 226, 255}, data.GridSpecial: {196, 222, 240, 255}}
 
+// Theme colours, shared by the map and its legend.
+var (
+	eventRamp   = []color.NRGBA{{232, 236, 226, 255}, {253, 224, 139, 255}, {249, 164, 74, 255}, {214, 60, 44, 255}}
+	noOverdue   = color.NRGBA{230, 230, 230, 255}
+	unitsAbsent = color.NRGBA{221, 221, 221, 255}
+	unitsAll    = color.NRGBA{159, 214, 155, 255}
+	unitsSome   = color.NRGBA{244, 211, 94, 255}
+	unitsNone   = color.NRGBA{217, 83, 79, 255}
+)
+
 // themeColors returns the grid colour function of a theme.
 func themeColors(theme string, grids []data.Grid, ev map[string]data.GridEvents, units func() (*UnitLayer, error)) (func(int) color.NRGBA, error) {
 	switch theme {
 	case "plain":
 		return func(i int) color.NRGBA { return kindColor[grids[i].Kind] }, nil
 	case "events", "overdue":
-		ramp := []color.NRGBA{{232, 236, 226, 255}, {253, 224, 139, 255}, {249, 164, 74, 255}, {214, 60, 44, 255}}
+		ramp := eventRamp
 		return func(i int) color.NRGBA {
 			e := ev[grids[i].Code]
 			n := e.Open
 			if theme == "overdue" {
 				n = e.Overdue * 2 // one overdue case already stands out
 				if n == 0 {
-					return color.NRGBA{230, 230, 230, 255}
+					return noOverdue
 				}
 			}
 			return ramp[min(n, 3)]
@@ -206,13 +237,13 @@ func themeColors(theme string, grids []data.Grid, ev map[string]data.GridEvents,
 			c := grids[i].Code
 			switch {
 			case total[c] == 0:
-				return color.NRGBA{221, 221, 221, 255}
+				return unitsAbsent
 			case avail[c] == total[c]:
-				return color.NRGBA{159, 214, 155, 255}
+				return unitsAll
 			case avail[c] > 0:
-				return color.NRGBA{244, 211, 94, 255}
+				return unitsSome
 			}
-			return color.NRGBA{217, 83, 79, 255}
+			return unitsNone
 		}, nil
 	}
 	return nil, fmt.Errorf("unknown theme %q (themes: plain, events, overdue, units)", theme)
@@ -272,4 +303,26 @@ func RomanName(name string) string {
 		return ""
 	}
 	return strings.ToUpper(p[:1]) + p[1:]
+}
+
+// LegendEntry is one colour of a theme's legend; Label is translated.
+type LegendEntry struct {
+	Color color.NRGBA
+	Label string
+}
+
+// Legend explains a theme's colours.
+func Legend(theme string) []LegendEntry {
+	switch theme {
+	case "plain":
+		return []LegendEntry{{kindColor[data.GridResidential], "residential"}, {kindColor[data.GridVillage], "village"},
+			{kindColor[data.GridCommercial], "commercial"}, {kindColor[data.GridIndustrial], "industrial"}, {kindColor[data.GridSpecial], "special"}}
+	case "events":
+		return []LegendEntry{{eventRamp[0], "no open events"}, {eventRamp[1], "1 open"}, {eventRamp[2], "2 open"}, {eventRamp[3], "3 or more open"}}
+	case "overdue":
+		return []LegendEntry{{noOverdue, "none overdue"}, {eventRamp[2], "1 overdue"}, {eventRamp[3], "2 or more overdue"}}
+	case "units":
+		return []LegendEntry{{unitsAll, "all units available"}, {unitsSome, "some available"}, {unitsNone, "none available"}, {unitsAbsent, "no units"}}
+	}
+	return nil
 }

@@ -71,7 +71,7 @@ func TestFontCoversTheData(t *testing.T) {
 		t.Fatal(err)
 	}
 	var all strings.Builder
-	for _, name := range []string{"guangzhou/districts.csv", "guangzhou/streets.csv", "guangzhou/villages.csv", "matters.csv"} {
+	for _, name := range []string{"guangzhou/districts.csv", "guangzhou/streets.csv", "guangzhou/villages.csv", "matters.csv", "i18n/zh-CN.json", "i18n/en.json"} {
 		b, err := assets.FS.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)

@@ -164,6 +164,12 @@ func TestDetailsOfCenterGridUnitEvent(t *testing.T) {
 		len(e.History) != int(count(t, m, `SELECT count(*) FROM event_history WHERE event_code = ?`, event)) {
 		t.Errorf("event: %+v", e)
 	}
+	if b, err := m.RegionBoundary("990102001201"); err != nil || len(b) == 0 || !b.Bound().Contains(g.Boundary.Bound().Center()) && g.Boundary != nil {
+		t.Errorf("community boundary: %v", err)
+	}
+	if _, err := m.RegionBoundary("99010200120"); err == nil {
+		t.Error("an 11-digit code was accepted")
+	}
 	for _, bad := range []func() error{
 		func() error { _, err := m.CenterDetail("C000000", asOf); return err },
 		func() error { _, err := m.GridDetail("000000000000000", asOf); return err },

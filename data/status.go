@@ -133,3 +133,27 @@ func (m *Mirror) RegionBound(code string) (orb.Bound, error) {
 	}
 	return b, err
 }
+
+// RegionBoundary reads the boundary (lon/lat) of the region or grid with
+// this code.
+func (m *Mirror) RegionBoundary(code string) (orb.MultiPolygon, error) {
+	table := map[int]string{4: "cities", 6: "districts", 9: "streets", 12: "communities", GridCodeLength: "grids"}[len(code)]
+	if table == "" {
+		return nil, fmt.Errorf("%q is not a 4, 6, 9, 12 or 15-digit code", code)
+	}
+	var gb []byte
+	if err := m.DB.QueryRow(`SELECT geom FROM `+table+` WHERE code = ?`, code).Scan(&gb); err != nil {
+		return nil, notFound(table, code, err)
+	}
+	g, err := DecodeGeom(gb)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", table, code, err)
+	}
+	switch t := g.(type) {
+	case orb.MultiPolygon:
+		return t, nil
+	case orb.Polygon:
+		return orb.MultiPolygon{t}, nil
+	}
+	return nil, fmt.Errorf("%s %s: geometry is %s", table, code, g.GeoJSONType())
+}

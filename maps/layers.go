@@ -3,6 +3,7 @@ package maps
 import (
 	"image/color"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 )
@@ -30,7 +31,7 @@ type outlineLayer struct {
 	// minPixels skips features smaller than this on screen: a city-wide
 	// frame does not stroke grids that are a pixel or two across.
 	minPixels float64
-	hidden    bool
+	hidden    atomic.Bool // read by frames being drawn
 }
 
 // pointLayer is markers, one colour per feature, made on first use.
@@ -43,7 +44,7 @@ type pointLayer struct {
 	radius  float64 // logical pixels
 	minZoom float64
 	shape   Shape
-	hidden  bool
+	hidden  atomic.Bool
 }
 
 // ready builds the layer's features and index once.

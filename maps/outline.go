@@ -48,7 +48,7 @@ func (m *Map) drawPoints(frame *image.RGBA, v Viewport) {
 	m.mu.Unlock()
 	b := v.Bounds()
 	for _, l := range layers {
-		if v.Zoom < l.minZoom || l.hidden {
+		if v.Zoom < l.minZoom || l.hidden.Load() {
 			continue
 		}
 		l.ready()

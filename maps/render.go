@@ -202,8 +202,8 @@ func (m *Map) SetVisible(name string, on bool) bool {
 	for _, l := range m.outlines {
 		if l.name == name {
 			found = true
-			if l.hidden == on {
-				l.hidden = !on
+			if l.hidden.Load() == on {
+				l.hidden.Store(!on)
 				m.geomGen++
 			}
 		}
@@ -211,10 +211,38 @@ func (m *Map) SetVisible(name string, on bool) bool {
 	for _, l := range m.points {
 		if l.name == name {
 			found = true
-			l.hidden = !on
+			l.hidden.Store(!on)
 		}
 	}
 	return found
+}
+
+// Reload makes the outline and marker layers of this name build their
+// features again on next use: their data changed (orders were issued).
+func (m *Map) Reload(name string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	// Copy on write: frames being drawn keep the slices they took.
+	outlines := append([]*outlineLayer(nil), m.outlines...)
+	for i, l := range outlines {
+		if l.name == name {
+			nl := &outlineLayer{name: l.name, make: l.make, color: l.color, width: l.width,
+				minZoom: l.minZoom, maxZoom: l.maxZoom, minPixels: l.minPixels}
+			nl.hidden.Store(l.hidden.Load())
+			outlines[i] = nl
+			m.geomGen++
+		}
+	}
+	m.outlines = outlines
+	points := append([]*pointLayer(nil), m.points...)
+	for i, l := range points {
+		if l.name == name {
+			nl := &pointLayer{name: l.name, make: l.make, radius: l.radius, minZoom: l.minZoom, shape: l.shape}
+			nl.hidden.Store(l.hidden.Load())
+			points[i] = nl
+		}
+	}
+	m.points = points
 }
 
 // Visible reports whether the layers of this name are shown.
@@ -223,12 +251,12 @@ func (m *Map) Visible(name string) bool {
 	defer m.mu.Unlock()
 	for _, l := range m.outlines {
 		if l.name == name {
-			return !l.hidden
+			return !l.hidden.Load()
 		}
 	}
 	for _, l := range m.points {
 		if l.name == name {
-			return !l.hidden
+			return !l.hidden.Load()
 		}
 	}
 	return false
@@ -281,6 +309,10 @@ func (m *Map) SetFillColors(changes map[int]color.NRGBA) {
 		return
 	}
 	var touched []orb.Bound
+	// New slices, not writes into the old: tiles being composed read the
+	// palette they took without the lock.
+	m.palette = append([]color.NRGBA(nil), m.palette...)
+	m.packed = append([]uint32(nil), m.packed...)
 	for id, c := range changes {
 		if p, ok := m.fill.pos[id]; ok {
 			m.palette[p+1] = c
@@ -448,7 +480,7 @@ func (m *Map) drawTile(k tileKey, zoom float64, sc *scratch) *tile {
 		})
 	}
 	for _, l := range outlines {
-		if zoom < l.minZoom || zoom >= l.maxZoom || l.hidden {
+		if zoom < l.minZoom || zoom >= l.maxZoom || l.hidden.Load() {
 			continue
 		}
 		l.ready()

@@ -59,6 +59,18 @@ func TestSetVisibleHidesOutlinesAndMarkers(t *testing.T) {
 	if !same(full, render(m)) {
 		t.Fatal("shown again, the layers look different")
 	}
+	// Reload builds a layer's features again from its (changed) source.
+	shown := []Feature{{ID: 0, Geom: orb.Point{3000, 5000}}}
+	m.AddMarkersFunc("live", func() ([]Feature, func(int) color.NRGBA) { return shown, red }, MarkerStyle{Radius: 5})
+	before := render(m)
+	shown = []Feature{{ID: 0, Geom: orb.Point{3000, 1000}}}
+	if !same(before, render(m)) {
+		t.Fatal("the layer was rebuilt without Reload")
+	}
+	m.Reload("live")
+	if same(before, render(m)) {
+		t.Fatal("Reload did not rebuild the layer")
+	}
 	if n := len(m.Markers("marks")); n != 4 {
 		t.Fatalf("%d marker indexes", n)
 	}

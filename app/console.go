@@ -1,0 +1,341 @@
+package app
+
+import (
+	"fmt"
+	"image/color"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
+
+	"kapok/data"
+	kmaps "kapok/maps"
+)
+
+// Console is the main window's content: map, navigation, layers, details,
+// status board and orders, over one mirror.
+type Console struct {
+	Win  fyne.Window
+	M    *data.Mirror
+	City *CityMap
+	Over *Overlays
+	User int64
+	// Now is the wall clock for orders (tests set it); AsOf is the mirror's
+	// time for event status.
+	Now  func() time.Time
+	AsOf time.Time
+
+	Map      *MapView
+	Tree     *widget.Tree
+	Search   *widget.Entry
+	Results  *widget.List
+	Detail   *widget.RichText
+	Board    *widget.Table
+	BoardUp  *widget.Button
+	BoardIn  *widget.Button
+	BoardAt  *widget.Label
+	Orders   *widget.List
+	Actions  *fyne.Container
+	Status   *widget.Label
+	Legend   *fyne.Container
+	ThemeSel *widget.Select
+	ToolSel  *widget.RadioGroup
+	IssueBtn *widget.Button
+	Layers   map[string]*widget.Check
+
+	regions   []data.RegionSummary
+	byCode    map[string]int // region code → position in regions
+	children  map[string][]string
+	gridsOf   map[string][]string // community code → grid codes
+	searcher  *Searcher
+	hits      []SearchHit
+	selected  []int  // grid positions, in the order chosen
+	focus     string // the code the detail panel shows
+	theme     string
+	boardOf   string // parent code of the status board's rows
+	boardRows []data.BoardRow
+	boardSort string
+	boardSel  int
+	orders    []data.Order
+	orderSel  int
+	dialog    *OrderDialog
+}
+
+// NewConsole loads the status of the city and builds the window's content.
+func NewConsole(win fyne.Window, m *data.Mirror, city *CityMap, user int64) (*Console, error) {
+	c := &Console{Win: win, M: m, City: city, User: user, Now: time.Now, AsOf: m.AsOf(),
+		theme: "events", boardSort: "name", boardSel: -1, orderSel: -1}
+	var err error
+	if c.regions, err = m.RegionSummaries(c.AsOf); err != nil {
+		return nil, err
+	}
+	c.byCode = map[string]int{}
+	c.children = map[string][]string{}
+	for i, r := range c.regions {
+		c.byCode[r.Code] = i
+		c.children[r.Parent] = append(c.children[r.Parent], r.Code)
+	}
+	c.gridsOf = map[string][]string{}
+	for _, g := range city.Grids {
+		c.gridsOf[g.CommunityCode] = append(c.gridsOf[g.CommunityCode], g.Code)
+	}
+	c.Over = addOverlays(city, m)
+	if err := city.SetTheme(c.theme); err != nil {
+		return nil, err
+	}
+	if err := c.loadOrders(); err != nil {
+		return nil, err
+	}
+	c.Build()
+	return c, nil
+}
+
+// Build makes the widgets in the current language and sets the window's
+// content; the map keeps its view and the selection stays.
+func (c *Console) Build() {
+	c.searcher = NewSearcher(c.regions, c.City.Grids)
+	var view *kmaps.Viewport
+	if c.Map != nil {
+		v := c.Map.View()
+		view = &v
+	}
+	c.Map = NewMapView(c.City.Map, c.City.Extent)
+	if view != nil {
+		c.Map.SetView(*view)
+	}
+	c.Map.OnTap = c.tapped
+	c.Map.OnArea = c.selectArea
+	c.Map.Tooltip = c.tooltip
+	c.Map.OnViewChanged = func(kmaps.Viewport) { c.updateStatus() }
+
+	c.Status = widget.NewLabel("")
+	c.Detail = widget.NewRichTextFromMarkdown("")
+	c.Detail.Wrapping = fyne.TextWrapWord
+	c.buildTree()
+	c.buildSearch()
+	c.buildLayers()
+	c.buildBoard()
+	c.buildOrders()
+	c.buildLegend()
+	toolbar := c.buildToolbar()
+
+	left := container.NewAppTabs(
+		container.NewTabItem(T("Regions"), c.Tree),
+		container.NewTabItem(T("Search"), container.NewBorder(c.Search, nil, nil, nil, c.Results)),
+		container.NewTabItem(T("Layers"), container.NewVScroll(c.layersBox())),
+	)
+	boardPane := container.NewBorder(container.NewHBox(c.BoardUp, c.BoardIn, c.BoardAt), nil, nil, nil, c.Board)
+	ordersPane := container.NewBorder(nil, c.Actions, nil, nil, c.Orders)
+	right := container.NewVSplit(
+		container.NewBorder(widget.NewLabelWithStyle(T("Details"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil,
+			container.NewVScroll(c.Detail)),
+		container.NewAppTabs(
+			container.NewTabItem(T("Status board"), boardPane),
+			container.NewTabItem(T("Orders"), ordersPane),
+		),
+	)
+	right.Offset = 0.42
+	mapPane := container.NewBorder(nil, c.Legend, nil, nil, c.Map)
+	// Panels sit on opaque backgrounds: the map's last frame slides under
+	// them while a new one is drawn.
+	opaque := func(o fyne.CanvasObject) fyne.CanvasObject {
+		return container.NewStack(canvas.NewRectangle(theme.Color(theme.ColorNameBackground)), o)
+	}
+	body := container.NewHSplit(opaque(left), container.NewHSplit(mapPane, opaque(right)))
+	body.Offset = 0.2
+	body.Trailing.(*container.Split).Offset = 0.7
+	c.Win.SetContent(container.NewBorder(opaque(toolbar), opaque(c.Status), nil, nil, body))
+	c.refreshDetail()
+	c.showSelection()
+	c.updateStatus()
+}
+
+func (c *Console) buildToolbar() fyne.CanvasObject {
+	c.IssueBtn = widget.NewButtonWithIcon(T("Issue order"), theme.MailSendIcon(), c.OpenOrderDialog)
+	c.IssueBtn.Importance = widget.HighImportance
+	tools := []string{T("Pan"), T("Rectangle"), T("Lasso")}
+	c.ToolSel = widget.NewRadioGroup(tools, func(s string) {
+		c.Map.Tool = Tool(max(0, slices.Index(tools, s)))
+	})
+	c.ToolSel.Horizontal = true
+	c.ToolSel.Required = true
+	c.ToolSel.SetSelected(tools[c.Map.Tool])
+	themes := []string{T("Grid kinds"), T("Open events"), T("Overdue events"), T("Unit availability")}
+	c.ThemeSel = widget.NewSelect(themes, func(s string) {
+		if i := slices.Index(themes, s); i >= 0 {
+			c.SetTheme(Themes[i])
+		}
+	})
+	c.ThemeSel.SetSelected(themes[slices.Index(Themes, c.theme)])
+	center := func() fyne.Position { return fyne.NewPos(c.Map.Size().Width/2, c.Map.Size().Height/2) }
+	zoomIn := widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { c.Map.ZoomAt(center(), 1) })
+	zoomOut := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { c.Map.ZoomAt(center(), -1) })
+	fit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), func() { c.Map.FlyTo(c.City.Extent) })
+	settings := widget.NewButtonWithIcon(T("Settings"), theme.SettingsIcon(), c.openSettings)
+	return container.NewHBox(c.IssueBtn, widget.NewSeparator(), widget.NewLabel(T("Tool")), c.ToolSel,
+		widget.NewSeparator(), widget.NewLabel(T("Status")), c.ThemeSel, zoomIn, zoomOut, fit, widget.NewSeparator(), settings)
+}
+
+// SetTheme colours the grids by a status theme and shows its legend.
+func (c *Console) SetTheme(name string) {
+	if name == c.theme {
+		return
+	}
+	if err := c.City.SetTheme(name); err != nil {
+		c.Status.SetText(err.Error())
+		return
+	}
+	c.theme = name
+	c.buildLegendItems()
+	c.Map.Redraw()
+}
+
+// ---- selection ----
+
+// Selected is the codes of the selected grids.
+func (c *Console) Selected() []string {
+	out := make([]string, len(c.selected))
+	for i, p := range c.selected {
+		out[i] = c.City.Grids[p].Code
+	}
+	return out
+}
+
+// SelectGrids replaces (or, with add, extends) the selection.
+func (c *Console) SelectGrids(positions []int, add bool) {
+	if !add {
+		c.selected = nil
+	}
+	for _, p := range positions {
+		if !slices.Contains(c.selected, p) {
+			c.selected = append(c.selected, p)
+		}
+	}
+	c.showSelection()
+	c.updateStatus()
+}
+
+// showSelection highlights the selected grids on the map.
+func (c *Console) showSelection() {
+	ix := c.City.Map.FillIndex()
+	feats := make([]kmaps.Feature, 0, len(c.selected))
+	for _, p := range c.selected {
+		feats = append(feats, ix.Feature(p))
+	}
+	c.City.Map.SetHighlight(feats, color.NRGBA{0, 160, 255, 70}, color.NRGBA{0, 80, 220, 255}, 2.2)
+	c.Map.Redraw()
+}
+
+func (c *Console) tapped(p orb.Point, add bool) {
+	kind, code := c.hit(p)
+	switch kind {
+	case "":
+		if !add {
+			c.SelectGrids(nil, false)
+		}
+	case "grid":
+		pos := c.City.Pos[code]
+		if add && slices.Contains(c.selected, pos) {
+			c.selected = slices.DeleteFunc(c.selected, func(x int) bool { return x == pos })
+			c.showSelection()
+			c.updateStatus()
+		} else {
+			c.SelectGrids([]int{pos}, add)
+		}
+	}
+	if code != "" {
+		c.ShowDetail(code)
+	}
+}
+
+func (c *Console) selectArea(area orb.Ring, add bool) {
+	ix := c.City.Map.FillIndex()
+	c.SelectGrids(ix.InLasso(area), add)
+	c.ShowDetail("")
+}
+
+// hit is what lies under a world point: a marker (unit, event, center)
+// within a few pixels, else the grid.
+func (c *Console) hit(p orb.Point) (kind, code string) {
+	v := c.Map.View()
+	tol := kmaps.MetresPerPixelTolerance(v, 6)
+	if c.City.Map.Visible("units") && v.Zoom >= 14 {
+		if ul, err := c.City.Units(); err == nil {
+			if ids := ul.Index.Hit(p, tol); len(ids) > 0 {
+				return "unit", ul.Units[ids[0]].Code
+			}
+		}
+	}
+	for _, layer := range []struct {
+		name    string
+		minZoom float64
+	}{{"events", 12}, {"centers", 0}} {
+		if !c.City.Map.Visible(layer.name) || v.Zoom < layer.minZoom {
+			continue
+		}
+		for _, ix := range c.City.Map.Markers(layer.name) {
+			if ids := ix.Hit(p, tol); len(ids) > 0 {
+				if f, ok := c.Over.Feature(layer.name, ids[0]); ok {
+					if layer.name == "centers" && !centerShown(f.Class, v.Zoom) {
+						continue
+					}
+					return strings.TrimSuffix(layer.name, "s"), f.Code
+				}
+			}
+		}
+	}
+	if i, ok := c.City.Map.FillIndex().At(p); ok {
+		return "grid", c.City.Grids[i].Code
+	}
+	return "", ""
+}
+
+func centerShown(level string, zoom float64) bool {
+	for _, cs := range centerStyles {
+		if cs.level == level {
+			return zoom >= cs.minZoom
+		}
+	}
+	return false
+}
+
+// tooltip is the code, name and status of what is under the pointer.
+func (c *Console) tooltip(p orb.Point) string {
+	kind, code := c.hit(p)
+	switch kind {
+	case "grid":
+		g := c.City.Grids[c.City.Pos[code]]
+		e := c.City.Events[code]
+		return fmt.Sprintf("%s\n%s · %s\n%s", code, c.regionName(g.CommunityCode), T(g.Kind),
+			T("{{.Open}} open, {{.Overdue}} overdue", map[string]any{"Open": e.Open, "Overdue": e.Overdue}))
+	case "unit", "event", "center":
+		return T(kind) + " " + code
+	}
+	return ""
+}
+
+func (c *Console) regionName(code string) string {
+	if i, ok := c.byCode[code]; ok {
+		return c.regions[i].Name
+	}
+	return code
+}
+
+// ---- status bar ----
+
+func (c *Console) updateStatus() {
+	if c.Status == nil {
+		return
+	}
+	v := c.Map.View()
+	c.Status.SetText(T("{{.N}} grids selected · zoom {{.Zoom}} · status as of {{.AsOf}}", map[string]any{
+		"N": len(c.selected), "Zoom": fmt.Sprintf("%.1f", v.Zoom), "AsOf": c.AsOf.In(beijing).Format("2006-01-02 15:04")}))
+}
+
+var beijing = time.FixedZone("CST", 8*3600)

@@ -1,0 +1,453 @@
+package app
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
+	"kapok/data"
+	"kapok/internal/fixture"
+	kmaps "kapok/maps"
+)
+
+// frames receives finished map frames; settle runs them on the test's
+// goroutine, as the real driver runs them on the UI goroutine.
+var frames = make(chan func(), 64)
+
+func init() { deliverFrame = func(f func()) { frames <- f } }
+
+// settle waits until the map's latest frame is on screen.
+func settle(t testing.TB, c *Console) {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	for c.Map.Pending() {
+		select {
+		case f := <-frames:
+			f()
+		case <-deadline:
+			t.Fatal("no map frame within 20 s")
+		}
+	}
+	for {
+		select {
+		case f := <-frames:
+			f()
+		default:
+			return
+		}
+	}
+}
+
+// newTestConsole opens the fixture city in a console in a test window, as
+// the given user, in English.
+func newTestConsole(t *testing.T, login string) *Console {
+	t.Helper()
+	a := test.NewTempApp(t)
+	UseLanguage("en")
+	a.Settings().SetTheme(NewTheme())
+	m := fixture.City(t)
+	user, err := m.UserID(login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	city, err := LoadCityMap(m, "events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1400, 900))
+	c, err := NewConsole(w, m, city, user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Now = func() time.Time { return time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC) }
+	w.Resize(fyne.NewSize(1400, 900))
+	settle(t, c)
+	return c
+}
+
+func countRows(t testing.TB, m *data.Mirror, table string) int {
+	t.Helper()
+	var n int
+	if err := m.DB.QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestChoosingATreeNodeMovesTheMapToIt(t *testing.T) {
+	c := newTestConsole(t, "leader")
+	before := c.Map.View()
+	if before.Width < 300 {
+		t.Fatalf("map is %d px wide", before.Width)
+	}
+	const street = "990102001"
+	c.Tree.OpenBranch("9901")
+	c.Tree.OpenBranch("990102")
+	c.Tree.Select(street)
+	settle(t, c)
+	v := c.Map.View()
+	b, _ := c.M.RegionBound(street)
+	pb := kmaps.Project(b).(orb.Bound)
+	if !pb.Contains(v.Center) || v.Zoom <= before.Zoom {
+		t.Fatalf("after choosing %s the map is at %v zoom %.2f (was %.2f); the street is %v", street, v.Center, v.Zoom, before.Zoom, pb)
+	}
+	// The whole street is on screen, and its grids are selected.
+	if vb := v.Bounds(); !vb.Contains(pb.Min) || !vb.Contains(pb.Max) {
+		t.Fatalf("street %v not all in view %v", pb, vb)
+	}
+	sel := c.Selected()
+	if len(sel) == 0 {
+		t.Fatal("no grids selected")
+	}
+	for _, g := range sel {
+		if !strings.HasPrefix(g, street) {
+			t.Fatalf("grid %s selected for street %s", g, street)
+		}
+	}
+	if !strings.Contains(c.DetailText(), "南镇") {
+		t.Fatalf("detail panel does not name the street:\n%s", c.DetailText())
+	}
+	// A grid node flies closer still and shows the grid.
+	grid := sel[0]
+	c.Tree.Select(grid)
+	settle(t, c)
+	if c.Map.View().Zoom <= v.Zoom || !strings.Contains(c.DetailText(), grid) {
+		t.Fatalf("grid node: zoom %.2f, detail:\n%s", c.Map.View().Zoom, c.DetailText())
+	}
+}
+
+// issueDialog opens the order dialog on two selected grids.
+func issueDialog(t *testing.T, c *Console) *OrderDialog {
+	t.Helper()
+	c.SelectGrids([]int{c.City.Pos["990102001201001"], c.City.Pos["990102001201002"]}, false)
+	test.Tap(c.IssueBtn)
+	d := c.Dialog()
+	if d == nil {
+		t.Fatal("Issue order opened no dialog")
+	}
+	return d
+}
+
+func TestIssuingAnOrderWritesOneOrderAndOneAuditRow(t *testing.T) {
+	c := newTestConsole(t, "leader")
+	d := issueDialog(t, c)
+	targets := splitCodes(d.Targets.Text)
+	// Pre-filled: the two grids, their community/street/district centers and
+	// their units.
+	for _, want := range []string{"990102001201001", "990102001201002", "C990102001201", "C990102001", "C990102"} {
+		if !strings.Contains(d.Targets.Text, want) {
+			t.Fatalf("targets lack %s:\n%s", want, d.Targets.Text)
+		}
+	}
+	_, units, _ := c.M.Responsible([]string{"990102001201001", "990102001201002"})
+	if len(units) == 0 || len(targets) != 5+len(units) {
+		t.Fatalf("%d targets pre-filled, want %d", len(targets), 5+len(units))
+	}
+	d.Type.SetSelected("patrol")
+	test.Type(d.Task, "夜间巡逻")
+	orders, audit := countRows(t, c.M, "orders"), countRows(t, c.M, "audit_log")
+	test.Tap(d.Issue)
+	if c.Dialog() != nil {
+		t.Fatalf("dialog still open: %s", d.Error.Text)
+	}
+	if n := countRows(t, c.M, "orders") - orders; n != 1 {
+		t.Fatalf("%d orders written", n)
+	}
+	if n := countRows(t, c.M, "audit_log") - audit; n != 1 {
+		t.Fatalf("%d audit rows written", n)
+	}
+	shown := c.OrdersShown()
+	if len(shown) != 1 || shown[0].Task != "夜间巡逻" || shown[0].Type != "patrol" || len(shown[0].Targets) != len(targets) {
+		t.Fatalf("Orders panel: %+v", shown)
+	}
+	// The order is on the map: its grids are outlined in the orders layer.
+	ix := c.City.Map.Markers("orders") // outline layers have no marker index
+	if len(ix) != 0 {
+		t.Fatal("orders is an outline layer")
+	}
+	active, _ := c.M.ActiveOrderGrids()
+	if active["990102001201001"] != "issued" {
+		t.Fatalf("active order grids: %v", active)
+	}
+
+	// Its state moves on from the panel; only allowed moves are offered.
+	c.SelectOrder(shown[0].ID)
+	buttons := c.Actions.Objects
+	if buttons[0].(*widget.Button).Disabled() || !buttons[2].(*widget.Button).Disabled() {
+		t.Fatal("issued order: Acknowledge should be enabled and Done disabled")
+	}
+	test.Tap(buttons[0].(*widget.Button)) // acknowledge
+	test.Tap(buttons[1].(*widget.Button)) // start
+	if got := c.OrdersShown()[0].State; got != "in_progress" {
+		t.Fatalf("state %s after acknowledge and start", got)
+	}
+	// Past its window the sweep marks it overdue, and the panel shows it in red.
+	c.Now = func() time.Time { return shown[0].End.Add(time.Minute) }
+	if n, err := c.SweepOverdue(); err != nil || n != 1 {
+		t.Fatalf("sweep: %d, %v", n, err)
+	}
+	if c.OrdersShown()[0].State != "overdue" {
+		t.Fatal("not overdue after the sweep")
+	}
+	row := test.WidgetRenderer(c.Orders)
+	_ = row
+	item := c.Orders.CreateItem()
+	c.Orders.UpdateItem(0, item)
+	if l := item.(*fyne.Container).Objects[0].(*widget.Label); l.Importance != widget.DangerImportance || !strings.Contains(l.Text, "overdue") {
+		t.Fatalf("overdue order row: %q importance %v", l.Text, l.Importance)
+	}
+
+	// It survives a restart.
+	path := c.M.Path
+	c.M.Close()
+	m2, err := data.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m2.Close()
+	again, err := m2.Orders()
+	if err != nil || len(again) != 1 || again[0].Task != "夜间巡逻" {
+		t.Fatalf("after reopening: %+v %v", again, err)
+	}
+}
+
+func TestBadOrderInputShowsItsMessageAndWritesNothing(t *testing.T) {
+	cases := []struct {
+		name, login string
+		edit        func(d *OrderDialog)
+		want        string
+	}{
+		{"no targets", "leader", func(d *OrderDialog) { d.Targets.SetText("") }, "no targets"},
+		{"empty task", "leader", func(d *OrderDialog) { d.Task.SetText("   ") }, "the task is empty"},
+		{"end before start", "leader", func(d *OrderDialog) { d.End.SetText("2026-11-24 08:00") }, "is not after the start"},
+		{"bad time", "leader", func(d *OrderDialog) { d.Start.SetText("tomorrow") }, "is not YYYY-MM-DD hh:mm"},
+		{"unknown code", "leader", func(d *OrderDialog) { d.Targets.SetText(d.Targets.Text + "\n990102001201999") }, "990102001201999"},
+		{"outside jurisdiction", "leader_990101", func(d *OrderDialog) {}, "jurisdiction"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newTestConsole(t, tc.login)
+			d := issueDialog(t, c)
+			d.Task.SetText("巡逻")
+			d.Start.SetText("2026-11-25 10:00")
+			d.End.SetText("2026-11-25 18:00")
+			tc.edit(d)
+			task := d.Task.Text
+			orders, audit := countRows(t, c.M, "orders"), countRows(t, c.M, "audit_log")
+			test.Tap(d.Issue)
+			if c.Dialog() == nil {
+				t.Fatal("the dialog closed on bad input")
+			}
+			if !d.Error.Visible() || !strings.Contains(d.Error.Text, tc.want) {
+				t.Fatalf("message %q (visible %v), want it to say %q", d.Error.Text, d.Error.Visible(), tc.want)
+			}
+			if countRows(t, c.M, "orders") != orders || countRows(t, c.M, "audit_log") != audit || countRows(t, c.M, "order_targets") != 0 {
+				t.Fatal("something was written")
+			}
+			if d.Task.Text != task {
+				t.Fatal("the user's input was lost")
+			}
+		})
+	}
+}
+
+// screenPos is where a world point is in the map widget.
+func screenPos(c *Console, p orb.Point) fyne.Position {
+	v := c.Map.View()
+	x, y := v.ToScreen(p)
+	return fyne.NewPos(float32(x/v.Scale), float32(y/v.Scale))
+}
+
+func gridCentre(c *Console, code string) orb.Point {
+	g := c.City.Map.FillIndex().Feature(c.City.Pos[code]).Geom
+	// A point surely inside: the first grid point of a fine lattice that is.
+	b := g.Bound()
+	for i := 1; i < 20; i++ {
+		for j := 1; j < 20; j++ {
+			p := orb.Point{b.Min[0] + (b.Max[0]-b.Min[0])*float64(i)/20, b.Min[1] + (b.Max[1]-b.Min[1])*float64(j)/20}
+			if id, ok := c.City.Map.FillIndex().At(p); ok && c.City.Grids[id].Code == code {
+				return p
+			}
+		}
+	}
+	return b.Center()
+}
+
+func TestMapMouseAndKeys(t *testing.T) {
+	c := newTestConsole(t, "leader")
+	c.Choose("990102001201")
+	settle(t, c)
+	a, b := "990102001201001", "990102001201002"
+	pa, pb := screenPos(c, gridCentre(c, a)), screenPos(c, gridCentre(c, b))
+
+	// Hover shows code, community and status.
+	c.Map.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: pa}})
+	if tip := c.Map.TooltipText(); !strings.Contains(tip, a) || !strings.Contains(tip, c.regionName("990102001201")) || !strings.Contains(tip, "open") {
+		t.Fatalf("tooltip %q", tip)
+	}
+	c.Map.MouseOut()
+	if c.Map.TooltipText() != "" {
+		t.Fatal("tooltip stays after the pointer left")
+	}
+
+	// Click selects one grid; shift-click adds another; shift-click again removes it.
+	c.Map.Tapped(&fyne.PointEvent{Position: pa})
+	if got := c.Selected(); len(got) != 1 || got[0] != a {
+		t.Fatalf("click selected %v", got)
+	}
+	c.Map.MouseDown(&desktop.MouseEvent{Modifier: fyne.KeyModifierShift})
+	c.Map.Tapped(&fyne.PointEvent{Position: pb})
+	if got := c.Selected(); len(got) != 2 || got[1] != b {
+		t.Fatalf("shift-click selected %v", got)
+	}
+	c.Map.Tapped(&fyne.PointEvent{Position: pb})
+	if got := c.Selected(); len(got) != 1 {
+		t.Fatalf("second shift-click left %v", got)
+	}
+	c.Map.MouseDown(&desktop.MouseEvent{})
+
+	// The rectangle tool selects the grids whose centre is inside it.
+	c.ToolSel.SetSelected("Rectangle")
+	if c.Map.Tool != ToolRect {
+		t.Fatal("tool not switched")
+	}
+	size := c.Map.Size()
+	c.Map.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(size.Width-1, size.Height-1)},
+		Dragged: fyne.NewDelta(size.Width-2, size.Height-2)})
+	c.Map.DragEnd()
+	inView := c.City.Map.FillIndex().InRect(c.Map.View().Bounds())
+	if got := c.Selected(); len(got) == 0 || len(got) != len(inView) {
+		t.Fatalf("rectangle over the whole map selected %d grids, %d in view", len(got), len(inView))
+	}
+	// The lasso: a triangle around grid a's centre selects it.
+	c.ToolSel.SetSelected("Lasso")
+	gb := c.City.Map.FillIndex().Feature(c.City.Pos[a]).Geom.Bound()
+	lo, hi := screenPos(c, gb.Min), screenPos(c, gb.Max) // lo is bottom-left on screen
+	square := []fyne.Position{lo.AddXY(-2, 2), fyne.NewPos(hi.X+2, lo.Y+2), hi.AddXY(2, -2), fyne.NewPos(lo.X-2, hi.Y-2)}
+	for i := 1; i < len(square); i++ {
+		c.Map.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: square[i]}, Dragged: fyne.NewDelta(square[i].X-square[i-1].X, square[i].Y-square[i-1].Y)})
+	}
+	c.Map.DragEnd()
+	if got := c.Selected(); !slices.Contains(got, a) || len(got) > 6 {
+		t.Fatalf("lasso around %s selected %v", a, got)
+	}
+	c.ToolSel.SetSelected("Pan")
+
+	// Drag pans by exactly the drag.
+	v0 := c.Map.View()
+	c.Map.Dragged(&fyne.DragEvent{Dragged: fyne.NewDelta(100, 40)})
+	c.Map.DragEnd()
+	v1 := c.Map.View()
+	if dx := (v0.Center[0] - v1.Center[0]) / v0.Resolution(); dx < 99.9*float64(v0.Scale) || dx > 100.1*float64(v0.Scale) {
+		t.Fatalf("drag by 100 px moved the map %.1f px", dx)
+	}
+	// The wheel zooms about the cursor: the point under it stays.
+	at := fyne.NewPos(200, 150)
+	before := c.Map.WorldAt(at)
+	c.Map.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: at}, Scrolled: fyne.NewDelta(0, 20)})
+	if c.Map.View().Zoom <= v1.Zoom || planar.Distance(c.Map.WorldAt(at), before) > c.Map.View().Resolution() {
+		t.Fatalf("wheel zoom: %.2f → %.2f, point moved %.2f m", v1.Zoom, c.Map.View().Zoom, planar.Distance(c.Map.WorldAt(at), before))
+	}
+	// Double-click zooms in one level; + and - zoom; arrows pan.
+	z := c.Map.View().Zoom
+	c.Map.DoubleTapped(&fyne.PointEvent{Position: at})
+	if d := c.Map.View().Zoom - z; d < 0.99 || d > 1.01 {
+		t.Fatalf("double-click zoomed %.2f", d)
+	}
+	c.Map.TypedRune('-')
+	c.Map.TypedRune('-')
+	if d := c.Map.View().Zoom - z; d > -0.99 || d < -1.01 {
+		t.Fatalf("after double-click and two '-': %.2f", d)
+	}
+	c.Map.TypedRune('+')
+	center := c.Map.View().Center
+	c.Map.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
+	if c.Map.View().Center[0] <= center[0] {
+		t.Fatal("right arrow did not move the view east")
+	}
+	c.Map.TypedKey(&fyne.KeyEvent{Name: fyne.KeyUp})
+	if c.Map.View().Center[1] <= center[1] {
+		t.Fatal("up arrow did not move the view north")
+	}
+	settle(t, c)
+}
+
+func TestSearchLayersThemesBoardAndLanguage(t *testing.T) {
+	c := newTestConsole(t, "leader")
+	// Search by Chinese name, pinyin and code.
+	for q, want := range map[string]string{"三村": "990101001201", "sancun": "990101001201", "990102001201002": "990102001201002", "南镇": "990102001"} {
+		test.Type(c.Search, q)
+		if len(c.hits) == 0 || c.hits[0].Code != want {
+			t.Fatalf("search %q found %v, want %s first", q, c.hits, want)
+		}
+		c.Search.SetText("")
+	}
+	c.Search.SetText("nanzhen")
+	c.Results.Select(0)
+	settle(t, c)
+	if b, _ := c.M.RegionBound("990102001"); !kmaps.Project(b).(orb.Bound).Contains(c.Map.View().Center) {
+		t.Fatal("choosing a search result did not fly to it")
+	}
+
+	// Layers: every layer has a check box that shows and hides it.
+	for _, name := range MapLayers {
+		chk := c.Layers[name]
+		if chk == nil || chk.Checked != c.City.Map.Visible(name) {
+			t.Fatalf("layer %s: check box %v", name, chk)
+		}
+		test.Tap(chk)
+		if c.City.Map.Visible(name) != chk.Checked {
+			t.Fatalf("layer %s: tapping did not toggle it", name)
+		}
+	}
+
+	// Themes change the colours and the legend.
+	c.ThemeSel.SetSelected("Unit availability")
+	if c.theme != "units" || len(c.Legend.Objects) != 2*len(Legend("units")) {
+		t.Fatalf("theme %s, legend %d objects", c.theme, len(c.Legend.Objects))
+	}
+
+	// Status board: districts, sortable, a row flies there, drill down and up.
+	rows := c.BoardRows()
+	if len(rows) != 2 {
+		t.Fatalf("%d district rows", len(rows))
+	}
+	c.SortBoard("open")
+	if r := c.BoardRows(); r[0].Open < r[1].Open {
+		t.Fatal("not sorted by open events")
+	}
+	c.Board.Select(widget.TableCellID{Row: 0, Col: 0})
+	settle(t, c)
+	first := c.BoardRows()[0].Code
+	if b, _ := c.M.RegionBound(first); !kmaps.Project(b).(orb.Bound).Contains(c.Map.View().Center) {
+		t.Fatal("a board row did not fly to its district")
+	}
+	test.Tap(c.BoardIn)
+	if r := c.BoardRows(); len(r) == 0 || len(r[0].Code) != 9 || !strings.HasPrefix(r[0].Code, first) {
+		t.Fatalf("drilled into %s: %v", first, r)
+	}
+	test.Tap(c.BoardUp)
+	if r := c.BoardRows(); len(r[0].Code) != 6 {
+		t.Fatal("Up did not go back to the districts")
+	}
+
+	// Language: the settings switch rebuilds the window in Chinese and back.
+	c.SetLanguage("zh-CN")
+	if c.IssueBtn.Text != "下达指令" || !strings.Contains(c.Win.Title(), "网格") {
+		t.Fatalf("in zh-CN: button %q, title %q", c.IssueBtn.Text, c.Win.Title())
+	}
+	c.SetLanguage("en")
+	if c.IssueBtn.Text != "Issue order" {
+		t.Fatalf("back in English: %q", c.IssueBtn.Text)
+	}
+	settle(t, c)
+}

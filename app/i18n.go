@@ -1,0 +1,60 @@
+package app
+
+import (
+	"os"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"kapok/assets"
+)
+
+// Languages the console is translated into, as offered in the settings
+// ("" follows the system locale).
+var Languages = []string{"", "zh-CN", "en"}
+
+// LanguagePref is the preference key of the chosen language.
+const LanguagePref = "language"
+
+// The locale variables as the console was started, to go back to the
+// system's language.
+var startLocale = map[string]string{"LC_ALL": os.Getenv("LC_ALL"), "LANGUAGE": os.Getenv("LANGUAGE")}
+
+// UseLanguage loads the translations and picks the language: code ("zh-CN",
+// "en") or, for "", the system locale.
+//
+// Fyne's lang package reads the locale from the environment each time
+// translations are added and has no call to pick a language, so a chosen
+// language is set in LC_ALL and LANGUAGE (which outrank LANG, also when LANG
+// is C) and the translations are added again to make it look.
+func UseLanguage(code string) {
+	for k, v := range startLocale {
+		if v == "" {
+			os.Unsetenv(k)
+		} else {
+			os.Setenv(k, v)
+		}
+	}
+	if code != "" {
+		posix := strings.ReplaceAll(code, "-", "_")
+		if !strings.Contains(posix, "_") {
+			posix += "_US"
+		}
+		os.Setenv("LC_ALL", posix+".UTF-8")
+		os.Setenv("LANGUAGE", posix)
+	}
+	if err := lang.AddTranslationsFS(assets.FS, "i18n"); err != nil {
+		fyne.LogError("loading translations", err)
+	}
+	// Fyne's own strings (dialog buttons) are filed under zh-Hans, and the
+	// locale matcher picks that tag for zh-CN: file ours there too.
+	if zh, err := assets.FS.ReadFile("i18n/zh-CN.json"); err == nil {
+		if err := lang.AddTranslationsForLocale(zh, "zh-Hans"); err != nil {
+			fyne.LogError("loading translations", err)
+		}
+	}
+}
+
+// T translates a message of the console.
+func T(msg string, data ...any) string { return lang.L(msg, data...) }

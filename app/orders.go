@@ -1,0 +1,313 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"regexp"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"kapok/data"
+)
+
+// orderMoves are the Orders panel's buttons: the state each moves to.
+var orderMoves = []struct{ label, to string }{
+	{"Acknowledge", "acknowledged"}, {"Start", "in_progress"}, {"Done", "done"}, {"Cancel order", "cancelled"},
+}
+
+func (c *Console) loadOrders() error {
+	orders, err := c.M.Orders()
+	if err != nil {
+		return err
+	}
+	c.orders = orders
+	return nil
+}
+
+func (c *Console) buildOrders() {
+	c.Orders = widget.NewList(
+		func() int { return len(c.orders) },
+		func() fyne.CanvasObject {
+			mark := canvas.NewRectangle(color.Transparent)
+			mark.SetMinSize(fyne.NewSize(5, 10))
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, mark, nil, l)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(c.orders) {
+				return
+			}
+			box := o.(*fyne.Container)
+			l, mark := box.Objects[0].(*widget.Label), box.Objects[1].(*canvas.Rectangle)
+			ord := c.orders[i]
+			l.SetText(c.orderLine(ord))
+			l.Importance = widget.MediumImportance
+			mark.FillColor = color.Transparent
+			if ord.State == "overdue" {
+				// Overdue orders stand out: red text and a red bar.
+				l.Importance = widget.DangerImportance
+				mark.FillColor = color.NRGBA{220, 0, 0, 255}
+			}
+			l.Refresh()
+			mark.Refresh()
+		})
+	c.Actions = container.NewHBox()
+	for _, mv := range orderMoves {
+		mv := mv
+		b := widget.NewButton(T(mv.label), func() { c.MoveSelectedOrder(mv.to) })
+		b.Disable()
+		c.Actions.Add(b)
+	}
+	c.Orders.OnSelected = func(i widget.ListItemID) {
+		c.orderSel = i
+		c.updateOrderActions()
+	}
+	c.Orders.OnUnselected = func(widget.ListItemID) {
+		c.orderSel = -1
+		c.updateOrderActions()
+	}
+}
+
+func (c *Console) orderLine(o data.Order) string {
+	return fmt.Sprintf("#%d [%s] %s · %s · %s–%s · %s · %s", o.ID, T(o.State), T(o.Type), T(o.Priority),
+		o.Start.In(beijing).Format("01-02 15:04"), o.End.In(beijing).Format("01-02 15:04"),
+		T("{{.N}} targets", map[string]any{"N": len(o.Targets)}), o.Task)
+}
+
+func (c *Console) updateOrderActions() {
+	for i, o := range c.Actions.Objects {
+		b := o.(*widget.Button)
+		if c.orderSel >= 0 && c.orderSel < len(c.orders) && data.CanMoveOrder(c.orders[c.orderSel].State, orderMoves[i].to) {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+}
+
+// OrdersShown is the orders as the panel lists them.
+func (c *Console) OrdersShown() []data.Order { return c.orders }
+
+// SelectOrder selects an order in the panel by id.
+func (c *Console) SelectOrder(id int64) {
+	for i, o := range c.orders {
+		if o.ID == id {
+			c.Orders.Select(i)
+		}
+	}
+}
+
+// MoveSelectedOrder moves the selected order on to a state.
+func (c *Console) MoveSelectedOrder(to string) {
+	if c.orderSel < 0 || c.orderSel >= len(c.orders) {
+		return
+	}
+	id := c.orders[c.orderSel].ID
+	if err := c.M.MoveOrder(id, to, c.User, c.Now()); err != nil {
+		dialog.ShowError(err, c.Win)
+		return
+	}
+	c.ordersChanged()
+	c.SelectOrder(id)
+}
+
+// ordersChanged reloads the Orders panel and the map's orders layer.
+func (c *Console) ordersChanged() {
+	if err := c.loadOrders(); err != nil {
+		dialog.ShowError(err, c.Win)
+		return
+	}
+	c.orderSel = -1
+	c.Orders.UnselectAll()
+	c.Orders.Refresh()
+	c.updateOrderActions()
+	c.City.Map.Reload("orders")
+	c.Map.Redraw()
+}
+
+// SweepOverdue marks the orders whose window has ended as overdue and
+// shows them; the console runs it every minute.
+func (c *Console) SweepOverdue() (int, error) {
+	n, err := c.M.MarkOverdue(c.Now())
+	if err == nil && n > 0 {
+		c.ordersChanged()
+	}
+	return n, err
+}
+
+// ---- the order dialog ----
+
+// OrderDialog is the form a leader issues an order with.
+type OrderDialog struct {
+	Type, Priority *widget.Select
+	Task           *widget.Entry
+	Start, End     *widget.Entry
+	Targets        *widget.Entry
+	Error          *widget.Label
+	Issue          *widget.Button
+	dlg            dialog.Dialog
+}
+
+// Dialog is the order dialog on show, or nil.
+func (c *Console) Dialog() *OrderDialog { return c.dialog }
+
+const timeLayout = "2006-01-02 15:04"
+
+// OpenOrderDialog opens the order form with the selected grids and the
+// centers and units responsible for them as targets.
+func (c *Console) OpenOrderDialog() {
+	grids := c.Selected()
+	targets := append([]string(nil), grids...)
+	if len(grids) > 0 {
+		centers, units, err := c.M.Responsible(grids)
+		if err != nil {
+			dialog.ShowError(err, c.Win)
+			return
+		}
+		targets = append(append(targets, centers...), units...)
+	}
+	d := &OrderDialog{}
+	types, prios := data.OrderTypes, data.Priorities
+	d.Type = widget.NewSelect(translated(types), nil)
+	d.Type.SetSelectedIndex(indexOf(types, "patrol"))
+	d.Priority = widget.NewSelect(translated(prios), nil)
+	d.Priority.SetSelectedIndex(indexOf(prios, "normal"))
+	d.Task = widget.NewMultiLineEntry()
+	d.Task.SetPlaceHolder(T("What is to be done"))
+	d.Task.SetMinRowsVisible(2)
+	start := c.Now().In(beijing).Truncate(time.Minute)
+	d.Start = widget.NewEntry()
+	d.Start.SetText(start.Format(timeLayout))
+	d.End = widget.NewEntry()
+	d.End.SetText(start.Add(8 * time.Hour).Format(timeLayout))
+	d.Targets = widget.NewMultiLineEntry()
+	d.Targets.SetText(strings.Join(targets, "\n"))
+	d.Targets.SetMinRowsVisible(6)
+	d.Error = widget.NewLabel("")
+	d.Error.Importance = widget.DangerImportance
+	d.Error.Wrapping = fyne.TextWrapWord
+	d.Error.Hide()
+	form := widget.NewForm(
+		widget.NewFormItem(T("Type"), d.Type),
+		widget.NewFormItem(T("Priority"), d.Priority),
+		widget.NewFormItem(T("Task"), d.Task),
+		widget.NewFormItem(T("Start"), d.Start),
+		widget.NewFormItem(T("End"), d.End),
+		widget.NewFormItem(T("Targets"), d.Targets),
+	)
+	hint := widget.NewLabel(T("Times are Beijing time (YYYY-MM-DD hh:mm). Targets: grid, center (C…) or unit (U…) codes, one per line."))
+	hint.Wrapping = fyne.TextWrapWord
+	cancel := widget.NewButton(T("Cancel"), func() { d.dlg.Hide() })
+	d.Issue = widget.NewButton(T("Issue"), func() { c.issue(d) })
+	d.Issue.Importance = widget.HighImportance
+	content := container.NewBorder(nil, container.NewVBox(d.Error, container.NewHBox(cancel, d.Issue)), nil, nil,
+		container.NewVBox(form, hint))
+	d.dlg = dialog.NewCustomWithoutButtons(T("Issue order"), content, c.Win)
+	d.dlg.SetOnClosed(func() {
+		if c.dialog == d {
+			c.dialog = nil
+		}
+	})
+	d.dlg.Resize(fyne.NewSize(640, 560))
+	c.dialog = d
+	d.dlg.Show()
+}
+
+// issue validates the form and writes the order; a refusal is shown in the
+// dialog, which stays open with everything the user typed.
+func (c *Console) issue(d *OrderDialog) {
+	fail := func(field, reason string) {
+		d.Error.SetText(T(field) + ": " + reason)
+		d.Error.Show()
+	}
+	req := data.OrderRequest{
+		Type:     data.OrderTypes[max(0, d.Type.SelectedIndex())],
+		Priority: data.Priorities[max(0, d.Priority.SelectedIndex())],
+		Task:     d.Task.Text,
+		IssuedBy: c.User,
+		Targets:  splitCodes(d.Targets.Text),
+	}
+	var err error
+	if req.Start, err = time.ParseInLocation(timeLayout, strings.TrimSpace(d.Start.Text), beijing); err != nil {
+		fail("time window", T("start {{.V}} is not YYYY-MM-DD hh:mm", map[string]any{"V": d.Start.Text}))
+		return
+	}
+	if req.End, err = time.ParseInLocation(timeLayout, strings.TrimSpace(d.End.Text), beijing); err != nil {
+		fail("time window", T("end {{.V}} is not YYYY-MM-DD hh:mm", map[string]any{"V": d.End.Text}))
+		return
+	}
+	id, err := c.M.IssueOrder(req, c.Now())
+	var oe *data.OrderError
+	if errors.As(err, &oe) {
+		fail(oe.Field, localizeReason(oe.Reason))
+		return
+	}
+	if err != nil {
+		fail("order", err.Error())
+		return
+	}
+	d.dlg.Hide()
+	c.ordersChanged()
+	c.SelectOrder(id)
+	c.Status.SetText(T("Order #{{.ID}} issued to {{.N}} targets", map[string]any{"ID": id, "N": len(req.Targets)}))
+}
+
+// reasonPatterns are the order refusals that carry values, with the
+// template each translates through.
+var reasonPatterns = []struct {
+	re  *regexp.Regexp
+	msg string
+}{
+	{regexp.MustCompile(`^the end (\S+) is not after the start (\S+)$`), "the end {{.A}} is not after the start {{.B}}"},
+	{regexp.MustCompile(`^(\w+) (\S+) is outside your jurisdiction (\S+)$`), "{{.A}} {{.B}} is outside your jurisdiction {{.C}}"},
+	{regexp.MustCompile(`^unknown (\w+) (\S+)$`), "unknown {{.A}} {{.B}}"},
+	{regexp.MustCompile(`^(".*") is not a grid, center or unit code$`), "{{.A}} is not a grid, center or unit code"},
+}
+
+// localizeReason translates a refusal from data.IssueOrder, values kept.
+func localizeReason(reason string) string {
+	for _, p := range reasonPatterns {
+		if m := p.re.FindStringSubmatch(reason); m != nil {
+			args := map[string]any{}
+			for i, v := range m[1:] {
+				if i < 2 && strings.Trim(v, `"`) == v && !strings.ContainsAny(v, "0123456789") {
+					v = T(v) // a kind (grid, unit, center), not a value
+				}
+				args[string(rune('A'+i))] = v
+			}
+			return T(p.msg, args)
+		}
+	}
+	return T(reason)
+}
+
+func splitCodes(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return r == ',' || r == ';' || r == '，' || r == ' ' || r == '\n' || r == '\t' || r == '\r'
+	})
+}
+
+func translated(xs []string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = T(x)
+	}
+	return out
+}
+
+func indexOf(xs []string, x string) int {
+	for i, y := range xs {
+		if y == x {
+			return i
+		}
+	}
+	return 0
+}

@@ -1,0 +1,141 @@
+package app
+
+import (
+	"image/color"
+	"sync"
+
+	"github.com/paulmach/orb"
+
+	"kapok/data"
+	kmaps "kapok/maps"
+)
+
+// MapLayers are the layers the layers panel shows or hides, top of the
+// list first.
+var MapLayers = []string{"districts", "streets", "communities", "grids", "centers", "units", "events",
+	"cameras", "checkpoints", "patrol_routes", "orders"}
+
+// hiddenAtStart are off until the user turns them on: dense and rarely
+// needed at a glance.
+var hiddenAtStart = map[string]bool{"cameras": true, "patrol_routes": true}
+
+// Overlays are the point and line layers over the grids, read from the
+// mirror the first time a frame shows them.
+type Overlays struct {
+	m      *data.Mirror
+	mu     sync.Mutex
+	loaded map[string][]data.MapFeature
+}
+
+// Feature returns the overlay feature behind a marker id.
+func (o *Overlays) Feature(layer string, id int) (data.MapFeature, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	fs := o.loaded[layer]
+	if id < 0 || id >= len(fs) {
+		return data.MapFeature{}, false
+	}
+	return fs[id], true
+}
+
+func (o *Overlays) load(layer string) []data.MapFeature {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if fs, ok := o.loaded[layer]; ok {
+		return fs
+	}
+	fs, err := o.m.LoadOverlay(layer, o.m.AsOf())
+	if err != nil {
+		fs = nil // the map without this layer rather than no map
+	}
+	o.loaded[layer] = fs
+	return fs
+}
+
+// centerStyles gives each center level its own symbol, size and colour.
+var centerStyles = []struct {
+	level   string
+	style   kmaps.MarkerStyle
+	color   color.NRGBA
+	minZoom float64
+}{
+	{"community", kmaps.MarkerStyle{Radius: 4, Shape: kmaps.Disc, MinZoom: 13}, color.NRGBA{0, 128, 128, 255}, 13},
+	{"street", kmaps.MarkerStyle{Radius: 5.5, Shape: kmaps.Triangle, MinZoom: 10.5}, color.NRGBA{0, 100, 170, 255}, 10.5},
+	{"district", kmaps.MarkerStyle{Radius: 7, Shape: kmaps.Diamond}, color.NRGBA{120, 40, 160, 255}, 0},
+	{"city", kmaps.MarkerStyle{Radius: 8, Shape: kmaps.Square}, color.NRGBA{190, 20, 40, 255}, 0},
+}
+
+// addOverlays adds the centers, events, cameras, checkpoints, patrol routes
+// and orders layers to the city map.
+func addOverlays(cm *CityMap, m *data.Mirror) *Overlays {
+	o := &Overlays{m: m, loaded: map[string][]data.MapFeature{}}
+	points := func(layer string, keep func(data.MapFeature) bool, colorOf func(data.MapFeature) color.NRGBA) func() ([]kmaps.Feature, func(int) color.NRGBA) {
+		return func() ([]kmaps.Feature, func(int) color.NRGBA) {
+			fs := o.load(layer)
+			var out []kmaps.Feature
+			for i, f := range fs {
+				if p, ok := f.Geom.(orb.Point); ok && keep(f) {
+					out = append(out, kmaps.Feature{ID: i, Geom: kmaps.ProjectPoint(p)})
+				}
+			}
+			return out, func(id int) color.NRGBA { return colorOf(fs[id]) }
+		}
+	}
+	all := func(data.MapFeature) bool { return true }
+	for _, cs := range centerStyles {
+		cs := cs
+		cm.Map.AddMarkersFunc("centers", points("centers", func(f data.MapFeature) bool { return f.Class == cs.level },
+			func(data.MapFeature) color.NRGBA { return cs.color }), cs.style)
+	}
+	cm.Map.AddMarkersFunc("events", points("events", all, func(f data.MapFeature) color.NRGBA {
+		if f.Class == "overdue" {
+			return color.NRGBA{200, 20, 20, 255}
+		}
+		return color.NRGBA{240, 140, 0, 255}
+	}), kmaps.MarkerStyle{Radius: 3.5, Shape: kmaps.Diamond, MinZoom: 12})
+	cm.Map.AddMarkersFunc("cameras", points("cameras", all, func(f data.MapFeature) color.NRGBA {
+		if f.Class == "offline" {
+			return color.NRGBA{150, 150, 150, 255}
+		}
+		return color.NRGBA{60, 90, 140, 255}
+	}), kmaps.MarkerStyle{Radius: 2.5, Shape: kmaps.Square, MinZoom: 14})
+	cm.Map.AddMarkersFunc("checkpoints", points("checkpoints", all, func(data.MapFeature) color.NRGBA {
+		return color.NRGBA{90, 60, 30, 255}
+	}), kmaps.MarkerStyle{Radius: 4, Shape: kmaps.Square, MinZoom: 11})
+	cm.Map.AddOutlinesFunc("patrol_routes", func() []kmaps.Feature {
+		fs := o.load("patrol_routes")
+		out := make([]kmaps.Feature, 0, len(fs))
+		for i, f := range fs {
+			out = append(out, kmaps.Feature{ID: i, Geom: kmaps.Project(f.Geom)})
+		}
+		return out
+	}, kmaps.OutlineStyle{Color: color.NRGBA{20, 140, 60, 230}, Width: 2, MinZoom: 11})
+	cm.Map.AddOutlinesFunc("orders", func() []kmaps.Feature { return orderedGrids(cm, m, "") },
+		kmaps.OutlineStyle{Color: color.NRGBA{110, 40, 200, 255}, Width: 2.6})
+	cm.Map.AddOutlinesFunc("orders", func() []kmaps.Feature { return orderedGrids(cm, m, "overdue") },
+		kmaps.OutlineStyle{Color: color.NRGBA{220, 0, 0, 255}, Width: 3})
+	for name := range hiddenAtStart {
+		cm.Map.SetVisible(name, false)
+	}
+	return o
+}
+
+// orderedGrids are the grids under running orders: the overdue ones for
+// state "overdue", the others for "".
+func orderedGrids(cm *CityMap, m *data.Mirror, state string) []kmaps.Feature {
+	active, err := m.ActiveOrderGrids()
+	if err != nil {
+		return nil
+	}
+	ix := cm.Map.FillIndex()
+	var out []kmaps.Feature
+	for code, s := range active {
+		if (s == "overdue") != (state == "overdue") {
+			continue
+		}
+		if i, ok := cm.Pos[code]; ok && ix != nil {
+			out = append(out, kmaps.Feature{ID: i, Geom: ix.Feature(i).Geom})
+		}
+	}
+	return out
+}

@@ -1,0 +1,181 @@
+package app
+
+import (
+	"fmt"
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
+
+	"kapok/data"
+	kmaps "kapok/maps"
+)
+
+// ---- navigation tree: city → district → street → community → grid ----
+
+func (c *Console) buildTree() {
+	c.Tree = widget.NewTree(
+		func(uid widget.TreeNodeID) []widget.TreeNodeID {
+			if len(uid) == 12 {
+				return c.gridsOf[uid]
+			}
+			return c.children[uid]
+		},
+		func(uid widget.TreeNodeID) bool { return len(uid) < data.GridCodeLength },
+		func(bool) fyne.CanvasObject {
+			badge := widget.NewLabel("")
+			badge.Importance = widget.DangerImportance
+			return container.NewHBox(widget.NewLabel(""), badge)
+		},
+		func(uid widget.TreeNodeID, _ bool, o fyne.CanvasObject) {
+			box := o.(*fyne.Container)
+			name, badge := box.Objects[0].(*widget.Label), box.Objects[1].(*widget.Label)
+			text, open, overdue := c.nodeText(uid)
+			name.SetText(text)
+			switch {
+			case overdue > 0:
+				badge.Importance = widget.DangerImportance
+				badge.SetText(T("● {{.Open}} open · {{.Overdue}} overdue", map[string]any{"Open": open, "Overdue": overdue}))
+			case open > 0:
+				badge.Importance = widget.WarningImportance
+				badge.SetText(T("● {{.Open}} open", map[string]any{"Open": open}))
+			default:
+				badge.SetText("")
+			}
+		})
+	c.Tree.OnSelected = func(uid widget.TreeNodeID) { c.Choose(uid) }
+}
+
+// nodeText is a tree node's label and its open and overdue events.
+func (c *Console) nodeText(code string) (string, int, int) {
+	if len(code) == data.GridCodeLength {
+		e := c.City.Events[code]
+		return T("Grid {{.N}}", map[string]any{"N": strings.TrimLeft(code[12:], "0")}), e.Open, e.Overdue
+	}
+	i, ok := c.byCode[code]
+	if !ok {
+		return code, 0, 0
+	}
+	r := c.regions[i]
+	return fmt.Sprintf("%s (%d)", r.Name, r.Grids), r.Open, r.Overdue
+}
+
+// Choose flies the map to a region or grid, selects its grids and shows
+// its details: what choosing it in the tree, the search results or the
+// status board does.
+func (c *Console) Choose(code string) {
+	b, err := c.M.RegionBound(code)
+	if err != nil {
+		c.Status.SetText(err.Error())
+		return
+	}
+	c.Map.FlyTo(kmaps.Project(b).(orb.Bound))
+	var sel []int
+	for i, g := range c.City.Grids {
+		if strings.HasPrefix(g.Code, code) {
+			sel = append(sel, i)
+		}
+	}
+	if len(code) >= 9 || len(sel) <= 400 {
+		c.SelectGrids(sel, false)
+	} else {
+		// A district's thousands of grids would bury the map in highlight;
+		// the selection stays, the detail panel names the district.
+		c.selected = sel
+		c.City.Map.SetHighlight(nil, color.NRGBA{}, color.NRGBA{}, 0)
+		c.Map.Redraw()
+		c.updateStatus()
+	}
+	c.ShowDetail(code)
+}
+
+// ---- search ----
+
+func (c *Console) buildSearch() {
+	c.Search = widget.NewEntry()
+	c.Search.SetPlaceHolder(T("Code, name or pinyin"))
+	c.Results = widget.NewList(
+		func() int { return len(c.hits) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			h := c.hits[i]
+			o.(*widget.Label).SetText(fmt.Sprintf("%s  %s · %s", h.Name, T(h.Level), h.Code))
+		})
+	c.Results.OnSelected = func(i widget.ListItemID) {
+		if i < len(c.hits) {
+			c.Choose(c.hits[i].Code)
+			c.revealInTree(c.hits[i].Code)
+		}
+	}
+	c.Search.OnChanged = func(q string) {
+		c.hits = c.searcher.Find(q, 200)
+		c.Results.UnselectAll()
+		c.Results.Refresh()
+	}
+	c.Search.OnSubmitted = func(string) {
+		if len(c.hits) > 0 {
+			c.Results.Select(0)
+		}
+	}
+}
+
+// revealInTree opens the tree down to a code without choosing it again.
+func (c *Console) revealInTree(code string) {
+	for _, n := range []int{4, 6, 9, 12} {
+		if len(code) > n {
+			c.Tree.OpenBranch(code[:n])
+		}
+	}
+	c.Tree.ScrollTo(code)
+}
+
+// ---- layers ----
+
+func (c *Console) buildLayers() {
+	c.Layers = map[string]*widget.Check{}
+	for _, name := range MapLayers {
+		c.Layers[name] = widget.NewCheck(T(layerTitle(name)), func(on bool) {
+			c.City.Map.SetVisible(name, on)
+			c.Map.Redraw()
+		})
+		c.Layers[name].Checked = c.City.Map.Visible(name)
+	}
+}
+
+func (c *Console) layersBox() fyne.CanvasObject {
+	box := container.NewVBox()
+	for _, name := range MapLayers {
+		box.Add(c.Layers[name])
+	}
+	return box
+}
+
+func layerTitle(name string) string {
+	return map[string]string{"districts": "Districts", "streets": "Streets and towns", "communities": "Communities and villages",
+		"grids": "Grid boundaries", "centers": "Governance centers", "units": "Emergency units", "events": "Open events",
+		"cameras": "Cameras", "checkpoints": "Checkpoints", "patrol_routes": "Patrol routes", "orders": "Running orders"}[name]
+}
+
+// ---- legend ----
+
+func (c *Console) buildLegend() {
+	c.Legend = container.NewHBox()
+	c.buildLegendItems()
+}
+
+func (c *Console) buildLegendItems() {
+	c.Legend.RemoveAll()
+	for _, e := range Legend(c.theme) {
+		swatch := canvas.NewRectangle(e.Color)
+		swatch.StrokeColor = color.NRGBA{90, 90, 90, 255}
+		swatch.StrokeWidth = 1
+		swatch.SetMinSize(fyne.NewSize(18, 14))
+		c.Legend.Add(container.NewCenter(swatch))
+		c.Legend.Add(widget.NewLabel(T(e.Label)))
+	}
+	c.Legend.Refresh()
+}

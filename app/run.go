@@ -1,0 +1,164 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"kapok/data"
+	kmaps "kapok/maps"
+)
+
+// RunOptions are `kapok run`'s flags.
+type RunOptions struct {
+	Mirror string // the mirror file; built from the demo city if missing
+	User   string // login of the console's user
+	// BuildDemo writes the demo city to a path (the first run's mirror).
+	BuildDemo func(path string) error
+	// Select is a region or grid code to choose at start (as if from the tree).
+	Select string
+	// Quit, when set, closes the console this long after the first map
+	// frame is on screen (for screenshots and launch timing).
+	Quit time.Duration
+}
+
+// Run opens the console window and blocks until it is closed. The window
+// shows progress while the demo city is built (first run) and the mirror
+// loads; the loading runs off the UI goroutine.
+func Run(opt RunOptions) error {
+	a := fyneapp.NewWithID("cn.kapok.console")
+	UseLanguage(a.Preferences().String(LanguagePref))
+	a.Settings().SetTheme(NewTheme())
+	w := a.NewWindow("Kapok — " + T("Grid governance command console"))
+	w.Resize(fyne.NewSize(1560, 960))
+	stage := widget.NewLabel(T("Opening the mirror…"))
+	bar := widget.NewProgressBarInfinite()
+	w.SetContent(container.NewCenter(container.NewVBox(widget.NewLabel("Kapok"), stage, bar)))
+	var result error
+	started := time.Now()
+	go func() {
+		c, err := load(w, opt, func(s string) { fyne.Do(func() { stage.SetText(s) }) })
+		if err != nil {
+			fyne.Do(func() {
+				result = err
+				bar.Stop()
+				stage.SetText(err.Error())
+				dialog.ShowError(err, w)
+			})
+			return
+		}
+		fyne.Do(func() {
+			bar.Stop()
+			if err := c.attach(); err != nil {
+				result = err
+				dialog.ShowError(err, w)
+				return
+			}
+			if opt.Select != "" {
+				c.Choose(opt.Select)
+				c.revealInTree(opt.Select)
+			}
+			first := true
+			c.Map.OnFrame = func(kmaps.Viewport) {
+				if first {
+					first = false
+					fmt.Fprintf(os.Stderr, "kapok: first map frame %.0f ms after start\n", float64(time.Since(started).Microseconds())/1000)
+					if opt.Quit > 0 {
+						time.AfterFunc(opt.Quit, func() { fyne.Do(a.Quit) })
+					}
+					// Everything lazy (units, fine boundaries, labels) is built now,
+					// in the background, so the first zoom into a street is fast.
+					go c.City.Map.Prepare()
+				}
+			}
+			go c.sweepEveryMinute()
+		})
+	}()
+	w.ShowAndRun()
+	return result
+}
+
+// pendingConsole is a console loaded off the UI goroutine, waiting to be
+// built into the window on it.
+type pendingConsole struct {
+	w    fyne.Window
+	m    *data.Mirror
+	city *CityMap
+	user int64
+	*Console
+}
+
+func load(w fyne.Window, opt RunOptions, stage func(string)) (*pendingConsole, error) {
+	if _, err := os.Stat(opt.Mirror); os.IsNotExist(err) {
+		if opt.BuildDemo == nil {
+			return nil, fmt.Errorf("%s does not exist", opt.Mirror)
+		}
+		stage(T("First run: building the demo city into {{.Path}} (about 10 s)…", map[string]any{"Path": opt.Mirror}))
+		if err := opt.BuildDemo(opt.Mirror); err != nil {
+			return nil, err
+		}
+	}
+	stage(T("Loading the city map…"))
+	m, err := data.Open(opt.Mirror)
+	if err != nil {
+		return nil, err
+	}
+	user, err := m.UserID(opt.User)
+	if err != nil {
+		m.Close()
+		return nil, err
+	}
+	city, err := LoadCityMap(m, "events")
+	if err != nil {
+		m.Close()
+		return nil, err
+	}
+	return &pendingConsole{w: w, m: m, city: city, user: user}, nil
+}
+
+// attach builds the console into the window (on the UI goroutine).
+func (p *pendingConsole) attach() error {
+	c, err := NewConsole(p.w, p.m, p.city, p.user)
+	if err != nil {
+		return err
+	}
+	p.Console = c
+	return nil
+}
+
+// sweepEveryMinute marks orders overdue as their windows end.
+func (c *Console) sweepEveryMinute() {
+	for range time.Tick(time.Minute) {
+		fyne.Do(func() { c.SweepOverdue() })
+	}
+}
+
+// openSettings lets the user pick the language; the window is rebuilt in it.
+func (c *Console) openSettings() {
+	prefs := fyne.CurrentApp().Preferences()
+	names := []string{T("System language"), "中文（简体）", "English"}
+	sel := widget.NewSelect(names, nil)
+	sel.SetSelectedIndex(indexOf(Languages, prefs.String(LanguagePref)))
+	dialog.ShowCustomConfirm(T("Settings"), T("Apply"), T("Cancel"),
+		widget.NewForm(widget.NewFormItem(T("Language"), sel)), func(ok bool) {
+			if !ok || sel.SelectedIndex() < 0 {
+				return
+			}
+			c.SetLanguage(Languages[sel.SelectedIndex()])
+		}, c.Win)
+}
+
+// SetLanguage switches the console's language, remembers it, and rebuilds
+// the window's content in it.
+func (c *Console) SetLanguage(code string) {
+	fyne.CurrentApp().Preferences().SetString(LanguagePref, code)
+	UseLanguage(code)
+	c.Win.SetTitle("Kapok — " + T("Grid governance command console"))
+	c.Build()
+}
