@@ -449,5 +449,11 @@ func TestSearchLayersThemesBoardAndLanguage(t *testing.T) {
 	if c.IssueBtn.Text != "Issue order" {
 		t.Fatalf("back in English: %q", c.IssueBtn.Text)
 	}
+	// The rebuilt map keeps its place through a window resize.
+	center := c.Map.View().Center
+	c.Win.Resize(fyne.NewSize(1000, 700))
+	if v := c.Map.View(); v.Center != center || v.Zoom > 19 {
+		t.Fatalf("after a resize the map moved from %v to %v zoom %.1f", center, v.Center, v.Zoom)
+	}
 	settle(t, c)
 }

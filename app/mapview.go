@@ -74,8 +74,9 @@ type MapView struct {
 	shift    bool
 	hasFocus bool
 	// fitOnResize is the extent to fit when the widget gets its size, until
-	// the user moves the map.
+	// the map is moved (fitPending).
 	fitOnResize orb.Bound
+	fitPending  bool
 }
 
 // NewMapView shows engine, fitting extent (Web Mercator) once it has a size.
@@ -95,7 +96,7 @@ func NewMapView(engine *kmaps.Map, extent orb.Bound) *MapView {
 	mv.band.Hide()
 	mv.view = kmaps.NewViewport(800, 600).Fit(extent, 12)
 	mv.shown = mv.view
-	mv.fitOnResize = extent
+	mv.fitOnResize, mv.fitPending = extent, true
 	mv.ExtendBaseWidget(mv)
 	return mv
 }
@@ -111,7 +112,7 @@ func (mv *MapView) View() kmaps.Viewport {
 func (mv *MapView) SetView(v kmaps.Viewport) {
 	mv.mu.Lock()
 	mv.view = v
-	mv.fitOnResize = orb.Bound{}
+	mv.fitPending = false
 	mv.mu.Unlock()
 	mv.changed()
 }
@@ -226,7 +227,7 @@ func (mv *MapView) Resize(size fyne.Size) {
 		return
 	}
 	mv.view.Width, mv.view.Height, mv.view.Scale = w, h, scale
-	if !mv.fitOnResize.IsEmpty() {
+	if mv.fitPending {
 		mv.view = mv.view.Fit(mv.fitOnResize, 12)
 	}
 	mv.mu.Unlock()
@@ -255,7 +256,7 @@ func (mv *MapView) Dragged(e *fyne.DragEvent) {
 		x, y := mv.deviceXY(fyne.NewPos(e.Dragged.DX, e.Dragged.DY))
 		mv.mu.Lock()
 		mv.view = mv.view.Pan(x, y)
-		mv.fitOnResize = orb.Bound{}
+		mv.fitPending = false
 		mv.mu.Unlock()
 		mv.changed()
 		return
@@ -317,7 +318,7 @@ func (mv *MapView) ZoomAt(p fyne.Position, dz float64) {
 	v := mv.view.ZoomAbout(x, y, dz)
 	v.Zoom = math.Max(3, math.Min(v.Zoom, 19))
 	mv.view = v
-	mv.fitOnResize = orb.Bound{}
+	mv.fitPending = false
 	mv.mu.Unlock()
 	mv.changed()
 }
@@ -430,7 +431,7 @@ func (mv *MapView) TypedKey(e *fyne.KeyEvent) {
 func (mv *MapView) panBy(dx, dy float64) {
 	mv.mu.Lock()
 	mv.view = mv.view.Pan(dx, dy)
-	mv.fitOnResize = orb.Bound{}
+	mv.fitPending = false
 	mv.mu.Unlock()
 	mv.changed()
 }
