@@ -148,8 +148,8 @@ func (c *Console) Build() {
 		return container.NewStack(canvas.NewRectangle(theme.Color(theme.ColorNameBackground)), o)
 	}
 	body := container.NewHSplit(opaque(left), container.NewHSplit(mapPane, opaque(right)))
-	body.Offset = 0.2
-	body.Trailing.(*container.Split).Offset = 0.7
+	body.Offset = 0.19
+	body.Trailing.(*container.Split).Offset = 0.64
 	c.Win.SetContent(container.NewBorder(opaque(toolbar), opaque(c.Status), nil, nil, body))
 	c.refreshDetail()
 	c.showSelection()

@@ -457,3 +457,40 @@ func TestSearchLayersThemesBoardAndLanguage(t *testing.T) {
 	}
 	settle(t, c)
 }
+
+func TestClickingMarkersShowsTheirDetails(t *testing.T) {
+	c := newTestConsole(t, "leader")
+	ul, err := c.City.Units()
+	if err != nil || len(ul.Units) == 0 {
+		t.Fatalf("units: %v", err)
+	}
+	u := ul.Units[0]
+	at := kmaps.ProjectPoint(u.Location)
+	v := c.Map.View()
+	v.Center, v.Zoom = at, 16
+	c.Map.SetView(v)
+	settle(t, c)
+	c.Map.Tapped(&fyne.PointEvent{Position: screenPos(c, at)})
+	if d := c.DetailText(); !strings.Contains(d, u.Name) || !strings.Contains(d, "Members") {
+		t.Fatalf("clicking unit %s showed:\n%s", u.Code, d)
+	}
+	// An open event: its matter, state history and deadline.
+	evs, err := c.M.LoadOverlay("events", c.AsOf)
+	if err != nil || len(evs) == 0 {
+		t.Fatalf("events: %v", err)
+	}
+	ev := kmaps.ProjectPoint(evs[0].Geom.(orb.Point))
+	c.City.Map.SetVisible("units", false) // a unit may stand on the event
+	v.Center = ev
+	c.Map.SetView(v)
+	settle(t, c)
+	c.Map.Tapped(&fyne.PointEvent{Position: screenPos(c, ev)})
+	if d := c.DetailText(); !strings.Contains(d, evs[0].Code) || !strings.Contains(d, "State history") || !strings.Contains(d, "Matter type") {
+		t.Fatalf("clicking event %s showed:\n%s", evs[0].Code, d)
+	}
+	// A center: its level and duty contact.
+	c.ShowDetail("C990102")
+	if d := c.DetailText(); !strings.Contains(d, "district center") || !strings.Contains(d, "Duty phone") {
+		t.Fatalf("center detail:\n%s", d)
+	}
+}
