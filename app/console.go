@@ -228,7 +228,7 @@ func (c *Console) showSelection() {
 	for _, p := range c.selected {
 		feats = append(feats, ix.Feature(p))
 	}
-	c.City.Map.SetHighlight(feats, color.NRGBA{0, 160, 255, 70}, color.NRGBA{0, 80, 220, 255}, 2.2)
+	c.City.Map.SetHighlight(feats, color.NRGBA{0, 160, 255, 60}, color.NRGBA{0, 80, 220, 255}, 1.4)
 	c.Map.Redraw()
 }
 

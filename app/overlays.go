@@ -111,9 +111,9 @@ func addOverlays(cm *CityMap, m *data.Mirror) *Overlays {
 		return out
 	}, kmaps.OutlineStyle{Color: color.NRGBA{20, 140, 60, 230}, Width: 2, MinZoom: 11})
 	cm.Map.AddOutlinesFunc("orders", func() []kmaps.Feature { return orderedGrids(cm, m, "") },
-		kmaps.OutlineStyle{Color: color.NRGBA{110, 40, 200, 255}, Width: 2.6})
+		kmaps.OutlineStyle{Color: color.NRGBA{170, 0, 200, 255}, Width: 4})
 	cm.Map.AddOutlinesFunc("orders", func() []kmaps.Feature { return orderedGrids(cm, m, "overdue") },
-		kmaps.OutlineStyle{Color: color.NRGBA{220, 0, 0, 255}, Width: 3})
+		kmaps.OutlineStyle{Color: color.NRGBA{220, 0, 0, 255}, Width: 4})
 	for name := range hiddenAtStart {
 		cm.Map.SetVisible(name, false)
 	}

@@ -27,7 +27,9 @@ shoot() { # LANG OUT
 	pid=$!
 	for _ in $(seq 1 100); do grep -q "first map frame" "$log" && break; sleep 0.2; done
 	grep "first map frame" "$log" || { cat "$log"; exit 1; }
-	sleep 4 # the chosen village's frame and the panels settle
+	sleep 3 # the chosen village's frame and the panels settle
+	DISPLAY=$display xdotool mousemove 700 955 # off the map: no tooltip
+	sleep 1
 	win=$(DISPLAY=$display xdotool search --name '^Kapok' | head -1)
 	DISPLAY=$display import -window "$win" "$2"
 	wait $pid
