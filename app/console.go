@@ -233,7 +233,7 @@ func (c *Console) showSelection() {
 }
 
 func (c *Console) tapped(p orb.Point, add bool) {
-	kind, code := c.hit(p)
+	kind, code, _ := c.hit(p)
 	switch kind {
 	case "":
 		if !add {
@@ -261,14 +261,15 @@ func (c *Console) selectArea(area orb.Ring, add bool) {
 }
 
 // hit is what lies under a world point: a marker (unit, event, center)
-// within a few pixels, else the grid.
-func (c *Console) hit(p orb.Point) (kind, code string) {
+// within a few pixels, else the grid; about is a line on it for the tooltip.
+func (c *Console) hit(p orb.Point) (kind, code, about string) {
 	v := c.Map.View()
 	tol := kmaps.MetresPerPixelTolerance(v, 6)
 	if c.City.Map.Visible("units") && v.Zoom >= 14 {
 		if ul, err := c.City.Units(); err == nil {
 			if ids := ul.Index.Hit(p, tol); len(ids) > 0 {
-				return "unit", ul.Units[ids[0]].Code
+				u := ul.Units[ids[0]]
+				return "unit", u.Code, u.Name + " · " + T(u.Status)
 			}
 		}
 	}
@@ -285,15 +286,15 @@ func (c *Console) hit(p orb.Point) (kind, code string) {
 					if layer.name == "centers" && !centerShown(f.Class, v.Zoom) {
 						continue
 					}
-					return strings.TrimSuffix(layer.name, "s"), f.Code
+					return strings.TrimSuffix(layer.name, "s"), f.Code, T(f.Class)
 				}
 			}
 		}
 	}
 	if i, ok := c.City.Map.FillIndex().At(p); ok {
-		return "grid", c.City.Grids[i].Code
+		return "grid", c.City.Grids[i].Code, ""
 	}
-	return "", ""
+	return "", "", ""
 }
 
 func centerShown(level string, zoom float64) bool {
@@ -307,17 +308,17 @@ func centerShown(level string, zoom float64) bool {
 
 // tooltip is the code, name and status of what is under the pointer.
 func (c *Console) tooltip(p orb.Point) string {
-	kind, code := c.hit(p)
+	kind, code, about := c.hit(p)
 	switch kind {
 	case "grid":
 		g := c.City.Grids[c.City.Pos[code]]
 		e := c.City.Events[code]
 		return fmt.Sprintf("%s\n%s · %s\n%s", code, c.regionName(g.CommunityCode), T(g.Kind),
 			T("{{.Open}} open, {{.Overdue}} overdue", map[string]any{"Open": e.Open, "Overdue": e.Overdue}))
-	case "unit", "event", "center":
-		return T(kind) + " " + code
+	case "":
+		return ""
 	}
-	return ""
+	return T(kind) + " " + code + "\n" + about
 }
 
 func (c *Console) regionName(code string) string {

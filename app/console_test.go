@@ -470,6 +470,10 @@ func TestClickingMarkersShowsTheirDetails(t *testing.T) {
 	v.Center, v.Zoom = at, 16
 	c.Map.SetView(v)
 	settle(t, c)
+	c.Map.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: screenPos(c, at)}})
+	if tip := c.Map.TooltipText(); !strings.Contains(tip, u.Name) || !strings.Contains(tip, u.Code) {
+		t.Fatalf("tooltip over unit %s: %q", u.Code, tip)
+	}
 	c.Map.Tapped(&fyne.PointEvent{Position: screenPos(c, at)})
 	if d := c.DetailText(); !strings.Contains(d, u.Name) || !strings.Contains(d, "Members") {
 		t.Fatalf("clicking unit %s showed:\n%s", u.Code, d)

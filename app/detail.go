@@ -66,6 +66,7 @@ func (c *Console) writeDetail(b *strings.Builder) error {
 		line("Units", fmt.Sprintf("%d (%s)", d.Units, T("{{.N}} available", map[string]any{"N": d.Available})))
 		line("Open events", d.OpenEvents)
 		line("Overdue events", d.Overdue)
+		c.writeEvents(b, "Most urgent open events", d.Urgent)
 	case strings.HasPrefix(code, "U"):
 		d, err := c.M.UnitDetail(code)
 		if err != nil {
@@ -130,20 +131,26 @@ func (c *Console) writeDetail(b *strings.Builder) error {
 		for _, u := range d.Units {
 			fmt.Fprintf(b, "- %s · %s\n", u.Name, T(u.Status))
 		}
-		if len(d.Open) > 0 {
-			fmt.Fprintf(b, "\n**%s**\n\n", T("Open events"))
-			for _, e := range d.Open {
-				mark := ""
-				if e.Overdue {
-					mark = " **" + T("overdue") + "**"
-				}
-				fmt.Fprintf(b, "- %s %s · %s%s\n", e.Code, c.matterName(e), T(e.State), mark)
-			}
-		}
+		c.writeEvents(b, "Open events", d.Open)
 	default:
 		return fmt.Errorf("%s", T("unknown code"))
 	}
 	return nil
+}
+
+// writeEvents lists events under a heading, overdue ones marked.
+func (c *Console) writeEvents(b *strings.Builder, heading string, events []data.EventBrief) {
+	if len(events) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n**%s**\n\n", T(heading))
+	for _, e := range events {
+		mark := ""
+		if e.Overdue {
+			mark = " **" + T("overdue") + "**"
+		}
+		fmt.Fprintf(b, "- %s %s · %s%s\n", e.Code, c.matterName(e), T(e.State), mark)
+	}
 }
 
 func (c *Console) matterName(e data.EventBrief) string {

@@ -72,7 +72,7 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 	keys = append(keys, data.Priorities...)
 	keys = append(keys, "issued", "acknowledged", "in_progress", "done", "overdue", "cancelled",
 		"collected", "filed", "dispatched", "handling", "fed_back", "returned", "parked", "closed", "evaluated",
-		"grid_patrol", "hotline_12345", "video", "police", "referral",
+		"open", "Most urgent open events", "grid_patrol", "hotline_12345", "video", "police", "referral",
 		"available", "busy", "offline", "normal", "alert", "emergency",
 		"unit_staff", "volunteer", "grid_worker", "district", "street", "community", "grid", "unit", "event", "center",
 		"city center", "district center", "street center", "community center",

@@ -77,9 +77,10 @@ func (c *Console) buildOrders() {
 }
 
 func (c *Console) orderLine(o data.Order) string {
-	return fmt.Sprintf("#%d [%s] %s · %s · %s–%s · %s · %s", o.ID, T(o.State), T(o.Type), T(o.Priority),
+	// The task comes early: a narrow panel cuts the line's end.
+	return fmt.Sprintf("#%d [%s] %s · %s · %s · %s–%s · %s", o.ID, T(o.State), T(o.Type), o.Task, T(o.Priority),
 		o.Start.In(beijing).Format("01-02 15:04"), o.End.In(beijing).Format("01-02 15:04"),
-		T("{{.N}} targets", map[string]any{"N": len(o.Targets)}), o.Task)
+		T("{{.N}} targets", map[string]any{"N": len(o.Targets)}))
 }
 
 func (c *Console) updateOrderActions() {
@@ -216,9 +217,9 @@ func (c *Console) OpenOrderDialog() {
 			c.dialog = nil
 		}
 	})
-	d.dlg.Resize(fyne.NewSize(640, 560))
 	c.dialog = d
 	d.dlg.Show()
+	d.dlg.Resize(fyne.NewSize(640, 600)) // after Show: before, the dialog keeps its minimum size
 }
 
 // issue validates the form and writes the order; a refusal is shown in the

@@ -131,6 +131,15 @@ func TestDetailsOfCenterGridUnitEvent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	district, err := m.CenterDetail("C990101", asOf)
+	if err != nil || district.OpenEvents == 0 || len(district.Urgent) != min(20, district.OpenEvents) {
+		t.Fatalf("district center: %+v %v", district, err)
+	}
+	for i := 1; i < len(district.Urgent); i++ {
+		if a, b := district.Urgent[i-1].Deadline, district.Urgent[i].Deadline; !b.IsZero() && a.After(b) {
+			t.Fatalf("urgent events out of order: %v before %v", a, b)
+		}
+	}
 	if c.Level != LevelCommunity || c.RegionName == "" || c.DutyPhone == "" ||
 		c.Grids != int(count(t, m, `SELECT count(*) FROM grids WHERE community_code = '990102001201'`)) {
 		t.Errorf("center: %+v", c)

@@ -15,6 +15,7 @@ type CenterDetail struct {
 	Grids, Units        int
 	Available           int // units available now
 	OpenEvents, Overdue int
+	Urgent              []EventBrief // up to 20 open events, nearest deadline first
 }
 
 // GridDetail is what the console shows for a grid.
@@ -97,7 +98,34 @@ func (m *Mirror) CenterDetail(code string, asOf time.Time) (*CenterDetail, error
 		(SELECT count(*) FROM events WHERE state IN `+openStates+` AND grid_code LIKE ?1 || '%'),
 		(SELECT count(*) FROM events WHERE state IN `+openStates+` AND grid_code LIKE ?1 || '%' AND deadline < ?2)`,
 		prefix, gpkgTime(&asOf)).Scan(&d.Grids, &d.Units, &d.Available, &d.OpenEvents, &d.Overdue)
+	if err != nil {
+		return nil, err
+	}
+	d.Urgent, err = m.openEvents(`e.grid_code LIKE ? || '%'`, prefix, asOf, 20)
 	return d, err
+}
+
+// openEvents lists open events matching a condition on e (one argument),
+// nearest deadline first (those without one last).
+func (m *Mirror) openEvents(where string, arg any, asOf time.Time, limit int) ([]EventBrief, error) {
+	rows, err := m.DB.Query(`SELECT e.code, t.name_zh, t.name_en, e.state, e.priority, coalesce(e.deadline, '')
+		FROM events e JOIN matter_types t ON t.code = e.matter_code
+		WHERE `+where+` AND e.state IN `+openStates+` ORDER BY e.deadline IS NULL, e.deadline LIMIT ?`, arg, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []EventBrief
+	for rows.Next() {
+		var e EventBrief
+		var deadline string
+		if err := rows.Scan(&e.Code, &e.MatterZh, &e.MatterEn, &e.State, &e.Priority, &deadline); err != nil {
+			return nil, err
+		}
+		e.Deadline, e.Overdue = deadlineOf(deadline, asOf)
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
 
 // GridDetail reads a grid's community, workers, units and open events.
@@ -134,26 +162,15 @@ func (m *Mirror) GridDetail(code string, asOf time.Time) (*GridDetail, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = m.DB.Query(`SELECT e.code, t.name_zh, t.name_en, e.state, e.priority, coalesce(e.deadline, '')
-		FROM events e JOIN matter_types t ON t.code = e.matter_code
-		WHERE e.grid_code = ? AND e.state IN `+openStates+` ORDER BY e.deadline IS NULL, e.deadline`, code)
-	if err != nil {
+	if d.Open, err = m.openEvents(`e.grid_code = ?`, code, asOf, -1); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var e EventBrief
-		var deadline string
-		if err := rows.Scan(&e.Code, &e.MatterZh, &e.MatterEn, &e.State, &e.Priority, &deadline); err != nil {
-			return nil, err
-		}
-		e.Deadline, e.Overdue = deadlineOf(deadline, asOf)
+	for _, e := range d.Open {
 		if e.Overdue {
 			d.Overdue++
 		}
-		d.Open = append(d.Open, e)
 	}
-	return d, rows.Err()
+	return d, nil
 }
 
 // UnitDetail reads a unit and its responders.
