@@ -30,6 +30,9 @@ type Console struct {
 	// time for event status.
 	Now  func() time.Time
 	AsOf time.Time
+	// Animate makes choosing a region fly the map there (off in tests that
+	// check views step by step).
+	Animate bool
 
 	Map      *MapView
 	Tree     *widget.Tree
@@ -106,6 +109,7 @@ func (c *Console) Build() {
 		view = &v
 	}
 	c.Map = NewMapView(c.City.Map, c.City.Extent)
+	c.Map.Animate = c.Animate
 	if view != nil {
 		c.Map.SetView(*view)
 	}

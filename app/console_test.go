@@ -1,6 +1,7 @@
 package app
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -497,4 +498,81 @@ func TestClickingMarkersShowsTheirDetails(t *testing.T) {
 	if d := c.DetailText(); !strings.Contains(d, "district center") || !strings.Contains(d, "Duty phone") {
 		t.Fatalf("center detail:\n%s", d)
 	}
+}
+
+func TestChoosingFliesAndAMoveByHandStopsTheFlight(t *testing.T) {
+	c := newTestConsole(t, "leader")
+	c.Animate, c.Map.Animate = true, true
+	var zooms []float64
+	c.Map.OnViewChanged = func(v kmaps.Viewport) { zooms = append(zooms, v.Zoom) }
+	start := c.Map.View()
+	c.Choose("990102001201")
+	settle(t, c)
+	b, _ := c.M.RegionBound("990102001201")
+	want := start.Fit(kmaps.Project(b).(orb.Bound), 40)
+	if got := c.Map.View(); math.Abs(got.Zoom-want.Zoom) > 1e-9 || planar.Distance(got.Center, want.Center) > 1e-6 {
+		t.Fatalf("flight ended at %v, want %v", got, want)
+	}
+	if len(zooms) != flightSteps {
+		t.Fatalf("%d steps, want %d", len(zooms), flightSteps)
+	}
+	for i := 1; i < len(zooms); i++ {
+		if zooms[i] < zooms[i-1] {
+			t.Fatalf("zoom went back during the flight: %v", zooms)
+		}
+	}
+	// A drag during a flight ends it where the hand left the map.
+	c.Choose("990101")
+	c.Map.Dragged(&fyne.DragEvent{Dragged: fyne.NewDelta(30, 0)})
+	dragged := c.Map.View()
+	settle(t, c)
+	if got := c.Map.View(); got.Center != dragged.Center || got.Zoom != dragged.Zoom {
+		t.Fatalf("the flight went on after a drag: %v, dragged to %v", got, dragged)
+	}
+}
+
+// find walks a canvas object tree for the first object that matches.
+func find(o fyne.CanvasObject, match func(fyne.CanvasObject) bool) fyne.CanvasObject {
+	if match(o) {
+		return o
+	}
+	var kids []fyne.CanvasObject
+	switch t := o.(type) {
+	case *fyne.Container:
+		kids = t.Objects
+	case fyne.Widget:
+		kids = test.WidgetRenderer(t).Objects()
+	}
+	for _, k := range kids {
+		if f := find(k, match); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+func TestSettingsSwitchTheLanguageAndRememberIt(t *testing.T) {
+	c := newTestConsole(t, "leader")
+	test.Tap(find(c.Win.Content(), func(o fyne.CanvasObject) bool {
+		b, ok := o.(*widget.Button)
+		return ok && b.Text == "Settings"
+	}).(*widget.Button))
+	overlay := c.Win.Canvas().Overlays().Top()
+	if overlay == nil {
+		t.Fatal("Settings opened nothing")
+	}
+	sel := find(overlay, func(o fyne.CanvasObject) bool { _, ok := o.(*widget.Select); return ok }).(*widget.Select)
+	if len(sel.Options) != len(Languages) {
+		t.Fatalf("language options %v", sel.Options)
+	}
+	sel.SetSelectedIndex(slices.Index(Languages, "zh-CN"))
+	test.Tap(find(overlay, func(o fyne.CanvasObject) bool {
+		b, ok := o.(*widget.Button)
+		return ok && b.Text == "Apply"
+	}).(*widget.Button))
+	if c.IssueBtn.Text != "下达指令" || fyne.CurrentApp().Preferences().String(LanguagePref) != "zh-CN" {
+		t.Fatalf("after choosing Chinese: %q, preference %q", c.IssueBtn.Text, fyne.CurrentApp().Preferences().String(LanguagePref))
+	}
+	c.SetLanguage("en")
+	settle(t, c)
 }

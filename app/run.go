@@ -60,6 +60,7 @@ func Run(opt RunOptions) error {
 				dialog.ShowError(err, w)
 				return
 			}
+			c.Animate, c.Map.Animate = true, true
 			if opt.Select != "" {
 				c.Choose(opt.Select)
 				c.revealInTree(opt.Select)
