@@ -30,13 +30,7 @@ func (mv *MapView) WorldAt(p fyne.Position) orb.Point {
 // Dragged pans, or draws the rectangle or lasso.
 func (mv *MapView) Dragged(e *fyne.DragEvent) {
 	if mv.Tool == ToolPan {
-		x, y := mv.deviceXY(fyne.NewPos(e.Dragged.DX, e.Dragged.DY))
-		mv.mu.Lock()
-		mv.view = mv.view.Pan(x, y)
-		mv.fitPending = false
-		mv.endFlight()
-		mv.mu.Unlock()
-		mv.changed()
+		mv.panBy(mv.deviceXY(fyne.NewPos(e.Dragged.DX, e.Dragged.DY)))
 		return
 	}
 	if len(mv.dragPath) == 0 {
@@ -207,6 +201,7 @@ func (mv *MapView) TypedKey(e *fyne.KeyEvent) {
 	}
 }
 
+// panBy moves the map content by device pixels.
 func (mv *MapView) panBy(dx, dy float64) {
 	mv.mu.Lock()
 	mv.view = mv.view.Pan(dx, dy)
