@@ -422,9 +422,13 @@ func TestSearchLayersThemesBoardAndLanguage(t *testing.T) {
 	if len(rows) != 2 {
 		t.Fatalf("%d district rows", len(rows))
 	}
-	c.SortBoard("open")
-	if r := c.BoardRows(); r[0].Open < r[1].Open {
-		t.Fatal("not sorted by open events")
+	header := find(c.Board, func(o fyne.CanvasObject) bool { b, ok := o.(*widget.Button); return ok && b.Text == "Open" })
+	if header == nil {
+		t.Fatal("no Open column header")
+	}
+	test.Tap(header.(*widget.Button))
+	if r := c.BoardRows(); c.boardSort != "open" || r[0].Open < r[1].Open {
+		t.Fatal("tapping the Open header did not sort by open events")
 	}
 	c.Board.Select(widget.TableCellID{Row: 0, Col: 0})
 	settle(t, c)
