@@ -68,6 +68,9 @@ type Console struct {
 	orders    []data.Order
 	orderSel  int
 	dialog    *OrderDialog
+	// selRegion is the region whose grids are the selection, when it was
+	// chosen as a whole (tree, search, board); "" after any other selection.
+	selRegion string
 }
 
 // NewConsole loads the status of the city and builds the window's content.
@@ -213,11 +216,18 @@ func (c *Console) Selected() []string {
 
 // SelectGrids replaces (or, with add, extends) the selection.
 func (c *Console) SelectGrids(positions []int, add bool) {
+	c.selRegion = ""
 	if !add {
 		c.selected = nil
 	}
+	// A rectangle over the whole city adds 20,000 grids: a set, not a scan.
+	in := make(map[int]bool, len(c.selected)+len(positions))
+	for _, p := range c.selected {
+		in[p] = true
+	}
 	for _, p := range positions {
-		if !slices.Contains(c.selected, p) {
+		if !in[p] {
+			in[p] = true
 			c.selected = append(c.selected, p)
 		}
 	}

@@ -580,3 +580,29 @@ func TestSettingsSwitchTheLanguageAndRememberIt(t *testing.T) {
 	c.SetLanguage("en")
 	settle(t, c)
 }
+
+func TestOrderingABigRegionGoesThroughItsCenters(t *testing.T) {
+	c := newTestConsole(t, "leader")
+	defer func(n int) { wholeRegionGrids = n }(wholeRegionGrids)
+	wholeRegionGrids = 5 // the fixture's districts have about twenty grids
+	c.Choose("990101")
+	if len(c.Selected()) <= 5 {
+		t.Fatalf("%d grids in the district", len(c.Selected()))
+	}
+	test.Tap(c.IssueBtn)
+	d := c.Dialog()
+	if got := splitCodes(d.Targets.Text); !slices.Equal(got, []string{"C990101"}) {
+		t.Fatalf("targets %v", got)
+	}
+	d.Task.SetText("全区巡查")
+	test.Tap(d.Issue)
+	if c.Dialog() != nil {
+		t.Fatalf("refused: %s", d.Error.Text)
+	}
+	// A hand-made selection of the same grids lists them one by one.
+	c.SelectGrids(c.selected[:3], false)
+	test.Tap(c.IssueBtn)
+	if got := splitCodes(c.Dialog().Targets.Text); !slices.Contains(got, c.Selected()[0]) {
+		t.Fatalf("targets %v", got)
+	}
+}

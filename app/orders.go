@@ -163,10 +163,22 @@ func (c *Console) Dialog() *OrderDialog { return c.dialog }
 const timeLayout = "2006-01-02 15:04"
 
 // OpenOrderDialog opens the order form with the selected grids and the
-// centers and units responsible for them as targets.
+// centers and units responsible for them as targets. A big region chosen
+// as a whole is ordered through its own center and those above it up to
+// the district (as for grids): thousands of grids and units would bury the
+// form.
 func (c *Console) OpenOrderDialog() {
 	grids := c.Selected()
 	targets := append([]string(nil), grids...)
+	if r := c.selRegion; r != "" && len(grids) > wholeRegionGrids {
+		targets = []string{"C" + r}
+		for _, n := range []int{9, 6} {
+			if len(r) > n {
+				targets = append(targets, "C"+r[:n])
+			}
+		}
+		grids = nil
+	}
 	if len(grids) > 0 {
 		centers, units, err := c.M.Responsible(grids)
 		if err != nil {

@@ -80,18 +80,24 @@ func (c *Console) Choose(code string) {
 			sel = append(sel, i)
 		}
 	}
-	if len(code) >= 9 || len(sel) <= 400 {
+	if len(sel) <= wholeRegionGrids {
 		c.SelectGrids(sel, false)
 	} else {
 		// A district's thousands of grids would bury the map in highlight;
-		// the selection stays, the detail panel names the district.
+		// the selection stays, the detail panel names the region.
 		c.selected = sel
 		c.City.Map.SetHighlight(nil, color.NRGBA{}, color.NRGBA{}, 0)
 		c.Map.Redraw()
 		c.updateStatus()
 	}
+	c.selRegion = code
 	c.ShowDetail(code)
 }
+
+// wholeRegionGrids is the most grids a chosen region highlights one by one
+// and lists one by one as order targets; a bigger one (a district, a big
+// town) is highlighted by nothing and ordered through its centers.
+var wholeRegionGrids = 400
 
 // ---- search ----
 
