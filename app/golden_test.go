@@ -83,3 +83,43 @@ func TestFontCoversTheData(t *testing.T) {
 		t.Fatalf("font lacks %d characters: %q (run /usr/bin/python3 scripts/build_font.py)", len(missing), string(missing))
 	}
 }
+
+// The names the demo generator makes up (people, units, centers, users,
+// event descriptions) are in the font too: checked on a generated city.
+func TestFontCoversTheGeneratedNames(t *testing.T) {
+	ttf, err := assets.FS.ReadFile("fonts/kapok-cjk.ttf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, err := kmaps.NewLabeler(ttf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := fixture.City(t)
+	var all strings.Builder
+	for _, q := range []string{
+		`SELECT name FROM centers`, `SELECT name FROM units`, `SELECT name FROM responders`,
+		`SELECT name FROM grid_workers`, `SELECT name FROM users`, `SELECT description FROM events`,
+		`SELECT name FROM cameras`, `SELECT name FROM checkpoints`, `SELECT name FROM patrol_routes`,
+		`SELECT name_zh FROM indicator_defs`,
+	} {
+		rows, err := m.DB.Query(q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		n := 0
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			all.WriteString(s)
+			n++
+		}
+		rows.Close()
+		if n == 0 {
+			t.Fatalf("%s: no rows", q)
+		}
+	}
+	if missing := lb.Missing(all.String()); len(missing) > 0 {
+		t.Fatalf("font lacks %q (run /usr/bin/python3 scripts/build_font.py)", string(missing))
+	}
+}
