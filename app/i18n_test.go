@@ -87,6 +87,9 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 	for _, l := range MapLayers {
 		keys = append(keys, layerTitle(l))
 	}
+	for _, s := range mapSymbols() {
+		keys = append(keys, s.label)
+	}
 	for _, p := range reasonPatterns {
 		keys = append(keys, p.msg)
 	}

@@ -52,6 +52,15 @@ func (o *Overlays) load(layer string) []data.MapFeature {
 	return fs
 }
 
+// Overlay colours, shared with the symbol legend.
+var (
+	eventColor        = map[string]color.NRGBA{"open": {240, 140, 0, 255}, "overdue": {200, 20, 20, 255}}
+	cameraColor       = map[string]color.NRGBA{"online": {60, 90, 140, 255}, "offline": {150, 150, 150, 255}}
+	checkpointColor   = color.NRGBA{90, 60, 30, 255}
+	orderColor        = color.NRGBA{170, 0, 200, 255}
+	overdueOrderColor = color.NRGBA{220, 0, 0, 255}
+)
+
 // centerStyles gives each center level its own symbol, size and colour.
 var centerStyles = []struct {
 	level   string
@@ -87,21 +96,12 @@ func addOverlays(cm *CityMap, m *data.Mirror) *Overlays {
 		cm.Map.AddMarkersFunc("centers", points("centers", func(f data.MapFeature) bool { return f.Class == cs.level },
 			func(data.MapFeature) color.NRGBA { return cs.color }), cs.style)
 	}
-	cm.Map.AddMarkersFunc("events", points("events", all, func(f data.MapFeature) color.NRGBA {
-		if f.Class == "overdue" {
-			return color.NRGBA{200, 20, 20, 255}
-		}
-		return color.NRGBA{240, 140, 0, 255}
-	}), kmaps.MarkerStyle{Radius: 3.5, Shape: kmaps.Diamond, MinZoom: 12})
-	cm.Map.AddMarkersFunc("cameras", points("cameras", all, func(f data.MapFeature) color.NRGBA {
-		if f.Class == "offline" {
-			return color.NRGBA{150, 150, 150, 255}
-		}
-		return color.NRGBA{60, 90, 140, 255}
-	}), kmaps.MarkerStyle{Radius: 2.5, Shape: kmaps.Square, MinZoom: 14})
-	cm.Map.AddMarkersFunc("checkpoints", points("checkpoints", all, func(data.MapFeature) color.NRGBA {
-		return color.NRGBA{90, 60, 30, 255}
-	}), kmaps.MarkerStyle{Radius: 4, Shape: kmaps.Square, MinZoom: 11})
+	cm.Map.AddMarkersFunc("events", points("events", all, func(f data.MapFeature) color.NRGBA { return eventColor[f.Class] }),
+		kmaps.MarkerStyle{Radius: 3.5, Shape: kmaps.Diamond, MinZoom: 12})
+	cm.Map.AddMarkersFunc("cameras", points("cameras", all, func(f data.MapFeature) color.NRGBA { return cameraColor[f.Class] }),
+		kmaps.MarkerStyle{Radius: 2.5, Shape: kmaps.Square, MinZoom: 14})
+	cm.Map.AddMarkersFunc("checkpoints", points("checkpoints", all, func(data.MapFeature) color.NRGBA { return checkpointColor }),
+		kmaps.MarkerStyle{Radius: 4, Shape: kmaps.Square, MinZoom: 11})
 	cm.Map.AddOutlinesFunc("patrol_routes", func() []kmaps.Feature {
 		fs := o.load("patrol_routes")
 		out := make([]kmaps.Feature, 0, len(fs))
@@ -111,9 +111,9 @@ func addOverlays(cm *CityMap, m *data.Mirror) *Overlays {
 		return out
 	}, kmaps.OutlineStyle{Color: color.NRGBA{20, 140, 60, 230}, Width: 2, MinZoom: 11})
 	cm.Map.AddOutlinesFunc("orders", func() []kmaps.Feature { return orderedGrids(cm, m, "") },
-		kmaps.OutlineStyle{Color: color.NRGBA{170, 0, 200, 255}, Width: 4})
+		kmaps.OutlineStyle{Color: orderColor, Width: 4})
 	cm.Map.AddOutlinesFunc("orders", func() []kmaps.Feature { return orderedGrids(cm, m, "overdue") },
-		kmaps.OutlineStyle{Color: color.NRGBA{220, 0, 0, 255}, Width: 4})
+		kmaps.OutlineStyle{Color: overdueOrderColor, Width: 4})
 	for name := range hiddenAtStart {
 		cm.Map.SetVisible(name, false)
 	}

@@ -157,7 +157,48 @@ func (c *Console) layersBox() fyne.CanvasObject {
 	for _, name := range MapLayers {
 		box.Add(c.Layers[name])
 	}
+	box.Add(widget.NewSeparator())
+	box.Add(widget.NewLabelWithStyle(T("Symbols"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	for _, s := range mapSymbols() {
+		img := kmaps.MarkerIcon(s.shape, s.radius, s.color)
+		icon := canvas.NewImageFromImage(img)
+		icon.FillMode = canvas.ImageFillContain
+		icon.SetMinSize(fyne.NewSize(float32(img.Rect.Dx()), float32(img.Rect.Dy())))
+		// A fixed cell, so the labels line up whatever the symbol's size.
+		cell := canvas.NewRectangle(color.Transparent)
+		cell.SetMinSize(fyne.NewSize(18, 18))
+		box.Add(container.NewHBox(container.NewStack(cell, container.NewCenter(icon)), widget.NewLabel(T(s.label))))
+	}
 	return box
+}
+
+// mapSymbol is a line of the symbol legend: a marker as the map draws it.
+type mapSymbol struct {
+	shape  kmaps.Shape
+	radius float64
+	color  color.NRGBA
+	label  string
+}
+
+// mapSymbols are the centers by level, units by status, events, checkpoints
+// and cameras as the layers draw them; orders as a line swatch.
+func mapSymbols() []mapSymbol {
+	var out []mapSymbol
+	for i := len(centerStyles) - 1; i >= 0; i-- {
+		cs := centerStyles[i]
+		out = append(out, mapSymbol{cs.style.Shape, max(cs.style.Radius, 5), cs.color, cs.level + " center"})
+	}
+	for _, st := range []string{"available", "dispatched", "busy", "offline"} {
+		out = append(out, mapSymbol{kmaps.Disc, 4, unitColor[st], "unit: " + st})
+	}
+	return append(out,
+		mapSymbol{kmaps.Diamond, 5, eventColor["open"], "open event"},
+		mapSymbol{kmaps.Diamond, 5, eventColor["overdue"], "overdue event"},
+		mapSymbol{kmaps.Square, 4, checkpointColor, "checkpoint"},
+		mapSymbol{kmaps.Square, 3, cameraColor["online"], "camera"},
+		mapSymbol{kmaps.Square, 5, orderColor, "running order (outline)"},
+		mapSymbol{kmaps.Square, 5, overdueOrderColor, "overdue order (outline)"},
+	)
 }
 
 func layerTitle(name string) string {

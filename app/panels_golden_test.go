@@ -26,6 +26,10 @@ func TestGoldenPanels(t *testing.T) {
 			c.Detail.Resize(fyne.NewSize(360, 420))
 			test.AssertObjectRendersToImage(t, "panels/grid-detail-"+lang+".png", c.Detail)
 
+			layers := c.layersBox()
+			layers.Resize(fyne.NewSize(260, layers.MinSize().Height))
+			test.AssertObjectRendersToImage(t, "panels/layers-"+lang+".png", layers)
+
 			c.Legend.Resize(c.Legend.MinSize())
 			test.AssertObjectRendersToImage(t, "panels/legend-"+lang+".png", c.Legend)
 

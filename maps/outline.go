@@ -102,6 +102,18 @@ const (
 	Triangle
 )
 
+// MarkerIcon is a marker as the map draws it, on a transparent square: for
+// legends.
+func MarkerIcon(s Shape, radius float64, c color.NRGBA) *image.NRGBA {
+	mask := markerMask(s, radius)
+	img := image.NewNRGBA(mask.Rect)
+	for i, a := range mask.Pix {
+		img.Pix[4*i], img.Pix[4*i+1], img.Pix[4*i+2] = c.R, c.G, c.B
+		img.Pix[4*i+3] = uint8(uint32(a) * uint32(c.A) / 255)
+	}
+	return img
+}
+
 // markerMask is the coverage of a marker of radius r.
 func markerMask(s Shape, r float64) *image.Alpha {
 	if s == Disc {

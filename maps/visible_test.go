@@ -86,6 +86,14 @@ func TestSetVisibleHidesOutlinesAndMarkers(t *testing.T) {
 	if len(seen) != 4 {
 		t.Fatalf("marker shapes not distinct: %v", seen)
 	}
+	// A legend icon is the marker's coverage in its colour.
+	icon := MarkerIcon(Diamond, 6, color.NRGBA{200, 0, 0, 255})
+	mask := markerMask(Diamond, 6)
+	for i, a := range mask.Pix {
+		if icon.Pix[4*i+3] != a || a > 0 && icon.Pix[4*i] != 200 {
+			t.Fatalf("icon pixel %d: %v, coverage %d", i, icon.Pix[4*i:4*i+4], a)
+		}
+	}
 }
 
 func same(a, b *image.RGBA) bool {
