@@ -62,14 +62,7 @@ func TestRenderCommand(t *testing.T) {
 
 // Every character of the embedded data has a glyph in the bundled font.
 func TestFontCoversTheData(t *testing.T) {
-	ttf, err := assets.FS.ReadFile("fonts/kapok-cjk.ttf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lb, err := kmaps.NewLabeler(ttf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lb := bundledFont(t)
 	var all strings.Builder
 	for _, name := range []string{"guangzhou/districts.csv", "guangzhou/streets.csv", "guangzhou/villages.csv", "matters.csv", "i18n/zh-CN.json", "i18n/en.json"} {
 		b, err := assets.FS.ReadFile(name)
@@ -87,14 +80,7 @@ func TestFontCoversTheData(t *testing.T) {
 // The names the demo generator makes up (people, units, centers, users,
 // event descriptions) are in the font too: checked on a generated city.
 func TestFontCoversTheGeneratedNames(t *testing.T) {
-	ttf, err := assets.FS.ReadFile("fonts/kapok-cjk.ttf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lb, err := kmaps.NewLabeler(ttf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lb := bundledFont(t)
 	m := fixture.City(t)
 	var all strings.Builder
 	for _, q := range []string{
@@ -122,4 +108,18 @@ func TestFontCoversTheGeneratedNames(t *testing.T) {
 	if missing := lb.Missing(all.String()); len(missing) > 0 {
 		t.Fatalf("font lacks %q (run /usr/bin/python3 scripts/build_font.py)", string(missing))
 	}
+}
+
+// bundledFont is the embedded font, to ask which characters it lacks.
+func bundledFont(t *testing.T) *kmaps.Labeler {
+	t.Helper()
+	ttf, err := assets.FS.ReadFile("fonts/kapok-cjk.ttf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, err := kmaps.NewLabeler(ttf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lb
 }

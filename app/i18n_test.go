@@ -14,7 +14,6 @@ import (
 
 	"kapok/assets"
 	"kapok/data"
-	kmaps "kapok/maps"
 )
 
 // messages are every literal the console passes to T, read from its source.
@@ -109,12 +108,7 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 	if zh["lang"] != "zh" || en["lang"] != "en" {
 		t.Error(`"lang" must name each file's language`)
 	}
-	ttf, _ := assets.FS.ReadFile("fonts/kapok-cjk.ttf")
-	lb, err := kmaps.NewLabeler(ttf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if missing := lb.Missing(all.String()); len(missing) > 0 {
+	if missing := bundledFont(t).Missing(all.String()); len(missing) > 0 {
 		t.Errorf("font lacks %q (run /usr/bin/python3 scripts/build_font.py)", string(missing))
 	}
 }

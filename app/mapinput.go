@@ -165,10 +165,10 @@ func (mv *MapView) TooltipText() string {
 }
 
 // FocusGained, FocusLost and TypedRune/TypedKey make the map take keys.
-func (mv *MapView) FocusGained() { mv.hasFocus = true }
+func (mv *MapView) FocusGained() {}
 
 // FocusLost is part of fyne.Focusable.
-func (mv *MapView) FocusLost() { mv.hasFocus = false }
+func (mv *MapView) FocusLost() {}
 
 // TypedRune zooms with + and -.
 func (mv *MapView) TypedRune(r rune) {

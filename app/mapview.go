@@ -71,7 +71,6 @@ type MapView struct {
 	dragFrom fyne.Position
 	dragPath []fyne.Position
 	shift    bool
-	hasFocus bool
 	// Animate makes FlyTo a short flight instead of a jump.
 	Animate bool
 	flight  int  // bumped by every flight and every move by hand: stale steps stop

@@ -61,7 +61,6 @@ func (c *Console) buildOrders() {
 		})
 	c.Actions = container.NewHBox()
 	for _, mv := range orderMoves {
-		mv := mv
 		b := widget.NewButton(T(mv.label), func() { c.MoveSelectedOrder(mv.to) })
 		b.Disable()
 		c.Actions.Add(b)

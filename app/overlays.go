@@ -92,7 +92,6 @@ func addOverlays(cm *CityMap, m *data.Mirror) *Overlays {
 	}
 	all := func(data.MapFeature) bool { return true }
 	for _, cs := range centerStyles {
-		cs := cs
 		cm.Map.AddMarkersFunc("centers", points("centers", func(f data.MapFeature) bool { return f.Class == cs.level },
 			func(data.MapFeature) color.NRGBA { return cs.color }), cs.style)
 	}

@@ -43,7 +43,7 @@ func Run(opt RunOptions) error {
 	var result error
 	started := time.Now()
 	go func() {
-		c, err := load(w, opt, func(s string) { fyne.Do(func() { stage.SetText(s) }) })
+		l, err := load(opt, func(s string) { fyne.Do(func() { stage.SetText(s) }) })
 		if err != nil {
 			fyne.Do(func() {
 				result = err
@@ -55,7 +55,8 @@ func Run(opt RunOptions) error {
 		}
 		fyne.Do(func() {
 			bar.Stop()
-			if err := c.attach(); err != nil {
+			c, err := NewConsole(w, l.m, l.city, l.user)
+			if err != nil {
 				result = err
 				dialog.ShowError(err, w)
 				return
@@ -85,17 +86,15 @@ func Run(opt RunOptions) error {
 	return result
 }
 
-// pendingConsole is a console loaded off the UI goroutine, waiting to be
-// built into the window on it.
-type pendingConsole struct {
-	w    fyne.Window
+// loaded is what start-up reads off the UI goroutine: the mirror, the
+// city map and the user.
+type loaded struct {
 	m    *data.Mirror
 	city *CityMap
 	user int64
-	*Console
 }
 
-func load(w fyne.Window, opt RunOptions, stage func(string)) (*pendingConsole, error) {
+func load(opt RunOptions, stage func(string)) (*loaded, error) {
 	if _, err := os.Stat(opt.Mirror); os.IsNotExist(err) {
 		if opt.BuildDemo == nil {
 			return nil, fmt.Errorf("%s does not exist", opt.Mirror)
@@ -120,17 +119,7 @@ func load(w fyne.Window, opt RunOptions, stage func(string)) (*pendingConsole, e
 		m.Close()
 		return nil, err
 	}
-	return &pendingConsole{w: w, m: m, city: city, user: user}, nil
-}
-
-// attach builds the console into the window (on the UI goroutine).
-func (p *pendingConsole) attach() error {
-	c, err := NewConsole(p.w, p.m, p.city, p.user)
-	if err != nil {
-		return err
-	}
-	p.Console = c
-	return nil
+	return &loaded{m: m, city: city, user: user}, nil
 }
 
 // sweepEveryMinute marks orders overdue as their windows end.

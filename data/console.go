@@ -137,6 +137,7 @@ func (m *Mirror) StatusBoard(parent string, asOf time.Time) ([]BoardRow, error) 
 	at := gpkgTime(&asOf)
 	queries := []struct {
 		sql  string
+		args []any
 		dest func(r *BoardRow) []any
 	}{
 		{`SELECT substr(grid_code, 1, ?1) k,
@@ -144,15 +145,15 @@ func (m *Mirror) StatusBoard(parent string, asOf time.Time) ([]BoardRow, error) 
 			count(*) FILTER (WHERE state IN ` + openStates + ` AND deadline < ?3),
 			count(*) FILTER (WHERE closed_at IS NOT NULL AND deadline IS NOT NULL),
 			count(*) FILTER (WHERE closed_at IS NOT NULL AND deadline IS NOT NULL AND closed_at <= deadline)
-			FROM events WHERE grid_code LIKE ?2 || '%' GROUP BY k`,
+			FROM events WHERE grid_code LIKE ?2 || '%' GROUP BY k`, []any{n, parent, at},
 			func(r *BoardRow) []any { return []any{&r.Open, &r.Overdue, &r.Closed, &r.OnTime} }},
 		{`SELECT substr(grid_code, 1, ?1) k, count(*) FILTER (WHERE status = 'available'),
 			count(*) FILTER (WHERE status = 'dispatched')
-			FROM units WHERE grid_code LIKE ?2 || '%' AND ?3 IS NOT NULL GROUP BY k`,
+			FROM units WHERE grid_code LIKE ?2 || '%' GROUP BY k`, []any{n, parent},
 			func(r *BoardRow) []any { return []any{&r.UnitsAvailable, &r.UnitsDispatched} }},
 	}
 	for _, q := range queries {
-		rows, err := m.DB.Query(q.sql, n, parent, at)
+		rows, err := m.DB.Query(q.sql, q.args...)
 		if err != nil {
 			return nil, err
 		}
