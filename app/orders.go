@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -189,9 +190,9 @@ func (c *Console) OpenOrderDialog() {
 	d := &OrderDialog{}
 	types, prios := data.OrderTypes, data.Priorities
 	d.Type = widget.NewSelect(translated(types), nil)
-	d.Type.SetSelectedIndex(indexOf(types, "patrol"))
+	d.Type.SetSelectedIndex(slices.Index(types, "patrol"))
 	d.Priority = widget.NewSelect(translated(prios), nil)
-	d.Priority.SetSelectedIndex(indexOf(prios, "normal"))
+	d.Priority.SetSelectedIndex(slices.Index(prios, "normal"))
 	d.Task = widget.NewMultiLineEntry()
 	d.Task.SetPlaceHolder(T("What is to be done"))
 	d.Task.SetMinRowsVisible(2)
@@ -313,13 +314,4 @@ func translated(xs []string) []string {
 		out[i] = T(x)
 	}
 	return out
-}
-
-func indexOf(xs []string, x string) int {
-	for i, y := range xs {
-		if y == x {
-			return i
-		}
-	}
-	return 0
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -134,7 +135,8 @@ func (c *Console) openSettings() {
 	prefs := fyne.CurrentApp().Preferences()
 	names := []string{T("System language"), "中文（简体）", "English"}
 	sel := widget.NewSelect(names, nil)
-	sel.SetSelectedIndex(indexOf(Languages, prefs.String(LanguagePref)))
+	// An unknown saved value shows as the system language.
+	sel.SetSelectedIndex(max(0, slices.Index(Languages, prefs.String(LanguagePref))))
 	dialog.ShowCustomConfirm(T("Settings"), T("Apply"), T("Cancel"),
 		widget.NewForm(widget.NewFormItem(T("Language"), sel)), func(ok bool) {
 			if !ok || sel.SelectedIndex() < 0 {
