@@ -4,6 +4,7 @@
 
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+ERRCHECK    ?= github.com/kisielk/errcheck@v1.30.0
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # GEOS for computational geometry (cgo); GDAL for the interoperability test;
@@ -25,8 +26,11 @@ endef
 deps:
 	$(call apt_install,$(APT_PACKAGES))
 
+# Two binaries: kapok (the command line, no GUI toolkit) and kapok-console
+# (the window), which `kapok run` hands over to.
 build: deps
 	$(GO) build -o bin/kapok .
+	$(GO) build -o bin/kapok-console ./app/cmd/kapok-console
 
 run: build
 	bin/kapok run
@@ -35,23 +39,29 @@ lint: deps
 	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	$(GO) run $(ERRCHECK) -exclude scripts/errcheck.excludes ./...
 
 test: lint
 	$(GO) test -race -timeout 30m ./...
 
 # Speed and memory targets; figures go to docs/benchmarks.md.
 bench: deps
-	$(GO) test -run '^$$' -bench 'DemoGuangzhou' -benchtime 3x ./data
-	$(GO) test -run '^$$' -bench 'LoadGrids|GridByCode|GridsInDistrictBox' -benchmem ./data
+	$(GO) test -run '^$$' -bench 'DemoGuangzhou' -benchtime 3x ./data/demo
+	$(GO) test -run '^$$' -bench 'LoadGrids|GridByCode|GridsInDistrictBox' -benchmem ./data/mirror
+	$(GO) test -run '^$$' -bench 'VerifyJournalMillion' -benchtime 3x ./data/mirror
+	$(GO) test -run '^$$' -bench 'JournalAppend' ./data/mirror
+	$(GO) test -run '^$$' -bench . ./data/journal
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./maps
-	$(GO) test -run '^$$' -bench 'WholeCity|Recolor|Pan100|DistrictCold|PointToGrid|MillionPoints|Nearest5|LoadCityMapMemory' -benchtime 2s ./app
+	$(GO) test -run '^$$' -bench 'WholeCity|Recolor|Pan100|DistrictCold|PointToGrid|MillionPoints|Nearest5|LoadCityMapMemory' -benchtime 2s ./app/citymap
 	$(GO) test -run '^$$' -bench 'LaunchToFirstMap' -benchtime 5x ./app
 	$(GO) test -run '^$$' -bench 'PanStep|ZoomStep' -benchtime 120x ./app
 	$(GO) test -run '^$$' -bench 'ConsoleResident' -benchtime 1x ./app
 
 # A short run of every fuzzer (the seeds also run in `make test`).
 fuzz: deps
-	for f in FuzzReadGeoJSON FuzzReadCSV FuzzDecodeGeom; do $(GO) test ./data -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
+	for f in FuzzReadGeoJSON FuzzReadCSV; do $(GO) test ./data/geoio -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
+	$(GO) test ./data/gpkg -run '^$$' -fuzz '^FuzzDecodeGeom$$' -fuzztime 30s
+	$(GO) test ./data/journal -run '^$$' -fuzz '^FuzzCanonicalFormIsJCS$$' -fuzztime 30s
 	$(GO) test ./maps -run '^$$' -fuzz '^FuzzRenderGeometry$$' -fuzztime 30s
 
 # The real window under Xvfb, in Chinese and English: docs/screenshot*.png.

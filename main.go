@@ -1,19 +1,31 @@
 // Command kapok is the command-and-scheduling console for city grid
 // governance. This file only wires subcommands and flags to the packages.
+//
+// The command line does not link Fyne (whose start-up complains on stderr
+// under a C locale): `kapok run` hands over to the console binary,
+// kapok-console, built from app/cmd/kapok-console.
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
+	"text/tabwriter"
 	"time"
 
-	"kapok/app"
-	"kapok/assets"
+	"kapok/app/citymap"
+	"kapok/app/msg"
 	"kapok/data"
+	"kapok/data/demo"
+	"kapok/data/mirror"
 )
 
 const usage = `kapok: command-and-scheduling console for city grid governance
@@ -28,31 +40,103 @@ usage:
   kapok orders  issue --mirror FILE --targets CODE[,CODE...] --task TEXT --start RFC3339 --end RFC3339
                 [--type dispatch|patrol|inspection|briefing] [--priority low|normal|high|urgent] [--user LOGIN]
   kapok orders  list --mirror FILE
-  kapok orders  move --mirror FILE --id N --to acknowledged|in_progress|done|cancelled|overdue [--user LOGIN]
+  kapok orders  move --mirror FILE --order NUMBER|KEY --to acknowledged|in_progress|done|cancelled|overdue [--user LOGIN]
+  kapok journal verify --mirror FILE
+  kapok journal list --mirror FILE [--since RFC3339] [--actor LOGIN] [--kind KIND] [--format table|json]
   kapok [run]   [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION]
                 opens the console (default mirror: the demo city in the user's data folder)
+
+Exit status: 0 done, 1 refused or failed (the reason on stderr, in the language of LANG), 2 misused.
 `
 
 func main() {
-	if len(os.Args) < 2 {
-		os.Args = append(os.Args, "run") // no command: open the console
-	}
-	cmds := map[string]func([]string) error{"demo": demo, "stats": stats, "import": importCmd, "export": exportCmd, "run": run, "render": render, "orders": orders}
-	cmd, ok := cmds[os.Args[1]]
-	if !ok {
-		fmt.Fprintf(os.Stderr, "kapok: unknown command %q\n\n%s", os.Args[1], usage)
-		os.Exit(2)
-	}
-	if err := cmd(os.Args[2:]); err != nil {
-		fmt.Fprintln(os.Stderr, "kapok:", err)
-		os.Exit(1)
-	}
+	os.Exit(runCLI(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func demo(args []string) error {
-	fs := flag.NewFlagSet("demo", flag.ExitOnError)
-	opt := data.DefaultDemoOptions()
-	out := fs.String("out", "", "mirror file to write (required)")
+// command is one subcommand: its arguments, where it writes.
+type command func(args []string, out io.Writer) error
+
+var commands = map[string]command{
+	"demo": demoCmd, "stats": statsCmd, "import": importCmd, "export": exportCmd, "render": renderCmd,
+	"orders": ordersCmd, "journal": journalCmd, "run": runCmd,
+}
+
+// runCLI runs one command line and returns the process's exit status.
+func runCLI(args []string, out, errOut io.Writer) int {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" && args[0] != "-help" {
+		args = append([]string{"run"}, args...) // no command: open the console
+	}
+	if name := args[0]; name == "help" || name == "-h" || name == "--help" || name == "-help" {
+		fmt.Fprint(out, usage)
+		return 0
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(errOut, "kapok: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	err := cmd(args[1:], out)
+	var u usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &u):
+		fmt.Fprintf(errOut, "kapok %s: %s\n", args[0], u.msg)
+		return 2
+	}
+	fmt.Fprintf(errOut, "kapok %s: %s\n", args[0], describe(err))
+	return 1
+}
+
+// describe is an error as the person at the terminal reads it: a refusal in
+// the language of the locale, anything else as it is.
+func describe(err error) string {
+	cat, lerr := msg.Default()
+	if lerr != nil {
+		return err.Error()
+	}
+	return cat.Error(msg.FromEnv(), err)
+}
+
+// usageError is a command line Kapok cannot make sense of (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func misuse(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// flags is a flag set whose -h prints to out (a question answered, status
+// 0) and whose mistakes are usage errors (status 2).
+func flags(name, synopsis string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprintf(out, "usage: kapok %s\n\n", synopsis)
+		fs.SetOutput(out)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+// parse parses args; -h has printed the usage and returns flag.ErrHelp.
+func parse(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		if err != nil {
+			fs.Usage()
+		}
+		return err
+	}
+	return misuse("%v", err)
+}
+
+func demoCmd(args []string, out io.Writer) error {
+	fs := flags("demo", "demo --out FILE [--seed N] [--districts GEOJSON --streets CSV --villages CSV --city NAME]", out)
+	opt := demo.DefaultOptions()
+	outFile := fs.String("out", "", "mirror file to write (required)")
 	fs.Int64Var(&opt.Seed, "seed", opt.Seed, "random seed: the same seed builds the same city")
 	districts := fs.String("districts", "", "district boundaries, GeoJSON (default: embedded Guangzhou)")
 	streets := fs.String("streets", "", "streets and towns, CSV")
@@ -61,238 +145,342 @@ func demo(args []string) error {
 	fs.IntVar(&opt.Grids, "grids", opt.Grids, "number of grids to cut")
 	fs.IntVar(&opt.Units, "units", opt.Units, "number of emergency units")
 	fs.IntVar(&opt.Days, "days", opt.Days, "days of events and indicator values")
-	fs.Parse(args)
-	if *out == "" {
-		return fmt.Errorf("demo: --out FILE is required")
+	if err := parse(fs, args); err != nil {
+		return err
 	}
-	open := func(name string) (io.ReadCloser, error) { return assets.FS.Open("guangzhou/" + name) }
-	dn, sn, vn := "districts.geojson", "streets.csv", "villages.csv"
-	if *districts != "" || *streets != "" || *villages != "" {
-		if *districts == "" || *streets == "" || *villages == "" {
-			return fmt.Errorf("demo: give all of --districts, --streets and --villages, or none")
-		}
-		open = func(name string) (io.ReadCloser, error) { return os.Open(name) }
-		dn, sn, vn = *districts, *streets, *villages
+	if *outFile == "" {
+		return misuse("--out FILE is required")
 	}
-	src, err := data.ReadCitySource(open, dn, sn, vn, *city)
+	src, err := citySource(*districts, *streets, *villages, *city)
 	if err != nil {
 		return err
 	}
-	rep, err := data.BuildDemo(*out, src, opt)
+	rep, err := demo.Build(context.Background(), *outFile, src, opt)
 	if err != nil {
 		return err
 	}
 	for _, s := range rep.Skipped {
 		fmt.Fprintln(os.Stderr, "skipped:", s)
 	}
-	fmt.Printf("wrote %s in %.1f s: %d districts, %d streets, %d communities, %d grids, %d centers, %d units, %d responders, %d events\n",
-		*out, rep.Elapsed.Seconds(), rep.Counts["districts"], rep.Counts["streets"], rep.Counts["communities"],
+	fmt.Fprintf(out, "wrote %s in %.1f s: %d districts, %d streets, %d communities, %d grids, %d centers, %d units, %d responders, %d events\n",
+		*outFile, rep.Elapsed.Seconds(), rep.Counts["districts"], rep.Counts["streets"], rep.Counts["communities"],
 		rep.Counts["grids"], rep.Counts["centers"], rep.Counts["units"], rep.Counts["responders"], rep.Counts["events"])
 	return nil
 }
 
-func stats(args []string) error {
-	if len(args) != 1 {
-		return fmt.Errorf("stats: give one mirror file")
+// citySource reads the division data the demo is cut from: the embedded
+// Guangzhou, or three files given together.
+func citySource(districts, streets, villages, city string) (*demo.CitySource, error) {
+	if districts == "" && streets == "" && villages == "" {
+		return demo.Guangzhou()
 	}
-	return printStats(args[0])
+	if districts == "" || streets == "" || villages == "" {
+		return nil, misuse("give all of --districts, --streets and --villages, or none")
+	}
+	open := func(name string) (io.ReadCloser, error) { return os.Open(name) }
+	return demo.ReadCitySource(open, districts, streets, villages, city)
 }
 
-func printStats(path string) error {
-	m, err := openMirror(path)
+func statsCmd(args []string, out io.Writer) error {
+	fs := flags("stats", "stats FILE", out)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return misuse("give one mirror file")
+	}
+	m, err := mirror.OpenExisting(fs.Arg(0))
 	if err != nil {
 		return err
 	}
-	defer m.Close()
-	s, err := m.Stats()
+	defer closeMirror(m)
+	s, err := m.Stats(context.Background())
 	if err != nil {
 		return err
 	}
-	s.Print(os.Stdout)
-	return nil
+	return s.Print(out)
 }
 
-func run(args []string) error {
-	fs := flag.NewFlagSet("run", flag.ExitOnError)
-	def, err := data.DefaultMirrorPath()
-	if err != nil {
-		return err
+// closeMirror closes a mirror a command opened; a failure to close after
+// the work is done is reported, not silently dropped.
+func closeMirror(m *mirror.Mirror) {
+	if err := m.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, "kapok: closing", m.Path+":", err)
 	}
-	mirror := fs.String("mirror", def, "mirror file (built from the demo city if it does not exist)")
-	user := fs.String("user", "leader", "login of the console's user")
-	quit := fs.Duration("quit-after", 0, "close this long after the first map frame (screenshots, timing)")
-	sel := fs.String("select", "", "region or grid code to choose at start")
-	fs.Parse(args)
-	return app.Run(app.RunOptions{Mirror: *mirror, User: *user, Quit: *quit, Select: *sel, BuildDemo: func(path string) error {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		start := time.Now()
-		if err := demo([]string{"--out", path}); err != nil {
-			return err
-		}
-		fmt.Printf("built the demo city in %.1f s\n", time.Since(start).Seconds())
-		return nil
-	}})
 }
 
-func importCmd(args []string) error {
-	fs := flag.NewFlagSet("import", flag.ExitOnError)
-	mirror := fs.String("mirror", "", "mirror file (required)")
+func importCmd(args []string, out io.Writer) error {
+	fs := flags("import", "import --mirror FILE --layer NAME INPUT.geojson|INPUT.csv", out)
+	path := fs.String("mirror", "", "mirror file (required; must exist)")
 	layer := fs.String("layer", "", "layer to import into (required)")
-	fs.Parse(args)
-	if *mirror == "" || *layer == "" || fs.NArg() != 1 {
-		return fmt.Errorf("import: usage: kapok import --mirror FILE --layer NAME INPUT")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *path == "" || *layer == "" || fs.NArg() != 1 {
+		return misuse("usage: kapok import --mirror FILE --layer NAME INPUT")
 	}
 	in, err := os.Open(fs.Arg(0))
 	if err != nil {
 		return err
 	}
-	defer in.Close()
-	m, err := data.Open(*mirror)
+	defer func() { _ = in.Close() }()
+	m, err := mirror.OpenExisting(*path)
 	if err != nil {
 		return err
 	}
-	defer m.Close()
-	res, err := m.ImportFile(*layer, fs.Arg(0), in, data.SystemUser)
+	defer closeMirror(m)
+	res, err := m.ImportFile(context.Background(), *layer, fs.Arg(0), in, data.SystemLogin)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("imported %s into %s: %d added, %d updated\n", fs.Arg(0), *layer, res.Added, res.Updated)
+	fmt.Fprintf(out, "imported %s into %s: %d added, %d updated\n", fs.Arg(0), *layer, res.Added, res.Updated)
 	return nil
 }
 
-func exportCmd(args []string) error {
-	fs := flag.NewFlagSet("export", flag.ExitOnError)
-	mirror := fs.String("mirror", "", "mirror file (required)")
+func exportCmd(args []string, out io.Writer) error {
+	fs := flags("export", "export --mirror FILE --layer NAME --format geojson|gpkg|csv --out OUT", out)
+	path := fs.String("mirror", "", "mirror file (required)")
 	layer := fs.String("layer", "", "layer to export (required)")
 	format := fs.String("format", "geojson", "geojson, gpkg or csv")
-	out := fs.String("out", "", "output file (required)")
-	fs.Parse(args)
-	if *mirror == "" || *layer == "" || *out == "" {
-		return fmt.Errorf("export: usage: kapok export --mirror FILE --layer NAME --format geojson|gpkg|csv --out OUT")
+	outFile := fs.String("out", "", "output file (required)")
+	if err := parse(fs, args); err != nil {
+		return err
 	}
-	m, err := openMirror(*mirror)
+	if *path == "" || *layer == "" || *outFile == "" {
+		return misuse("usage: kapok export --mirror FILE --layer NAME --format geojson|gpkg|csv --out OUT")
+	}
+	m, err := mirror.OpenExisting(*path)
 	if err != nil {
 		return err
 	}
-	defer m.Close()
-	n, err := m.Export(*layer, *format, *out)
+	defer closeMirror(m)
+	n, err := m.Export(context.Background(), *layer, *format, *outFile)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("exported %d features of %s to %s\n", n, *layer, *out)
+	fmt.Fprintf(out, "exported %d features of %s to %s\n", n, *layer, *outFile)
 	return nil
 }
 
-func render(args []string) error {
-	fs := flag.NewFlagSet("render", flag.ExitOnError)
-	mirror := fs.String("mirror", "", "mirror file (required)")
-	out := fs.String("out", "", "PNG to write (required)")
+func renderCmd(args []string, out io.Writer) error {
+	fs := flags("render", "render --mirror FILE --out PNG [--size WxH] [--region CODE | --bbox minlon,minlat,maxlon,maxlat] [--theme T] [--repeat N]", out)
+	path := fs.String("mirror", "", "mirror file (required)")
+	outFile := fs.String("out", "", "PNG to write (required)")
 	size := fs.String("size", "1920x1080", "image size WxH")
-	var opt app.RenderOptions
+	var opt citymap.RenderOptions
 	fs.StringVar(&opt.Region, "region", "", "region or grid code to show")
 	fs.StringVar(&opt.BBox, "bbox", "", "minlon,minlat,maxlon,maxlat to show")
 	fs.StringVar(&opt.Theme, "theme", "events", "plain, events, overdue or units")
 	fs.IntVar(&opt.Repeat, "repeat", 0, "frames to time with every cache cleared")
-	fs.Parse(args)
-	if *mirror == "" || *out == "" {
-		return fmt.Errorf("render: --mirror and --out are required")
-	}
-	if opt.Region != "" && opt.BBox != "" {
-		return fmt.Errorf("render: give --region or --bbox, not both")
-	}
-	var err error
-	if opt.Width, opt.Height, err = app.ParseSize(*size); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
-	m, err := openMirror(*mirror)
+	if *path == "" || *outFile == "" {
+		return misuse("--mirror and --out are required")
+	}
+	if opt.Region != "" && opt.BBox != "" {
+		return misuse("give --region or --bbox, not both")
+	}
+	var err error
+	if opt.Width, opt.Height, err = citymap.ParseSize(*size); err != nil {
+		return misuse("%v", err)
+	}
+	m, err := mirror.OpenExisting(*path)
 	if err != nil {
 		return err
 	}
-	defer m.Close()
-	frames, err := app.Render(m, *out, opt)
+	defer closeMirror(m)
+	frames, err := citymap.Render(context.Background(), m, *outFile, opt)
 	if err != nil {
 		return err
 	}
 	if len(frames) > 0 {
-		fmt.Println(app.FrameSummary(frames))
+		fmt.Fprintln(out, citymap.FrameSummary(frames))
 	}
 	return nil
 }
 
-func orders(args []string) error {
+func ordersCmd(args []string, out io.Writer) error {
 	if len(args) == 0 || (args[0] != "issue" && args[0] != "list" && args[0] != "move") {
-		return fmt.Errorf("orders: give issue, list or move")
+		return misuse("give issue, list or move")
 	}
-	fs := flag.NewFlagSet("orders "+args[0], flag.ExitOnError)
-	mirror := fs.String("mirror", "", "mirror file (required)")
+	fs := flags("orders "+args[0], "orders issue|list|move --mirror FILE …", out)
+	path := fs.String("mirror", "", "mirror file (required)")
 	targets := fs.String("targets", "", "comma-separated grid, center (C…) or unit (U…) codes")
 	var req data.OrderRequest
+	var typ, prio string
 	fs.StringVar(&req.Task, "task", "", "what to do")
-	fs.StringVar(&req.Type, "type", "dispatch", "dispatch, patrol, inspection or briefing")
-	fs.StringVar(&req.Priority, "priority", "normal", "low, normal, high or urgent")
+	fs.StringVar(&typ, "type", "dispatch", "dispatch, patrol, inspection or briefing")
+	fs.StringVar(&prio, "priority", "normal", "low, normal, high or urgent")
 	fs.StringVar(&req.EventCode, "event", "", "linked event code")
 	start := fs.String("start", "", "start of the time window, RFC 3339")
 	end := fs.String("end", "", "end of the time window, RFC 3339")
-	user := fs.String("user", "system", "login of the user issuing or moving the order")
-	id := fs.Int64("id", 0, "order to move")
+	fs.StringVar(&req.Actor, "user", data.SystemLogin, "login of the user issuing or moving the order")
+	ref := fs.String("order", "", "order to move: its number or its key (or a prefix of the key)")
+	id := fs.String("id", "", "the same as --order")
 	to := fs.String("to", "", "state to move it to: acknowledged, in_progress, done, cancelled, overdue")
-	fs.Parse(args[1:])
-	m, err := openMirror(*mirror)
-	if err != nil {
-		return fmt.Errorf("orders: %w", err)
+	if err := parse(fs, args[1:]); err != nil {
+		return err
 	}
-	defer m.Close()
-	if args[0] == "move" {
-		uid, err := m.UserID(*user)
+	if fs.NArg() > 0 {
+		return misuse("unexpected %q", fs.Arg(0))
+	}
+	m, err := mirror.OpenExisting(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	ctx := context.Background()
+	switch args[0] {
+	case "move":
+		if *ref == "" {
+			ref = id
+		}
+		if *ref == "" || *to == "" {
+			return misuse("--order and --to are required")
+		}
+		o, err := m.MoveOrder(ctx, *ref, data.OrderState(*to), req.Actor, time.Now())
 		if err != nil {
 			return err
 		}
-		return m.MoveOrder(*id, *to, uid, time.Now())
-	}
-	if args[0] == "list" {
-		list, err := m.Orders()
+		fmt.Fprintf(out, "#%d %s %s\n", o.Number, o.UID, o.State)
+		return nil
+	case "list":
+		list, err := m.Orders(ctx)
 		if err != nil {
 			return err
 		}
 		for _, o := range list {
-			fmt.Println(o)
+			fmt.Fprintf(out, "#%d\t%s\t%s\t%s\t%s\t%s → %s\t%d targets\t%s\n", o.Number, o.UID, o.State, o.Type, o.Priority,
+				o.Start.Format(time.RFC3339), o.End.Format(time.RFC3339), len(o.Targets), o.Task)
 		}
 		return nil
 	}
+	req.Type, req.Priority = data.OrderType(typ), data.Priority(prio)
 	for _, t := range []struct {
 		flag string
 		into *time.Time
 	}{{*start, &req.Start}, {*end, &req.End}} {
 		if t.flag == "" {
-			continue // IssueOrder says which is missing
+			continue // the order's check names what is missing
 		}
 		if *t.into, err = time.Parse(time.RFC3339, t.flag); err != nil {
-			return fmt.Errorf("orders: %q is not an RFC 3339 time (e.g. 2026-11-25T20:00:00+08:00)", t.flag)
+			return misuse("%q is not an RFC 3339 time (e.g. 2026-11-25T20:00:00+08:00)", t.flag)
 		}
 	}
 	if *targets != "" {
 		req.Targets = strings.Split(*targets, ",")
 	}
-	if req.IssuedBy, err = m.UserID(*user); err != nil {
-		return err
-	}
-	newID, err := m.IssueOrder(req, time.Now())
+	o, err := m.IssueOrder(ctx, req, time.Now())
 	if err != nil {
 		return err
 	}
-	fmt.Println(newID)
+	fmt.Fprintf(out, "%d\t%s\n", o.Number, o.UID)
 	return nil
 }
 
-// openMirror opens an existing mirror (Open would create a new one).
-func openMirror(path string) (*data.Mirror, error) {
-	if path == "" {
-		return nil, fmt.Errorf("--mirror FILE is required")
+func journalCmd(args []string, out io.Writer) error {
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "list") {
+		return misuse("give verify or list")
 	}
-	if _, err := os.Stat(path); err != nil {
-		return nil, err
+	fs := flags("journal "+args[0], "journal verify|list --mirror FILE [--since RFC3339] [--actor LOGIN] [--kind KIND] [--format table|json]", out)
+	path := fs.String("mirror", "", "mirror file (required)")
+	since := fs.String("since", "", "list entries from this time on, RFC 3339")
+	var f data.JournalFilter
+	fs.StringVar(&f.Actor, "actor", "", "list only this user's entries")
+	fs.StringVar(&f.Kind, "kind", "", "list only entries of this kind (order.issue, order.move, import, demo.build, audit)")
+	format := fs.String("format", "table", "table or json")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
 	}
-	return data.Open(path)
+	if *since != "" {
+		t, err := time.Parse(time.RFC3339, *since)
+		if err != nil {
+			return misuse("--since %q is not an RFC 3339 time", *since)
+		}
+		f.Since = t
+	}
+	if *format != "table" && *format != "json" {
+		return misuse("--format is table or json")
+	}
+	m, err := mirror.OpenExisting(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	ctx := context.Background()
+	if args[0] == "verify" {
+		c, err := m.VerifyJournal(ctx)
+		if err != nil {
+			return err
+		}
+		if !c.OK() {
+			fmt.Fprintf(out, "%d entries hold before it\n", c.Bad-1)
+			return fmt.Errorf("journal of %s is broken at entry %d (%s): %s", *path, c.Bad, c.BadID, c.Problem)
+		}
+		fmt.Fprintf(out, "journal of %s holds: %d entries, head %s\n", *path, c.Entries, c.Head)
+		return nil
+	}
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	if *format == "table" {
+		fmt.Fprintln(tw, "#\tat (UTC)\tactor\tkind\tsubject\tpayload")
+	}
+	err = m.JournalEntries(ctx, f, func(e data.JournalEntry) error {
+		if *format == "json" {
+			return enc.Encode(struct {
+				Seq      int64           `json:"seq"`
+				ID       string          `json:"id"`
+				Console  string          `json:"console"`
+				Actor    string          `json:"actor"`
+				At       string          `json:"at"`
+				Kind     string          `json:"kind"`
+				Subject  string          `json:"subject"`
+				Payload  json.RawMessage `json:"payload"`
+				PrevHash string          `json:"prev_hash"`
+				Hash     string          `json:"hash"`
+			}{e.Seq, e.ID, e.Console, e.Actor, e.At.UTC().Format(time.RFC3339Nano), e.Kind, e.Subject, json.RawMessage(e.Payload), e.PrevHash, e.Hash})
+		}
+		_, err := fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.At.UTC().Format("2006-01-02 15:04:05"), e.Actor, e.Kind, e.Subject, e.Payload)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if *format == "table" {
+		return tw.Flush()
+	}
+	return nil
+}
+
+// runCmd opens the console: kapok-console, beside this binary or on PATH,
+// takes over this process with the same arguments.
+func runCmd(args []string, out io.Writer) error {
+	for _, a := range args {
+		if a == "-h" || a == "--help" || a == "-help" {
+			fmt.Fprint(out, "usage: kapok [run] [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION]\n")
+			return nil
+		}
+	}
+	bin, err := consoleBinary()
+	if err != nil {
+		return err
+	}
+	return syscall.Exec(bin, append([]string{bin}, args...), os.Environ())
+}
+
+// consoleBinary finds kapok-console: next to this binary first (an install
+// or bin/), then on PATH.
+func consoleBinary() (string, error) {
+	if self, err := os.Executable(); err == nil {
+		p := filepath.Join(filepath.Dir(self), "kapok-console")
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath("kapok-console"); err == nil {
+		return p, nil
+	}
+	return "", errors.New("the console, kapok-console, is neither beside kapok nor on PATH: build it with `make build`")
 }

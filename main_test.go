@@ -1,50 +1,204 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
-	"kapok/data"
+	"kapok/data/mirror"
 	"kapok/internal/fixture"
 )
 
-// The orders subcommand: a good order lands, bad ones are refused with an
-// error and write nothing.
+// cli runs a command line in this process and returns its exit status and
+// what it wrote.
+func cli(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := runCLI(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// The orders subcommand: a good order lands, bad ones are refused (status
+// 1, the reason on stderr) or misused (status 2), and write nothing.
 func TestOrdersCommand(t *testing.T) {
+	t.Setenv("LANG", "en_US.UTF-8")
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LANGUAGE", "")
 	path := fixture.CityPath(t)
-	base := []string{"issue", "--mirror", path, "--start", "2026-11-25T20:00:00+08:00", "--end", "2026-11-26T06:00:00+08:00", "--task", "巡逻"}
-	if err := orders(append(base, "--targets", "990101001001001,990101001001002", "--type", "patrol", "--user", "leader")); err != nil {
-		t.Fatal(err)
+	base := []string{"orders", "issue", "--mirror", path, "--start", "2026-11-25T20:00:00+08:00", "--end", "2026-11-26T06:00:00+08:00", "--task", "巡逻"}
+	code, out, errOut := cli(t, append(base, "--targets", "990101001001001,990101001001002", "--type", "patrol", "--user", "leader")...)
+	if code != 0 || !strings.HasPrefix(out, "1\t") {
+		t.Fatalf("good order: status %d, %q, %q", code, out, errOut)
 	}
-	for _, bad := range [][]string{
-		append(base, "--targets", ""),
-		append(base, "--targets", "990101001001999"),
-		append(base, "--targets", "990101001001001", "--user", "nobody"),
-		{"issue", "--mirror", path, "--targets", "990101001001001", "--task", "x", "--start", "tomorrow", "--end", "2026-11-26T06:00:00+08:00"},
-		{"issue", "--mirror", path, "--targets", "990101001001001", "--task", "x", "--start", "2026-11-26T06:00:00+08:00", "--end", "2026-11-25T06:00:00+08:00"},
-		{"issue", "--mirror", filepath.Join(t.TempDir(), "missing.gpkg"), "--targets", "990101001001001", "--task", "x"},
-		{"cancel"},
+	for _, bad := range []struct {
+		args []string
+		code int
+		says string
+	}{
+		{append(base, "--targets", ""), 1, "no targets"},
+		{append(base, "--targets", "990101001001999"), 1, "unknown grid 990101001001999"},
+		{append(base, "--targets", "990101001001001", "--user", "nobody"), 1, `no user "nobody"`},
+		{append(base, "--targets", "990102001201001", "--user", "leader_990101"), 1, "outside your jurisdiction 990101"},
+		{[]string{"orders", "issue", "--mirror", path, "--targets", "990101001001001", "--task", "x", "--start", "tomorrow", "--end", "2026-11-26T06:00:00+08:00"}, 2, "not an RFC 3339 time"},
+		{[]string{"orders", "issue", "--mirror", path, "--targets", "990101001001001", "--task", "x", "--start", "2026-11-26T06:00:00+08:00", "--end", "2026-11-25T06:00:00+08:00"}, 1, "is not after the start"},
+		{[]string{"orders", "issue", "--mirror", filepath.Join(t.TempDir(), "missing.gpkg"), "--targets", "990101001001001", "--task", "x"}, 1, "no such file"},
+		{[]string{"orders", "issue", "--mirror", path, "--colour", "red"}, 2, "flag provided but not defined"},
+		{[]string{"orders", "cancel"}, 2, "give issue, list or move"},
 	} {
-		if err := orders(bad); err == nil {
-			t.Errorf("orders %v accepted", bad)
+		code, _, errOut := cli(t, bad.args...)
+		if code != bad.code || !strings.Contains(errOut, bad.says) {
+			t.Errorf("%v: status %d, stderr %q; want %d and %q", bad.args[2:], code, errOut, bad.code, bad.says)
 		}
 	}
-	m, err := data.Open(path)
+	m, err := mirror.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer m.Close()
-	list, err := m.Orders()
+	list, err := m.Orders(ctx)
+	if cerr := m.Close(); cerr != nil {
+		t.Fatal(cerr)
+	}
 	if err != nil || len(list) != 1 || len(list[0].Targets) != 2 || list[0].Type != "patrol" {
-		t.Fatalf("orders after one good and six bad: %+v, %v", list, err)
+		t.Fatalf("orders after one good and eight bad: %+v, %v", list, err)
 	}
-	if err := orders([]string{"list", "--mirror", path}); err != nil {
-		t.Fatal(err)
+	if code, out, _ := cli(t, "orders", "list", "--mirror", path); code != 0 || !strings.Contains(out, "#1\t"+list[0].UID+"\tissued\tpatrol") {
+		t.Fatalf("list: %d %q", code, out)
 	}
-	if err := orders([]string{"move", "--mirror", path, "--id", "1", "--to", "acknowledged", "--user", "leader"}); err != nil {
-		t.Fatal(err)
+	if code, out, errOut := cli(t, "orders", "move", "--mirror", path, "--order", "1", "--to", "acknowledged", "--user", "leader"); code != 0 || !strings.Contains(out, "acknowledged") {
+		t.Fatalf("move: %d %q %q", code, out, errOut)
 	}
-	if err := orders([]string{"move", "--mirror", path, "--id", "1", "--to", "issued"}); err == nil {
-		t.Error("acknowledged → issued accepted")
+	// Refusals speak the language of the locale.
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	if code, _, errOut := cli(t, "orders", "move", "--mirror", path, "--order", list[0].UID, "--to", "issued"); code != 1 || !strings.Contains(errOut, "指令 #1 不能从“已签收”转为“已下达”") {
+		t.Fatalf("acknowledged → issued: %d %q", code, errOut)
 	}
 }
+
+func TestJournalCommand(t *testing.T) {
+	path := fixture.CityPath(t)
+	if code, _, errOut := cli(t, "orders", "issue", "--mirror", path, "--targets", "990101001001001", "--task", "巡查",
+		"--start", "2026-11-25T08:00:00Z", "--end", "2026-11-25T10:00:00Z", "--user", "leader"); code != 0 {
+		t.Fatal(errOut)
+	}
+	if code, out, errOut := cli(t, "journal", "verify", "--mirror", path); code != 0 || !strings.Contains(out, "holds: 2 entries") {
+		t.Fatalf("verify: %d %q %q", code, out, errOut)
+	}
+	code, out, _ := cli(t, "journal", "list", "--mirror", path, "--kind", "order.issue", "--format", "json")
+	var e struct {
+		Seq     int64
+		Actor   string
+		Kind    string
+		Payload struct{ Task string }
+	}
+	if err := json.Unmarshal([]byte(out), &e); code != 0 || err != nil || e.Seq != 2 || e.Actor != "leader" || e.Payload.Task != "巡查" {
+		t.Fatalf("list json: %d %q %v", code, out, err)
+	}
+	if code, out, _ := cli(t, "journal", "list", "--mirror", path, "--actor", "system"); code != 0 || !strings.Contains(out, "demo.build") || strings.Contains(out, "order.issue") {
+		t.Fatalf("list table: %d %q", code, out)
+	}
+	if code, out, _ := cli(t, "journal", "list", "--mirror", path, "--since", "2030-01-01T00:00:00Z"); code != 0 || strings.Count(out, "\n") != 1 {
+		t.Fatalf("list since: %d %q", code, out)
+	}
+	if code, _, _ := cli(t, "journal", "list", "--mirror", path, "--since", "yesterday"); code != 2 {
+		t.Fatalf("bad --since: status %d", code)
+	}
+	// Tampered with: status 1 and the first bad entry named.
+	m, err := mirror.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DROP TRIGGER journal_no_update`, `UPDATE journal SET entry = replace(entry, '巡查', '撤销') WHERE seq = 2`} {
+		if _, err := m.DB.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := cli(t, "journal", "verify", "--mirror", path); code != 1 || !strings.Contains(errOut, "broken at entry 2") || !strings.Contains(errOut, "edited") {
+		t.Fatalf("tampered: %d %q", code, errOut)
+	}
+}
+
+// Import into a mirror that does not exist is refused, and creates nothing.
+func TestImportRefusesAMissingMirror(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "grids.geojson")
+	if err := os.WriteFile(in, []byte(`{"type":"FeatureCollection","features":[]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "nowhere.gpkg")
+	if code, _, errOut := cli(t, "import", "--mirror", missing, "--layer", "grids", in); code != 1 || !strings.Contains(errOut, "no such file") {
+		t.Fatalf("status %d, %q", code, errOut)
+	}
+	if _, err := os.Stat(missing); !os.IsNotExist(err) {
+		t.Fatal("import created the mirror it refused")
+	}
+}
+
+// `kapok --mirror F` is `kapok run --mirror F`: it goes to the console (here
+// it finds no console binary beside the test, which says so).
+func TestFlagsWithoutCommandOpenTheConsole(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	code, _, errOut := cli(t, "--mirror", "x.gpkg")
+	if code != 1 || !strings.Contains(errOut, "kapok run: the console, kapok-console") {
+		t.Fatalf("status %d, %q", code, errOut)
+	}
+	if code, out, _ := cli(t, "--help"); code != 0 || !strings.Contains(out, "usage:") {
+		t.Fatalf("--help: %d %q", code, out)
+	}
+	if code, _, errOut := cli(t, "frobnicate"); code != 2 || !strings.Contains(errOut, `unknown command "frobnicate"`) {
+		t.Fatalf("unknown command: %d %q", code, errOut)
+	}
+}
+
+// The command line does not link Fyne: the console is its own binary.
+func TestCommandLineDoesNotLinkFyne(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", ".").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range strings.Fields(string(out)) {
+		if strings.HasPrefix(p, "fyne.io/") || p == "kapok/app" {
+			t.Fatalf("kapok links %s", p)
+		}
+	}
+}
+
+// Subcommands print nothing on stderr when they succeed, whatever the locale
+// (Fyne's start-up complained under C locales when the command line linked
+// it): checked on the built binary.
+func TestSubcommandsAreQuietOnStderr(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "kapok")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	path := fixture.CityPath(t)
+	for _, lang := range []string{"unset", "C", "C.UTF-8"} {
+		for _, args := range [][]string{{"render", "--help"}, {"stats", path}, {"orders", "list", "--mirror", path}, {"journal", "verify", "--mirror", path}} {
+			cmd := exec.Command(bin, args...)
+			var env []string
+			for _, e := range os.Environ() {
+				if !strings.HasPrefix(e, "LANG=") && !strings.HasPrefix(e, "LC_") && !strings.HasPrefix(e, "LANGUAGE=") {
+					env = append(env, e)
+				}
+			}
+			if lang != "unset" {
+				env = append(env, "LANG="+lang)
+			}
+			cmd.Env = env
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Run(); err != nil || stderr.Len() > 0 {
+				t.Errorf("LANG %s, kapok %s: %v, stderr %q", lang, strings.Join(args, " "), err, stderr.String())
+			}
+		}
+	}
+}
+
+var ctx = context.Background()

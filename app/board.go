@@ -93,12 +93,15 @@ func boardCell(r data.BoardRow, col int) string {
 // ShowBoard shows the status of the regions below parent ("" for the
 // districts).
 func (c *Console) ShowBoard(parent string) {
-	rows, err := c.M.StatusBoard(parent, c.AsOf)
+	rows, err := c.M.StatusBoard(bg, parent, c.AsOf)
 	if err != nil {
 		c.BoardAt.SetText(err.Error())
 		return
 	}
-	data.SortBoard(rows, c.boardSort)
+	if err := data.SortBoard(rows, c.boardSort); err != nil {
+		c.BoardAt.SetText(err.Error())
+		return
+	}
 	c.boardOf, c.boardRows, c.boardSel = parent, rows, -1
 	if parent == "" {
 		c.BoardAt.SetText(T("Districts"))

@@ -14,7 +14,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
+	"kapok/app/citymap"
 	"kapok/data"
+	"kapok/data/mirror"
 	kmaps "kapok/maps"
 )
 
@@ -22,10 +24,10 @@ import (
 // status board and orders, over one mirror.
 type Console struct {
 	Win  fyne.Window
-	M    *data.Mirror
-	City *CityMap
-	Over *Overlays
-	User int64
+	M    *mirror.Mirror
+	City *citymap.CityMap
+	Over *citymap.Overlays
+	User string // login of the person at the console
 	// Now is the wall clock for orders (tests set it); AsOf is the mirror's
 	// time for event status.
 	Now  func() time.Time
@@ -51,34 +53,40 @@ type Console struct {
 	ToolSel  *widget.RadioGroup
 	IssueBtn *widget.Button
 	Layers   map[string]*widget.Check
+	// JournalBanner is the warning shown over everything while the
+	// journal's chain is broken (hidden while it holds).
+	JournalBanner *fyne.Container
 
-	regions   []data.RegionSummary
-	byCode    map[string]int // region code → position in regions
-	children  map[string][]string
-	gridsOf   map[string][]string // community code → grid codes
-	searcher  *Searcher
-	hits      []SearchHit
-	selected  []int  // grid positions, in the order chosen
-	focus     string // the code the detail panel shows
-	theme     string
-	boardOf   string // parent code of the status board's rows
-	boardRows []data.BoardRow
-	boardSort string
-	boardSel  int
-	orders    []data.Order
-	orderSel  int
-	dialog    *OrderDialog
+	regions        []data.RegionSummary
+	byCode         map[string]int // region code → position in regions
+	children       map[string][]string
+	gridsOf        map[string][]string // community code → grid codes
+	searcher       *Searcher
+	hits           []SearchHit
+	selected       []int  // grid positions, in the order chosen
+	focus          string // the code the detail panel shows
+	theme          string
+	boardOf        string // parent code of the status board's rows
+	boardRows      []data.BoardRow
+	boardSort      string
+	boardSel       int
+	orders         []data.Order
+	orderSel       int
+	dialog         *OrderDialog
+	journal        data.JournalCheck
+	journalErr     error
+	journalChecked bool
 	// selRegion is the region whose grids are the selection, when it was
 	// chosen as a whole (tree, search, board); "" after any other selection.
 	selRegion string
 }
 
 // NewConsole loads the status of the city and builds the window's content.
-func NewConsole(win fyne.Window, m *data.Mirror, city *CityMap, user int64) (*Console, error) {
-	c := &Console{Win: win, M: m, City: city, User: user, Now: time.Now, AsOf: m.AsOf(),
+func NewConsole(win fyne.Window, m *mirror.Mirror, city *citymap.CityMap, user string) (*Console, error) {
+	c := &Console{Win: win, M: m, City: city, User: user, Now: time.Now, AsOf: m.AsOf(bg),
 		theme: "events", boardSort: "name", boardSel: -1, orderSel: -1}
 	var err error
-	if c.regions, err = m.RegionSummaries(c.AsOf); err != nil {
+	if c.regions, err = m.RegionSummaries(bg, c.AsOf); err != nil {
 		return nil, err
 	}
 	c.byCode = map[string]int{}
@@ -91,7 +99,7 @@ func NewConsole(win fyne.Window, m *data.Mirror, city *CityMap, user int64) (*Co
 	for _, g := range city.Grids {
 		c.gridsOf[g.CommunityCode] = append(c.gridsOf[g.CommunityCode], g.Code)
 	}
-	c.Over = addOverlays(city, m)
+	c.Over = citymap.AddOverlays(city, m)
 	if err := city.SetTheme(c.theme); err != nil {
 		return nil, err
 	}
@@ -157,7 +165,10 @@ func (c *Console) Build() {
 	body := container.NewHSplit(opaque(left), container.NewHSplit(mapPane, opaque(right)))
 	body.Offset = 0.19
 	body.Trailing.(*container.Split).Offset = 0.64
-	c.Win.SetContent(container.NewBorder(opaque(toolbar), opaque(c.Status), nil, nil, body))
+	c.JournalBanner = container.NewStack()
+	c.JournalBanner.Hide()
+	c.Win.SetContent(container.NewBorder(container.NewVBox(c.JournalBanner, opaque(toolbar)), opaque(c.Status), nil, nil, body))
+	c.showJournalCheck()
 	c.refreshDetail()
 	c.showSelection()
 	c.updateStatus()
@@ -176,10 +187,10 @@ func (c *Console) buildToolbar() fyne.CanvasObject {
 	themes := []string{T("Grid kinds"), T("Open events"), T("Overdue events"), T("Unit availability")}
 	c.ThemeSel = widget.NewSelect(themes, func(s string) {
 		if i := slices.Index(themes, s); i >= 0 {
-			c.SetTheme(Themes[i])
+			c.SetTheme(citymap.Themes[i])
 		}
 	})
-	c.ThemeSel.SetSelected(themes[slices.Index(Themes, c.theme)])
+	c.ThemeSel.SetSelected(themes[slices.Index(citymap.Themes, c.theme)])
 	center := func() fyne.Position { return fyne.NewPos(c.Map.Size().Width/2, c.Map.Size().Height/2) }
 	zoomIn := widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { c.Map.ZoomAt(center(), 1) })
 	zoomOut := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { c.Map.ZoomAt(center(), -1) })
@@ -283,7 +294,7 @@ func (c *Console) hit(p orb.Point) (kind, code, about string) {
 		if ul, err := c.City.Units(); err == nil {
 			if ids := ul.Index.Hit(p, tol); len(ids) > 0 {
 				u := ul.Units[ids[0]]
-				return "unit", u.Code, u.Name + " · " + T(u.Status)
+				return "unit", u.Code, u.Name + " · " + Term(u.Status)
 			}
 		}
 	}
@@ -312,9 +323,9 @@ func (c *Console) hit(p orb.Point) (kind, code, about string) {
 }
 
 func centerShown(level string, zoom float64) bool {
-	for _, cs := range centerStyles {
-		if cs.level == level {
-			return zoom >= cs.minZoom
+	for _, cs := range citymap.CenterStyles {
+		if cs.Level == level {
+			return zoom >= cs.MinZoom
 		}
 	}
 	return false
@@ -349,8 +360,12 @@ func (c *Console) updateStatus() {
 		return
 	}
 	v := c.Map.View()
-	c.Status.SetText(T("{{.N}} grids selected · zoom {{.Zoom}} · status as of {{.AsOf}}", map[string]any{
-		"N": len(c.selected), "Zoom": fmt.Sprintf("%.1f", v.Zoom), "AsOf": c.AsOf.In(beijing).Format("2006-01-02 15:04")}))
+	line := T("{{.N}} grids selected · zoom {{.Zoom}} · status as of {{.AsOf}}", map[string]any{
+		"N": len(c.selected), "Zoom": fmt.Sprintf("%.1f", v.Zoom), "AsOf": c.AsOf.In(beijing).Format("2006-01-02 15:04")})
+	if c.journalChecked && c.journalErr == nil && c.journal.OK() {
+		line += " · " + T("journal verified ({{.N}} entries)", map[string]any{"N": c.journal.Entries})
+	}
+	c.Status.SetText(line)
 }
 
 var beijing = time.FixedZone("CST", 8*3600)

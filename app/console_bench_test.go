@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"os"
 	"runtime"
 	"strconv"
@@ -10,27 +11,29 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"kapok/data"
+	"kapok/app/citymap"
+	"kapok/data/mirror"
+	"kapok/internal/fixture"
 )
 
 // openConsole opens the demo mirror in a console in a 1560×960 test window:
 // what `kapok run` does between start and the first map frame.
-func openConsole(b *testing.B) (*Console, *data.Mirror) {
-	m, err := data.Open(cityPath)
+func openConsole(b *testing.B) (*Console, *mirror.Mirror) {
+	m, err := mirror.Open(fixture.GuangzhouPath(b))
 	if err != nil {
 		b.Fatal(err)
 	}
-	user, err := m.UserID("leader")
+	user, err := m.User(bg, "leader")
 	if err != nil {
 		b.Fatal(err)
 	}
-	city, err := LoadCityMap(m, "events")
+	city, err := citymap.Load(context.Background(), m, "events")
 	if err != nil {
 		b.Fatal(err)
 	}
 	w := test.NewWindow(nil)
 	w.Resize(fyne.NewSize(1560, 960))
-	c, err := NewConsole(w, m, city, user)
+	c, err := NewConsole(w, m, city, user.Login)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -41,7 +44,7 @@ func openConsole(b *testing.B) (*Console, *data.Mirror) {
 // Target: launch to first drawn map on the demo mirror ≤ 1.5 s: open the
 // mirror, load the city map, build the console, draw the first frame.
 func BenchmarkLaunchToFirstMap(b *testing.B) {
-	guangzhouMap(b) // builds the demo mirror once
+	fixture.GuangzhouPath(b) // builds the demo mirror once
 	test.NewTempApp(b)
 	UseLanguage("en")
 	b.ResetTimer()
@@ -52,7 +55,9 @@ func BenchmarkLaunchToFirstMap(b *testing.B) {
 		}
 		b.StopTimer()
 		c.Win.Close()
-		m.Close()
+		if err := m.Close(); err != nil {
+			b.Fatal(err)
+		}
 		b.StartTimer()
 	}
 }
@@ -80,11 +85,11 @@ func BenchmarkZoomStep(b *testing.B) {
 }
 
 func stepBench(b *testing.B, step func(c *Console, i int)) {
-	guangzhouMap(b)
+	fixture.GuangzhouPath(b)
 	test.NewTempApp(b)
 	UseLanguage("en")
 	c, m := openConsole(b)
-	defer m.Close()
+	defer func() { _ = m.Close() }()
 	c.Choose("440106") // Tianhe
 	settle(b, c)
 	b.ResetTimer()
@@ -98,20 +103,22 @@ func stepBench(b *testing.B, step func(c *Console, i int)) {
 // zoom band). Run alone (`make bench` does); the process also holds the
 // benchmarks' own copy of the city map, so the figure is an upper bound.
 func BenchmarkConsoleResident(b *testing.B) {
-	guangzhouMap(b)
+	fixture.GuangzhouPath(b)
 	test.NewTempApp(b)
 	UseLanguage("en")
 	for i := 0; i < b.N; i++ {
 		c, m := openConsole(b)
 		c.City.Map.Prepare()
-		for _, l := range MapLayers {
+		for _, l := range citymap.MapLayers {
 			c.City.Map.SetVisible(l, true)
 		}
 		c.City.Map.Markers("centers")
 		c.City.Map.Markers("events")
 		runtime.GC()
 		b.ReportMetric(residentMB(b), "MB-resident")
-		m.Close()
+		if err := m.Close(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"math"
 	"slices"
 	"strings"
@@ -14,7 +15,9 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
+	"kapok/app/citymap"
 	"kapok/data"
+	"kapok/data/mirror"
 	"kapok/internal/fixture"
 	kmaps "kapok/maps"
 )
@@ -55,17 +58,17 @@ func newTestConsole(t *testing.T, login string) *Console {
 	UseLanguage("en")
 	a.Settings().SetTheme(NewTheme())
 	m := fixture.City(t)
-	user, err := m.UserID(login)
+	user, err := m.User(bg, login)
 	if err != nil {
 		t.Fatal(err)
 	}
-	city, err := LoadCityMap(m, "events")
+	city, err := citymap.Load(context.Background(), m, "events")
 	if err != nil {
 		t.Fatal(err)
 	}
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1400, 900))
-	c, err := NewConsole(w, m, city, user)
+	c, err := NewConsole(w, m, city, user.Login)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +78,7 @@ func newTestConsole(t *testing.T, login string) *Console {
 	return c
 }
 
-func countRows(t testing.TB, m *data.Mirror, table string) int {
+func countRows(t testing.TB, m *mirror.Mirror, table string) int {
 	t.Helper()
 	var n int
 	if err := m.DB.QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
@@ -96,7 +99,7 @@ func TestChoosingATreeNodeMovesTheMapToIt(t *testing.T) {
 	c.Tree.Select(street)
 	settle(t, c)
 	v := c.Map.View()
-	b, _ := c.M.RegionBound(street)
+	b, _ := c.M.RegionBound(bg, street)
 	pb := kmaps.Project(b).(orb.Bound)
 	if !pb.Contains(v.Center) || v.Zoom <= before.Zoom {
 		t.Fatalf("after choosing %s the map is at %v zoom %.2f (was %.2f); the street is %v", street, v.Center, v.Zoom, before.Zoom, pb)
@@ -149,13 +152,13 @@ func TestIssuingAnOrderWritesOneOrderAndOneAuditRow(t *testing.T) {
 			t.Fatalf("targets lack %s:\n%s", want, d.Targets.Text)
 		}
 	}
-	_, units, _ := c.M.Responsible([]string{"990102001201001", "990102001201002"})
+	_, units, _ := c.M.Responsible(bg, []string{"990102001201001", "990102001201002"})
 	if len(units) == 0 || len(targets) != 5+len(units) {
 		t.Fatalf("%d targets pre-filled, want %d", len(targets), 5+len(units))
 	}
 	d.Type.SetSelected("patrol")
 	test.Type(d.Task, "夜间巡逻")
-	orders, audit := countRows(t, c.M, "orders"), countRows(t, c.M, "audit_log")
+	orders, journal := countRows(t, c.M, "orders"), countRows(t, c.M, "journal")
 	test.Tap(d.Issue)
 	if c.Dialog() != nil {
 		t.Fatalf("dialog still open: %s", d.Error.Text)
@@ -163,8 +166,8 @@ func TestIssuingAnOrderWritesOneOrderAndOneAuditRow(t *testing.T) {
 	if n := countRows(t, c.M, "orders") - orders; n != 1 {
 		t.Fatalf("%d orders written", n)
 	}
-	if n := countRows(t, c.M, "audit_log") - audit; n != 1 {
-		t.Fatalf("%d audit rows written", n)
+	if n := countRows(t, c.M, "journal") - journal; n != 1 {
+		t.Fatalf("%d journal entries written", n)
 	}
 	shown := c.OrdersShown()
 	if len(shown) != 1 || shown[0].Task != "夜间巡逻" || shown[0].Type != "patrol" || len(shown[0].Targets) != len(targets) {
@@ -175,13 +178,13 @@ func TestIssuingAnOrderWritesOneOrderAndOneAuditRow(t *testing.T) {
 	if len(ix) != 0 {
 		t.Fatal("orders is an outline layer")
 	}
-	active, _ := c.M.ActiveOrderGrids()
-	if active["990102001201001"] != "issued" {
+	active, err := c.M.ActiveOrderGrids(bg)
+	if err != nil || active["990102001201001"] != data.OrderIssued {
 		t.Fatalf("active order grids: %v", active)
 	}
 
 	// Its state moves on from the panel; only allowed moves are offered.
-	c.SelectOrder(shown[0].ID)
+	c.SelectOrder(shown[0].UID)
 	buttons := c.Actions.Objects
 	if buttons[0].(*widget.Button).Disabled() || !buttons[2].(*widget.Button).Disabled() {
 		t.Fatal("issued order: Acknowledge should be enabled and Done disabled")
@@ -209,13 +212,20 @@ func TestIssuingAnOrderWritesOneOrderAndOneAuditRow(t *testing.T) {
 
 	// It survives a restart.
 	path := c.M.Path
-	c.M.Close()
-	m2, err := data.Open(path)
+	if err := c.M.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m2, err := mirror.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer m2.Close()
-	again, err := m2.Orders()
+	defer func() { _ = m2.Close() }()
+	// The orders issued and moved at the console are journaled: the chain
+	// holds.
+	if check, err := m2.VerifyJournal(bg); err != nil || !check.OK() || check.Entries < 5 {
+		t.Fatalf("journal after the console's orders: %+v, %v", check, err)
+	}
+	again, err := m2.Orders(bg)
 	if err != nil || len(again) != 1 || again[0].Task != "夜间巡逻" {
 		t.Fatalf("after reopening: %+v %v", again, err)
 	}
@@ -243,7 +253,7 @@ func TestBadOrderInputShowsItsMessageAndWritesNothing(t *testing.T) {
 			d.End.SetText("2026-11-25 18:00")
 			tc.edit(d)
 			task := d.Task.Text
-			orders, audit := countRows(t, c.M, "orders"), countRows(t, c.M, "audit_log")
+			orders, journal := countRows(t, c.M, "orders"), countRows(t, c.M, "journal")
 			test.Tap(d.Issue)
 			if c.Dialog() == nil {
 				t.Fatal("the dialog closed on bad input")
@@ -251,7 +261,7 @@ func TestBadOrderInputShowsItsMessageAndWritesNothing(t *testing.T) {
 			if !d.Error.Visible() || !strings.Contains(d.Error.Text, tc.want) {
 				t.Fatalf("message %q (visible %v), want it to say %q", d.Error.Text, d.Error.Visible(), tc.want)
 			}
-			if countRows(t, c.M, "orders") != orders || countRows(t, c.M, "audit_log") != audit || countRows(t, c.M, "order_targets") != 0 {
+			if countRows(t, c.M, "orders") != orders || countRows(t, c.M, "journal") != journal || countRows(t, c.M, "order_targets") != 0 {
 				t.Fatal("something was written")
 			}
 			if d.Task.Text != task {
@@ -395,12 +405,12 @@ func TestSearchLayersThemesBoardAndLanguage(t *testing.T) {
 	c.Search.SetText("nanzhen")
 	c.Results.Select(0)
 	settle(t, c)
-	if b, _ := c.M.RegionBound("990102001"); !kmaps.Project(b).(orb.Bound).Contains(c.Map.View().Center) {
+	if b, _ := c.M.RegionBound(bg, "990102001"); !kmaps.Project(b).(orb.Bound).Contains(c.Map.View().Center) {
 		t.Fatal("choosing a search result did not fly to it")
 	}
 
 	// Layers: every layer has a check box that shows and hides it.
-	for _, name := range MapLayers {
+	for _, name := range citymap.MapLayers {
 		chk := c.Layers[name]
 		if chk == nil || chk.Checked != c.City.Map.Visible(name) {
 			t.Fatalf("layer %s: check box %v", name, chk)
@@ -411,9 +421,9 @@ func TestSearchLayersThemesBoardAndLanguage(t *testing.T) {
 		}
 	}
 
-	// Themes change the colours and the legend.
+	// citymap.Themes change the colours and the legend.
 	c.ThemeSel.SetSelected("Unit availability")
-	if c.theme != "units" || len(c.Legend.Objects) != 2*len(Legend("units")) {
+	if c.theme != "units" || len(c.Legend.Objects) != 2*len(citymap.Legend("units")) {
 		t.Fatalf("theme %s, legend %d objects", c.theme, len(c.Legend.Objects))
 	}
 
@@ -433,7 +443,7 @@ func TestSearchLayersThemesBoardAndLanguage(t *testing.T) {
 	c.Board.Select(widget.TableCellID{Row: 0, Col: 0})
 	settle(t, c)
 	first := c.BoardRows()[0].Code
-	if b, _ := c.M.RegionBound(first); !kmaps.Project(b).(orb.Bound).Contains(c.Map.View().Center) {
+	if b, _ := c.M.RegionBound(bg, first); !kmaps.Project(b).(orb.Bound).Contains(c.Map.View().Center) {
 		t.Fatal("a board row did not fly to its district")
 	}
 	test.Tap(c.BoardIn)
@@ -484,7 +494,7 @@ func TestClickingMarkersShowsTheirDetails(t *testing.T) {
 		t.Fatalf("clicking unit %s showed:\n%s", u.Code, d)
 	}
 	// An open event: its matter, state history and deadline.
-	evs, err := c.M.LoadOverlay("events", c.AsOf)
+	evs, err := c.M.LoadOverlay(bg, "events", c.AsOf)
 	if err != nil || len(evs) == 0 {
 		t.Fatalf("events: %v", err)
 	}
@@ -512,7 +522,7 @@ func TestChoosingFliesAndAMoveByHandStopsTheFlight(t *testing.T) {
 	start := c.Map.View()
 	c.Choose("990102001201")
 	settle(t, c)
-	b, _ := c.M.RegionBound("990102001201")
+	b, _ := c.M.RegionBound(bg, "990102001201")
 	want := start.Fit(kmaps.Project(b).(orb.Bound), 40)
 	if got := c.Map.View(); math.Abs(got.Zoom-want.Zoom) > 1e-9 || planar.Distance(got.Center, want.Center) > 1e-6 {
 		t.Fatalf("flight ended at %v, want %v", got, want)

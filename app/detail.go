@@ -52,7 +52,7 @@ func (c *Console) writeDetail(b *strings.Builder) error {
 		if !strings.HasPrefix(code, "C") {
 			code = "C" + code
 		}
-		d, err := c.M.CenterDetail(code, c.AsOf)
+		d, err := c.M.CenterDetail(bg, code, c.AsOf)
 		if err != nil {
 			return err
 		}
@@ -61,20 +61,20 @@ func (c *Console) writeDetail(b *strings.Builder) error {
 		line("Level", T(d.Level.String()+" center"))
 		line("Duty phone", d.DutyPhone)
 		line("Staff on duty", d.StaffOnDuty)
-		line("Center status", T(d.Status))
+		line("Center status", Term(d.Status))
 		line("Grids", d.Grids)
 		line("Units", fmt.Sprintf("%d (%s)", d.Units, T("{{.N}} available", map[string]any{"N": d.Available})))
 		line("Open events", d.OpenEvents)
 		line("Overdue events", d.Overdue)
 		c.writeEvents(b, "Most urgent open events", d.Urgent)
 	case strings.HasPrefix(code, "U"):
-		d, err := c.M.UnitDetail(code)
+		d, err := c.M.UnitDetail(bg, code)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(b, "## %s\n\n", d.Name)
 		line("Code", d.Code)
-		line("Unit status", T(d.Status))
+		line("Unit status", Term(d.Status))
 		line("Grid", d.GridCode)
 		caps := make([]string, len(d.Capabilities))
 		for i, cp := range d.Capabilities {
@@ -86,15 +86,15 @@ func (c *Console) writeDetail(b *strings.Builder) error {
 			fmt.Fprintf(b, "- %s · %s · %s%s\n", p.Name, T(p.Role), p.Phone, onDuty(p.OnDuty))
 		}
 	case strings.HasPrefix(code, "E"):
-		d, err := c.M.EventDetail(code, c.AsOf)
+		d, err := c.M.EventDetail(bg, code, c.AsOf)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(b, "## %s %s\n\n", T("Event"), d.Code)
 		line("Matter type", d.MatterCode+" "+c.matterName(d.EventBrief))
 		line("Handling time limit", T("{{.H}} h", map[string]any{"H": int(d.TimeLimit.Hours())}))
-		line("State", T(d.State))
-		line("Priority", T(d.Priority))
+		line("State", Term(d.State))
+		line("Priority", Term(d.Priority))
 		line("Grid", d.GridCode)
 		line("Source", T(d.Source))
 		if !d.Deadline.IsZero() {
@@ -109,10 +109,10 @@ func (c *Console) writeDetail(b *strings.Builder) error {
 		}
 		fmt.Fprintf(b, "\n**%s**\n\n", T("State history"))
 		for _, s := range d.History {
-			fmt.Fprintf(b, "1. %s %s %s\n", s.At.In(beijing).Format("01-02 15:04"), T(s.State), s.Actor)
+			fmt.Fprintf(b, "1. %s %s %s\n", s.At.In(beijing).Format("01-02 15:04"), Term(s.State), s.Actor)
 		}
 	case len(code) == data.GridCodeLength:
-		d, err := c.M.GridDetail(code, c.AsOf)
+		d, err := c.M.GridDetail(bg, code, c.AsOf)
 		if err != nil {
 			return err
 		}
@@ -129,7 +129,7 @@ func (c *Console) writeDetail(b *strings.Builder) error {
 		}
 		fmt.Fprintf(b, "\n**%s** (%d)\n\n", T("Emergency units"), len(d.Units))
 		for _, u := range d.Units {
-			fmt.Fprintf(b, "- %s · %s\n", u.Name, T(u.Status))
+			fmt.Fprintf(b, "- %s · %s\n", u.Name, Term(u.Status))
 		}
 		c.writeEvents(b, "Open events", d.Open)
 	default:
@@ -149,7 +149,7 @@ func (c *Console) writeEvents(b *strings.Builder, heading string, events []data.
 		if e.Overdue {
 			mark = " **" + T("overdue") + "**"
 		}
-		fmt.Fprintf(b, "- %s %s · %s%s\n", e.Code, c.matterName(e), T(e.State), mark)
+		fmt.Fprintf(b, "- %s %s · %s%s\n", e.Code, c.matterName(e), Term(e.State), mark)
 	}
 }
 

@@ -1,12 +1,16 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 
+	"kapok/app/msg"
 	"kapok/assets"
 )
 
@@ -29,20 +33,27 @@ var startLocale = map[string]string{"LC_ALL": os.Getenv("LC_ALL"), "LANGUAGE": o
 // language is set in LC_ALL and LANGUAGE (which outrank LANG, also when LANG
 // is C) and the translations are added again to make it look.
 func UseLanguage(code string) {
-	for k, v := range startLocale {
+	setenv := func(k, v string) {
+		var err error
 		if v == "" {
-			os.Unsetenv(k)
+			err = os.Unsetenv(k)
 		} else {
-			os.Setenv(k, v)
+			err = os.Setenv(k, v)
 		}
+		if err != nil {
+			fyne.LogError("setting the language", err)
+		}
+	}
+	for k, v := range startLocale {
+		setenv(k, v)
 	}
 	if code != "" {
 		posix := strings.ReplaceAll(code, "-", "_")
 		if !strings.Contains(posix, "_") {
 			posix += "_US"
 		}
-		os.Setenv("LC_ALL", posix+".UTF-8")
-		os.Setenv("LANGUAGE", posix)
+		setenv("LC_ALL", posix+".UTF-8")
+		setenv("LANGUAGE", posix)
 	}
 	if err := lang.AddTranslationsFS(assets.FS, "i18n"); err != nil {
 		fyne.LogError("loading translations", err)
@@ -58,3 +69,27 @@ func UseLanguage(code string) {
 
 // T translates a message of the console.
 func T(msg string, data ...any) string { return lang.L(msg, data...) }
+
+// bg is the context of the console's calls to the store: each is a short
+// answer to a person's action, made on the UI goroutine, and nothing cancels
+// it.
+var bg = context.Background()
+
+// Term translates a domain word (a state, a type, a priority).
+func Term[S ~string](v S) string { return T(string(v)) }
+
+// text is an error as the person at the console reads it: a refusal in the
+// console's language (the catalog of package msg, which the command line
+// shares), anything else as it is.
+func (c *Console) text(err error) string {
+	cat, lerr := msg.Default()
+	if lerr != nil {
+		return err.Error()
+	}
+	return cat.Error(msg.FromEnv(), err)
+}
+
+// showError shows an error in a dialog, in the console's language.
+func (c *Console) showError(err error) {
+	dialog.ShowError(errors.New(c.text(err)), c.Win)
+}

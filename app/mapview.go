@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
+	"kapok/app/citymap"
 	kmaps "kapok/maps"
 )
 
@@ -151,7 +152,7 @@ func (mv *MapView) requestFrame() {
 		if err != nil {
 			return // cancelled: a newer frame is on its way
 		}
-		DrawScaleBar(img, v)
+		citymap.DrawScaleBar(img, v)
 		deliverFrame(func() { mv.showFrame(ctx, img, v) })
 	}()
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -19,12 +18,15 @@ import (
 )
 
 // orderMoves are the Orders panel's buttons: the state each moves to.
-var orderMoves = []struct{ label, to string }{
-	{"Acknowledge", "acknowledged"}, {"Start", "in_progress"}, {"Done", "done"}, {"Cancel order", "cancelled"},
+var orderMoves = []struct {
+	label string
+	to    data.OrderState
+}{
+	{"Acknowledge", data.OrderAcknowledged}, {"Start", data.OrderInProgress}, {"Done", data.OrderDone}, {"Cancel order", data.OrderCancelled},
 }
 
 func (c *Console) loadOrders() error {
-	orders, err := c.M.Orders()
+	orders, err := c.M.Orders(bg)
 	if err != nil {
 		return err
 	}
@@ -78,7 +80,7 @@ func (c *Console) buildOrders() {
 
 func (c *Console) orderLine(o data.Order) string {
 	// The task comes early: a narrow panel cuts the line's end.
-	return fmt.Sprintf("#%d [%s] %s · %s · %s · %s–%s · %s", o.ID, T(o.State), T(o.Type), o.Task, T(o.Priority),
+	return fmt.Sprintf("#%d [%s] %s · %s · %s · %s–%s · %s", o.Number, Term(o.State), Term(o.Type), o.Task, Term(o.Priority),
 		o.Start.In(beijing).Format("01-02 15:04"), o.End.In(beijing).Format("01-02 15:04"),
 		T("{{.N}} targets", map[string]any{"N": len(o.Targets)}))
 }
@@ -86,7 +88,7 @@ func (c *Console) orderLine(o data.Order) string {
 func (c *Console) updateOrderActions() {
 	for i, o := range c.Actions.Objects {
 		b := o.(*widget.Button)
-		if c.orderSel >= 0 && c.orderSel < len(c.orders) && data.CanMoveOrder(c.orders[c.orderSel].State, orderMoves[i].to) {
+		if c.orderSel >= 0 && c.orderSel < len(c.orders) && c.orders[c.orderSel].State.CanMoveTo(orderMoves[i].to) {
 			b.Enable()
 		} else {
 			b.Disable()
@@ -97,27 +99,28 @@ func (c *Console) updateOrderActions() {
 // OrdersShown is the orders as the panel lists them.
 func (c *Console) OrdersShown() []data.Order { return c.orders }
 
-// SelectOrder selects an order in the panel by id.
-func (c *Console) SelectOrder(id int64) {
+// SelectOrder selects an order in the panel by its key.
+func (c *Console) SelectOrder(uid string) {
 	for i, o := range c.orders {
-		if o.ID == id {
+		if o.UID == uid {
 			c.Orders.Select(i)
 		}
 	}
 }
 
-// MoveSelectedOrder moves the selected order on to a state.
-func (c *Console) MoveSelectedOrder(to string) {
+// MoveSelectedOrder moves the selected order on to a state; a refusal is
+// shown in the console's language.
+func (c *Console) MoveSelectedOrder(to data.OrderState) {
 	if c.orderSel < 0 || c.orderSel >= len(c.orders) {
 		return
 	}
-	id := c.orders[c.orderSel].ID
-	if err := c.M.MoveOrder(id, to, c.User, c.Now()); err != nil {
-		dialog.ShowError(err, c.Win)
+	uid := c.orders[c.orderSel].UID
+	if _, err := c.M.MoveOrder(bg, uid, to, c.User, c.Now()); err != nil {
+		c.showError(err)
 		return
 	}
 	c.ordersChanged()
-	c.SelectOrder(id)
+	c.SelectOrder(uid)
 }
 
 // ordersChanged reloads the Orders panel and the map's orders layer.
@@ -137,7 +140,7 @@ func (c *Console) ordersChanged() {
 // SweepOverdue marks the orders whose window has ended as overdue and
 // shows them; the console runs it every minute.
 func (c *Console) SweepOverdue() (int, error) {
-	n, err := c.M.MarkOverdue(c.Now())
+	n, err := c.M.MarkOverdue(bg, c.Now())
 	if err == nil && n > 0 {
 		c.ordersChanged()
 	}
@@ -171,16 +174,16 @@ func (c *Console) OpenOrderDialog() {
 	grids := c.Selected()
 	targets := append([]string(nil), grids...)
 	if r := c.selRegion; r != "" && len(grids) > wholeRegionGrids {
-		targets = []string{"C" + r}
+		targets = []string{data.CenterCode(r)}
 		for _, n := range []int{9, 6} {
 			if len(r) > n {
-				targets = append(targets, "C"+r[:n])
+				targets = append(targets, data.CenterCode(r[:n]))
 			}
 		}
 		grids = nil
 	}
 	if len(grids) > 0 {
-		centers, units, err := c.M.Responsible(grids)
+		centers, units, err := c.M.Responsible(bg, grids)
 		if err != nil {
 			dialog.ShowError(err, c.Win)
 			return
@@ -190,9 +193,9 @@ func (c *Console) OpenOrderDialog() {
 	d := &OrderDialog{}
 	types, prios := data.OrderTypes, data.Priorities
 	d.Type = widget.NewSelect(translated(types), nil)
-	d.Type.SetSelectedIndex(slices.Index(types, "patrol"))
+	d.Type.SetSelectedIndex(slices.Index(types, data.OrderPatrol))
 	d.Priority = widget.NewSelect(translated(prios), nil)
-	d.Priority.SetSelectedIndex(slices.Index(prios, "normal"))
+	d.Priority.SetSelectedIndex(slices.Index(prios, data.PriorityNormal))
 	d.Task = widget.NewMultiLineEntry()
 	d.Task.SetPlaceHolder(T("What is to be done"))
 	d.Task.SetMinRowsVisible(2)
@@ -238,29 +241,29 @@ func (c *Console) OpenOrderDialog() {
 // dialog, which stays open with everything the user typed.
 func (c *Console) issue(d *OrderDialog) {
 	fail := func(field, reason string) {
-		d.Error.SetText(T(field) + ": " + reason)
+		d.Error.SetText(T(fieldLabel[field]) + ": " + reason)
 		d.Error.Show()
 	}
 	req := data.OrderRequest{
 		Type:     data.OrderTypes[max(0, d.Type.SelectedIndex())],
 		Priority: data.Priorities[max(0, d.Priority.SelectedIndex())],
 		Task:     d.Task.Text,
-		IssuedBy: c.User,
+		Actor:    c.User,
 		Targets:  splitCodes(d.Targets.Text),
 	}
 	var err error
 	if req.Start, err = time.ParseInLocation(timeLayout, strings.TrimSpace(d.Start.Text), beijing); err != nil {
-		fail("time window", T("start {{.V}} is not YYYY-MM-DD hh:mm", map[string]any{"V": d.Start.Text}))
+		fail("window", T("start {{.V}} is not YYYY-MM-DD hh:mm", map[string]any{"V": d.Start.Text}))
 		return
 	}
 	if req.End, err = time.ParseInLocation(timeLayout, strings.TrimSpace(d.End.Text), beijing); err != nil {
-		fail("time window", T("end {{.V}} is not YYYY-MM-DD hh:mm", map[string]any{"V": d.End.Text}))
+		fail("window", T("end {{.V}} is not YYYY-MM-DD hh:mm", map[string]any{"V": d.End.Text}))
 		return
 	}
-	id, err := c.M.IssueOrder(req, c.Now())
-	var oe *data.OrderError
-	if errors.As(err, &oe) {
-		fail(oe.Field, localizeReason(oe.Reason))
+	o, err := c.M.IssueOrder(bg, req, c.Now())
+	var r *data.Refusal
+	if errors.As(err, &r) {
+		fail(r.Field, c.text(r))
 		return
 	}
 	if err != nil {
@@ -269,38 +272,13 @@ func (c *Console) issue(d *OrderDialog) {
 	}
 	d.dlg.Hide()
 	c.ordersChanged()
-	c.SelectOrder(id)
-	c.Status.SetText(T("Order #{{.ID}} issued to {{.N}} targets", map[string]any{"ID": id, "N": len(req.Targets)}))
+	c.SelectOrder(o.UID)
+	c.Status.SetText(T("Order #{{.ID}} issued to {{.N}} targets", map[string]any{"ID": o.Number, "N": len(o.Targets)}))
 }
 
-// reasonPatterns are the order refusals that carry values, with the
-// template each translates through.
-var reasonPatterns = []struct {
-	re  *regexp.Regexp
-	msg string
-}{
-	{regexp.MustCompile(`^the end (\S+) is not after the start (\S+)$`), "the end {{.A}} is not after the start {{.B}}"},
-	{regexp.MustCompile(`^(\w+) (\S+) is outside your jurisdiction (\S+)$`), "{{.A}} {{.B}} is outside your jurisdiction {{.C}}"},
-	{regexp.MustCompile(`^unknown (\w+) (\S+)$`), "unknown {{.A}} {{.B}}"},
-	{regexp.MustCompile(`^(".*") is not a grid, center or unit code$`), "{{.A}} is not a grid, center or unit code"},
-}
-
-// localizeReason translates a refusal from data.IssueOrder, values kept.
-func localizeReason(reason string) string {
-	for _, p := range reasonPatterns {
-		if m := p.re.FindStringSubmatch(reason); m != nil {
-			args := map[string]any{}
-			for i, v := range m[1:] {
-				if i < 2 && strings.Trim(v, `"`) == v && !strings.ContainsAny(v, "0123456789") {
-					v = T(v) // a kind (grid, unit, center), not a value
-				}
-				args[string(rune('A'+i))] = v
-			}
-			return T(p.msg, args)
-		}
-	}
-	return T(reason)
-}
+// fieldLabel names the input a refusal points at, as the dialog labels it.
+var fieldLabel = map[string]string{"type": "Type", "priority": "Priority", "task": "Task", "window": "time window",
+	"targets": "targets", "event": "event", "user": "user", "order": "order", "state": "state", "": "order"}
 
 func splitCodes(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool {
@@ -308,10 +286,10 @@ func splitCodes(s string) []string {
 	})
 }
 
-func translated(xs []string) []string {
+func translated[S ~string](xs []S) []string {
 	out := make([]string, len(xs))
 	for i, x := range xs {
-		out[i] = T(x)
+		out[i] = Term(x)
 	}
 	return out
 }

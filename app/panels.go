@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
+	"kapok/app/citymap"
 	"kapok/data"
 	kmaps "kapok/maps"
 )
@@ -68,7 +69,7 @@ func (c *Console) nodeText(code string) (string, int, int) {
 // its details: what choosing it in the tree, the search results or the
 // status board does.
 func (c *Console) Choose(code string) {
-	b, err := c.M.RegionBound(code)
+	b, err := c.M.RegionBound(bg, code)
 	if err != nil {
 		c.Status.SetText(err.Error())
 		return
@@ -143,7 +144,7 @@ func (c *Console) revealInTree(code string) {
 
 func (c *Console) buildLayers() {
 	c.Layers = map[string]*widget.Check{}
-	for _, name := range MapLayers {
+	for _, name := range citymap.MapLayers {
 		c.Layers[name] = widget.NewCheck(T(layerTitle(name)), func(on bool) {
 			c.City.Map.SetVisible(name, on)
 			c.Map.Redraw()
@@ -154,7 +155,7 @@ func (c *Console) buildLayers() {
 
 func (c *Console) layersBox() fyne.CanvasObject {
 	box := container.NewVBox()
-	for _, name := range MapLayers {
+	for _, name := range citymap.MapLayers {
 		box.Add(c.Layers[name])
 	}
 	box.Add(widget.NewSeparator())
@@ -184,20 +185,20 @@ type mapSymbol struct {
 // and cameras as the layers draw them; orders as a line swatch.
 func mapSymbols() []mapSymbol {
 	var out []mapSymbol
-	for i := len(centerStyles) - 1; i >= 0; i-- {
-		cs := centerStyles[i]
-		out = append(out, mapSymbol{cs.style.Shape, max(cs.style.Radius, 5), cs.color, cs.level + " center"})
+	for i := len(citymap.CenterStyles) - 1; i >= 0; i-- {
+		cs := citymap.CenterStyles[i]
+		out = append(out, mapSymbol{cs.Style.Shape, max(cs.Style.Radius, 5), cs.Color, cs.Level + " center"})
 	}
-	for _, st := range []string{"available", "dispatched", "busy", "offline"} {
-		out = append(out, mapSymbol{kmaps.Disc, 4, unitColor[st], "unit: " + st})
+	for _, st := range data.UnitStatuses {
+		out = append(out, mapSymbol{kmaps.Disc, 4, citymap.UnitColor[st], "unit: " + string(st)})
 	}
 	return append(out,
-		mapSymbol{kmaps.Diamond, 5, eventColor["open"], "open event"},
-		mapSymbol{kmaps.Diamond, 5, eventColor["overdue"], "overdue event"},
-		mapSymbol{kmaps.Square, 4, checkpointColor, "checkpoint"},
-		mapSymbol{kmaps.Square, 3, cameraColor["online"], "camera"},
-		mapSymbol{kmaps.Square, 5, orderColor, "running order (outline)"},
-		mapSymbol{kmaps.Square, 5, overdueOrderColor, "overdue order (outline)"},
+		mapSymbol{kmaps.Diamond, 5, citymap.EventColor["open"], "open event"},
+		mapSymbol{kmaps.Diamond, 5, citymap.EventColor["overdue"], "overdue event"},
+		mapSymbol{kmaps.Square, 4, citymap.CheckpointColor, "checkpoint"},
+		mapSymbol{kmaps.Square, 3, citymap.CameraColor["online"], "camera"},
+		mapSymbol{kmaps.Square, 5, citymap.OrderColor, "running order (outline)"},
+		mapSymbol{kmaps.Square, 5, citymap.OverdueOrderColor, "overdue order (outline)"},
 	)
 }
 
@@ -216,7 +217,7 @@ func (c *Console) buildLegend() {
 
 func (c *Console) buildLegendItems() {
 	c.Legend.RemoveAll()
-	for _, e := range Legend(c.theme) {
+	for _, e := range citymap.Legend(c.theme) {
 		swatch := canvas.NewRectangle(e.Color)
 		swatch.StrokeColor = color.NRGBA{90, 90, 90, 255}
 		swatch.StrokeWidth = 1

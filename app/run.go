@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -12,7 +13,9 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"kapok/data"
+	"kapok/app/citymap"
+	"kapok/app/msg"
+	"kapok/data/mirror"
 	kmaps "kapok/maps"
 )
 
@@ -49,8 +52,12 @@ func Run(opt RunOptions) error {
 			fyne.Do(func() {
 				result = err
 				bar.Stop()
-				stage.SetText(err.Error())
-				dialog.ShowError(err, w)
+				text := err.Error()
+				if cat, lerr := msg.Default(); lerr == nil {
+					text = cat.Error(msg.FromEnv(), err)
+				}
+				stage.SetText(text)
+				dialog.ShowError(errors.New(text), w)
 			})
 			return
 		}
@@ -80,6 +87,7 @@ func Run(opt RunOptions) error {
 					go c.City.Map.Prepare()
 				}
 			}
+			c.VerifyJournalInBackground()
 			go c.sweepEveryMinute()
 		})
 	}()
@@ -90,9 +98,9 @@ func Run(opt RunOptions) error {
 // loaded is what start-up reads off the UI goroutine: the mirror, the
 // city map and the user.
 type loaded struct {
-	m    *data.Mirror
-	city *CityMap
-	user int64
+	m    *mirror.Mirror
+	city *citymap.CityMap
+	user string
 }
 
 func load(opt RunOptions, stage func(string)) (*loaded, error) {
@@ -101,32 +109,39 @@ func load(opt RunOptions, stage func(string)) (*loaded, error) {
 			return nil, fmt.Errorf("%s does not exist", opt.Mirror)
 		}
 		stage(T("First run: building the demo city into {{.Path}} (about 10 s)…", map[string]any{"Path": opt.Mirror}))
+		if err := mirror.PrepareDir(opt.Mirror); err != nil {
+			return nil, err
+		}
 		if err := opt.BuildDemo(opt.Mirror); err != nil {
 			return nil, err
 		}
 	}
 	stage(T("Loading the city map…"))
-	m, err := data.Open(opt.Mirror)
+	m, err := mirror.Open(opt.Mirror)
 	if err != nil {
 		return nil, err
 	}
-	user, err := m.UserID(opt.User)
+	user, err := m.User(bg, opt.User)
 	if err != nil {
-		m.Close()
+		_ = m.Close()
 		return nil, err
 	}
-	city, err := LoadCityMap(m, "events")
+	city, err := citymap.Load(bg, m, "events")
 	if err != nil {
-		m.Close()
+		_ = m.Close()
 		return nil, err
 	}
-	return &loaded{m: m, city: city, user: user}, nil
+	return &loaded{m: m, city: city, user: user.Login}, nil
 }
 
 // sweepEveryMinute marks orders overdue as their windows end.
 func (c *Console) sweepEveryMinute() {
 	for range time.Tick(time.Minute) {
-		fyne.Do(func() { c.SweepOverdue() })
+		fyne.Do(func() {
+			if _, err := c.SweepOverdue(); err != nil {
+				fyne.LogError("overdue sweep", err)
+			}
+		})
 	}
 }
 

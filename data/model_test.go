@@ -1,25 +1,42 @@
 package data
 
 import (
+	"errors"
+	"slices"
 	"testing"
 	"time"
 )
 
 func TestEventWorkflow(t *testing.T) {
-	allowed := [][2]string{{EventCollected, EventFiled}, {EventCollected, EventCancelled}, {EventFiled, EventDispatched},
+	allowed := [][2]EventState{{EventCollected, EventFiled}, {EventCollected, EventCancelled}, {EventFiled, EventDispatched},
 		{EventDispatched, EventHandling}, {EventDispatched, EventReturned}, {EventReturned, EventDispatched},
 		{EventHandling, EventParked}, {EventParked, EventHandling}, {EventHandling, EventFedBack},
 		{EventFedBack, EventClosed}, {EventClosed, EventEvaluated}}
 	for _, a := range allowed {
-		if !CanMove(a[0], a[1]) {
+		if !a[0].CanMoveTo(a[1]) {
 			t.Errorf("%s → %s refused", a[0], a[1])
 		}
 	}
-	refused := [][2]string{{EventCollected, EventDispatched}, {EventCancelled, EventFiled}, {EventEvaluated, EventHandling},
+	refused := [][2]EventState{{EventCollected, EventDispatched}, {EventCancelled, EventFiled}, {EventEvaluated, EventHandling},
 		{EventFiled, EventClosed}, {EventHandling, EventClosed}}
 	for _, r := range refused {
-		if CanMove(r[0], r[1]) {
+		if r[0].CanMoveTo(r[1]) {
 			t.Errorf("%s → %s allowed", r[0], r[1])
+		}
+	}
+}
+
+// The open set is derived from the states, once: every state is open or
+// ended, and the ended ones are exactly cancelled, closed and evaluated.
+func TestOpenEventStates(t *testing.T) {
+	want := []EventState{EventCollected, EventFiled, EventDispatched, EventHandling, EventFedBack, EventReturned, EventParked}
+	if !slices.Equal(OpenEventStates, want) {
+		t.Fatalf("open states %v, want %v", OpenEventStates, want)
+	}
+	for _, s := range EventStates {
+		ended := len(eventNext[s]) == 0 || s == EventClosed
+		if s.Open() == ended {
+			t.Errorf("%s: open %v but has moves %v", s, s.Open(), eventNext[s])
 		}
 	}
 }
@@ -48,8 +65,70 @@ func TestDeadlineAndOverdue(t *testing.T) {
 }
 
 func TestOrderStates(t *testing.T) {
-	if !CanMoveOrder("issued", "acknowledged") || !CanMoveOrder("in_progress", "done") || CanMoveOrder("done", "issued") || CanMoveOrder("cancelled", "done") {
+	if !OrderIssued.CanMoveTo(OrderAcknowledged) || !OrderInProgress.CanMoveTo(OrderDone) ||
+		OrderDone.CanMoveTo(OrderIssued) || OrderCancelled.CanMoveTo(OrderDone) {
 		t.Fatal("order state machine wrong")
+	}
+	if want := []OrderState{OrderIssued, OrderAcknowledged, OrderInProgress, OrderOverdue}; !slices.Equal(RunningOrderStates, want) {
+		t.Errorf("running states %v, want %v", RunningOrderStates, want)
+	}
+	if want := []OrderState{OrderIssued, OrderAcknowledged, OrderInProgress}; !slices.Equal(DueOrderStates, want) {
+		t.Errorf("due states %v, want %v", DueOrderStates, want)
+	}
+}
+
+func TestOrderRequestCheck(t *testing.T) {
+	start := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	good := OrderRequest{Task: " 巡逻 ", Start: start, End: start.Add(time.Hour), Targets: []string{"990101001001001"}}
+	if err := good.Check(); err != nil || good.Type != OrderDispatch || good.Priority != PriorityNormal || good.Task != "巡逻" {
+		t.Fatalf("good request: %v, %+v", err, good)
+	}
+	for _, c := range []struct {
+		edit func(*OrderRequest)
+		code Code
+	}{
+		{func(r *OrderRequest) { r.Type = "parade" }, CodeOrderTypeUnknown},
+		{func(r *OrderRequest) { r.Priority = "soon" }, CodePriorityUnknown},
+		{func(r *OrderRequest) { r.Task = "  " }, CodeTaskEmpty},
+		{func(r *OrderRequest) { r.End = time.Time{} }, CodeWindowMissing},
+		{func(r *OrderRequest) { r.End = r.Start }, CodeWindowReversed},
+		{func(r *OrderRequest) { r.Targets = nil }, CodeTargetsEmpty},
+	} {
+		r := good
+		c.edit(&r)
+		var ref *Refusal
+		if err := r.Check(); !errors.As(err, &ref) || ref.Code != c.code {
+			t.Errorf("want %s, got %v", c.code, err)
+		}
+	}
+}
+
+func TestKindOfTarget(t *testing.T) {
+	for code, want := range map[string]TargetKind{"990101001001001": TargetGrid, "C440111": TargetCenter, "U9901010010010011": TargetUnit, "99010100100100": "", "X1": "", "C": ""} {
+		if got, _ := KindOfTarget(code); got != want {
+			t.Errorf("KindOfTarget(%s) = %q, want %q", code, got, want)
+		}
+	}
+}
+
+func TestUserCovers(t *testing.T) {
+	city, tianhe := User{}, User{Jurisdiction: "440106"}
+	if !city.Covers("440111021200001") || !tianhe.Covers("440106001001") || tianhe.Covers("440111021200001") || tianhe.Covers("4401") {
+		t.Fatal("jurisdiction prefix wrong")
+	}
+}
+
+// Every refusal code has its argument list declared, and refusals say their
+// code and arguments in Error.
+func TestRefusalsDeclareTheirArguments(t *testing.T) {
+	r := Refuse(CodeTargetOutsideJurisdiction, "targets", Term("kind", TargetGrid), Value("target", "440111021200001"), Value("jurisdiction", "440106"))
+	if r.Arg("target") != "440111021200001" || r.Error() != `target_outside_jurisdiction (kind="grid" target="440111021200001" jurisdiction="440106")` {
+		t.Fatalf("refusal %q", r.Error())
+	}
+	for code, args := range RefusalArgs {
+		if code == "" || slices.Contains(args, "") {
+			t.Errorf("code %q has an empty name in %v", code, args)
+		}
 	}
 }
 
@@ -63,5 +142,15 @@ func TestShortNameAndPinyin(t *testing.T) {
 		if got := Pinyin(in); got != want {
 			t.Errorf("Pinyin(%s) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+func TestMattersCatalogue(t *testing.T) {
+	ms, err := Matters()
+	if err != nil || len(ms) != 109 {
+		t.Fatalf("%d matters, %v", len(ms), err)
+	}
+	if ms[0].Code != "MD01" || ms[0].TimeLimit != 72*time.Hour || ms[0].NameEn != "Neighbour dispute" {
+		t.Fatalf("first matter %+v", ms[0])
 	}
 }

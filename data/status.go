@@ -1,12 +1,126 @@
 package data
 
 import (
-	"database/sql"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/paulmach/orb"
 )
+
+// RegionSummary is a region of the navigation tree with its status.
+type RegionSummary struct {
+	Code, Name, Pinyin string
+	Level              Level
+	Parent             string // code of the region above ("" for the city)
+	Grids              int
+	Open, Overdue      int // open events in its grids, and those past their deadline
+}
+
+// GridEvents counts a grid's open and overdue events.
+type GridEvents struct{ Open, Overdue int }
+
+// BoardRow is one region's line on the status board.
+type BoardRow struct {
+	Code, Name      string
+	Open, Overdue   int
+	Closed, OnTime  int // events closed that had a deadline, and those closed by it
+	UnitsAvailable  int
+	UnitsDispatched int
+}
+
+// OnTimeRate is the share of closed events closed by their deadline, or -1
+// when none has closed.
+func (r BoardRow) OnTimeRate() float64 {
+	if r.Closed == 0 {
+		return -1
+	}
+	return float64(r.OnTime) / float64(r.Closed)
+}
+
+// BoardColumns are the columns the status board sorts by.
+var BoardColumns = []string{"name", "open", "overdue", "ontime", "available", "dispatched"}
+
+// SortBoard sorts rows by a column: "name" (code order), "open", "overdue",
+// "ontime", "available", "dispatched"; numbers descending, so the worst or
+// busiest region comes first (on-time rate ascending, for the same reason).
+func SortBoard(rows []BoardRow, column string) error {
+	key := map[string]func(BoardRow) float64{
+		"open":       func(r BoardRow) float64 { return -float64(r.Open) },
+		"overdue":    func(r BoardRow) float64 { return -float64(r.Overdue) },
+		"ontime":     func(r BoardRow) float64 { return r.OnTimeRate() },
+		"available":  func(r BoardRow) float64 { return -float64(r.UnitsAvailable) },
+		"dispatched": func(r BoardRow) float64 { return -float64(r.UnitsDispatched) },
+	}
+	if column == "name" {
+		sort.SliceStable(rows, func(i, j int) bool { return rows[i].Code < rows[j].Code })
+		return nil
+	}
+	k, ok := key[column]
+	if !ok {
+		return fmt.Errorf("status board: no column %q", column)
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return k(rows[i]) < k(rows[j]) })
+	return nil
+}
+
+// CenterDetail is what the console shows for a governance center.
+type CenterDetail struct {
+	Center
+	RegionName          string
+	Grids, Units        int
+	Available           int // units available now
+	OpenEvents, Overdue int
+	Urgent              []EventBrief // up to 20 open events, nearest deadline first
+}
+
+// GridDetail is what the console shows for a grid.
+type GridDetail struct {
+	Grid
+	CommunityName string
+	Workers       []Person
+	Units         []Unit
+	Open          []EventBrief // open events, most urgent deadline first
+	Overdue       int
+}
+
+// UnitDetail is a unit and its members.
+type UnitDetail struct {
+	Unit
+	Members []Person
+}
+
+// Person is a grid worker or a unit's responder.
+type Person struct {
+	Name, Role, Phone string
+	OnDuty            bool
+}
+
+// EventBrief is an event in a list.
+type EventBrief struct {
+	Code, MatterZh, MatterEn string
+	State                    EventState
+	Priority                 Priority
+	Deadline                 time.Time // zero when not yet dispatched
+	Overdue                  bool
+}
+
+// EventDetail is an event with its matter type and state history.
+type EventDetail struct {
+	EventBrief
+	MatterCode, GridCode, Source, Description string
+	TimeLimit                                 time.Duration
+	Reported                                  time.Time
+	History                                   []StateStep
+}
+
+// StateStep is one move of an event through its workflow.
+type StateStep struct {
+	State EventState
+	At    time.Time
+	Actor string
+	Note  string
+}
 
 // Shape is a coded boundary, for drawing.
 type Shape struct {
@@ -17,143 +131,13 @@ type Shape struct {
 	LabelAt orb.Point
 }
 
-// LoadShapes reads the code, name and boundary of every region of a level.
-func (m *Mirror) LoadShapes(level Level) ([]Shape, error) {
-	rows, err := m.DB.Query(`SELECT r.code, r.name, r.pinyin, r.geom, c.geom FROM ` + level.Table() + ` r
-		LEFT JOIN centers c ON c.region_code = r.code ORDER BY r.code`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Shape
-	var gb, cb sql.RawBytes
-	for rows.Next() {
-		var s Shape
-		if err := rows.Scan(&s.Code, &s.Name, &s.Pinyin, &gb, &cb); err != nil {
-			return nil, err
-		}
-		g, err := DecodeGeom(gb)
-		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w", level, s.Code, err)
-		}
-		mp, ok := g.(orb.MultiPolygon)
-		if !ok {
-			return nil, fmt.Errorf("%s %s: geometry is %s", level, s.Code, g.GeoJSONType())
-		}
-		s.Boundary = mp
-		s.LabelAt = mp[0][0][0]
-		if cb != nil {
-			if c, err := DecodeGeom(cb); err == nil {
-				if p, ok := c.(orb.Point); ok {
-					s.LabelAt = p
-				}
-			}
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+// MapFeature is a point or line of an overlay layer: its code, a class that
+// picks its symbol (a center's level, a camera's status, an event's
+// "open"/"overdue") and its geometry in lon/lat.
+type MapFeature struct {
+	Code, Class string
+	Geom        orb.Geometry
 }
 
-// GridEvents counts a grid's open and overdue events.
-type GridEvents struct{ Open, Overdue int }
-
-// AsOf is the mirror's "now": the demo's as-of time if it has one, else now.
-func (m *Mirror) AsOf() time.Time {
-	if s, _ := m.Meta("as_of"); s != "" {
-		if t, err := ParseTime(s); err == nil {
-			return t
-		}
-	}
-	return time.Now()
-}
-
-// EventsByGrid counts open and overdue events per grid code as of asOf.
-func (m *Mirror) EventsByGrid(asOf time.Time) (map[string]GridEvents, error) {
-	// Only open events count, so the state index does the work; deadlines
-	// are all written in one UTC format, so text order is time order.
-	rows, err := m.DB.Query(`SELECT grid_code, count(*), count(*) FILTER (WHERE deadline < ?)
-		FROM events WHERE state IN ('collected','filed','dispatched','handling','fed_back','returned','parked')
-		GROUP BY grid_code`, gpkgTime(&asOf))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]GridEvents{}
-	for rows.Next() {
-		var code string
-		var e GridEvents
-		if err := rows.Scan(&code, &e.Open, &e.Overdue); err != nil {
-			return nil, err
-		}
-		out[code] = e
-	}
-	return out, rows.Err()
-}
-
-// LoadUnits reads every emergency unit's code, grid, location and status.
-func (m *Mirror) LoadUnits() ([]Unit, error) {
-	rows, err := m.DB.Query(`SELECT code, name, unit_type, grid_code, status, geom FROM units ORDER BY fid`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Unit
-	var gb sql.RawBytes
-	for rows.Next() {
-		var u Unit
-		if err := rows.Scan(&u.Code, &u.Name, &u.UnitType, &u.GridCode, &u.Status, &gb); err != nil {
-			return nil, err
-		}
-		g, err := DecodeGeom(gb)
-		if err != nil {
-			return nil, fmt.Errorf("unit %s: %w", u.Code, err)
-		}
-		p, ok := g.(orb.Point)
-		if !ok {
-			return nil, fmt.Errorf("unit %s: geometry is %s", u.Code, g.GeoJSONType())
-		}
-		u.Location = p
-		out = append(out, u)
-	}
-	return out, rows.Err()
-}
-
-// RegionBound is the lon/lat bound of the region or grid with this code
-// (6, 9, 12 or 15 digits).
-func (m *Mirror) RegionBound(code string) (orb.Bound, error) {
-	table := map[int]string{4: "cities", 6: "districts", 9: "streets", 12: "communities", GridCodeLength: "grids"}[len(code)]
-	if table == "" {
-		return orb.Bound{}, fmt.Errorf("%q is not a 4, 6, 9, 12 or 15-digit code", code)
-	}
-	var b orb.Bound
-	err := m.DB.QueryRow(`SELECT minx, miny, maxx, maxy FROM rtree_`+table+`_geom r JOIN `+table+` t ON t.fid = r.id WHERE t.code = ?`, code).
-		Scan(&b.Min[0], &b.Min[1], &b.Max[0], &b.Max[1])
-	if err == sql.ErrNoRows {
-		return b, fmt.Errorf("no %s with code %s", table, code)
-	}
-	return b, err
-}
-
-// RegionBoundary reads the boundary (lon/lat) of the region or grid with
-// this code.
-func (m *Mirror) RegionBoundary(code string) (orb.MultiPolygon, error) {
-	table := map[int]string{4: "cities", 6: "districts", 9: "streets", 12: "communities", GridCodeLength: "grids"}[len(code)]
-	if table == "" {
-		return nil, fmt.Errorf("%q is not a 4, 6, 9, 12 or 15-digit code", code)
-	}
-	var gb []byte
-	if err := m.DB.QueryRow(`SELECT geom FROM `+table+` WHERE code = ?`, code).Scan(&gb); err != nil {
-		return nil, notFound(table, code, err)
-	}
-	g, err := DecodeGeom(gb)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", table, code, err)
-	}
-	switch t := g.(type) {
-	case orb.MultiPolygon:
-		return t, nil
-	case orb.Polygon:
-		return orb.MultiPolygon{t}, nil
-	}
-	return nil, fmt.Errorf("%s %s: geometry is %s", table, code, g.GeoJSONType())
-}
+// Overlays are the overlay layers a map service loads.
+var Overlays = []string{"centers", "events", "cameras", "checkpoints", "patrol_routes"}

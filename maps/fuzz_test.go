@@ -27,7 +27,9 @@ func FuzzRenderGeometry(f *testing.F) {
 			zoom = 0
 		}
 		v := Viewport{Center: orb.Point{x0, y0}, Zoom: math.Mod(math.Abs(zoom), 24), Width: 64, Height: 48, Scale: 1}
-		m.Render(context.Background(), v)
+		if _, err := m.Render(context.Background(), v); err != nil {
+			t.Fatalf("render: %v", err)
+		}
 		ix := m.FillIndex()
 		ix.At(orb.Point{x1, y1})
 		ix.Hit(orb.Point{x2, y2}, 5)

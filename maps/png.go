@@ -17,12 +17,16 @@ func EncodePNG(w io.Writer, img *image.RGBA) error {
 	b := img.Bounds()
 	width, height := b.Dx(), b.Dy()
 	bw := bufio.NewWriterSize(w, 1<<16)
-	bw.WriteString("\x89PNG\r\n\x1a\n")
+	if _, err := bw.WriteString("\x89PNG\r\n\x1a\n"); err != nil {
+		return err
+	}
 	var ihdr [13]byte
 	binary.BigEndian.PutUint32(ihdr[0:], uint32(width))
 	binary.BigEndian.PutUint32(ihdr[4:], uint32(height))
 	ihdr[8], ihdr[9] = 8, 2 // 8 bits, truecolour
-	writeChunk(bw, "IHDR", ihdr[:])
+	if err := writeChunk(bw, "IHDR", ihdr[:]); err != nil {
+		return err
+	}
 	idat := &chunkWriter{w: bw, kind: "IDAT"}
 	z, err := zlib.NewWriterLevel(idat, zlib.BestSpeed)
 	if err != nil {
@@ -67,7 +71,9 @@ func EncodePNG(w io.Writer, img *image.RGBA) error {
 	if err := idat.flush(); err != nil {
 		return err
 	}
-	writeChunk(bw, "IEND", nil)
+	if err := writeChunk(bw, "IEND", nil); err != nil {
+		return err
+	}
 	return bw.Flush()
 }
 

@@ -14,8 +14,13 @@ func BenchmarkEncodePNG(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	src, _ := png.Decode(f)
-	f.Close()
+	src, err := png.Decode(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
 	// Tile the small golden image over a 1920×1080 frame: flat map colours.
 	img := image.NewRGBA(image.Rect(0, 0, 1920, 1080))
 	sb := src.Bounds()

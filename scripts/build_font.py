@@ -25,8 +25,8 @@ root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sources = glob.glob(os.path.join(root, "assets/guangzhou/*.csv")) + glob.glob(os.path.join(root, "assets/guangzhou/*.geojson"))
 sources += [os.path.join(root, "assets/matters.csv"), os.path.join(root, "assets/fonts/extra-chars.txt")]
 sources += glob.glob(os.path.join(root, "assets/i18n/*"))
-sources += glob.glob(os.path.join(root, "data/testdata/city/*"))  # the test city
-sources += glob.glob(os.path.join(root, "data/*.go"))  # names the demo generator makes up
+sources += glob.glob(os.path.join(root, "data/demo/testdata/city/*"))  # the test city
+sources += glob.glob(os.path.join(root, "data/**/*.go"), recursive=True)  # names the demo generator makes up
 text = string.printable + "，。、：；！？（）【】《》“”‘’—…·°℃²³μ"
 for path in sources:
     with open(path, encoding="utf-8") as f:

@@ -32,7 +32,7 @@ func Compare(t testing.TB, name string, img image.Image) {
 	if err != nil {
 		t.Fatalf("%v (UPDATE_GOLDEN=1 creates it; then look at it)", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	want, err := png.Decode(f)
 	if err != nil {
 		t.Fatal(err)
@@ -53,10 +53,16 @@ func Compare(t testing.TB, name string, img image.Image) {
 		}
 	}
 	if limit := b.Dx() * b.Dy() / 200; bad > limit {
-		os.MkdirAll(filepath.Join("testdata", "failed"), 0o755)
+		if err := os.MkdirAll(filepath.Join("testdata", "failed"), 0o755); err != nil {
+			t.Error(err)
+		}
 		if out, err := os.Create(filepath.Join("testdata", "failed", name)); err == nil {
-			png.Encode(out, img)
-			out.Close()
+			if err := png.Encode(out, img); err != nil {
+				t.Error(err)
+			}
+			if err := out.Close(); err != nil {
+				t.Error(err)
+			}
 		}
 		t.Fatalf("%s: %d pixels differ (limit %d); see testdata/failed/%s", name, bad, limit, name)
 	}

@@ -1,0 +1,333 @@
+package citymap
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"image/color"
+	"strings"
+	"sync"
+
+	"github.com/paulmach/orb"
+
+	"kapok/assets"
+	"kapok/data"
+	kmaps "kapok/maps"
+)
+
+// Themes colour the grids by status.
+var Themes = []string{"plain", "events", "overdue", "units"}
+
+// CityMap is the city ready to draw.
+type CityMap struct {
+	Map    *kmaps.Map
+	Grids  []data.Grid // attributes by fill id; boundaries are in Map (projected)
+	Extent orb.Bound   // Web Mercator
+	// Events are the open and overdue counts per grid code as of the
+	// mirror's time, loaded for every theme (the console's tooltips and
+	// themes need them).
+	Events map[string]data.GridEvents
+	// Pos maps a grid code to its position in Grids (its fill id).
+	Pos map[string]int
+	// units loads the emergency units on first use (they are drawn from
+	// street zoom on); the mirror must stay open until then.
+	units func() (*UnitLayer, error)
+}
+
+// UnitLayer is the emergency units, indexed for nearest-unit queries.
+type UnitLayer struct {
+	Units []data.Unit
+	Index *kmaps.Index // ids are positions in Units
+}
+
+// Units returns the unit layer, loading it on first use.
+func (cm *CityMap) Units() (*UnitLayer, error) { return cm.units() }
+
+// SetTheme recolours the grids by another theme; nothing is rasterized again.
+func (cm *CityMap) SetTheme(theme string) error {
+	colorOf, err := themeColors(theme, cm.Grids, cm.Events, cm.units)
+	if err != nil {
+		return err
+	}
+	changes := make(map[int]color.NRGBA, len(cm.Grids))
+	for i := range cm.Grids {
+		changes[i] = colorOf(i)
+	}
+	cm.Map.SetFillColors(changes)
+	return nil
+}
+
+// Load loads the mirror's layers into a map coloured by theme. The
+// queries run in parallel; boundary linework is built when a frame first
+// needs it.
+func Load(ctx context.Context, m data.MapService, theme string) (*CityMap, error) {
+	var (
+		grids  []data.Grid
+		shapes [2][]data.Shape // district, street
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		first  error
+	)
+	run := func(f func() error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(); err != nil {
+				mu.Lock()
+				first = cmp.Or(first, err)
+				mu.Unlock()
+			}
+		}()
+	}
+	run(func() (err error) { grids, err = m.LoadGrids(ctx); return })
+	var events map[string]data.GridEvents
+	run(func() (err error) { events, err = m.EventsByGrid(ctx, m.AsOf(ctx)); return })
+	for i, lv := range []data.Level{data.LevelDistrict, data.LevelStreet} {
+		run(func() (err error) { shapes[i], err = m.LoadShapes(ctx, lv); return })
+	}
+	var colorOf func(int) color.NRGBA
+	wg.Wait()
+	if first != nil {
+		return nil, first
+	}
+	cm := &CityMap{Map: kmaps.NewMap(160), Grids: grids, Events: events, Pos: make(map[string]int, len(grids))}
+	for i, g := range grids {
+		cm.Pos[g.Code] = i
+	}
+	cm.units = sync.OnceValues(func() (*UnitLayer, error) {
+		units, err := m.LoadUnits(context.Background())
+		if err != nil {
+			return nil, err
+		}
+		ufs := make([]kmaps.Feature, len(units))
+		for i, u := range units {
+			ufs[i] = kmaps.Feature{ID: i, Geom: kmaps.ProjectPoint(u.Location)}
+		}
+		return &UnitLayer{Units: units, Index: kmaps.NewIndex(ufs)}, nil
+	})
+	colorOf, err := themeColors(theme, grids, events, cm.units)
+	if err != nil {
+		return nil, err
+	}
+	feats := make([]kmaps.Feature, len(grids))
+	for i := range grids {
+		// Projected in place: the map owns the boundaries from here on, and
+		// Grids keeps codes and attributes only.
+		feats[i] = kmaps.Feature{ID: i, Geom: kmaps.Project(grids[i].Boundary)}
+		grids[i].Boundary = nil
+		if i == 0 {
+			cm.Extent = feats[0].Geom.Bound()
+		}
+		cm.Extent = cm.Extent.Union(feats[i].Geom.Bound())
+	}
+	cm.Map.SetFill(feats, colorOf)
+
+	// Boundaries as linework: each edge once, at the coarsest level that has
+	// it. Each level skips the edges of the one above, so they are built in
+	// a chain, each on first use.
+	projected := func(ss []data.Shape) []orb.Geometry {
+		out := make([]orb.Geometry, len(ss))
+		for i, s := range ss {
+			out[i] = kmaps.Project(s.Boundary.Clone())
+		}
+		return out
+	}
+	district := sync.OnceValue(func() *kmaps.Linework { return kmaps.NewLinework(projected(shapes[0]), nil) })
+	street := sync.OnceValue(func() *kmaps.Linework { return kmaps.NewLinework(projected(shapes[1]), district()) })
+	// Every frame from city zoom on draws these two: build them now, beside
+	// the grid indexing below, rather than in the first frame.
+	go street()
+	community := sync.OnceValue(func() *kmaps.Linework {
+		cs, err := m.LoadShapes(context.Background(), data.LevelCommunity)
+		if err != nil {
+			cs = nil // drawn without community lines rather than not at all
+		}
+		return kmaps.NewLinework(projected(cs), street())
+	})
+	grid := sync.OnceValue(func() *kmaps.Linework {
+		polys := make([]orb.Geometry, len(feats))
+		for i, f := range feats {
+			polys[i] = f.Geom
+		}
+		return kmaps.NewLinework(polys, community())
+	})
+	// Finest first, so coarser lines lie on top. Grid edges shorter than 6
+	// pixels are not stroked: at city zoom grids show as fills, not a mesh.
+	cm.Map.AddOutlinesFunc("grids", lineFeatures(grid), kmaps.OutlineStyle{Color: color.NRGBA{255, 255, 255, 210}, Width: 0.6, MinZoom: 11.5, MinPixels: 6})
+	cm.Map.AddOutlinesFunc("communities", lineFeatures(community), kmaps.OutlineStyle{Color: color.NRGBA{110, 110, 110, 170}, Width: 0.7, MinZoom: 10.5})
+	cm.Map.AddOutlinesFunc("streets", lineFeatures(street), kmaps.OutlineStyle{Color: color.NRGBA{80, 80, 80, 220}, Width: 0.9, MinZoom: 9})
+	cm.Map.AddOutlinesFunc("districts", lineFeatures(district), kmaps.OutlineStyle{Color: color.NRGBA{40, 40, 48, 255}, Width: 1.8})
+
+	if err := addLabels(cm.Map, shapes[0], shapes[1], m); err != nil {
+		return nil, err
+	}
+	cm.Map.AddPointsFunc("units", func() ([]kmaps.Feature, func(int) color.NRGBA) {
+		ul, err := cm.units()
+		if err != nil {
+			return nil, nil
+		}
+		feats := make([]kmaps.Feature, ul.Index.Len())
+		for i := range feats {
+			feats[i] = ul.Index.Feature(i)
+		}
+		return feats, func(i int) color.NRGBA { return UnitColor[ul.Units[i].Status] }
+	}, 3, 14)
+	return cm, nil
+}
+
+func lineFeatures(lw func() *kmaps.Linework) func() []kmaps.Feature {
+	return func() []kmaps.Feature {
+		lines := lw().Lines
+		fs := make([]kmaps.Feature, len(lines))
+		for i, l := range lines {
+			fs[i] = kmaps.Feature{ID: i, Geom: l}
+		}
+		return fs
+	}
+}
+
+// UnitColor is a unit marker's colour by status.
+var UnitColor = map[data.UnitStatus]color.NRGBA{"available": {46, 139, 87, 255}, "dispatched": {30, 100, 200, 255},
+	"busy": {230, 140, 20, 255}, "offline": {120, 120, 120, 255}}
+
+var kindColor = map[string]color.NRGBA{data.GridResidential: {238, 226, 200, 255}, data.GridVillage: {214, 232, 200, 255},
+	data.GridCommercial: {247, 212, 180, 255}, data.GridIndustrial: {214, 208, 226, 255}, data.GridSpecial: {196, 222, 240, 255}}
+
+// Theme colours, shared by the map and its legend.
+var (
+	eventRamp   = []color.NRGBA{{232, 236, 226, 255}, {253, 224, 139, 255}, {249, 164, 74, 255}, {214, 60, 44, 255}}
+	noOverdue   = color.NRGBA{230, 230, 230, 255}
+	unitsAbsent = color.NRGBA{221, 221, 221, 255}
+	unitsAll    = color.NRGBA{159, 214, 155, 255}
+	unitsSome   = color.NRGBA{244, 211, 94, 255}
+	unitsNone   = color.NRGBA{217, 83, 79, 255}
+)
+
+// themeColors returns the grid colour function of a theme.
+func themeColors(theme string, grids []data.Grid, ev map[string]data.GridEvents, units func() (*UnitLayer, error)) (func(int) color.NRGBA, error) {
+	switch theme {
+	case "plain":
+		return func(i int) color.NRGBA { return kindColor[grids[i].Kind] }, nil
+	case "events", "overdue":
+		ramp := eventRamp
+		return func(i int) color.NRGBA {
+			e := ev[grids[i].Code]
+			n := e.Open
+			if theme == "overdue" {
+				n = e.Overdue * 2 // one overdue case already stands out
+				if n == 0 {
+					return noOverdue
+				}
+			}
+			return ramp[min(n, 3)]
+		}, nil
+	case "units":
+		ul, err := units()
+		if err != nil {
+			return nil, err
+		}
+		avail, total := map[string]int{}, map[string]int{}
+		for _, u := range ul.Units {
+			total[u.GridCode]++
+			if u.Status == data.UnitAvailable {
+				avail[u.GridCode]++
+			}
+		}
+		return func(i int) color.NRGBA {
+			c := grids[i].Code
+			switch {
+			case total[c] == 0:
+				return unitsAbsent
+			case avail[c] == total[c]:
+				return unitsAll
+			case avail[c] > 0:
+				return unitsSome
+			}
+			return unitsNone
+		}, nil
+	}
+	return nil, fmt.Errorf("unknown theme %q (themes: plain, events, overdue, units)", theme)
+}
+
+// addLabels names districts and streets in Chinese over pinyin, and
+// communities in Chinese at close zoom.
+func addLabels(mp *kmaps.Map, districts, streets []data.Shape, m data.MapService) error {
+	lb, err := Font()
+	if err != nil {
+		return err
+	}
+	mp.SetLabeler(lb)
+	labels := func(ss []data.Shape, priority int, bilingual bool) []kmaps.Label {
+		out := make([]kmaps.Label, len(ss))
+		for i, s := range ss {
+			text := s.Name
+			if bilingual {
+				text += "\n" + RomanName(s.Name)
+			}
+			out[i] = kmaps.Label{Text: text, At: kmaps.ProjectPoint(s.LabelAt), Priority: priority}
+		}
+		return out
+	}
+	halo := color.NRGBA{255, 255, 255, 230}
+	mp.AddLabels(labels(districts, 3, true), kmaps.LabelStyle{Size: 15, Color: color.NRGBA{30, 30, 40, 255}, Halo: halo, MaxZoom: 12})
+	mp.AddLabels(labels(streets, 2, true), kmaps.LabelStyle{Size: 11, Color: color.NRGBA{70, 70, 70, 255}, Halo: halo, MinZoom: 10.5, MaxZoom: 14})
+	mp.AddLabelsFunc(func() []kmaps.Label {
+		communities, err := m.LoadShapes(context.Background(), data.LevelCommunity)
+		if err != nil {
+			return nil // the map without community names rather than no map
+		}
+		for i := range communities {
+			communities[i].Name = data.ShortName(communities[i].Name)
+		}
+		return labels(communities, 1, false)
+	}, kmaps.LabelStyle{Size: 10, Color: color.NRGBA{90, 90, 90, 255}, Halo: halo, MinZoom: 13})
+	return nil
+}
+
+// RomanName is the pinyin of a region's proper name without its
+// administrative suffix, capitalised: "天河区" → "Tianhe", "沙面街道" →
+// "Shamian", "太和镇" → "Taihe".
+func RomanName(name string) string {
+	for _, suffix := range []string{"街道", "区", "镇", "乡"} {
+		if strings.HasSuffix(name, suffix) && len([]rune(name)) > len([]rune(suffix))+1 {
+			name = strings.TrimSuffix(name, suffix)
+			break
+		}
+	}
+	p := data.Pinyin(name)
+	if p == "" {
+		return ""
+	}
+	return strings.ToUpper(p[:1]) + p[1:]
+}
+
+// LegendEntry is one colour of a theme's legend; Label is translated.
+type LegendEntry struct {
+	Color color.NRGBA
+	Label string
+}
+
+// Legend explains a theme's colours.
+func Legend(theme string) []LegendEntry {
+	switch theme {
+	case "plain":
+		return []LegendEntry{{kindColor[data.GridResidential], "residential"}, {kindColor[data.GridVillage], "village"},
+			{kindColor[data.GridCommercial], "commercial"}, {kindColor[data.GridIndustrial], "industrial"}, {kindColor[data.GridSpecial], "special"}}
+	case "events":
+		return []LegendEntry{{eventRamp[0], "no open events"}, {eventRamp[1], "1 open"}, {eventRamp[2], "2 open"}, {eventRamp[3], "3 or more open"}}
+	case "overdue":
+		return []LegendEntry{{noOverdue, "none overdue"}, {eventRamp[2], "1 overdue"}, {eventRamp[3], "2 or more overdue"}}
+	case "units":
+		return []LegendEntry{{unitsAll, "all units available"}, {unitsSome, "some available"}, {unitsNone, "none available"}, {unitsAbsent, "no units"}}
+	}
+	return nil
+}
+
+// Font is a labeler with the bundled CJK and Latin font (assets/fonts).
+func Font() (*kmaps.Labeler, error) {
+	ttf, err := assets.FS.ReadFile("fonts/kapok-cjk.ttf")
+	if err != nil {
+		return nil, err
+	}
+	return kmaps.NewLabeler(ttf)
+}

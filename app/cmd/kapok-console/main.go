@@ -1,0 +1,54 @@
+// Command kapok-console is Kapok's console window. `kapok run` (and `kapok`
+// alone) hands over to it; this file only wires flags to package app.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"kapok/app"
+	"kapok/data/demo"
+	"kapok/data/mirror"
+)
+
+func main() {
+	fs := flag.NewFlagSet("kapok run", flag.ExitOnError)
+	def, err := mirror.DefaultPath()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "kapok:", err)
+		os.Exit(1)
+	}
+	opt := app.RunOptions{BuildDemo: buildDemo}
+	fs.StringVar(&opt.Mirror, "mirror", def, "mirror file (built from the demo city if it does not exist)")
+	fs.StringVar(&opt.User, "user", "leader", "login of the console's user")
+	fs.DurationVar(&opt.Quit, "quit-after", 0, "close this long after the first map frame (screenshots, timing)")
+	fs.StringVar(&opt.Select, "select", "", "region or grid code to choose at start")
+	args := os.Args[1:]
+	if len(args) > 0 && args[0] == "run" {
+		args = args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		os.Exit(2)
+	}
+	if err := app.Run(opt); err != nil {
+		fmt.Fprintln(os.Stderr, "kapok:", err)
+		os.Exit(1)
+	}
+}
+
+// buildDemo writes the demo Guangzhou to path: the first run's mirror.
+func buildDemo(path string) error {
+	start := time.Now()
+	src, err := demo.Guangzhou()
+	if err != nil {
+		return err
+	}
+	if _, err := demo.Build(context.Background(), path, src, demo.DefaultOptions()); err != nil {
+		return err
+	}
+	fmt.Printf("built the demo city in %.1f s\n", time.Since(start).Seconds())
+	return nil
+}

@@ -1,0 +1,274 @@
+package demo_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/twpayne/go-geos"
+
+	"kapok/assets"
+	"kapok/data"
+	"kapok/data/demo"
+	"kapok/data/geom"
+	"kapok/data/gpkg"
+	"kapok/data/mirror"
+	"kapok/internal/fixture"
+)
+
+func TestCitySourceReportsWhatItSkips(t *testing.T) {
+	src := fixture.Source(t)
+	if len(src.Districts) != 2 || len(src.Streets) != 4 || len(src.Communities) != 9 {
+		t.Fatalf("kept %d districts, %d streets, %d communities; want 2, 4, 9", len(src.Districts), len(src.Streets), len(src.Communities))
+	}
+	report := strings.Join(src.Skipped, "\n")
+	for _, want := range []string{
+		"district 990103 丙区 has a boundary but no streets", // boundary, no streets
+		"990104001",    // street of a district with no boundary
+		"990104001001", // its community
+		"990109001001", // community of an unknown street
+		"990102003 空街道 has no communities",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("skip report lacks %q:\n%s", want, report)
+		}
+	}
+	if src.City.Code != "9901" || len(src.City.Boundary) != 2 { // mainland + island
+		t.Fatalf("city %s with %d polygons", src.City.Code, len(src.City.Boundary))
+	}
+}
+
+// checkNesting asserts that children tile their parent: each inside it, no
+// two overlapping, and no gap: the children's union has the parent's area.
+func checkNesting(t *testing.T, m *mirror.Mirror, parentTable, childTable, parentColumn string, tolM2 float64) {
+	t.Helper()
+	parents := loadShapes(t, m, `SELECT code, geom FROM `+parentTable)
+	children := loadShapes(t, m, `SELECT `+parentColumn+`, geom FROM `+childTable)
+	ctx := geos.NewContext()
+	bad := 0
+	for code, ps := range parents {
+		parent, kids := ps[0], children[code]
+		if len(kids) == 0 {
+			t.Errorf("%s %s has no %s", parentTable, code, childTable)
+			continue
+		}
+		lat := parent.Bound().Center()[1]
+		p, _ := geom.ToGEOS(ctx, parent)
+		gs := make([]*geos.Geom, len(kids))
+		var sum, outside, overlap float64
+		area := func(g *geos.Geom) float64 {
+			if g == nil {
+				t.Fatalf("%s %s: GEOS overlay failed", parentTable, code)
+			}
+			mp, _ := geom.Polygons(g)
+			return geom.PlanarAreaM2At(mp, lat)
+		}
+		for i, k := range kids {
+			gs[i], _ = geom.ToGEOS(ctx, k)
+			sum += geom.PlanarAreaM2At(k, lat)
+			outside += area(gs[i].Difference(p))
+			for j := 0; j < i; j++ {
+				if kids[j].Bound().Intersects(k.Bound()) {
+					overlap += area(gs[i].Intersection(gs[j]))
+				}
+			}
+		}
+		// What the children leave of the parent (inclusion-exclusion).
+		gap := geom.PlanarAreaM2At(parent, lat) - (sum - overlap - outside)
+		if overlap > tolM2 || outside > tolM2 || gap > tolM2 {
+			bad++
+			if bad < 5 {
+				t.Errorf("%s %s: overlap %.2f m², outside %.2f m², gap %.2f m²", parentTable, code, overlap, outside, gap)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d %s are not tiled exactly by their %s", bad, len(parents), parentTable, childTable)
+	}
+}
+
+// loadShapes groups the multipolygons a query returns by its first column.
+func loadShapes(t *testing.T, m *mirror.Mirror, q string) map[string][]orb.MultiPolygon {
+	out := map[string][]orb.MultiPolygon{}
+	rows, err := m.DB.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		var b []byte
+		if err := rows.Scan(&code, &b); err != nil {
+			t.Fatal(err)
+		}
+		g, err := gpkg.DecodeGeom(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[code] = append(out[code], g.(orb.MultiPolygon))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestDemoCityNestsExactly(t *testing.T) {
+	m, rep := buildTestCity(t)
+	if rep.Counts["grids"] != 40 || rep.Counts["centers"] != 1+2+4+9 || rep.Counts["units"] != 50 {
+		t.Fatalf("counts %v", rep.Counts)
+	}
+	checkNesting(t, m, "districts", "streets", "district_code", 1)
+	checkNesting(t, m, "streets", "communities", "street_code", 1)
+	checkNesting(t, m, "communities", "grids", "community_code", 1)
+	// Every grid's code is its community's plus a sequence from 001.
+	if n := fixture.Count(t, m, `SELECT count(*) FROM grids WHERE substr(code, 1, 12) != community_code OR length(code) != 15`); n != 0 {
+		t.Fatalf("%d grids with a bad code", n)
+	}
+	if n := fixture.Count(t, m, `SELECT count(*) FROM communities WHERE demo_point AND code = '990102001201'`); n != 1 {
+		t.Fatal("demonstration point not flagged")
+	}
+	// The island of district 990102 is covered by its streets too.
+	if n := fixture.Count(t, m, `SELECT count(*) FROM rtree_streets_geom WHERE maxx >= 113.235`); n == 0 {
+		t.Fatal("no street reaches the island")
+	}
+}
+
+func TestDemoIsDeterministic(t *testing.T) {
+	a, _ := buildTestCity(t)
+	b, _ := buildTestCity(t)
+	for _, q := range []string{`SELECT group_concat(code || hex(geom) || population, ',') FROM (SELECT * FROM grids ORDER BY code)`,
+		`SELECT group_concat(code || state || coalesce(deadline, ''), ',') FROM (SELECT * FROM events ORDER BY code)`,
+		`SELECT group_concat(hourly, ',') FROM (SELECT * FROM indicator_values ORDER BY 1, 2, 3)`} {
+		var x, y string
+		if err := a.DB.QueryRow(q).Scan(&x); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.DB.QueryRow(q).Scan(&y); err != nil {
+			t.Fatal(err)
+		}
+		if x == "" || x != y {
+			t.Fatalf("two builds with the same seed differ: %s", q)
+		}
+	}
+}
+
+func TestDemoEventsFollowTheWorkflow(t *testing.T) {
+	m, _ := buildTestCity(t)
+	rows, err := m.DB.Query(`SELECT event_code, state FROM event_history ORDER BY event_code, step`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	prev, prevState := "", data.EventState("")
+	for rows.Next() {
+		var code string
+		var state data.EventState
+		if err := rows.Scan(&code, &state); err != nil {
+			t.Fatal(err)
+		}
+		if code == prev && state != prevState && !prevState.CanMoveTo(state) {
+			t.Fatalf("event %s moved %s → %s", code, prevState, state)
+		}
+		if code != prev && state != data.EventCollected {
+			t.Fatalf("event %s starts in %s", code, state)
+		}
+		prev, prevState = code, state
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	// The deadline is the matter's time limit after dispatch (plus extensions).
+	if n := fixture.Count(t, m, `SELECT count(*) FROM events e JOIN matter_types mt ON mt.code = e.matter_code
+		WHERE dispatched_at IS NOT NULL AND abs((julianday(deadline) - julianday(dispatched_at)) * 24 - mt.time_limit_hours * (1 + extensions)) > 0.01`); n != 0 {
+		t.Fatalf("%d events with a deadline off their matter's limit", n)
+	}
+	if n := fixture.Count(t, m, `SELECT count(*) FROM events e WHERE state != (SELECT state FROM event_history h WHERE h.event_code = e.code ORDER BY step DESC LIMIT 1)`); n != 0 {
+		t.Fatalf("%d events whose state is not their last history entry", n)
+	}
+}
+
+func TestDemoGuangzhou(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the whole city")
+	}
+	open := func(n string) (io.ReadCloser, error) { return assets.FS.Open(path.Join("guangzhou", n)) }
+	src, err := demo.ReadCitySource(open, "districts.geojson", "streets.csv", "villages.csv", "广州市")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(src.Skipped) != 0 {
+		t.Fatalf("Guangzhou inputs should all fit: %v", src.Skipped)
+	}
+	out := filepath.Join(t.TempDir(), "gz.gpkg")
+	rep, err := demo.Build(context.Background(), out, src, demo.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := rep.Counts
+	within := func(name string, got int64, want, tol float64) {
+		if float64(got) < want*(1-tol) || float64(got) > want*(1+tol) {
+			t.Errorf("%s: %d, want %.0f ± %.0f%%", name, got, want, tol*100)
+		}
+	}
+	within("grids", c["grids"], 20031, 0.01)
+	within("units", c["units"], 21590, 0.01)
+	within("responders", c["responders"], 110000, 0.05)
+	if c["districts"] != 11 || c["streets"] != 178 || c["communities"] != 2851 || c["centers"] != 3041 || c["matter_types"] != 109 || c["indicator_defs"] != 211 {
+		t.Errorf("counts %v", c)
+	}
+	fi, _ := os.Stat(out)
+	if fi.Size() > 100<<20 {
+		t.Errorf("mirror is %d MB, over 100 MB", fi.Size()>>20)
+	}
+	m, err := mirror.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = m.Close() }()
+	if n := fixture.Count(t, m, `SELECT count(*) FROM communities WHERE demo_point AND code = '440111021200' AND name = '大源村委会'`); n != 1 {
+		t.Error("Dayuan Village is not the demonstration point")
+	}
+	// Small, dense grids in the urban core; large ones in the outskirts.
+	var core, outer float64
+	if err := m.DB.QueryRow(`SELECT avg(area_m2) FROM grids WHERE substr(code, 1, 6) IN ('440103','440104','440105','440106')`).Scan(&core); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.DB.QueryRow(`SELECT avg(area_m2) FROM grids WHERE substr(code, 1, 6) IN ('440117','440118')`).Scan(&outer); err != nil {
+		t.Fatal(err)
+	}
+	if core <= 0 || outer < 10*core {
+		t.Errorf("mean grid area core %.0f m², outskirts %.0f m²: want outskirts ≥ 10× core", core, outer)
+	}
+	s, err := m.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.OverdueEvents == 0 || s.OpenEvents == 0 || s.EventsByState[string(data.EventEvaluated)] == 0 {
+		t.Errorf("event mix: %d open, %d overdue, %v", s.OpenEvents, s.OverdueEvents, s.EventsByState)
+	}
+	checkNesting(t, m, "districts", "streets", "district_code", 1)
+	checkNesting(t, m, "streets", "communities", "street_code", 1)
+	checkNesting(t, m, "communities", "grids", "community_code", 1)
+}
+
+// buildTestCity writes the fixture city to a mirror in a temporary folder.
+func buildTestCity(t testing.TB) (*mirror.Mirror, *demo.Report) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "city.gpkg")
+	rep, err := demo.Build(context.Background(), path, fixture.Source(t), fixture.Options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := mirror.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = m.Close() })
+	return m, rep
+}

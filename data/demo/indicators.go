@@ -1,0 +1,124 @@
+package demo
+
+import (
+	"database/sql"
+	"kapok/data/mirror"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// indicatorValue is one hourly value: the base figure, scaled for the
+// district, following the day's two rush peaks, with noise. "today so far"
+// indicators accumulate through the local day, 7-day means barely move.
+func indicatorValue(c *demoCity, d IndicatorDef, scale float64, local int, percent bool, running *float64) float64 {
+	day := 0.5*math.Exp(-math.Pow(float64(local-8), 2)/6) + 0.5*math.Exp(-math.Pow(float64(local-18), 2)/8) - 0.25
+	x := d.Base * scale * (1 + d.DailySwing*day) * (1 + c.rng.NormFloat64()*0.06)
+	switch d.Code[len(d.Code)-1] {
+	case 'D':
+		if !percent {
+			*running += x
+			x = *running
+		}
+	case 'W':
+		x = d.Base * scale * (1 + c.rng.NormFloat64()*0.01)
+	}
+	switch {
+	case percent:
+		return math.Round(math.Min(x, 100)*10) / 10
+	case d.Base >= 10:
+		return math.Round(x)
+	}
+	return math.Round(x*100) / 100
+}
+
+func (c *demoCity) writeIndicators(tx *sql.Tx) error {
+	defs := IndicatorDefs()
+	b := mirror.NewBatcher(tx, "indicator_defs", "id", "code", "category", "name_zh", "name_en", "unit", "direction", "warn", "alarm")
+	for _, d := range defs {
+		b.Add(d.ID, d.Code, d.Category, d.NameZh, d.NameEn, d.Unit, d.Direction, d.Warn, d.Alarm)
+	}
+	if err := b.Flush(); err != nil {
+		return err
+	}
+	// Counts scale with a district's share of the grids (its population);
+	// rates get a small bias per district.
+	gridsIn := map[string]int{}
+	for _, g := range c.grids {
+		gridsIn[g.Code[:6]]++
+	}
+	meanGrids := float64(len(c.grids)) / float64(len(c.src.Districts))
+	// Local days ending with the as-of day; hours after as-of stay null.
+	asOf := c.opt.AsOf.In(beijing)
+	firstDay := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, beijing).AddDate(0, 0, 1-c.opt.Days)
+	v := mirror.NewBatcher(tx, "indicator_values", "indicator_id", "district_code", "day", "hourly")
+	hourly := make([]string, 24)
+	for _, d := range defs {
+		percent := d.Unit == "%"
+		for _, dist := range c.src.Districts {
+			scale := float64(gridsIn[dist.Code]) / meanGrids
+			if percent || d.Unit == "指数" || d.Unit == "AQI" || d.Unit == "°C" || d.Unit == "km/h" || d.Unit == "分钟" || d.Unit == "小时" {
+				scale = 1 + (c.rng.Float64()-0.5)*0.08
+			}
+			for day := 0; day < c.opt.Days; day++ {
+				date := firstDay.AddDate(0, 0, day)
+				running := 0.0
+				for local := 0; local < 24; local++ {
+					if date.Add(time.Duration(local) * time.Hour).After(asOf) {
+						hourly[local] = "null"
+						continue
+					}
+					hourly[local] = strconv.FormatFloat(indicatorValue(c, d, scale, local, percent, &running), 'f', -1, 64)
+				}
+				if err := v.Add(d.ID, dist.Code, date.Format("2006-01-02"), "["+strings.Join(hourly, ",")+"]"); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return v.Flush()
+}
+
+// redCottonWeights weight the five dimensions into the composite.
+var redCottonWeights = [5]float64{0.25, 0.15, 0.25, 0.2, 0.15}
+
+// writeIndex scores each district on the five dimensions of the Red Cotton
+// Index every day, combines them into the composite and ranks the districts.
+func (c *demoCity) writeIndex(tx *sql.Tx) error {
+	type score struct {
+		code string
+		dims [5]float64
+		comp float64
+	}
+	base := map[string][5]float64{}
+	for _, d := range c.src.Districts {
+		var b [5]float64
+		for i := range b {
+			b[i] = 78 + c.rng.Float64()*14
+		}
+		base[d.Code] = b
+	}
+	b := mirror.NewBatcher(tx, "red_cotton_index", "district_code", "day", "safety", "rule_of_law", "services", "harmony", "participation", "composite", "rank")
+	for day := c.opt.Days - 1; day >= 0; day-- {
+		date := c.opt.AsOf.In(beijing).AddDate(0, 0, -day).Format("2006-01-02")
+		var scores []score
+		for _, d := range c.src.Districts {
+			s := score{code: d.Code}
+			for i := range s.dims {
+				s.dims[i] = math.Round(math.Min(100, base[d.Code][i]+c.rng.NormFloat64()*1.5)*10) / 10
+				s.comp += redCottonWeights[i] * s.dims[i]
+			}
+			s.comp = math.Round(s.comp*10) / 10
+			scores = append(scores, s)
+		}
+		sort.SliceStable(scores, func(i, j int) bool { return scores[i].comp > scores[j].comp })
+		for rank, s := range scores {
+			if err := b.Add(s.code, date, s.dims[0], s.dims[1], s.dims[2], s.dims[3], s.dims[4], s.comp, rank+1); err != nil {
+				return err
+			}
+		}
+	}
+	return b.Flush()
+}

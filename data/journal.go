@@ -1,0 +1,54 @@
+package data
+
+import "time"
+
+// JournalEntry is one change a person (or the system) made through Kapok, as
+// the journal keeps it. Entries are chained: each carries the hash of the one
+// before it and its own hash over that and its content, so an entry edited,
+// removed, inserted or moved breaks the chain (data/journal computes and
+// checks it).
+type JournalEntry struct {
+	Seq      int64  // position in this mirror's chain, from 1
+	ID       string // globally unique (UUIDv7)
+	Console  string // the console (mirror) that made it
+	Actor    string // login
+	At       time.Time
+	Kind     string // what was done: "order.issue", "order.move", "import", "demo.build", …
+	Subject  string // the key of what it changed (an order's UID, a layer)
+	Payload  string // canonical JSON (RFC 8785) of what changed
+	PrevHash string // hex SHA-256 of the entry before ("" for the first)
+	Hash     string // hex SHA-256 over PrevHash and this entry's canonical form
+}
+
+// Journal entry kinds.
+const (
+	KindOrderIssue = "order.issue"
+	KindOrderMove  = "order.move"
+	KindImport     = "import"
+	KindDemoBuild  = "demo.build"
+	// KindAudit is a row of the audit log that the journal replaced,
+	// carried over into the chain.
+	KindAudit = "audit"
+)
+
+// JournalFilter picks journal entries; zero fields pick all.
+type JournalFilter struct {
+	Since time.Time
+	Actor string
+	Kind  string
+	Limit int // 0 for no limit
+}
+
+// JournalCheck is the result of recomputing the chain.
+type JournalCheck struct {
+	Entries int64
+	Head    string // hash of the last entry
+	// Bad is the first entry that does not hold (0 when the chain is whole),
+	// and Problem says what is wrong with it.
+	Bad     int64
+	BadID   string
+	Problem string
+}
+
+// OK reports whether the whole chain holds.
+func (c JournalCheck) OK() bool { return c.Problem == "" }

@@ -1,0 +1,124 @@
+package mirror
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"kapok/data/gpkg"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Migration is one numbered schema step: its SQL, then (for steps that move
+// data in ways SQL cannot, such as hashing) a Go function, in one
+// transaction.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+	Go      func(ctx context.Context, tx *sql.Tx) error
+}
+
+// goSteps are the Go parts of migrations, by version.
+var goSteps = map[int]func(ctx context.Context, tx *sql.Tx) error{}
+
+// Migrations lists the embedded migrations in order.
+func Migrations() ([]Migration, error) {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []Migration
+	for i, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil || v != i+1 {
+			return nil, fmt.Errorf("migration %s: want number %04d", base, i+1)
+		}
+		body, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Migration{Version: v, Name: base, SQL: string(body), Go: goSteps[v]})
+	}
+	return out, nil
+}
+
+// SchemaVersion is the number of the last migration applied.
+func (m *Mirror) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := m.DB.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM kapok_schema`).Scan(&v)
+	return v, err
+}
+
+// migrate applies the migrations not yet applied, up to version (-1 for all).
+// GeoPackage reserves PRAGMA user_version for its own version, so Kapok's
+// schema version is recorded in kapok_schema.
+func (m *Mirror) migrate(ctx context.Context, version int) error {
+	// One connection so the PRAGMAs and the migrations see the same state.
+	conn, err := m.DB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS kapok_schema (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`); err != nil {
+		return err
+	}
+	var current int
+	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM kapok_schema`).Scan(&current); err != nil {
+		return err
+	}
+	migs, err := Migrations()
+	if err != nil {
+		return err
+	}
+	if current > len(migs) {
+		return fmt.Errorf("schema version %d is newer than this Kapok (%d): upgrade Kapok", current, len(migs))
+	}
+	if version < 0 || version > len(migs) {
+		version = len(migs)
+	}
+	if current == 0 {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA application_id = %d; PRAGMA user_version = %d`,
+			gpkg.ApplicationID, gpkg.UserVersion)); err != nil {
+			return err
+		}
+	}
+	for _, mg := range migs[min(current, version):version] {
+		if err := applyMigration(ctx, conn, mg); err != nil {
+			return fmt.Errorf("migration %s: %w", mg.Name, err)
+		}
+	}
+	return nil
+}
+
+func applyMigration(ctx context.Context, conn *sql.Conn, mg Migration) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, mg.SQL); err != nil {
+		return err
+	}
+	if mg.Go != nil {
+		if err := mg.Go(ctx, tx); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO kapok_schema (version, name, applied_at) VALUES (?, ?, ?)`,
+		mg.Version, mg.Name, gpkg.Time{Time: time.Now()}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

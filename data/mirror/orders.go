@@ -1,0 +1,335 @@
+package mirror
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"kapok/data"
+	"kapok/data/gpkg"
+)
+
+// IssueOrder checks the request and writes the order, its targets and its
+// journal entry in one transaction. Nothing is written when it is refused.
+func (m *Mirror) IssueOrder(ctx context.Context, req data.OrderRequest, now time.Time) (data.Order, error) {
+	if err := req.Check(); err != nil {
+		return data.Order{}, err
+	}
+	var o data.Order
+	err := m.update(ctx, func(tx *sql.Tx) error {
+		user, userID, err := userAndID(ctx, tx, req.Actor)
+		if err != nil {
+			return err
+		}
+		targets, err := resolveTargets(ctx, tx, req.Targets, user)
+		if err != nil {
+			return err
+		}
+		var event any
+		if req.EventCode != "" {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE code = ?`, req.EventCode).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return data.Refuse(data.CodeEventUnknown, "event", data.Value("event", req.EventCode))
+			}
+			event = req.EventCode
+		}
+		if o.UID, err = newUID(); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(number), 0) + 1 FROM orders`).Scan(&o.Number); err != nil {
+			return err
+		}
+		o.Type, o.Task, o.Priority, o.State, o.IssuedBy = req.Type, req.Task, req.Priority, data.OrderIssued, user.Login
+		o.IssuedAt, o.Start, o.End, o.EventCode = now, req.Start, req.End, req.EventCode
+		if _, err := tx.ExecContext(ctx, `INSERT INTO orders (uid, number, order_type, task, priority, state, issued_by, issued_at,
+			start_at, end_at, event_code, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			o.UID, o.Number, o.Type, o.Task, o.Priority, o.State, userID, gpkg.Time{Time: now},
+			gpkg.Time{Time: o.Start}, gpkg.Time{Time: o.End}, event, gpkg.Time{Time: now}); err != nil {
+			return err
+		}
+		type payloadTarget struct {
+			UID  string `json:"uid"`
+			Kind string `json:"kind"`
+			Code string `json:"code"`
+		}
+		var pts []payloadTarget
+		for _, t := range targets {
+			if t.UID, err = newUID(); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO order_targets (uid, order_uid, target_kind, target_code) VALUES (?, ?, ?, ?)`,
+				t.UID, o.UID, t.Kind, t.Code); err != nil {
+				return err
+			}
+			o.Targets = append(o.Targets, t)
+			pts = append(pts, payloadTarget{t.UID, string(t.Kind), t.Code})
+		}
+		_, err = journalAppend(ctx, tx, change{Kind: data.KindOrderIssue, Subject: o.UID, Actor: user.Login, At: now,
+			Payload: map[string]any{"uid": o.UID, "number": o.Number, "type": o.Type, "task": o.Task, "priority": o.Priority,
+				"start": gpkg.FormatTime(o.Start), "end": gpkg.FormatTime(o.End), "event": o.EventCode, "targets": pts}})
+		return err
+	})
+	if err != nil {
+		return data.Order{}, err
+	}
+	return o, nil
+}
+
+// resolveTargets turns codes into targets, refusing unknown codes and codes
+// outside the user's jurisdiction.
+func resolveTargets(ctx context.Context, tx *sql.Tx, codes []string, user data.User) ([]data.Target, error) {
+	seen := map[string]bool{}
+	var out []data.Target
+	for _, raw := range codes {
+		code := strings.TrimSpace(raw)
+		if code == "" || seen[code] {
+			continue
+		}
+		seen[code] = true
+		kind, ok := data.KindOfTarget(code)
+		if !ok {
+			return nil, data.Refuse(data.CodeTargetNotACode, "targets", data.Value("target", code))
+		}
+		var region string
+		var err error
+		switch kind {
+		case data.TargetGrid:
+			err = tx.QueryRowContext(ctx, `SELECT code FROM grids WHERE code = ?`, code).Scan(&region)
+		case data.TargetCenter:
+			err = tx.QueryRowContext(ctx, `SELECT region_code FROM centers WHERE code = ?`, code).Scan(&region)
+		case data.TargetUnit:
+			err = tx.QueryRowContext(ctx, `SELECT grid_code FROM units WHERE code = ?`, code).Scan(&region)
+		}
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, data.Refuse(data.CodeTargetUnknown, "targets", data.Term("kind", kind), data.Value("target", code))
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !user.Covers(region) {
+			return nil, data.Refuse(data.CodeTargetOutsideJurisdiction, "targets", data.Term("kind", kind), data.Value("target", code),
+				data.Value("jurisdiction", user.Jurisdiction))
+		}
+		out = append(out, data.Target{Kind: kind, Code: code})
+	}
+	if len(out) == 0 {
+		return nil, data.Refuse(data.CodeTargetsEmpty, "targets")
+	}
+	return out, nil
+}
+
+// Responsible lists who answers for a set of grids, to pre-fill an order:
+// the governance centers of their community, street and district, and the
+// units stationed in them.
+func (m *Mirror) Responsible(ctx context.Context, grids []string) (centers, units []string, err error) {
+	seenC := map[string]bool{}
+	for _, g := range grids {
+		if !data.IsGridCode(g) {
+			return nil, nil, data.Refuse(data.CodeNotAGridCode, "targets", data.Value("code", g))
+		}
+		for _, region := range []string{g[:12], g[:9], g[:6]} {
+			if c := data.CenterCode(region); !seenC[c] {
+				seenC[c] = true
+				centers = append(centers, c)
+			}
+		}
+		if units, err = appendUnitsOf(ctx, m.DB, g, units); err != nil {
+			return nil, nil, err
+		}
+	}
+	return centers, units, nil
+}
+
+func appendUnitsOf(ctx context.Context, db *sql.DB, grid string, units []string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT code FROM units WHERE grid_code = ? ORDER BY code`, grid)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			return nil, err
+		}
+		units = append(units, u)
+	}
+	return units, rows.Err()
+}
+
+const orderColumns = `o.uid, o.number, o.order_type, o.task, o.priority, o.state, u.login, o.issued_at, o.start_at, o.end_at,
+	coalesce(o.event_code, '')`
+
+func scanOrder(sc interface{ Scan(...any) error }) (data.Order, error) {
+	var o data.Order
+	var issued, start, end gpkg.Time
+	err := sc.Scan(&o.UID, &o.Number, &o.Type, &o.Task, &o.Priority, &o.State, &o.IssuedBy, &issued, &start, &end, &o.EventCode)
+	o.IssuedAt, o.Start, o.End = issued.Time, start.Time, end.Time
+	return o, err
+}
+
+// Orders lists orders, newest first, with their targets.
+func (m *Mirror) Orders(ctx context.Context) ([]data.Order, error) {
+	rows, err := m.DB.QueryContext(ctx, `SELECT `+orderColumns+` FROM orders o JOIN users u ON u.id = o.issued_by ORDER BY o.number DESC`)
+	if err != nil {
+		return nil, err
+	}
+	var out []data.Order
+	byUID := map[string]int{}
+	for rows.Next() {
+		o, err := scanOrder(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		byUID[o.UID] = len(out)
+		out = append(out, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	trows, err := m.DB.QueryContext(ctx, `SELECT order_uid, uid, target_kind, target_code FROM order_targets ORDER BY order_uid, target_kind, target_code`)
+	if err != nil {
+		return nil, err
+	}
+	defer trows.Close()
+	for trows.Next() {
+		var ou string
+		var t data.Target
+		if err := trows.Scan(&ou, &t.UID, &t.Kind, &t.Code); err != nil {
+			return nil, err
+		}
+		if i, ok := byUID[ou]; ok {
+			out[i].Targets = append(out[i].Targets, t)
+		}
+	}
+	return out, trows.Err()
+}
+
+// findOrder finds the order a reference names: its number ("12" or "#12"),
+// its UID, or a unique prefix of its UID of eight characters or more.
+func findOrder(ctx context.Context, tx *sql.Tx, ref string) (data.Order, error) {
+	ref = strings.TrimPrefix(strings.TrimSpace(ref), "#")
+	q := `SELECT ` + orderColumns + ` FROM orders o JOIN users u ON u.id = o.issued_by WHERE `
+	var arg any
+	if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
+		q, arg = q+`o.number = ?`, n
+	} else if len(ref) >= 8 {
+		q, arg = q+`o.uid >= ?1 AND o.uid < ?1 || '~' LIMIT 2`, ref
+	} else {
+		return data.Order{}, data.Refuse(data.CodeOrderUnknown, "order", data.Value("order", ref))
+	}
+	rows, err := tx.QueryContext(ctx, q, arg)
+	if err != nil {
+		return data.Order{}, err
+	}
+	defer rows.Close()
+	var found []data.Order
+	for rows.Next() {
+		o, err := scanOrder(rows)
+		if err != nil {
+			return data.Order{}, err
+		}
+		found = append(found, o)
+	}
+	if err := rows.Err(); err != nil {
+		return data.Order{}, err
+	}
+	switch len(found) {
+	case 0:
+		return data.Order{}, data.Refuse(data.CodeOrderUnknown, "order", data.Value("order", ref))
+	case 1:
+		return found[0], nil
+	}
+	return data.Order{}, data.Refuse(data.CodeOrderAmbiguous, "order", data.Value("order", ref))
+}
+
+// MoveOrder moves an order to a new state if the order workflow allows it,
+// with its journal entry, in one transaction.
+func (m *Mirror) MoveOrder(ctx context.Context, ref string, to data.OrderState, actor string, now time.Time) (data.Order, error) {
+	if !slices.Contains(data.OrderStates, to) {
+		return data.Order{}, data.Refuse(data.CodeOrderStateUnknown, "state", data.Value("state", string(to)),
+			data.Value("allowed", strings.Join(stateNames(data.OrderStates), ", ")))
+	}
+	var o data.Order
+	err := m.update(ctx, func(tx *sql.Tx) error {
+		user, err := userBy(ctx, tx, actor)
+		if err != nil {
+			return err
+		}
+		if o, err = findOrder(ctx, tx, ref); err != nil {
+			return err
+		}
+		from := o.State
+		if !from.CanMoveTo(to) {
+			return data.Refuse(data.CodeOrderMoveNotAllowed, "state", data.Value("order", o.Number),
+				data.Term("from", from), data.Term("to", to))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE orders SET state = ?, updated_at = ? WHERE uid = ?`, to, gpkg.Time{Time: now}, o.UID); err != nil {
+			return err
+		}
+		o.State = to
+		_, err = journalAppend(ctx, tx, change{Kind: data.KindOrderMove, Subject: o.UID, Actor: user.Login, At: now,
+			Payload: map[string]any{"uid": o.UID, "number": o.Number, "from": from, "to": to}})
+		return err
+	})
+	return o, err
+}
+
+func stateNames[S ~string](xs []S) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
+
+// MarkOverdue moves every order whose window has ended without it being
+// done or cancelled to overdue, each with its journal entry (by the system
+// user), and returns how many it moved.
+func (m *Mirror) MarkOverdue(ctx context.Context, now time.Time) (int, error) {
+	n := 0
+	err := m.update(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT uid, number, state FROM orders WHERE state IN `+dueOrders+` AND end_at < ?`, gpkg.Time{Time: now})
+		if err != nil {
+			return err
+		}
+		type due struct {
+			uid    string
+			number int64
+			state  data.OrderState
+		}
+		var list []due
+		for rows.Next() {
+			var d due
+			if err := rows.Scan(&d.uid, &d.number, &d.state); err != nil {
+				rows.Close()
+				return err
+			}
+			list = append(list, d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, d := range list {
+			if _, err := tx.ExecContext(ctx, `UPDATE orders SET state = ?, updated_at = ? WHERE uid = ?`, data.OrderOverdue, gpkg.Time{Time: now}, d.uid); err != nil {
+				return err
+			}
+			if _, err := journalAppend(ctx, tx, change{Kind: data.KindOrderMove, Subject: d.uid, Actor: data.SystemLogin, At: now,
+				Payload: map[string]any{"uid": d.uid, "number": d.number, "from": d.state, "to": data.OrderOverdue, "why": "window ended"}}); err != nil {
+				return err
+			}
+		}
+		n = len(list)
+		return nil
+	})
+	return n, err
+}

@@ -1,0 +1,160 @@
+package data
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Code names why the domain refused a change. The edges (console, command
+// line) turn a code and its arguments into zh-CN or English text; the domain
+// never writes text for people.
+type Code string
+
+// The refusal codes. RefusalArgs lists the arguments each one carries.
+const (
+	CodeOrderTypeUnknown          Code = "order_type_unknown"
+	CodePriorityUnknown           Code = "priority_unknown"
+	CodeTaskEmpty                 Code = "task_empty"
+	CodeWindowMissing             Code = "window_missing"
+	CodeWindowReversed            Code = "window_reversed"
+	CodeTargetsEmpty              Code = "targets_empty"
+	CodeTargetNotACode            Code = "target_not_a_code"
+	CodeTargetUnknown             Code = "target_unknown"
+	CodeTargetOutsideJurisdiction Code = "target_outside_jurisdiction"
+	CodeNotAGridCode              Code = "not_a_grid_code"
+	CodeEventUnknown              Code = "event_unknown"
+	CodeUserUnknown               Code = "user_unknown"
+	CodeOrderUnknown              Code = "order_unknown"
+	CodeOrderAmbiguous            Code = "order_ambiguous"
+	CodeOrderStateUnknown         Code = "order_state_unknown"
+	CodeOrderMoveNotAllowed       Code = "order_move_not_allowed"
+	CodeRegionCodeInvalid         Code = "region_code_invalid"
+	CodeRegionUnknown             Code = "region_unknown"
+	CodeRecordUnknown             Code = "record_unknown"
+	CodeInputInvalid              Code = "input_invalid"
+)
+
+// RefusalArgs lists every refusal code with the names of its arguments: the
+// texts of both languages may use exactly these (a test checks it).
+var RefusalArgs = map[Code][]string{
+	CodeOrderTypeUnknown:          {"type", "allowed"},
+	CodePriorityUnknown:           {"priority", "allowed"},
+	CodeTaskEmpty:                 nil,
+	CodeWindowMissing:             nil,
+	CodeWindowReversed:            {"start", "end"},
+	CodeTargetsEmpty:              nil,
+	CodeTargetNotACode:            {"target"},
+	CodeTargetUnknown:             {"kind", "target"},
+	CodeTargetOutsideJurisdiction: {"kind", "target", "jurisdiction"},
+	CodeNotAGridCode:              {"code"},
+	CodeEventUnknown:              {"event"},
+	CodeUserUnknown:               {"user"},
+	CodeOrderUnknown:              {"order"},
+	CodeOrderAmbiguous:            {"order"},
+	CodeOrderStateUnknown:         {"state", "allowed"},
+	CodeOrderMoveNotAllowed:       {"order", "from", "to"},
+	CodeRegionCodeInvalid:         {"code"},
+	CodeRegionUnknown:             {"kind", "code"},
+	CodeRecordUnknown:             {"kind", "code"},
+	CodeInputInvalid:              {"file", "record", "reason"},
+}
+
+// ArgKind tells an edge how to show an argument.
+type ArgKind int
+
+// Argument kinds.
+const (
+	ArgValue ArgKind = iota // shown as it is: a code, a number, a name
+	ArgTerm                 // a domain word ("grid", "issued"): translated
+	ArgTime                 // an instant, RFC 3339: shown in the reader's time zone
+)
+
+// Arg is one argument of a refusal.
+type Arg struct {
+	Name, Value string
+	Kind        ArgKind
+}
+
+// Value is an argument shown as it is.
+func Value(name string, v any) Arg { return Arg{Name: name, Value: fmt.Sprint(v)} }
+
+// Term is an argument that is a domain word, translated at the edge.
+func Term[S ~string](name string, v S) Arg { return Arg{Name: name, Value: string(v), Kind: ArgTerm} }
+
+// Time is an argument that is an instant.
+func Time(name string, t time.Time) Arg {
+	return Arg{Name: name, Value: t.UTC().Format(time.RFC3339), Kind: ArgTime}
+}
+
+// Refusal is a change the domain refused before writing anything.
+type Refusal struct {
+	Code  Code
+	Field string // the input at fault, for a form to point at; "" for none
+	Args  []Arg
+}
+
+// Refuse makes a refusal.
+func Refuse(code Code, field string, args ...Arg) *Refusal {
+	return &Refusal{Code: code, Field: field, Args: args}
+}
+
+// Arg returns the value of the named argument ("" when absent).
+func (r *Refusal) Arg(name string) string {
+	for _, a := range r.Args {
+		if a.Name == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// Error is the code and its arguments, for logs and tests; people read the
+// text an edge makes of it.
+func (r *Refusal) Error() string {
+	if len(r.Args) == 0 {
+		return string(r.Code)
+	}
+	parts := make([]string, len(r.Args))
+	for i, a := range r.Args {
+		parts[i] = fmt.Sprintf("%s=%q", a.Name, a.Value)
+	}
+	return string(r.Code) + " (" + strings.Join(parts, " ") + ")"
+}
+
+// InputError is bad outside input (a file to import, a catalogue): it names
+// the file, the record and why. Its reason is the parser's own words, in
+// English.
+type InputError struct {
+	File   string
+	Record string // "feature 12 (code 440111021200001)", "line 7", or ""
+	Reason string
+}
+
+func (e *InputError) Error() string {
+	if e.Record == "" {
+		return fmt.Sprintf("%s: %s", e.File, e.Reason)
+	}
+	return fmt.Sprintf("%s: %s: %s", e.File, e.Record, e.Reason)
+}
+
+// Refusal is the input error as a refusal code with its arguments.
+func (e *InputError) Refusal() *Refusal {
+	return Refuse(CodeInputInvalid, "", Value("file", e.File), Value("record", e.Record), Value("reason", e.Reason))
+}
+
+// Terms lists every domain word a refusal may carry as a Term argument, so
+// that the edges can be checked to translate them all.
+var Terms = func() []string {
+	out := []string{"event", "region"}
+	for _, k := range []TargetKind{TargetCenter, TargetUnit, TargetGrid} {
+		out = append(out, string(k))
+	}
+	for _, l := range Levels {
+		out = append(out, l.String())
+	}
+	for _, s := range OrderStates {
+		out = append(out, string(s))
+	}
+	return out
+}()

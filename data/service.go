@@ -1,0 +1,63 @@
+package data
+
+import (
+	"context"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// The services a store provides. data/mirror implements them over a SQLite
+// file; a store for the city platform's PostgreSQL will be another.
+
+// OrderService issues, moves and lists orders. Every change is checked
+// against the actor's jurisdiction and written with its journal entry in one
+// transaction; a refused change (a *Refusal) writes nothing.
+type OrderService interface {
+	IssueOrder(ctx context.Context, req OrderRequest, now time.Time) (Order, error)
+	// MoveOrder moves the order named by ref (its number or UID) to a state.
+	MoveOrder(ctx context.Context, ref string, to OrderState, actor string, now time.Time) (Order, error)
+	// MarkOverdue moves orders whose window has ended to overdue.
+	MarkOverdue(ctx context.Context, now time.Time) (int, error)
+	Orders(ctx context.Context) ([]Order, error)
+	// Responsible lists the centers and units that answer for grids.
+	Responsible(ctx context.Context, grids []string) (centers, units []string, err error)
+}
+
+// UserService finds users.
+type UserService interface {
+	User(ctx context.Context, login string) (User, error)
+}
+
+// StatusService reads the state of the city for the console's panels.
+type StatusService interface {
+	// AsOf is the store's "now" for event status: the demo's clock, else now.
+	AsOf(ctx context.Context) time.Time
+	RegionSummaries(ctx context.Context, asOf time.Time) ([]RegionSummary, error)
+	StatusBoard(ctx context.Context, parent string, asOf time.Time) ([]BoardRow, error)
+	CenterDetail(ctx context.Context, code string, asOf time.Time) (*CenterDetail, error)
+	GridDetail(ctx context.Context, code string, asOf time.Time) (*GridDetail, error)
+	UnitDetail(ctx context.Context, code string) (*UnitDetail, error)
+	EventDetail(ctx context.Context, code string, asOf time.Time) (*EventDetail, error)
+}
+
+// MapService reads what the map draws.
+type MapService interface {
+	AsOf(ctx context.Context) time.Time
+	LoadGrids(ctx context.Context) ([]Grid, error)
+	LoadShapes(ctx context.Context, level Level) ([]Shape, error)
+	LoadUnits(ctx context.Context) ([]Unit, error)
+	EventsByGrid(ctx context.Context, asOf time.Time) (map[string]GridEvents, error)
+	LoadOverlay(ctx context.Context, layer string, asOf time.Time) ([]MapFeature, error)
+	// ActiveOrderGrids maps each grid under a running order to the order's
+	// state ("overdue" wins).
+	ActiveOrderGrids(ctx context.Context) (map[string]OrderState, error)
+	RegionBound(ctx context.Context, code string) (orb.Bound, error)
+	RegionBoundary(ctx context.Context, code string) (orb.MultiPolygon, error)
+}
+
+// JournalService reads and checks the journal of changes.
+type JournalService interface {
+	JournalEntries(ctx context.Context, f JournalFilter, each func(JournalEntry) error) error
+	VerifyJournal(ctx context.Context) (JournalCheck, error)
+}
