@@ -61,7 +61,7 @@ bench: deps
 fuzz: deps
 	for f in FuzzReadGeoJSON FuzzReadCSV; do $(GO) test ./data/geoio -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
 	$(GO) test ./data/gpkg -run '^$$' -fuzz '^FuzzDecodeGeom$$' -fuzztime 30s
-	$(GO) test ./data/journal -run '^$$' -fuzz '^FuzzCanonicalFormIsJCS$$' -fuzztime 30s
+	for f in FuzzCanonicalFormIsJCS FuzzParseStoredEntry; do $(GO) test ./data/journal -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
 	$(GO) test ./maps -run '^$$' -fuzz '^FuzzRenderGeometry$$' -fuzztime 30s
 
 # The real window under Xvfb, in Chinese and English: docs/screenshot*.png.

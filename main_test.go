@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -202,3 +203,71 @@ func TestSubcommandsAreQuietOnStderr(t *testing.T) {
 }
 
 var ctx = context.Background()
+
+// deps lists a package's transitive dependencies.
+func deps(t *testing.T, pkg string) []string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", pkg).Output()
+	if err != nil {
+		t.Fatalf("go list %s: %v", pkg, err)
+	}
+	return strings.Fields(string(out))
+}
+
+// The dependency rules of docs/ARCHITECTURE.md, checked.
+func TestLayering(t *testing.T) {
+	rules := []struct {
+		pkg    string
+		forbid []string // import path prefixes
+	}{
+		{"kapok/data", []string{"database/sql", "runtime/cgo", "kapok/data/", "kapok/app", "kapok/maps", "github.com/mattn/go-sqlite3"}},
+		{"kapok/maps", []string{"kapok/data", "kapok/app", "kapok/assets"}},
+		{"kapok/data/journal", []string{"database/sql", "kapok/data/mirror"}},
+		{"kapok/data/geoio", []string{"database/sql"}},
+		{"kapok/app/citymap", []string{"fyne.io/", "kapok/app/cmd"}},
+		{"kapok/app/msg", []string{"fyne.io/"}},
+		{"kapok", []string{"fyne.io/", "kapok/app/cmd"}},
+	}
+	for _, r := range rules {
+		for _, d := range deps(t, r.pkg) {
+			for _, f := range r.forbid {
+				if d != r.pkg && (d == strings.TrimSuffix(f, "/") || strings.HasPrefix(d, f)) {
+					t.Errorf("%s depends on %s", r.pkg, d)
+				}
+			}
+		}
+	}
+	// Nothing but the console binary imports the console.
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}: {{join .Imports \" \"}}", "./...").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, imports, _ := strings.Cut(line, ": ")
+		if pkg != "kapok/app/cmd/kapok-console" && slices.Contains(strings.Fields(imports), "kapok/app") {
+			t.Errorf("%s imports kapok/app", pkg)
+		}
+	}
+}
+
+// A mirror built by `kapok demo` has a journal whose chain holds: one entry,
+// the build, by the system.
+func TestDemoCommandJournalsTheBuild(t *testing.T) {
+	dir := filepath.Join("data", "demo", "testdata", "city")
+	out := filepath.Join(t.TempDir(), "demo.gpkg")
+	code, _, errOut := cli(t, "demo", "--out", out, "--districts", filepath.Join(dir, "districts.geojson"),
+		"--streets", filepath.Join(dir, "streets.csv"), "--villages", filepath.Join(dir, "villages.csv"), "--city", "测试市",
+		"--grids", "40", "--units", "50", "--days", "3")
+	if code != 0 {
+		t.Fatalf("demo: %d %q", code, errOut)
+	}
+	if code, stdout, errOut := cli(t, "journal", "verify", "--mirror", out); code != 0 || !strings.Contains(stdout, "holds: 1 entries") {
+		t.Fatalf("verify: %d %q %q", code, stdout, errOut)
+	}
+	if code, stdout, _ := cli(t, "journal", "list", "--mirror", out); code != 0 || !strings.Contains(stdout, "system") || !strings.Contains(stdout, "demo.build") {
+		t.Fatalf("list: %d %q", code, stdout)
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("demo mirror mode %v, %v", fi.Mode().Perm(), err)
+	}
+}

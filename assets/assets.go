@@ -1,6 +1,3 @@
-// Package assets embeds the data Kapok ships: the Guangzhou source data (see
-// guangzhou/README.md for sources and licences), the grid-matter catalogue
-// and the CJK font subset (fonts/README.md).
 package assets
 
 import "embed"

@@ -175,3 +175,19 @@ func TestJournalIsAppendOnly(t *testing.T) {
 		t.Fatalf("%d demo.build entries", n)
 	}
 }
+
+// The default mirror's folder is made readable by its owner only.
+func TestPrepareDirIsPrivate(t *testing.T) {
+	root := t.TempDir()
+	path := filepath.Join(root, "share", "kapok", "mirror.gpkg")
+	if err := mirror.PrepareDir(path); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Dir(path))
+	if err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("data folder %v, %v; want 0700", fi.Mode().Perm(), err)
+	}
+	if err := mirror.PrepareDir(path); err != nil { // again: it exists
+		t.Fatal(err)
+	}
+}

@@ -1,4 +1,3 @@
-// Package golden compares rendered images with golden files in tests.
 package golden
 
 import (

@@ -1,0 +1,2 @@
+// Package golden compares rendered images with golden files in tests.
+package golden
