@@ -415,8 +415,8 @@ func journalCmd(args []string, out io.Writer) error {
 			return err
 		}
 		if !c.OK() {
-			fmt.Fprintf(out, "%d entries hold before it\n", c.Bad-1)
-			return fmt.Errorf("journal of %s is broken at entry %d (%s): %s", *path, c.Bad, c.BadID, c.Problem)
+			fmt.Fprintf(out, "%d entries hold before entry %d %s\n", c.Entries, c.Bad, c.BadID)
+			return c.Fault
 		}
 		fmt.Fprintf(out, "journal of %s holds: %d entries, head %s\n", *path, c.Entries, c.Head)
 		return nil

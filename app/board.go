@@ -95,11 +95,11 @@ func boardCell(r data.BoardRow, col int) string {
 func (c *Console) ShowBoard(parent string) {
 	rows, err := c.M.StatusBoard(bg, parent, c.AsOf)
 	if err != nil {
-		c.BoardAt.SetText(err.Error())
+		c.BoardAt.SetText(c.text(err))
 		return
 	}
 	if err := data.SortBoard(rows, c.boardSort); err != nil {
-		c.BoardAt.SetText(err.Error())
+		c.BoardAt.SetText(c.text(err))
 		return
 	}
 	c.boardOf, c.boardRows, c.boardSel = parent, rows, -1

@@ -206,7 +206,7 @@ func (c *Console) SetTheme(name string) {
 		return
 	}
 	if err := c.City.SetTheme(name); err != nil {
-		c.Status.SetText(err.Error())
+		c.Status.SetText(c.text(err))
 		return
 	}
 	c.theme = name

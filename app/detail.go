@@ -18,7 +18,7 @@ func (c *Console) ShowDetail(code string) {
 func (c *Console) DetailText() string {
 	var b strings.Builder
 	if err := c.writeDetail(&b); err != nil {
-		return T("Cannot show {{.Code}}: {{.Err}}", map[string]any{"Code": c.focus, "Err": err.Error()})
+		return T("Cannot show {{.Code}}: {{.Err}}", map[string]any{"Code": c.focus, "Err": c.text(err)})
 	}
 	return b.String()
 }

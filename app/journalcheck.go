@@ -47,8 +47,8 @@ func (c *Console) JournalWarning() string {
 	case c.journalErr != nil:
 		return T("The journal of changes could not be checked: {{.Err}}", map[string]any{"Err": c.text(c.journalErr)})
 	case !c.journal.OK():
-		return T("The journal of changes is broken at entry {{.N}}: {{.Problem}}. This mirror was changed outside Kapok; do not rely on it before it is examined (kapok journal verify).",
-			map[string]any{"N": c.journal.Bad, "Problem": c.journal.Problem})
+		return T("The journal of changes is broken: {{.Problem}}. This mirror was changed outside Kapok; do not rely on it before it is examined (kapok journal verify).",
+			map[string]any{"Problem": c.text(c.journal.Fault)})
 	}
 	return ""
 }

@@ -79,11 +79,11 @@ func TestBrokenJournalShowsAPersistentWarning(t *testing.T) {
 	c.VerifyJournalInBackground()
 	waitJournalCheck(t, c)
 	got := bannerText(c)
-	if !strings.Contains(got, "broken at entry 1") || !strings.Contains(got, "edited") || !strings.Contains(got, "kapok journal verify") {
+	if !strings.Contains(got, "entry 1 does not match its hash: it was edited") || !strings.Contains(got, "kapok journal verify") {
 		t.Fatalf("banner: %q", got)
 	}
 	c.SetLanguage("zh-CN")
-	if got := bannerText(c); !strings.Contains(got, "变更日志在第 1 条处断链") {
+	if got := bannerText(c); !strings.Contains(got, "变更日志断链：第 1 条与其哈希不符：已被改动") {
 		t.Fatalf("banner after switching to Chinese: %q", got)
 	}
 	if strings.Contains(c.Status.Text, "日志已校验") {

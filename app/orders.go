@@ -126,7 +126,7 @@ func (c *Console) MoveSelectedOrder(to data.OrderState) {
 // ordersChanged reloads the Orders panel and the map's orders layer.
 func (c *Console) ordersChanged() {
 	if err := c.loadOrders(); err != nil {
-		dialog.ShowError(err, c.Win)
+		c.showError(err)
 		return
 	}
 	c.orderSel = -1
@@ -185,7 +185,7 @@ func (c *Console) OpenOrderDialog() {
 	if len(grids) > 0 {
 		centers, units, err := c.M.Responsible(bg, grids)
 		if err != nil {
-			dialog.ShowError(err, c.Win)
+			c.showError(err)
 			return
 		}
 		targets = append(append(targets, centers...), units...)
@@ -267,7 +267,7 @@ func (c *Console) issue(d *OrderDialog) {
 		return
 	}
 	if err != nil {
-		fail("order", err.Error())
+		fail("order", c.text(err))
 		return
 	}
 	d.dlg.Hide()

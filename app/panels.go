@@ -71,7 +71,7 @@ func (c *Console) nodeText(code string) (string, int, int) {
 func (c *Console) Choose(code string) {
 	b, err := c.M.RegionBound(bg, code)
 	if err != nil {
-		c.Status.SetText(err.Error())
+		c.Status.SetText(c.text(err))
 		return
 	}
 	c.Map.FlyTo(kmaps.Project(b).(orb.Bound))

@@ -41,14 +41,14 @@ type JournalFilter struct {
 
 // JournalCheck is the result of recomputing the chain.
 type JournalCheck struct {
-	Entries int64
-	Head    string // hash of the last entry
+	Entries int64  // entries checked
+	Head    string // hash of the last entry that holds
 	// Bad is the first entry that does not hold (0 when the chain is whole),
-	// and Problem says what is wrong with it.
-	Bad     int64
-	BadID   string
-	Problem string
+	// BadID its id when it has one, and Fault what is wrong with it.
+	Bad   int64
+	BadID string
+	Fault *Refusal
 }
 
 // OK reports whether the whole chain holds.
-func (c JournalCheck) OK() bool { return c.Problem == "" }
+func (c JournalCheck) OK() bool { return c.Fault == nil }

@@ -2,7 +2,11 @@ package data
 
 import (
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -152,5 +156,38 @@ func TestMattersCatalogue(t *testing.T) {
 	}
 	if ms[0].Code != "MD01" || ms[0].TimeLimit != 72*time.Hour || ms[0].NameEn != "Neighbour dispute" {
 		t.Fatalf("first matter %+v", ms[0])
+	}
+}
+
+// Every code constant declared in refusal.go is listed in RefusalArgs, so
+// that the edges' tests see it (a code left out would show as its raw key).
+func TestEveryCodeIsListed(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "refusal.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, s := range g.Specs {
+			vs := s.(*ast.ValueSpec)
+			if id, ok := vs.Type.(*ast.Ident); !ok || id.Name != "Code" {
+				continue
+			}
+			for _, v := range vs.Values {
+				lit := v.(*ast.BasicLit)
+				code := Code(strings.Trim(lit.Value, `"`))
+				if _, listed := RefusalArgs[code]; !listed {
+					t.Errorf("code %s is not in RefusalArgs", code)
+				}
+				n++
+			}
+		}
+	}
+	if n != len(RefusalArgs) {
+		t.Errorf("%d codes declared, %d listed", n, len(RefusalArgs))
 	}
 }

@@ -33,10 +33,23 @@ const (
 	CodeRegionUnknown             Code = "region_unknown"
 	CodeRecordUnknown             Code = "record_unknown"
 	CodeInputInvalid              Code = "input_invalid"
+
+	// What a check of the journal's hash chain finds wrong. Not refusals of
+	// a change but faults of the mirror, said the same way.
+	CodeJournalEdited        Code = "journal_entry_edited"
+	CodeJournalMissing       Code = "journal_entries_missing"
+	CodeJournalReordered     Code = "journal_entries_reordered"
+	CodeJournalLinkBroken    Code = "journal_link_broken"
+	CodeJournalMalformed     Code = "journal_entry_malformed"
+	CodeJournalCut           Code = "journal_cut"
+	CodeJournalAdded         Code = "journal_added"
+	CodeJournalHeadMismatch  Code = "journal_head_mismatch"
+	CodeJournalHeadMalformed Code = "journal_head_malformed"
 )
 
-// RefusalArgs lists every refusal code with the names of its arguments: the
-// texts of both languages may use exactly these (a test checks it).
+// RefusalArgs lists every code with the names of its arguments: the texts
+// of both languages may use exactly these (a test checks it, and that every
+// code declared in this file is listed).
 var RefusalArgs = map[Code][]string{
 	CodeOrderTypeUnknown:          {"type", "allowed"},
 	CodePriorityUnknown:           {"priority", "allowed"},
@@ -58,6 +71,15 @@ var RefusalArgs = map[Code][]string{
 	CodeRegionUnknown:             {"kind", "code"},
 	CodeRecordUnknown:             {"kind", "code"},
 	CodeInputInvalid:              {"file", "record", "reason"},
+	CodeJournalEdited:             {"entry"},
+	CodeJournalMissing:            {"entry", "after", "count"},
+	CodeJournalReordered:          {"entry", "after"},
+	CodeJournalLinkBroken:         {"entry"},
+	CodeJournalMalformed:          {"entry", "what"},
+	CodeJournalCut:                {"last", "head"},
+	CodeJournalAdded:              {"head", "last"},
+	CodeJournalHeadMismatch:       {"entry"},
+	CodeJournalHeadMalformed:      {"head"},
 }
 
 // ArgKind tells an edge how to show an argument.

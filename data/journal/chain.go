@@ -4,6 +4,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+
+	"kapok/data"
 )
 
 // Stored is an entry as a store holds it: its position, its canonical form
@@ -16,20 +18,22 @@ type Stored struct {
 }
 
 // Checker walks a chain in order of position and reports the first entry
-// that does not hold. The zero Checker starts at the chain's first entry;
-// one made by CheckerAfter checks a stretch of the chain on its own, so that
-// stretches can be checked in parallel and joined (Join).
+// that does not hold, as a fault: a code with arguments (data.CodeJournal…)
+// that the edges turn into text. The zero Checker starts at the chain's
+// first entry; one made by Stretch checks a stretch of the chain on its own,
+// so that stretches can be checked in parallel and joined (Join).
 type Checker struct {
 	h       Hasher
 	n       int64
 	lastSeq int64
 	last    digest // hash of the last entry checked
 
-	bad     int64 // the first entry that did not hold, 0 while all do
-	problem string
+	fault *data.Refusal // the first entry that did not hold, nil while all do
+	bad   int64
 
 	unanchored bool   // the stretch's first entry is not checked against the one before
-	firstSeq   int64  // the stretch's first position, 0 before it is seen
+	seen       bool   // the stretch has had its first entry
+	firstSeq   int64  // the stretch's first position
 	firstPrev  string // the hash its first entry names as the one before
 }
 
@@ -63,8 +67,8 @@ func parseDigest(h string) (digest, error) {
 		return digest{}, nil
 	}
 	var d digest
-	if len(h) != 64 {
-		return d, fmt.Errorf("hash %q is not 64 hex digits", h)
+	if !IsHash(h) {
+		return d, fmt.Errorf("hash %q is not 64 lowercase hex digits", h)
 	}
 	if _, err := hex.Decode(d.sum[:], []byte(h)); err != nil {
 		return d, fmt.Errorf("hash %q: %w", h, err)
@@ -73,86 +77,114 @@ func parseDigest(h string) (digest, error) {
 	return d, nil
 }
 
+// IsHash reports whether s has the form of a stored hash: 64 lowercase hex
+// digits.
+func IsHash(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	var bad byte
+	for i := 0; i < 64; i++ {
+		bad |= notHex[s[i]]
+	}
+	return bad == 0
+}
+
+// notHex is 1 for every byte that is not a lowercase hex digit.
+var notHex = func() (t [256]byte) {
+	for i := range t {
+		if !('0' <= i && i <= '9' || 'a' <= i && i <= 'f') {
+			t[i] = 1
+		}
+	}
+	return t
+}()
+
+func entryArg(seq int64) data.Arg { return data.Value("entry", seq) }
+
 // Stretch checks a stretch of a chain whose entry before it is unknown yet:
 // its first entry's link is left to Join.
 func Stretch() *Checker { return &Checker{unanchored: true} }
 
 // Join checks that the stretch checked by next follows the one checked by c
-// (positions and hashes link); it returns the position of the first entry
-// of next that does not follow and why, or 0 and "". A stretch that saw no
-// entries joins anything.
-func (c *Checker) Join(next *Checker) (int64, string) {
-	if next.firstSeq == 0 {
-		return 0, ""
+// (positions and hashes link) and, if so, makes c the check of both. It
+// returns the fault of the first entry of next that does not follow, or nil.
+// A stretch that saw no entries joins anything.
+func (c *Checker) Join(next *Checker) *data.Refusal {
+	if !next.seen {
+		return nil
 	}
-	switch {
-	case next.firstSeq != c.lastSeq+1:
-		if next.firstSeq <= c.lastSeq {
-			return next.firstSeq, fmt.Sprintf("position %d follows %d: entries were reordered", next.firstSeq, c.lastSeq)
-		}
-		return next.firstSeq, fmt.Sprintf("position %d follows %d: %d entries are missing", next.firstSeq, c.lastSeq, next.firstSeq-c.lastSeq-1)
-	case !c.last.is(next.firstPrev):
-		return next.firstSeq, fmt.Sprintf("it names %s as the entry before it, but the entry before it is %s: an entry before it was removed, inserted or moved",
-			short(next.firstPrev), short(c.last.hex()))
+	if f := c.follows(next.firstSeq, next.firstPrev); f != nil {
+		return f
 	}
 	c.n += next.n
 	c.lastSeq, c.last = next.lastSeq, next.last
-	return 0, ""
+	return nil
 }
 
-// Check takes the next entry of the chain. It returns "" when the entry
-// holds, else what is wrong with it; once an entry is wrong, later entries
-// are not checked and Check keeps returning that first problem.
-func (c *Checker) Check(e Stored) string {
-	if c.bad != 0 {
-		return c.problem
+// follows is the fault of an entry at seq naming prev as the one before it,
+// after the last entry checked (nil when it follows).
+func (c *Checker) follows(seq int64, prev string) *data.Refusal {
+	switch {
+	case seq <= c.lastSeq:
+		return data.Refuse(data.CodeJournalReordered, "", entryArg(seq), data.Value("after", c.lastSeq))
+	case seq != c.lastSeq+1:
+		return data.Refuse(data.CodeJournalMissing, "", entryArg(seq), data.Value("after", c.lastSeq),
+			data.Value("count", seq-c.lastSeq-1))
+	case !c.last.is(prev):
+		return data.Refuse(data.CodeJournalLinkBroken, "", entryArg(seq))
 	}
-	if p := c.check(e); p != "" {
-		c.bad, c.problem = e.Seq, p
+	return nil
+}
+
+// Check takes the next entry of the chain. It returns nil when the entry
+// holds, else its fault; once an entry is wrong, later entries are not
+// checked and Check keeps returning that first fault.
+func (c *Checker) Check(e Stored) *data.Refusal {
+	if c.fault == nil {
+		if f := c.check(e); f != nil {
+			c.fault, c.bad = f, e.Seq
+		}
 	}
-	return c.problem
+	return c.fault
 }
 
 // Fail marks an entry the store could not even take apart as the first that
 // does not hold (unless an earlier one did not).
-func (c *Checker) Fail(seq int64, problem string) {
-	if c.bad == 0 {
-		c.bad, c.problem = seq, problem
+func (c *Checker) Fail(seq int64, what string) {
+	if c.fault == nil {
+		c.fault, c.bad = data.Refuse(data.CodeJournalMalformed, "", entryArg(seq), data.Value("what", what)), seq
 	}
 }
 
-// Problem is the first entry that did not hold and why (0 and "" when all
-// did).
-func (c *Checker) Problem() (int64, string) { return c.bad, c.problem }
+// Fault is the first entry that did not hold and its fault (0 and nil when
+// all did).
+func (c *Checker) Fault() (int64, *data.Refusal) { return c.bad, c.fault }
 
-func (c *Checker) check(e Stored) string {
+func (c *Checker) check(e Stored) *data.Refusal {
 	c.n++
-	if c.firstSeq == 0 {
-		c.firstSeq, c.firstPrev = e.Seq, strings.Clone(e.PrevHash)
+	if !c.seen {
+		c.seen, c.firstSeq, c.firstPrev = true, e.Seq, strings.Clone(e.PrevHash)
 		if c.unanchored {
 			prev, err := parseDigest(e.PrevHash)
 			if err != nil {
-				return fmt.Sprintf("the hash it names as the entry before it is malformed (%v): it was edited", err)
+				return data.Refuse(data.CodeJournalMalformed, "", entryArg(e.Seq), data.Value("what", "prev_hash"))
 			}
 			c.lastSeq, c.last = e.Seq-1, prev
 		}
 	}
-	switch {
-	case e.Seq != c.lastSeq+1:
-		if e.Seq <= c.lastSeq {
-			return fmt.Sprintf("position %d follows %d: entries were reordered", e.Seq, c.lastSeq)
-		}
-		return fmt.Sprintf("position %d follows %d: %d entries are missing", e.Seq, c.lastSeq, e.Seq-c.lastSeq-1)
-	case !c.last.is(e.PrevHash):
-		return fmt.Sprintf("it names %s as the entry before it, but the entry before it is %s: an entry before it was removed, inserted or moved",
-			short(e.PrevHash), short(c.last.hex()))
+	if f := c.follows(e.Seq, e.PrevHash); f != nil {
+		return f
+	}
+	if !IsHash(e.Hash) {
+		return data.Refuse(data.CodeJournalMalformed, "", entryArg(e.Seq), data.Value("what", "hash"))
 	}
 	want := c.h.sum(c.last, e.Entry)
 	if !want.is(e.Hash) {
-		return fmt.Sprintf("its content does not match its hash (stored %s, computed %s): it was edited", short(e.Hash), short(want.hex()))
+		return data.Refuse(data.CodeJournalEdited, "", entryArg(e.Seq))
 	}
 	c.lastSeq, c.last = e.Seq, want
-	return ""
+	return nil
 }
 
 // Checked is how many entries Check has been given.
@@ -161,27 +193,17 @@ func (c *Checker) Checked() int64 { return c.n }
 // Head is the position and hash of the last entry that held.
 func (c *Checker) Head() (int64, string) { return c.lastSeq, c.last.hex() }
 
-// CheckHead compares the end of the chain with the head the store recorded.
-// It returns "" when they agree, else the first position that does not hold
-// (the first entry missing, or the first one past the head) and what is wrong.
-func (c *Checker) CheckHead(seq int64, hash string) (int64, string) {
+// CheckHead compares the end of the chain with the head the store recorded
+// in the same snapshot as the chain's last position. It returns the first
+// position that does not hold and its fault, or 0 and nil.
+func (c *Checker) CheckHead(seq int64, hash string) (int64, *data.Refusal) {
 	switch {
 	case seq == c.lastSeq && c.last.is(hash):
-		return 0, ""
+		return 0, nil
 	case seq > c.lastSeq:
-		return c.lastSeq + 1, fmt.Sprintf("the chain ends at entry %d but its recorded head is entry %d: entries were removed from its end", c.lastSeq, seq)
+		return c.lastSeq + 1, data.Refuse(data.CodeJournalCut, "", data.Value("last", c.lastSeq), data.Value("head", seq))
 	case seq < c.lastSeq:
-		return seq + 1, fmt.Sprintf("the chain goes on to entry %d past its recorded head, entry %d: entries were added outside Kapok", c.lastSeq, seq)
+		return seq + 1, data.Refuse(data.CodeJournalAdded, "", data.Value("head", seq), data.Value("last", c.lastSeq))
 	}
-	return c.lastSeq, fmt.Sprintf("the last entry's hash %s is not the recorded head %s", short(c.last.hex()), short(hash))
-}
-
-func short(h string) string {
-	if h == "" {
-		return "(none)"
-	}
-	if len(h) > 12 {
-		return h[:12]
-	}
-	return h
+	return c.lastSeq, data.Refuse(data.CodeJournalHeadMismatch, "", entryArg(c.lastSeq))
 }

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"fmt"
+	"kapok/data"
 	"strings"
 	"testing"
 )
@@ -25,41 +26,38 @@ func chain(t testing.TB, n int) []Stored {
 }
 
 // check runs a chain through a Checker; it returns the position of the first
-// bad entry (0 if none) and the problem.
-func check(es []Stored, headSeq int64, headHash string) (int64, string) {
+// bad entry (0 if none) and its fault.
+func check(es []Stored, headSeq int64, headHash string) (int64, *data.Refusal) {
 	var c Checker
 	for _, e := range es {
-		if p := c.Check(e); p != "" {
-			return e.Seq, p
+		if f := c.Check(e); f != nil {
+			return e.Seq, f
 		}
 	}
-	if bad, p := c.CheckHead(headSeq, headHash); p != "" {
-		return bad, p
-	}
-	return 0, ""
+	return c.CheckHead(headSeq, headHash)
 }
 
 func TestCheckerFindsTheFirstBadEntry(t *testing.T) {
 	es := chain(t, 10)
 	head := es[9]
-	if bad, p := check(es, head.Seq, head.Hash); bad != 0 {
-		t.Fatalf("a whole chain reported bad at %d: %s", bad, p)
+	if bad, f := check(es, head.Seq, head.Hash); bad != 0 || f != nil {
+		t.Fatalf("a whole chain reported bad at %d: %v", bad, f)
 	}
 	cases := []struct {
 		name string
 		edit func([]Stored) []Stored
 		bad  int64
-		word string
+		code data.Code
 	}{
-		{"edited", func(es []Stored) []Stored { es[4].Entry = strings.Replace(es[4].Entry, "issued", "done", 1); return es }, 5, "edited"},
-		{"deleted", func(es []Stored) []Stored { return append(es[:3], es[4:]...) }, 5, "missing"},
+		{"edited", func(es []Stored) []Stored { es[4].Entry = strings.Replace(es[4].Entry, "issued", "done", 1); return es }, 5, data.CodeJournalEdited},
+		{"deleted", func(es []Stored) []Stored { return append(es[:3], es[4:]...) }, 5, data.CodeJournalMissing},
 		{"deleted and renumbered", func(es []Stored) []Stored {
 			es = append(es[:3], es[4:]...)
 			for i := range es {
 				es[i].Seq = int64(i + 1)
 			}
 			return es
-		}, 4, "removed"},
+		}, 4, data.CodeJournalLinkBroken},
 		{"inserted", func(es []Stored) []Stored {
 			f, err := Parse(es[2].Entry)
 			if err != nil {
@@ -76,19 +74,20 @@ func TestCheckerFindsTheFirstBadEntry(t *testing.T) {
 				out[i].Seq = int64(i + 1)
 			}
 			return out
-		}, 5, "removed, inserted or moved"},
+		}, 5, data.CodeJournalLinkBroken},
 		{"reordered", func(es []Stored) []Stored {
 			es[5], es[6] = es[6], es[5]
 			es[5].Seq, es[6].Seq = 6, 7
 			return es
-		}, 6, "moved"},
-		{"tail cut", func(es []Stored) []Stored { return es[:8] }, 9, "removed from its end"},
+		}, 6, data.CodeJournalLinkBroken},
+		{"tail cut", func(es []Stored) []Stored { return es[:8] }, 9, data.CodeJournalCut},
+		{"hash malformed", func(es []Stored) []Stored { es[2].Hash = strings.ToUpper(es[2].Hash); return es }, 3, data.CodeJournalMalformed},
 	}
 	for _, c := range cases {
 		es := c.edit(chain(t, 10))
-		bad, p := check(es, head.Seq, head.Hash)
-		if bad != c.bad || !strings.Contains(p, c.word) {
-			t.Errorf("%s: first bad entry %d (%q), want %d with %q", c.name, bad, p, c.bad, c.word)
+		bad, f := check(es, head.Seq, head.Hash)
+		if bad != c.bad || f == nil || f.Code != c.code {
+			t.Errorf("%s: first bad entry %d (%v), want %d with %s", c.name, bad, f, c.bad, c.code)
 		}
 	}
 }
@@ -121,33 +120,42 @@ func TestStretchesJoinLikeOneWalk(t *testing.T) {
 		func(es []Stored) []Stored { es[8].Entry += " "; return es },
 	} {
 		es := edit(chain(t, 10))
-		wantBad, wantProblem := check(es, es[len(es)-1].Seq, es[len(es)-1].Hash)
+		wantBad, want := check(es, es[len(es)-1].Seq, es[len(es)-1].Hash)
 		parts := []*Checker{{}}
 		for i, e := range es {
 			if i == 5 || i == 8 {
 				parts = append(parts, Stretch())
 			}
-			parts[len(parts)-1].Check(e)
+			_ = parts[len(parts)-1].Check(e) // the fault is read back by Fault
 		}
 		var gotBad int64
-		var gotProblem string
+		var got *data.Refusal
 		for i, p := range parts {
 			if i > 0 {
-				gotBad, gotProblem = parts[0].Join(p)
+				if got = parts[0].Join(p); got != nil {
+					gotBad = p.firstSeq
+				}
 			}
-			if gotBad == 0 {
-				gotBad, gotProblem = p.Problem()
+			if got == nil {
+				gotBad, got = p.Fault()
 			}
-			if gotBad != 0 {
+			if got != nil {
 				break
 			}
 		}
-		if gotBad == 0 {
+		if got == nil {
 			last := es[len(es)-1]
-			gotBad, gotProblem = parts[0].CheckHead(last.Seq, last.Hash)
+			gotBad, got = parts[0].CheckHead(last.Seq, last.Hash)
 		}
-		if gotBad != wantBad || gotProblem != wantProblem {
-			t.Errorf("stretches: %d %q; one walk: %d %q", gotBad, gotProblem, wantBad, wantProblem)
+		if gotBad != wantBad || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("stretches: %d %v; one walk: %d %v", gotBad, got, wantBad, want)
 		}
+	}
+}
+
+func TestIsHash(t *testing.T) {
+	good := strings.Repeat("0123456789abcdef", 4)
+	if !IsHash(good) || IsHash(good[:63]) || IsHash(good+"0") || IsHash(strings.ToUpper(good)) || IsHash(strings.Replace(good, "a", "g", 1)) || IsHash("") {
+		t.Fatal("IsHash wrong")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/google/uuid"
@@ -44,8 +45,8 @@ func newUID() (string, error) {
 // IMMEDIATE), so no two appends read the same head.
 func journalAppend(ctx context.Context, tx *sql.Tx, c change) (data.JournalEntry, error) {
 	for _, f := range []string{c.Kind, c.Subject, c.Actor} {
-		if strings.ContainsFunc(f, unicode.IsControl) {
-			return data.JournalEntry{}, fmt.Errorf("journal %s: %q holds a control character", c.Kind, f)
+		if !utf8.ValidString(f) || strings.ContainsFunc(f, unicode.IsControl) {
+			return data.JournalEntry{}, fmt.Errorf("journal %s: %q is not valid UTF-8 without control characters", c.Kind, f)
 		}
 	}
 	payload, err := journal.Payload(c.Payload)
@@ -130,70 +131,102 @@ func (m *Mirror) ConsoleID(ctx context.Context) (string, error) { return m.Meta(
 // its end with the recorded head. The result names the first entry that does
 // not hold; an error means the journal could not be read at all.
 //
-// The chain is read as one stretch per core, each on its own connection and
-// checked on its own, then the stretches are joined: reading a million
-// entries through the driver costs more than hashing them.
+// The head and the chain's extent are read in one statement, one snapshot:
+// changes appended while the check runs move both together and lie past the
+// head, so they are neither checked nor mistaken for tampering. The entries
+// up to the head are then read as one stretch per core, each on its own
+// connection, and the stretches joined: reading a million rows through
+// database/sql costs more than hashing them.
 func (m *Mirror) VerifyJournal(ctx context.Context) (data.JournalCheck, error) {
 	var res data.JournalCheck
+	var headText sql.NullString
 	var lo, hi sql.NullInt64
-	if err := m.DB.QueryRowContext(ctx, `SELECT min(seq), max(seq) FROM journal`).Scan(&lo, &hi); err != nil {
+	var rows int64
+	if err := m.DB.QueryRowContext(ctx, `SELECT (SELECT value FROM kapok_meta WHERE key = 'journal_head'),
+		min(seq), max(seq), count(*) FROM journal`).Scan(&headText, &lo, &hi, &rows); err != nil {
 		return res, err
 	}
+	headSeq, headHash, err := parseHead(headText.String)
+	if err != nil {
+		res.Fault = data.Refuse(data.CodeJournalHeadMalformed, "", data.Value("head", headText.String))
+		return res, nil
+	}
 	whole := &journal.Checker{}
-	if lo.Valid {
-		parts := max(1, min(runtime.GOMAXPROCS(0), int((hi.Int64-lo.Int64)/50_000)+1))
-		checkers := make([]*journal.Checker, parts)
-		errs := make([]error, parts)
+	if lo.Valid && lo.Int64 <= headSeq {
+		bounds, err := m.stretchBounds(ctx, lo.Int64, headSeq)
+		if err != nil {
+			return res, err
+		}
+		checkers := make([]*journal.Checker, len(bounds)-1)
+		errs := make([]error, len(checkers))
 		var wg sync.WaitGroup
-		span := (hi.Int64 - lo.Int64 + int64(parts)) / int64(parts)
-		for i := range parts {
+		for i := range checkers {
 			checkers[i] = journal.Stretch()
 			if i == 0 {
 				checkers[i] = whole
 			}
-			from := lo.Int64 + int64(i)*span
-			to := min(hi.Int64, from+span-1)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				errs[i] = m.checkStretch(ctx, from, to, checkers[i])
+				errs[i] = m.checkStretch(ctx, bounds[i], bounds[i+1]-1, checkers[i])
 			}()
 		}
 		wg.Wait()
-		for _, err := range errs {
-			if err != nil {
-				return res, err
-			}
+		if err := errors.Join(errs...); err != nil {
+			return res, err
 		}
 		for i, c := range checkers {
 			if i > 0 {
-				if bad, p := whole.Join(c); p != "" {
-					return m.badEntry(ctx, whole, bad, p)
+				if f := whole.Join(c); f != nil {
+					return m.badEntry(ctx, whole, bounds[i], f)
 				}
 			}
-			if bad, p := c.Problem(); p != "" {
-				return m.badEntry(ctx, whole, bad, p)
+			if bad, f := c.Fault(); f != nil {
+				return m.badEntry(ctx, whole, bad, f)
 			}
 		}
 	}
+	if bad, f := whole.CheckHead(headSeq, headHash); f != nil {
+		return m.badEntry(ctx, whole, bad, f)
+	}
+	if hi.Valid && hi.Int64 > headSeq {
+		return m.badEntry(ctx, whole, headSeq+1, data.Refuse(data.CodeJournalAdded, "", data.Value("head", headSeq), data.Value("last", hi.Int64)))
+	}
 	res.Entries = whole.Checked()
 	_, res.Head = whole.Head()
-	head, err := m.Meta(ctx, "journal_head")
-	if err != nil {
-		return res, err
-	}
-	seq, hash, err := parseHead(head)
-	if err != nil {
-		res.Problem = err.Error()
-		return res, nil
-	}
-	res.Bad, res.Problem = whole.CheckHead(seq, hash)
 	return res, nil
 }
 
+// minStretch is the fewest entries worth a connection of their own.
+var minStretch int64 = 50_000
+
+// stretchBounds cuts the entries with positions in [lo, hi] into one
+// stretch per core (fewer for a short chain), by count of entries, not by
+// position: a forged entry far past the others must not make a stretch of
+// empty positions. Stretch i is [bounds[i], bounds[i+1]).
+func (m *Mirror) stretchBounds(ctx context.Context, lo, hi int64) ([]int64, error) {
+	var n int64
+	if err := m.DB.QueryRowContext(ctx, `SELECT count(*) FROM journal WHERE seq BETWEEN ? AND ?`, lo, hi).Scan(&n); err != nil {
+		return nil, err
+	}
+	parts := max(1, min(int64(runtime.GOMAXPROCS(0)), n/minStretch))
+	bounds := []int64{lo}
+	for i := int64(1); i < parts; i++ {
+		var b int64
+		if err := m.DB.QueryRowContext(ctx, `SELECT seq FROM journal WHERE seq BETWEEN ? AND ? ORDER BY seq LIMIT 1 OFFSET ?`,
+			lo, hi, i*n/parts).Scan(&b); err != nil {
+			return nil, err
+		}
+		if b > bounds[len(bounds)-1] {
+			bounds = append(bounds, b)
+		}
+	}
+	return append(bounds, hi+1), nil
+}
+
 // badEntry fills in the result for the first entry that does not hold.
-func (m *Mirror) badEntry(ctx context.Context, c *journal.Checker, bad int64, problem string) (data.JournalCheck, error) {
-	res := data.JournalCheck{Entries: c.Checked(), Bad: bad, Problem: problem}
+func (m *Mirror) badEntry(ctx context.Context, c *journal.Checker, bad int64, fault *data.Refusal) (data.JournalCheck, error) {
+	res := data.JournalCheck{Entries: c.Checked(), Bad: bad, Fault: fault}
 	_, res.Head = c.Head()
 	if err := m.DB.QueryRowContext(ctx, `SELECT id FROM journal WHERE seq = ?`, bad).Scan(&res.BadID); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return res, err
@@ -201,61 +234,70 @@ func (m *Mirror) badEntry(ctx context.Context, c *journal.Checker, bad int64, pr
 	return res, nil
 }
 
-// Reading a million rows through database/sql costs more than hashing
-// them (a cgo call and a conversion per column of every row), so entries
-// are read a thousand at a time, each batch as one value: each entry's
-// position, canonical form and two hashes joined by the unit separator
-// (0x1F), the entries by the record separator (0x1E). A canonical entry
-// never holds either (JSON escapes control characters) and the other fields
-// are digits and hex. A batch that does not split into ascending entries is
-// read again a row at a time, which names the entry at fault.
+// Entries are read a thousand at a time, each page as one value: each
+// entry's position, canonical form and two hashes joined by the unit
+// separator (0x1F), the entries by the record separator (0x1E), with the
+// page's count of rows. A canonical entry never holds either separator (JSON
+// escapes control characters); positions are digits and hashes hex, which
+// splitBatch checks, and it checks that the page splits into as many
+// entries as it has rows. A page that does not split cleanly is read again
+// a row at a time, which names the entry at fault.
 const (
-	batchQuery = `SELECT CAST(group_concat(seq || char(31) || entry || char(31) || prev_hash || char(31) || hash, char(30)) AS BLOB)
-		FROM journal WHERE seq BETWEEN ? AND ?`
-	rowQuery  = `SELECT seq, entry, prev_hash, hash FROM journal WHERE seq BETWEEN ? AND ? ORDER BY seq`
-	batchSize = 1000
+	pageQuery = `SELECT count(*), coalesce(max(seq), 0),
+		CAST(group_concat(seq || char(31) || entry || char(31) || prev_hash || char(31) || hash, char(30)) AS BLOB)
+		FROM (SELECT seq, entry, prev_hash, hash FROM journal WHERE seq BETWEEN ? AND ? ORDER BY seq LIMIT ?)`
+	rowQuery = `SELECT seq, entry, prev_hash, hash FROM journal WHERE seq BETWEEN ? AND ? ORDER BY seq LIMIT ?`
 )
 
-// checkStretch feeds the entries from one position to another to c.
+// pageSize is how many entries a page holds.
+var pageSize = 1000
+
+// checkStretch feeds the entries with positions in [from, to] to c.
 func (m *Mirror) checkStretch(ctx context.Context, from, to int64, c *journal.Checker) error {
 	conn, err := m.DB.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = conn.Close() }()
-	batch, err := conn.PrepareContext(ctx, batchQuery)
+	page, err := conn.PrepareContext(ctx, pageQuery)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = batch.Close() }()
+	defer func() { _ = page.Close() }()
 	var b []byte
 	var entries []journal.Stored
-	for lo := from; lo <= to; lo += batchSize {
-		hi := min(to, lo+batchSize-1)
-		if err := batch.QueryRowContext(ctx, lo, hi).Scan(&b); err != nil {
+	for lo := from; lo <= to; {
+		var n, last int64
+		if err := page.QueryRowContext(ctx, lo, to, pageSize).Scan(&n, &last, &b); err != nil {
 			return err
 		}
-		var ok bool
-		if entries, ok = splitBatch(b, hi, entries[:0]); ok {
-			for _, e := range entries {
-				c.Check(e)
-			}
-		} else if err := checkRows(ctx, conn, lo, hi, c); err != nil {
-			return err
-		}
-		if bad, _ := c.Problem(); bad != 0 {
+		if n == 0 {
 			return nil
 		}
+		var ok bool
+		if entries, ok = splitBatch(b, lo, to, entries[:0]); ok && int64(len(entries)) == n {
+			for _, e := range entries {
+				if c.Check(e) != nil {
+					break
+				}
+			}
+		} else if err := checkRows(ctx, conn, lo, to, c); err != nil {
+			return err
+		}
+		if bad, _ := c.Fault(); bad != 0 {
+			return nil
+		}
+		lo = last + 1
 	}
 	return nil
 }
 
-// splitBatch takes apart a batch read by batchQuery; ok is false when it
-// does not split into entries of four fields with ascending positions up to
-// hi. The entries' strings are views of b.
-func splitBatch(b []byte, hi int64, into []journal.Stored) ([]journal.Stored, bool) {
+// splitBatch takes apart a page read by pageQuery; ok is false when it does
+// not split into well-formed entries with ascending positions in [lo, hi].
+// The entries' strings are views of b.
+func splitBatch(b []byte, lo, hi int64, into []journal.Stored) ([]journal.Stored, bool) {
 	rest := bytesView(b)
-	var last int64
+	last := lo - 1
 	for rest != "" {
 		rec := rest
 		if j := strings.IndexByte(rest, 0x1E); j >= 0 {
@@ -271,12 +313,9 @@ func splitBatch(b []byte, hi int64, into []journal.Stored) ([]journal.Stored, bo
 			}
 			f[i], rec = rec[:j], rec[j+1:]
 		}
-		if strings.IndexByte(rec, 0x1F) >= 0 {
-			return into, false
-		}
 		f[3] = rec
 		seq, err := strconv.ParseInt(f[0], 10, 64)
-		if err != nil || seq <= last || seq > hi {
+		if err != nil || seq <= last || seq > hi || !journal.IsHash(f[3]) || f[2] != "" && !journal.IsHash(f[2]) {
 			return into, false
 		}
 		last = seq
@@ -285,9 +324,10 @@ func splitBatch(b []byte, hi int64, into []journal.Stored) ([]journal.Stored, bo
 	return into, true
 }
 
-// checkRows feeds the entries of [lo, hi] to c a row at a time.
+// checkRows feeds the entries of one page, from lo on, to c a row at a
+// time.
 func checkRows(ctx context.Context, conn *sql.Conn, lo, hi int64, c *journal.Checker) error {
-	rows, err := conn.QueryContext(ctx, rowQuery, lo, hi)
+	rows, err := conn.QueryContext(ctx, rowQuery, lo, hi, pageSize)
 	if err != nil {
 		return err
 	}
@@ -297,7 +337,11 @@ func checkRows(ctx context.Context, conn *sql.Conn, lo, hi int64, c *journal.Che
 		if err := rows.Scan(&e.Seq, &e.Entry, &e.PrevHash, &e.Hash); err != nil {
 			return err
 		}
-		if c.Check(e) != "" {
+		if strings.ContainsAny(e.Entry, "\x1e\x1f") {
+			c.Fail(e.Seq, "separator character")
+			return nil
+		}
+		if c.Check(e) != nil {
 			return nil
 		}
 	}

@@ -1,7 +1,6 @@
 package mirror_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -75,22 +74,22 @@ func TestJournalVerifyCatchesTampering(t *testing.T) {
 		name string
 		sql  func(t *testing.T, m *mirror.Mirror) []string
 		bad  int64
-		word string
+		code data.Code
 	}{
 		{"edited", func(*testing.T, *mirror.Mirror) []string {
 			return []string{`UPDATE journal SET entry = json_set(entry, '$.payload.task', '撤销') WHERE seq = 4`}
-		}, 4, "edited"},
+		}, 4, data.CodeJournalEdited},
 		{"edited actor", func(*testing.T, *mirror.Mirror) []string {
 			return []string{`UPDATE journal SET entry = replace(entry, '"actor":"operator"', '"actor":"leader"') WHERE seq = 5`}
-		}, 5, "edited"},
+		}, 5, data.CodeJournalEdited},
 		{"deleted", func(*testing.T, *mirror.Mirror) []string {
 			return []string{`DELETE FROM journal WHERE seq = 6`}
-		}, 7, "missing"},
+		}, 7, data.CodeJournalMissing},
 		{"deleted and renumbered", func(*testing.T, *mirror.Mirror) []string {
 			return []string{`DELETE FROM journal WHERE seq = 6`, `UPDATE journal SET seq = -(seq - 1) WHERE seq > 6`,
 				`UPDATE journal SET seq = -seq WHERE seq < 0`,
 				`UPDATE kapok_meta SET value = (SELECT seq || ' ' || hash FROM journal ORDER BY seq DESC LIMIT 1) WHERE key = 'journal_head'`}
-		}, 6, "removed, inserted or moved"},
+		}, 6, data.CodeJournalLinkBroken},
 		{"inserted", func(t *testing.T, m *mirror.Mirror) []string {
 			// A forger with Kapok's code links a made-up entry in after
 			// entry 3 with a correct hash; the entry after it shows it.
@@ -111,24 +110,24 @@ func TestJournalVerifyCatchesTampering(t *testing.T) {
 			return []string{`UPDATE journal SET seq = -(seq + 1) WHERE seq > 3`, `UPDATE journal SET seq = -seq WHERE seq < 0`,
 				`INSERT INTO journal (seq, entry, prev_hash, hash) VALUES (4, '` + journal.Canonical(f) + `', '` + prev + `', '` + hash + `')`,
 				`UPDATE kapok_meta SET value = (SELECT seq || ' ' || hash FROM journal ORDER BY seq DESC LIMIT 1) WHERE key = 'journal_head'`}
-		}, 5, "removed, inserted or moved"},
+		}, 5, data.CodeJournalLinkBroken},
 		{"reordered", func(*testing.T, *mirror.Mirror) []string {
 			return []string{`UPDATE journal SET seq = 100 WHERE seq = 8`, `UPDATE journal SET seq = 8 WHERE seq = 9`, `UPDATE journal SET seq = 9 WHERE seq = 100`}
-		}, 8, "removed, inserted or moved"},
+		}, 8, data.CodeJournalLinkBroken},
 		{"cut from the end", func(*testing.T, *mirror.Mirror) []string {
 			return []string{`DELETE FROM journal WHERE seq >= 10`}
-		}, 10, "removed from its end"},
+		}, 10, data.CodeJournalCut},
 		{"added at the end", func(*testing.T, *mirror.Mirror) []string {
 			return []string{`UPDATE kapok_meta SET value = (SELECT seq || ' ' || hash FROM journal WHERE seq = 10) WHERE key = 'journal_head'`}
-		}, 11, "added outside Kapok"},
+		}, 11, data.CodeJournalAdded},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			m := busyJournal(t)
 			tamper(t, m, c.sql(t, m)...)
 			got := verify(t, m)
-			if got.OK() || got.Bad != c.bad || !strings.Contains(got.Problem, c.word) {
-				t.Fatalf("check %+v, want entry %d bad with %q", got, c.bad, c.word)
+			if got.OK() || got.Bad != c.bad || got.Fault.Code != c.code {
+				t.Fatalf("check %+v (%v), want entry %d bad with %s", got, got.Fault, c.bad, c.code)
 			}
 		})
 	}

@@ -17,18 +17,23 @@ import (
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
-// Migration is one numbered schema step: its SQL, then (for steps that move
-// data in ways SQL cannot, such as hashing) a Go function, in one
-// transaction.
+// Migration is one numbered schema step, in one transaction: a Go check
+// that the data can take it (Before, optional), its SQL, then (for steps that
+// move data in ways SQL cannot, such as hashing) a Go function.
 type Migration struct {
 	Version int
 	Name    string
+	Before  func(ctx context.Context, tx *sql.Tx) error
 	SQL     string
 	Go      func(ctx context.Context, tx *sql.Tx) error
 }
 
-// goSteps are the Go parts of migrations, by version.
-var goSteps = map[int]func(ctx context.Context, tx *sql.Tx) error{}
+// goSteps are the Go parts of migrations, and goChecks the checks run before
+// their SQL, by version.
+var (
+	goSteps  = map[int]func(ctx context.Context, tx *sql.Tx) error{}
+	goChecks = map[int]func(ctx context.Context, tx *sql.Tx) error{}
+)
 
 // Migrations lists the embedded migrations in order.
 func Migrations() ([]Migration, error) {
@@ -48,7 +53,7 @@ func Migrations() ([]Migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Migration{Version: v, Name: base, SQL: string(body), Go: goSteps[v]})
+		out = append(out, Migration{Version: v, Name: base, Before: goChecks[v], SQL: string(body), Go: goSteps[v]})
 	}
 	return out, nil
 }
@@ -108,6 +113,20 @@ func applyMigration(ctx context.Context, conn *sql.Conn, mg Migration) error {
 		return err
 	}
 	defer func() { _ = tx.Rollback() }()
+	// Another process may have applied it since the version was read: the
+	// write lock is held now, so look again.
+	var done bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM kapok_schema WHERE version = ?)`, mg.Version).Scan(&done); err != nil {
+		return err
+	}
+	if done {
+		return nil
+	}
+	if mg.Before != nil {
+		if err := mg.Before(ctx, tx); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, mg.SQL); err != nil {
 		return err
 	}

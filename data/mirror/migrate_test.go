@@ -4,6 +4,7 @@ import (
 	"errors"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,6 +31,16 @@ func TestMigrationFromAuditLogToJournal(t *testing.T) {
 			(1, 'patrol', '巡逻', 'high', 'acknowledged', 2, '2026-11-25T07:00:00Z', '2026-11-25T08:00:00Z', '2026-11-25T16:00:00Z', '2026-11-25T07:30:00Z'),
 			(2, 'dispatch', '处置', 'normal', 'issued', 2, '2026-11-25T09:00:00Z', '2026-11-25T09:00:00Z', '2026-11-25T10:00:00Z', '2026-11-25T09:00:00Z')`,
 		`INSERT INTO order_targets VALUES (1, 'grid', '990101001001001'), (1, 'center', 'C990101'), (2, 'unit', 'U9901010010010011')`,
+		`INSERT INTO cities (code, name, pinyin) VALUES ('9901', 'c', 'c')`,
+		`INSERT INTO districts (code, name, pinyin, city_code) VALUES ('990101', 'd', 'd', '9901')`,
+		`INSERT INTO streets (code, name, pinyin, district_code, kind) VALUES ('990101001', 's', 's', '990101', 'street')`,
+		`INSERT INTO communities (code, name, pinyin, street_code, kind) VALUES ('990101001001', 'v', 'v', '990101001', 'village')`,
+		`INSERT INTO grids (code, community_code, kind) VALUES ('990101001001001', '990101001001', 'village')`,
+		`INSERT INTO matter_types VALUES ('MD01', '邻里纠纷', 'Neighbour dispute', 'disputes', '司法局', 72, 'community')`,
+		`INSERT INTO events (code, matter_code, grid_code, source, priority, state, reported_at, dispatched_at, deadline, closed_at) VALUES
+			('E1', 'MD01', '990101001001001', 'video', 'normal', 'closed', '2026-11-20T01:00:00.000Z', '2026-11-20T02:00:00Z', '2026-11-23T02:00:00Z', '2026-11-22T09:30:00Z'),
+			('E2', 'MD01', '990101001001001', 'video', 'normal', 'handling', '2026-11-24T01:00:00.000Z', '2026-11-24T02:00:00.000Z', '2026-11-27T02:00:00.000Z', NULL)`,
+		`INSERT INTO event_history VALUES ('E1', 1, 'collected', '2026-11-20T01:00:00Z', '', ''), ('E1', 2, 'closed', '2026-11-22T09:30:00Z', 'leader', '')`,
 		`INSERT INTO audit_log (at, user_id, action, entity, entity_key, detail) VALUES
 			('2026-11-24T12:00:00Z', 1, 'demo', 'mirror', '9901', 'demo city'),
 			('2026-11-25T07:00:00Z', 2, 'issue', 'order', '1', 'high patrol by leader to 2 targets: 巡逻'),
@@ -79,8 +90,18 @@ func TestMigrationFromAuditLogToJournal(t *testing.T) {
 		AND at = '2026-11-25T07:30:00.000Z' AND subject = ? AND entry ->> '$.payload.detail' = 'issued → acknowledged'`, first.UID); n != 1 {
 		t.Fatal("the audit row of order 1's move is not journal entry 3")
 	}
-	// Every stored time now has the one form.
+	// Every stored time now has the one form, and still names its instant.
 	checkTimeForm(t, m)
+	if n := count(t, m, `SELECT count(*) FROM events WHERE code = 'E1' AND closed_at = '2026-11-22T09:30:00.000Z'
+		AND deadline = '2026-11-23T02:00:00.000Z' AND state = 'closed'`); n != 1 {
+		t.Fatal("event E1's times changed meaning")
+	}
+	if n := count(t, m, `SELECT count(*) FROM events WHERE code = 'E2' AND closed_at IS NULL`); n != 1 {
+		t.Fatal("an open event gained a closing time")
+	}
+	if n := count(t, m, `SELECT count(*) FROM event_history WHERE at > '2026-11-21'`); n != 1 {
+		t.Fatal("history times do not compare as instants")
+	}
 	// New orders carry on the numbering and the chain.
 	o, err := m.IssueOrder(ctx, data.OrderRequest{Task: "x", Start: first.Start, End: first.End, Targets: []string{"C990101"}, Actor: "leader"}, first.Start)
 	var r *data.Refusal
@@ -100,6 +121,21 @@ var timeColumns = map[string][]string{
 	"orders":        {"issued_at", "start_at", "end_at", "updated_at"},
 	"journal":       {"at"},
 	"gpkg_contents": {"last_change"},
+}
+
+// Migration 4's check covers the columns the test checks the form of.
+func TestMigration4ChecksEveryTimeColumn(t *testing.T) {
+	checked := map[string]bool{}
+	for _, c := range mirror.StoredTimes() {
+		checked[c.Table+"."+c.Column] = true
+	}
+	for table, cols := range timeColumns {
+		for _, c := range cols {
+			if table != "journal" && !checked[table+"."+c] {
+				t.Errorf("migration 4 does not check %s.%s", table, c)
+			}
+		}
+	}
 }
 
 var oneTimeForm = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`)
@@ -145,5 +181,91 @@ func TestEveryStoredTimeHasTheOneForm(t *testing.T) {
 	checkTimeForm(t, m)
 	if n := count(t, m, `SELECT count(*) FROM events WHERE deadline IS NOT NULL`); n == 0 {
 		t.Fatal("no deadlines to check")
+	}
+}
+
+// A stored time SQLite cannot read stops the upgrade with the column named,
+// and leaves the mirror as it was, rather than turning it into NULL (a
+// closed case would read as open).
+func TestMigrationRefusesUnreadableTimes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.gpkg")
+	old, err := mirror.OpenAt(path, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{
+		`INSERT INTO cities (code, name, pinyin) VALUES ('9901', 'c', 'c')`,
+		`INSERT INTO districts (code, name, pinyin, city_code) VALUES ('990101', 'd', 'd', '9901')`,
+		`INSERT INTO streets (code, name, pinyin, district_code, kind) VALUES ('990101001', 's', 's', '990101', 'street')`,
+		`INSERT INTO communities (code, name, pinyin, street_code, kind) VALUES ('990101001001', 'v', 'v', '990101001', 'village')`,
+		`INSERT INTO grids (code, community_code, kind) VALUES ('990101001001001', '990101001001', 'village')`,
+		`INSERT INTO matter_types VALUES ('MD01', 'a', 'b', 'disputes', 'd', 72, 'community')`,
+		`INSERT INTO events (code, matter_code, grid_code, source, priority, state, reported_at, closed_at) VALUES
+			('E1', 'MD01', '990101001001001', 'video', 'normal', 'closed', '2026-11-20T01:00:00Z', 'last Tuesday')`,
+	} {
+		if _, err := old.DB.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = mirror.Open(path)
+	if err == nil || !strings.Contains(err.Error(), "events.closed_at: 1 values are not times") || !strings.Contains(err.Error(), "last Tuesday") {
+		t.Fatalf("upgrade of a mirror with a broken time: %v", err)
+	}
+	again, err := mirror.OpenAt(path, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = again.Close() }()
+	if v, err := again.SchemaVersion(ctx); err != nil || v != 3 {
+		t.Fatalf("schema %d after the refused upgrade, %v", v, err)
+	}
+	if n := count(t, again, `SELECT count(*) FROM events WHERE closed_at = 'last Tuesday'`); n != 1 {
+		t.Fatal("the refused upgrade changed the event")
+	}
+}
+
+// Two consoles opening an old mirror at once both come up on the new schema:
+// a migration is applied once, by whichever takes the write lock first.
+func TestConcurrentUpgrade(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.gpkg")
+	old, err := mirror.OpenAt(path, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			m, err := mirror.Open(path)
+			if err == nil {
+				err = m.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := mirror.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = m.Close() }()
+	migs, err := mirror.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, m, `SELECT count(*) FROM kapok_schema`); n != int64(len(migs)) {
+		t.Fatalf("%d migrations recorded, want %d", n, len(migs))
+	}
+	if c, err := m.VerifyJournal(ctx); err != nil || !c.OK() {
+		t.Fatalf("journal: %+v %v", c, err)
 	}
 }

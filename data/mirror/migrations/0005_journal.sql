@@ -3,7 +3,9 @@
 -- hash-chained (package data/journal): hash = SHA-256(prev_hash ‖ canonical
 -- entry), the previous hash as its 32 bytes. The triggers stop accidents; the chain shows tampering by anyone
 -- who drops them. kapok_meta 'journal_head' holds the last position and hash,
--- so entries cut from the end show too. It replaces audit_log, whose rows
+-- so entries cut from the end show too, unless the head is rewritten with
+-- them: one file cannot tell a whole chain rewritten with Kapok's own code
+-- from the truth (docs/ARCHITECTURE.md, The journal). It replaces audit_log, whose rows
 -- the Go part of this migration carries into the chain.
 CREATE TABLE journal (
   seq INTEGER PRIMARY KEY,  -- position in this mirror's chain, from 1
