@@ -415,7 +415,7 @@ func journalCmd(args []string, out io.Writer) error {
 			return err
 		}
 		if !c.OK() {
-			fmt.Fprintf(out, "%d entries hold before entry %d %s\n", c.Entries, c.Bad, c.BadID)
+			fmt.Fprintf(out, "entries 1 to %d hold; entry %d (%s) does not\n", c.Bad-1, c.Bad, c.BadID)
 			return c.Fault
 		}
 		fmt.Fprintf(out, "journal of %s holds: %d entries, head %s\n", *path, c.Entries, c.Head)
