@@ -234,23 +234,25 @@ func (m *Mirror) badEntry(ctx context.Context, c *journal.Checker, bad int64, fa
 	return res, nil
 }
 
-// Entries are read a thousand at a time, each page as one value: each
-// entry's position, canonical form and two hashes joined by the unit
+// Entries are read a thousand positions at a time, each page as one value:
+// each entry's position, canonical form and two hashes joined by the unit
 // separator (0x1F), the entries by the record separator (0x1E), with the
-// page's count of rows. A canonical entry never holds either separator (JSON
-// escapes control characters); positions are digits and hashes hex, which
-// splitBatch checks, and it checks that the page splits into as many
-// entries as it has rows. A page that does not split cleanly is read again
-// a row at a time, which names the entry at fault.
+// page's count of rows. A canonical entry never holds either separator
+// (JSON escapes control characters); positions are digits and hashes hex,
+// which splitBatch checks, and it checks that the page splits into as many
+// entries, in ascending order, as it has rows. A page that does not split
+// cleanly is read again a row at a time, which names the entry at fault. An
+// empty page (a gap in a tampered chain) jumps to the next entry, so a
+// forged far position costs one lookup, not a walk.
 const (
-	pageQuery = `SELECT count(*), coalesce(max(seq), 0),
-		CAST(group_concat(seq || char(31) || entry || char(31) || prev_hash || char(31) || hash, char(30)) AS BLOB)
-		FROM (SELECT seq, entry, prev_hash, hash FROM journal WHERE seq BETWEEN ? AND ? ORDER BY seq LIMIT ?)`
-	rowQuery = `SELECT seq, entry, prev_hash, hash FROM journal WHERE seq BETWEEN ? AND ? ORDER BY seq LIMIT ?`
+	pageQuery = `SELECT count(*), CAST(group_concat(seq || char(31) || entry || char(31) || prev_hash || char(31) || hash, char(30)) AS BLOB)
+		FROM journal WHERE seq BETWEEN ? AND ?`
+	nextQuery = `SELECT min(seq) FROM journal WHERE seq BETWEEN ? AND ?`
+	rowQuery  = `SELECT seq, entry, prev_hash, hash FROM journal WHERE seq BETWEEN ? AND ? ORDER BY seq`
 )
 
-// pageSize is how many entries a page holds.
-var pageSize = 1000
+// pageSize is how many positions a page spans.
+var pageSize int64 = 1000
 
 // checkStretch feeds the entries with positions in [from, to] to c.
 func (m *Mirror) checkStretch(ctx context.Context, from, to int64, c *journal.Checker) error {
@@ -267,27 +269,39 @@ func (m *Mirror) checkStretch(ctx context.Context, from, to int64, c *journal.Ch
 	var b []byte
 	var entries []journal.Stored
 	for lo := from; lo <= to; {
-		var n, last int64
-		if err := page.QueryRowContext(ctx, lo, to, pageSize).Scan(&n, &last, &b); err != nil {
+		hi := to
+		if lo <= to-pageSize { // no overflow near the largest positions
+			hi = lo + pageSize - 1
+		}
+		var n int64
+		if err := page.QueryRowContext(ctx, lo, hi).Scan(&n, &b); err != nil {
 			return err
 		}
 		if n == 0 {
-			return nil
+			var next sql.NullInt64
+			if err := conn.QueryRowContext(ctx, nextQuery, lo, to).Scan(&next); err != nil {
+				return err
+			}
+			if !next.Valid {
+				return nil
+			}
+			lo = next.Int64
+			continue
 		}
 		var ok bool
-		if entries, ok = splitBatch(b, lo, to, entries[:0]); ok && int64(len(entries)) == n {
+		if entries, ok = splitBatch(b, lo, hi, entries[:0]); ok && int64(len(entries)) == n {
 			for _, e := range entries {
 				if c.Check(e) != nil {
 					break
 				}
 			}
-		} else if err := checkRows(ctx, conn, lo, to, c); err != nil {
+		} else if err := checkRows(ctx, conn, lo, hi, c); err != nil {
 			return err
 		}
-		if bad, _ := c.Fault(); bad != 0 {
+		if bad, _ := c.Fault(); bad != 0 || hi == to {
 			return nil
 		}
-		lo = last + 1
+		lo = hi + 1
 	}
 	return nil
 }
@@ -324,10 +338,10 @@ func splitBatch(b []byte, lo, hi int64, into []journal.Stored) ([]journal.Stored
 	return into, true
 }
 
-// checkRows feeds the entries of one page, from lo on, to c a row at a
+// checkRows feeds the entries with positions in [lo, hi] to c a row at a
 // time.
 func checkRows(ctx context.Context, conn *sql.Conn, lo, hi int64, c *journal.Checker) error {
-	rows, err := conn.QueryContext(ctx, rowQuery, lo, hi, pageSize)
+	rows, err := conn.QueryContext(ctx, rowQuery, lo, hi)
 	if err != nil {
 		return err
 	}
