@@ -1,5 +1,10 @@
 package mirror
 
+import (
+	"os"
+	"path/filepath"
+)
+
 // OpenAt opens a mirror with migrations applied up to version only, to build
 // mirrors as older Kapoks left them.
 var OpenAt = openAt
@@ -14,4 +19,11 @@ func StoredTimes() []StoredTime {
 		out = append(out, StoredTime{c.table, c.column})
 	}
 	return out
+}
+
+// RemoveBenchFiles removes the million-entry journal the benchmarks built.
+func RemoveBenchFiles() {
+	if millionPath != "" {
+		_ = os.RemoveAll(filepath.Dir(millionPath))
+	}
 }

@@ -2,6 +2,7 @@ package mirror_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -32,4 +33,11 @@ func mustExec(t testing.TB, m *mirror.Mirror, q string, args ...any) {
 	if _, err := m.DB.Exec(q, args...); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	mirror.RemoveBenchFiles()
+	fixture.Cleanup()
+	os.Exit(code)
 }
