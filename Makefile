@@ -52,7 +52,7 @@ bench: deps
 	$(GO) test -run '^$$' -bench 'JournalAppend' ./data/mirror
 	$(GO) test -run '^$$' -bench . ./data/journal
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./maps
-	$(GO) test -run '^$$' -bench 'WholeCity|Recolor|Pan100|DistrictCold|PointToGrid|MillionPoints|Nearest5|LoadCityMapMemory' -benchtime 2s ./app/citymap
+	$(GO) test -run '^$$' -bench 'WholeCity|Recolor|Pan100|DistrictCold|PointToGrid|MillionPoints|LoadCityMapMemory|RenderCommand' -benchtime 2s ./app/citymap
 	$(GO) test -run '^$$' -bench 'LaunchToFirstMap' -benchtime 5x ./app
 	$(GO) test -run '^$$' -bench 'PanStep|ZoomStep' -benchtime 120x ./app
 	$(GO) test -run '^$$' -bench 'ConsoleResident' -benchtime 1x ./app
@@ -61,6 +61,7 @@ bench: deps
 fuzz: deps
 	for f in FuzzReadGeoJSON FuzzReadCSV; do $(GO) test ./data/geoio -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
 	$(GO) test ./data/gpkg -run '^$$' -fuzz '^FuzzDecodeGeom$$' -fuzztime 30s
+	$(GO) test ./data/mirror -run '^$$' -fuzz '^FuzzDecodeMultiPolygons$$' -fuzztime 30s
 	for f in FuzzCanonicalFormIsJCS FuzzParseStoredEntry; do $(GO) test ./data/journal -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
 	$(GO) test ./maps -run '^$$' -fuzz '^FuzzRenderGeometry$$' -fuzztime 30s
 

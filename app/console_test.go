@@ -141,7 +141,7 @@ func issueDialog(t *testing.T, c *Console) *OrderDialog {
 	return d
 }
 
-func TestIssuingAnOrderWritesOneOrderAndOneAuditRow(t *testing.T) {
+func TestIssuingAnOrderWritesOneOrderAndOneJournalEntry(t *testing.T) {
 	c := newTestConsole(t, "leader")
 	d := issueDialog(t, c)
 	targets := splitCodes(d.Targets.Text)
@@ -173,10 +173,57 @@ func TestIssuingAnOrderWritesOneOrderAndOneAuditRow(t *testing.T) {
 	if len(shown) != 1 || shown[0].Task != "夜间巡逻" || shown[0].Type != "patrol" || len(shown[0].Targets) != len(targets) {
 		t.Fatalf("Orders panel: %+v", shown)
 	}
-	// The order is on the map: its grids are outlined in the orders layer.
-	ix := c.City.Map.Markers("orders") // outline layers have no marker index
-	if len(ix) != 0 {
-		t.Fatal("orders is an outline layer")
+	// The order is on the map: drawn at its two grids (not selected, so no
+	// selection overlay tints them), their edges are stroked in the order
+	// colour.
+	c.SelectGrids(nil, false)
+	onEdges := func(col [3]uint8) float64 {
+		t.Helper()
+		var grids []orb.MultiPolygon
+		var box orb.Bound
+		for k, code := range []string{"990102001201001", "990102001201002"} {
+			g := c.City.Map.FillIndex().Feature(c.City.Pos[code]).Geom.(orb.MultiPolygon)
+			if grids = append(grids, g); k == 0 {
+				box = g.Bound()
+			}
+			box = box.Union(g.Bound())
+		}
+		v := kmaps.NewViewport(480, 360).Fit(box, 40)
+		img, err := c.City.Map.Render(bg, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Every two pixels along every edge: is there a pixel of the colour
+		// within one pixel? (A marker or label drawn over it may hide a few.)
+		hit, samples := 0, 0
+		for _, g := range grids {
+			for _, ring := range g[0] {
+				for i := 0; i+1 < len(ring); i++ {
+					x0, y0 := v.ToScreen(ring[i])
+					x1, y1 := v.ToScreen(ring[i+1])
+					n := int(math.Hypot(x1-x0, y1-y0)/2) + 1
+					for k := 0; k < n; k++ {
+						x, y := int(x0+(x1-x0)*float64(k)/float64(n)), int(y0+(y1-y0)*float64(k)/float64(n))
+						samples++
+					near:
+						for dy := -1; dy <= 1; dy++ {
+							for dx := -1; dx <= 1; dx++ {
+								if p := img.RGBAAt(x+dx, y+dy); p.R == col[0] && p.G == col[1] && p.B == col[2] {
+									hit++
+									break near
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		return float64(hit) / float64(samples)
+	}
+	order := [3]uint8{citymap.OrderColor.R, citymap.OrderColor.G, citymap.OrderColor.B}
+	overdue := [3]uint8{citymap.OverdueOrderColor.R, citymap.OverdueOrderColor.G, citymap.OverdueOrderColor.B}
+	if f := onEdges(order); f < 0.9 {
+		t.Fatalf("the order colour lies along %.0f%% of its grids' edges, want most of them", 100*f)
 	}
 	active, err := c.M.ActiveOrderGrids(bg)
 	if err != nil || active["990102001201001"] != data.OrderIssued {
@@ -202,12 +249,23 @@ func TestIssuingAnOrderWritesOneOrderAndOneAuditRow(t *testing.T) {
 	if c.OrdersShown()[0].State != "overdue" {
 		t.Fatal("not overdue after the sweep")
 	}
-	row := test.WidgetRenderer(c.Orders)
-	_ = row
 	item := c.Orders.CreateItem()
 	c.Orders.UpdateItem(0, item)
 	if l := item.(*fyne.Container).Objects[0].(*widget.Label); l.Importance != widget.DangerImportance || !strings.Contains(l.Text, "overdue") {
 		t.Fatalf("overdue order row: %q importance %v", l.Text, l.Importance)
+	}
+	// On the map too: its grids are outlined in red now, not in the order
+	// colour; cancelled, they are outlined in neither.
+	if f, g := onEdges(overdue), onEdges(order); f < 0.9 || g > 0 {
+		t.Fatalf("overdue order: red along %.0f%% of the edges, the order colour along %.0f%%", 100*f, 100*g)
+	}
+	c.SelectOrder(shown[0].UID)
+	c.MoveSelectedOrder(data.OrderCancelled)
+	if got := c.OrdersShown()[0].State; got != data.OrderCancelled {
+		t.Fatalf("state %s after cancelling", got)
+	}
+	if f, g := onEdges(order), onEdges(overdue); f > 0 || g > 0 {
+		t.Fatalf("cancelled order still outlined: order colour along %.0f%% of the edges, red along %.0f%%", 100*f, 100*g)
 	}
 
 	// It survives a restart.

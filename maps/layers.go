@@ -14,7 +14,16 @@ import (
 type fillLayer struct {
 	index *Index
 	lod   *lodBands
-	pos   map[int]int32 // caller id → position
+	pos   map[int]int32 // caller id → position; nil when ids are positions
+}
+
+// position is the fill position of a caller's id.
+func (fl *fillLayer) position(id int) (int32, bool) {
+	if fl.pos == nil {
+		return int32(id), id >= 0 && id < len(fl.index.feats)
+	}
+	p, ok := fl.pos[id]
+	return p, ok
 }
 
 // outlineLayer is polygon boundaries or lines stroked in one style. Its

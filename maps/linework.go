@@ -13,10 +13,12 @@ import (
 // the most expensive part of a frame. Edges are matched on their endpoints
 // rounded to a millimetre, since neighbours computed separately may differ
 // in the last bits. The result is chained into polylines so level-of-detail
-// simplification and stroking see long lines, not single segments.
+// simplification and stroking see long lines, not single segments. The
+// same polygons give the same lines: vertices and edges are walked in the
+// order they were first met (not in map order), so frames are repeatable.
 type Linework struct {
 	Lines []orb.LineString
-	edges map[edgeKey]bool
+	edges map[edgeKey]struct{}
 }
 
 // maxLinePoints caps the vertices of one chained line.
@@ -40,67 +42,95 @@ func edgeOf(p, q orb.Point) edgeKey {
 
 // NewLinework builds the linework of polygons (Web Mercator metres).
 func NewLinework(polys []orb.Geometry, skip *Linework) *Linework {
-	lw := &Linework{edges: map[edgeKey]bool{}}
-	adj := map[vkey][]orb.Point{} // vertex → neighbours along kept edges
-	pos := map[vkey]orb.Point{}
+	n := 0
+	for _, g := range polys {
+		for _, ring := range rings(g) {
+			n += len(ring)
+		}
+	}
+	lw := &Linework{edges: make(map[edgeKey]struct{}, n/2)}
+	// Vertices by id in the order met, each with the ids of its kept edges.
+	vid := make(map[vkey]int32, n/2)
+	var verts []orb.Point
+	var adj [][]int32
+	var ends [][2]int32 // edge id → its two vertex ids
+	vertex := func(k vkey, p orb.Point) int32 {
+		if v, ok := vid[k]; ok {
+			return v
+		}
+		v := int32(len(verts))
+		vid[k] = v
+		verts, adj = append(verts, p), append(adj, nil)
+		return v
+	}
 	for _, g := range polys {
 		for _, ring := range rings(g) {
 			for i := 0; i+1 < len(ring); i++ {
 				p, q := ring[i], ring[i+1]
 				e := edgeOf(p, q)
-				if e.a == e.b || lw.edges[e] || (skip != nil && skip.edges[e]) {
+				if e.a == e.b {
 					continue
 				}
-				lw.edges[e] = true
-				ka, kb := keyOf(p), keyOf(q)
-				pos[ka], pos[kb] = p, q
-				adj[ka] = append(adj[ka], q)
-				adj[kb] = append(adj[kb], p)
+				if _, seen := lw.edges[e]; seen {
+					continue
+				}
+				if skip != nil {
+					if _, drawn := skip.edges[e]; drawn {
+						continue
+					}
+				}
+				lw.edges[e] = struct{}{}
+				a, b := vertex(keyOf(p), p), vertex(keyOf(q), q)
+				id := int32(len(ends))
+				ends = append(ends, [2]int32{a, b})
+				adj[a], adj[b] = append(adj[a], id), append(adj[b], id)
 			}
 		}
 	}
 	// Chain: walk from each unused edge until a junction or dead end.
-	used := map[edgeKey]bool{}
-	walk := func(from vkey) {
+	used := make([]bool, len(ends))
+	walk := func(from int32) {
 		for _, first := range adj[from] {
-			if used[edgeOf(pos[from], first)] {
+			if used[first] {
 				continue
 			}
-			line := orb.LineString{pos[from]}
-			cur, next := from, first
+			line := orb.LineString{verts[from]}
+			cur, e := from, first
 			for {
-				used[edgeOf(pos[cur], next)] = true
-				line = append(line, next)
-				nk := keyOf(next)
+				used[e] = true
+				next := ends[e][0]
+				if next == cur {
+					next = ends[e][1]
+				}
+				line = append(line, verts[next])
 				// Short pieces: a tile then converts and strokes only lines
 				// near it, not a whole boundary that grazes it.
-				if len(adj[nk]) != 2 || len(line) >= maxLinePoints {
+				if len(adj[next]) != 2 || len(line) >= maxLinePoints {
 					break
 				}
-				var step orb.Point
 				found := false
-				for _, c := range adj[nk] {
-					if !used[edgeOf(next, c)] {
-						step, found = c, true
+				for _, c := range adj[next] {
+					if !used[c] {
+						e, found = c, true
 						break
 					}
 				}
 				if !found {
 					break
 				}
-				cur, next = nk, step
+				cur = next
 			}
 			lw.Lines = append(lw.Lines, line)
 		}
 	}
 	// Start at junctions and ends first, then close the remaining loops.
-	for k, n := range adj {
-		if len(n) != 2 {
-			walk(k)
+	for v := range verts {
+		if len(adj[v]) != 2 {
+			walk(int32(v))
 		}
 	}
-	for k := range adj {
-		walk(k)
+	for v := range verts {
+		walk(int32(v))
 	}
 	return lw
 }

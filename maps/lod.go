@@ -3,10 +3,11 @@ package maps
 import (
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/simplify"
+	"github.com/paulmach/orb/planar"
 )
 
 // Level of detail: each polygon or line is kept simplified for a few zoom
@@ -64,8 +65,9 @@ func (l *lodBands) band(b int) []orb.Geometry {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				var sc dpScratch
 				for i := w; i < len(out); i += workers {
-					out[i] = simplifyKeepingShape(l.full[i], tol)
+					out[i] = simplifyKeepingShape(l.full[i], tol, &sc)
 				}
 			}()
 		}
@@ -75,30 +77,94 @@ func (l *lodBands) band(b int) []orb.Geometry {
 	return l.bands[b]
 }
 
-// simplifyKeepingShape simplifies with Douglas-Peucker (orb/simplify) but
-// keeps any ring or line that would collapse, so no feature vanishes.
-func simplifyKeepingShape(g orb.Geometry, tol float64) orb.Geometry {
-	dp := simplify.DouglasPeucker(tol)
+// simplifyKeepingShape simplifies with Douglas-Peucker but keeps any ring or
+// line that would collapse, so no feature vanishes. What the simplification
+// leaves whole is shared with g, not copied: at city zoom most grids keep
+// every corner.
+func simplifyKeepingShape(g orb.Geometry, tol float64, sc *dpScratch) orb.Geometry {
 	switch t := g.(type) {
 	case orb.MultiPolygon:
-		out := make(orb.MultiPolygon, len(t))
+		var out orb.MultiPolygon // nil until a ring changes
 		for i, p := range t {
-			out[i] = make(orb.Polygon, len(p))
 			for j, r := range p {
-				s := dp.Ring(r.Clone())
-				if len(s) < 4 {
-					s = r
+				s := r
+				if n := sc.keep(r, tol); n >= 4 && n < len(r) {
+					s = sc.kept(r, n)
 				}
-				out[i][j] = s
+				if out == nil && len(s) != len(r) {
+					out = make(orb.MultiPolygon, len(t))
+					for k := range t {
+						out[k] = slices.Clone(t[k])
+					}
+				}
+				if out != nil {
+					out[i][j] = s
+				}
 			}
+		}
+		if out == nil {
+			return t
 		}
 		return out
 	case orb.Polygon:
-		return simplifyKeepingShape(orb.MultiPolygon{t}, tol).(orb.MultiPolygon)[0]
+		return simplifyKeepingShape(orb.MultiPolygon{t}, tol, sc).(orb.MultiPolygon)[0]
 	case orb.LineString:
-		if s := dp.LineString(t.Clone()); len(s) >= 2 {
-			return s
+		if n := sc.keep(t, tol); n >= 2 && n < len(t) {
+			return orb.LineString(sc.kept(t, n))
 		}
 	}
 	return g
+}
+
+// dpScratch is one worker's Douglas-Peucker buffers.
+type dpScratch struct {
+	mask  []bool
+	stack []int
+}
+
+// keep marks the points Douglas-Peucker keeps of pts at tolerance tol and
+// returns how many. It is orb/simplify's algorithm step for step (the same
+// scan, the same ties, so the same points), written out because orb's
+// simplifier allocates a mask and a stack for every line and works in
+// place (so each ring had to be copied first): for a city's 20,000 small
+// rings that cost more than the simplification.
+func (sc *dpScratch) keep(pts []orb.Point, tol float64) int {
+	if len(pts) <= 2 {
+		return len(pts)
+	}
+	mask := slices.Grow(sc.mask[:0], len(pts))[:len(pts)]
+	clear(mask)
+	mask[0], mask[len(pts)-1] = true, true
+	found := 2
+	stack := append(sc.stack[:0], 0, len(pts)-1)
+	for len(stack) > 0 {
+		start, end := stack[len(stack)-2], stack[len(stack)-1]
+		maxDist, maxIndex := 0.0, 0
+		for i := start + 1; i < end; i++ {
+			if d := planar.DistanceFromSegmentSquared(pts[start], pts[end], pts[i]); d > maxDist {
+				maxDist, maxIndex = d, i
+			}
+		}
+		if maxDist > tol*tol {
+			found++
+			mask[maxIndex] = true
+			stack[len(stack)-1] = maxIndex
+			stack = append(stack, maxIndex, end)
+		} else {
+			stack = stack[:len(stack)-2]
+		}
+	}
+	sc.mask, sc.stack = mask, stack
+	return found
+}
+
+// kept copies the n points keep marked.
+func (sc *dpScratch) kept(pts []orb.Point, n int) []orb.Point {
+	out := make([]orb.Point, 0, n)
+	for i, p := range pts {
+		if sc.mask[i] {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -19,7 +19,7 @@ func drawOutlines(l *outlineLayer, tb orb.Bound, ox, oy, res float64, band int, 
 	z.Reset(tilePx, tilePx)
 	any := false
 	geoms := l.lod.band(band)
-	l.index.tree.Search(lo, hi, func(_, _ [2]float64, i int32) bool {
+	l.index.rtreeReady().Search(lo, hi, func(_, _ [2]float64, i int32) bool {
 		b := l.index.bounds[i]
 		if l.minPixels > 0 && (b.Max[0]-b.Min[0])/res < l.minPixels && (b.Max[1]-b.Min[1])/res < l.minPixels {
 			return true
@@ -55,7 +55,7 @@ func (m *Map) drawPoints(frame *image.RGBA, v Viewport) {
 		r := l.radius * v.scale()
 		mask := markerMask(l.shape, r)
 		off := mask.Bounds().Dx() / 2
-		l.index.tree.Search(b.Min, b.Max, func(_, _ [2]float64, i int32) bool {
+		l.index.rtreeReady().Search(b.Min, b.Max, func(_, _ [2]float64, i int32) bool {
 			f := l.index.feats[i]
 			x, y := v.ToScreen(f.Geom.(orb.Point))
 			stamp(frame, mask, int(x)-off, int(y)-off, l.colors(f.ID))

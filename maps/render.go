@@ -8,7 +8,9 @@ import (
 	"image/draw"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
+	"sync/atomic"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/paulmach/orb"
@@ -41,6 +43,7 @@ type Map struct {
 	// recycled tiles are never in use by a frame.
 	frames    sync.RWMutex
 	recycling bool
+	drawn     atomic.Uint64 // tiles rasterized, for the pan benchmarks
 }
 
 // tileKey names a tile: its column and row at one resolution, for one
@@ -59,9 +62,14 @@ type tile struct {
 }
 
 // NewMap makes an empty map whose tile cache holds up to cacheTiles tiles
-// (each about 0.75 MB).
+// (each about 0.75 MB). With cacheTiles 0 it keeps none: each frame draws
+// its tiles straight into the frame, which is what a map drawn once
+// (`kapok render`) wants.
 func NewMap(cacheTiles int) *Map {
 	m := &Map{Background: color.NRGBA{0xf4, 0xf3, 0xef, 0xff}}
+	if cacheTiles <= 0 {
+		return m
+	}
 	// Tiles dropped by ClearCache give their buffers back, so a cold frame
 	// allocates little once the pool is warm. Tiles evicted while frames may
 	// still hold them are left to the garbage collector.
@@ -83,13 +91,18 @@ func newTile() *tile {
 	if t.img == nil {
 		t.img = image.NewRGBA(image.Rect(0, 0, tilePx, tilePx))
 	}
+	t.reset()
+	return t
+}
+
+// reset clears the tile's ids and gives its line masks back.
+func (t *tile) reset() {
 	clear(t.ids)
 	for _, l := range t.lines {
 		maskPool.Put(l.mask)
 	}
 	t.lines = t.lines[:0]
 	t.stale = false
-	return t
 }
 
 // lineMask is one outline layer's anti-aliased coverage in a tile.
@@ -110,10 +123,25 @@ type scratch struct {
 // SetFill sets the polygons filled by status (the grids), coloured by
 // colorOf(id).
 func (m *Map) SetFill(feats []Feature, colorOf func(id int) color.NRGBA) {
-	fl := &fillLayer{index: NewIndex(feats), lod: newLODBands(feats), pos: make(map[int]int32, len(feats))}
-	pal := make([]color.NRGBA, len(feats)+1)
-	for i, f := range feats {
-		fl.pos[f.ID] = int32(i)
+	m.SetFillIndex(NewIndex(feats), colorOf)
+}
+
+// SetFillIndex is SetFill with the features already indexed (by
+// NewIndexBounds, with bounds found while projecting).
+func (m *Map) SetFillIndex(ix *Index, colorOf func(id int) color.NRGBA) {
+	fl := &fillLayer{index: ix, lod: newLODBands(ix.feats)}
+	pal := make([]color.NRGBA, len(ix.feats)+1)
+	for i, f := range ix.feats {
+		if f.ID != i && fl.pos == nil {
+			// Ids are not positions: keep a map from one to the other.
+			fl.pos = make(map[int]int32, len(ix.feats))
+			for j, g := range ix.feats[:i] {
+				fl.pos[g.ID] = int32(j)
+			}
+		}
+		if fl.pos != nil {
+			fl.pos[f.ID] = int32(i)
+		}
 		pal[i+1] = colorOf(f.ID)
 	}
 	m.mu.Lock()
@@ -125,6 +153,10 @@ func (m *Map) SetFill(feats []Feature, colorOf func(id int) color.NRGBA) {
 	}
 	m.geomGen++
 }
+
+// TilesDrawn is how many tiles the map has rasterized since it was made
+// (tiles taken from the cache are not counted).
+func (m *Map) TilesDrawn() uint64 { return m.drawn.Load() }
 
 // pack is palette entry i over the background (entry 0: the background),
 // as the four bytes of an RGBA pixel read little-endian.
@@ -314,11 +346,14 @@ func (m *Map) SetFillColors(changes map[int]color.NRGBA) {
 	m.palette = append([]color.NRGBA(nil), m.palette...)
 	m.packed = append([]uint32(nil), m.packed...)
 	for id, c := range changes {
-		if p, ok := m.fill.pos[id]; ok {
+		if p, ok := m.fill.position(id); ok {
 			m.palette[p+1] = c
 			m.packed[p+1] = m.pack(int(p) + 1)
 			touched = append(touched, m.fill.index.bounds[p])
 		}
+	}
+	if m.tiles == nil {
+		return
 	}
 	for _, k := range m.tiles.Keys() {
 		t, ok := m.tiles.Peek(k)
@@ -340,6 +375,9 @@ func (m *Map) SetFillColors(changes map[int]color.NRGBA) {
 func (m *Map) ClearCache() {
 	m.frames.Lock()
 	defer m.frames.Unlock()
+	if m.tiles == nil {
+		return
+	}
 	m.recycling = true
 	m.tiles.Purge()
 	m.recycling = false
@@ -380,10 +418,6 @@ func (m *Map) Render(ctx context.Context, v Viewport) (*image.RGBA, error) {
 			}
 		}
 	}
-	tiles, err := m.tilesFor(ctx, keys, v.Zoom)
-	if err != nil {
-		return nil, err
-	}
 	frame := image.NewRGBA(image.Rect(0, 0, w, h))
 	// Background only where no tile lands (outside the world).
 	covered := image.Rectangle{}
@@ -394,9 +428,19 @@ func (m *Map) Render(ctx context.Context, v Viewport) (*image.RGBA, error) {
 	if !frame.Bounds().In(covered) {
 		draw.Draw(frame, frame.Bounds(), image.NewUniform(m.Background), image.Point{}, draw.Src)
 	}
-	for i, k := range keys {
-		at := image.Pt(k.x*tilePx-int(ox), k.y*tilePx-int(oy))
-		draw.Draw(frame, image.Rectangle{at, at.Add(image.Pt(tilePx, tilePx))}, tiles[i].img, image.Point{}, draw.Src)
+	if m.tiles == nil {
+		if err := m.drawInto(ctx, frame, keys, v.Zoom, int(ox), int(oy)); err != nil {
+			return nil, err
+		}
+	} else {
+		tiles, err := m.tilesFor(ctx, keys, v.Zoom)
+		if err != nil {
+			return nil, err
+		}
+		for i, k := range keys {
+			at := image.Pt(k.x*tilePx-int(ox), k.y*tilePx-int(oy))
+			draw.Draw(frame, image.Rectangle{at, at.Add(image.Pt(tilePx, tilePx))}, tiles[i].img, image.Point{}, draw.Src)
+		}
 	}
 	m.drawPoints(frame, v)
 	m.mu.Lock()
@@ -420,6 +464,19 @@ func (m *Map) tilesFor(ctx context.Context, keys []tileKey, zoom float64) ([]*ti
 			todo = append(todo, i)
 		}
 	}
+	m.mu.Lock()
+	fill := m.fill
+	m.mu.Unlock()
+	var drawKeys []tileKey
+	for _, i := range todo {
+		if out[i] == nil {
+			drawKeys = append(drawKeys, keys[i])
+		}
+	}
+	var cands map[tileKey][]int32
+	if fill != nil {
+		cands = fillCandidates(fill.index, drawKeys)
+	}
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -429,9 +486,10 @@ func (m *Map) tilesFor(ctx context.Context, keys []tileKey, zoom float64) ([]*ti
 			sc := &scratch{z: vector.NewRasterizer(tilePx, tilePx)}
 			for i := range next {
 				if out[i] == nil {
-					out[i] = m.drawTile(keys[i], zoom, sc)
+					out[i] = newTile()
+					m.drawTile(out[i], keys[i], zoom, cands[keys[i]], sc)
 				}
-				m.compose(out[i])
+				m.compose(out[i], out[i].img.Pix, out[i].img.Stride, image.Rect(0, 0, tilePx, tilePx))
 				m.tiles.Add(keys[i], out[i])
 			}
 		}()
@@ -447,19 +505,125 @@ func (m *Map) tilesFor(ctx context.Context, keys []tileKey, zoom float64) ([]*ti
 	return out, ctx.Err()
 }
 
-// drawTile rasterizes the fill ids and the outlines of one tile.
-func (m *Map) drawTile(k tileKey, zoom float64, sc *scratch) *tile {
+// drawInto draws the tiles of keys straight into frame, whose top-left
+// corner is at world pixel (ox, oy): a map without a tile cache. Each
+// worker reuses one tile's buffers, and only the part of a tile inside the
+// frame is composed.
+func (m *Map) drawInto(ctx context.Context, frame *image.RGBA, keys []tileKey, zoom float64, ox, oy int) error {
+	m.mu.Lock()
+	fill := m.fill
+	m.mu.Unlock()
+	var cands map[tileKey][]int32
+	if fill != nil {
+		cands = fillCandidates(fill.index, keys)
+	}
+	var wg sync.WaitGroup
+	next := make(chan tileKey)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sc := &scratch{z: vector.NewRasterizer(tilePx, tilePx)}
+			t := &tile{ids: make([]uint32, tilePx*tilePx)}
+			for k := range next {
+				t.reset()
+				m.drawTile(t, k, zoom, cands[k], sc)
+				at := image.Pt(k.x*tilePx-ox, k.y*tilePx-oy)
+				r := image.Rectangle{at, at.Add(image.Pt(tilePx, tilePx))}.Intersect(frame.Bounds())
+				if r.Empty() {
+					continue
+				}
+				m.compose(t, frame.Pix[frame.PixOffset(r.Min.X, r.Min.Y):], frame.Stride, r.Sub(at))
+			}
+			t.reset()
+		}()
+	}
+	for _, k := range keys {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	return ctx.Err()
+}
+
+// fillCandidates lists, for each tile, the fill positions whose bounds meet
+// it, in ascending order, so that a tile is filled in one order however
+// they were found: through the R-tree once something has built it (a
+// console's hit-testing), else by one pass over the bounds, which costs a
+// frame less than building the tree would.
+func fillCandidates(ix *Index, keys []tileKey) map[tileKey][]int32 {
+	out := make(map[tileKey][]int32, len(keys))
+	if len(keys) == 0 {
+		return out
+	}
+	if ix.built.Load() {
+		for _, k := range keys {
+			tb := tileBounds(k)
+			var ids []int32
+			ix.tree.Search(tb.Min, tb.Max, func(_, _ [2]float64, i int32) bool {
+				ids = append(ids, i)
+				return true
+			})
+			slices.Sort(ids)
+			out[k] = ids
+		}
+		return out
+	}
+	// The tiles of a frame share a resolution; bin each bound into the
+	// columns and rows of tiles it meets.
+	x0, y0, x1, y1 := keys[0].x, keys[0].y, keys[0].x, keys[0].y
+	for _, k := range keys {
+		x0, y0, x1, y1 = min(x0, k.x), min(y0, k.y), max(x1, k.x), max(y1, k.y)
+	}
+	w := x1 - x0 + 1
+	slot := make([]int, w*(y1-y0+1))
+	for i := range slot {
+		slot[i] = -1
+	}
+	for n, k := range keys {
+		slot[(k.y-y0)*w+k.x-x0] = n
+	}
+	lists := make([][]int32, len(keys))
+	span := tilePx * math.Float64frombits(keys[0].res)
+	for i, b := range ix.bounds {
+		if !ix.drawable(i) {
+			continue
+		}
+		tx0 := max(x0, int(math.Floor((b.Min[0]+worldSize/2)/span)))
+		tx1 := min(x1, int(math.Floor((b.Max[0]+worldSize/2)/span)))
+		ty0 := max(y0, int(math.Floor((worldSize/2-b.Max[1])/span)))
+		ty1 := min(y1, int(math.Floor((worldSize/2-b.Min[1])/span)))
+		for ty := ty0; ty <= ty1; ty++ {
+			for tx := tx0; tx <= tx1; tx++ {
+				if n := slot[(ty-y0)*w+tx-x0]; n >= 0 {
+					lists[n] = append(lists[n], int32(i))
+				}
+			}
+		}
+	}
+	for n, k := range keys {
+		out[k] = lists[n]
+	}
+	return out
+}
+
+// drawTile rasterizes the fill ids (of the fill positions in cands) and
+// the outlines of one tile into t, which is cleared.
+func (m *Map) drawTile(t *tile, k tileKey, zoom float64, cands []int32, sc *scratch) {
 	m.mu.Lock()
 	fill, outlines := m.fill, m.outlines
 	m.mu.Unlock()
 	res := math.Float64frombits(k.res)
 	tb := tileBounds(k)
 	ox, oy := tb.Min[0], tb.Max[1]
-	t := newTile()
+	m.drawn.Add(1)
 	band := bandFor(zoom)
 	if fill != nil {
 		geoms := fill.lod.band(band)
-		fill.index.tree.Search(tb.Min, tb.Max, func(_, _ [2]float64, i int32) bool {
+		for _, i := range cands {
 			b := fill.index.bounds[i]
 			// A polygon smaller than a pixel skips the scanline fill: at city
 			// zoom the cost follows pixels, not polygons.
@@ -476,8 +640,7 @@ func (m *Map) drawTile(k tileKey, zoom float64, sc *scratch) *tile {
 					t.ids[py*tilePx+px] = uint32(i) + 1
 				}
 			}
-			return true
-		})
+		}
 	}
 	for _, l := range outlines {
 		if zoom < l.minZoom || zoom >= l.maxZoom || l.hidden.Load() {
@@ -488,12 +651,13 @@ func (m *Map) drawTile(k tileKey, zoom float64, sc *scratch) *tile {
 			t.lines = append(t.lines, lineMask{mask, l.color})
 		}
 	}
-	return t
 }
 
-// compose paints the tile: the palette colour of each pixel's polygon (or the
-// background) with the outline overlay on top.
-func (m *Map) compose(t *tile) {
+// compose paints the part r of the tile (tile pixels) into dst, whose
+// first byte is r's top-left pixel and rows stride bytes apart: the palette
+// colour of each pixel's polygon (or the background) with the outline
+// overlay on top.
+func (m *Map) compose(t *tile, dst []byte, stride int, r image.Rectangle) {
 	m.mu.Lock()
 	packed := m.packed
 	t.stale = false
@@ -501,24 +665,30 @@ func (m *Map) compose(t *tile) {
 	if len(packed) == 0 {
 		packed = []uint32{m.pack(0)}
 	}
-	pix := t.img.Pix
-	for i, id := range t.ids {
-		c := packed[0]
-		if int(id) < len(packed) {
-			c = packed[id]
+	w := r.Dx()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		row := dst[(y-r.Min.Y)*stride:][:4*w]
+		for x, id := range t.ids[y*tilePx+r.Min.X : y*tilePx+r.Max.X] {
+			c := packed[0]
+			if int(id) < len(packed) {
+				c = packed[id]
+			}
+			binary.LittleEndian.PutUint32(row[4*x:], c)
 		}
-		binary.LittleEndian.PutUint32(pix[4*i:], c)
 	}
 	// Lines cover a fraction of a tile: skip empty runs eight pixels at a time.
 	for _, l := range t.lines {
-		mp := l.mask.Pix
-		for i := 0; i < len(mp); i += 8 {
-			if binary.LittleEndian.Uint64(mp[i:]) == 0 {
-				continue
-			}
-			for j := i; j < i+8; j++ {
-				if m := uint32(mp[j]); m != 0 {
-					binary.LittleEndian.PutUint32(pix[4*j:], blendOver(binary.LittleEndian.Uint32(pix[4*j:]), l.color, m))
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			row := dst[(y-r.Min.Y)*stride:][:4*w]
+			mp := l.mask.Pix[y*tilePx+r.Min.X : y*tilePx+r.Max.X]
+			for i := 0; i < len(mp); i += 8 {
+				if i+8 <= len(mp) && binary.LittleEndian.Uint64(mp[i:]) == 0 {
+					continue
+				}
+				for j := i; j < min(i+8, len(mp)); j++ {
+					if m := uint32(mp[j]); m != 0 {
+						binary.LittleEndian.PutUint32(row[4*j:], blendOver(binary.LittleEndian.Uint32(row[4*j:]), l.color, m))
+					}
 				}
 			}
 		}
@@ -555,13 +725,17 @@ func finite(xs ...float64) bool {
 	return true
 }
 
-// Prepare builds everything the map otherwise builds on first use: every
-// lazy layer and every level-of-detail band. A console can call it in the
-// background after the first frame; it measures the full display geometry.
+// Prepare builds everything the map otherwise builds on first use: the
+// fill's R-tree, every lazy layer and every level-of-detail band. A
+// console can call it in the background after the first frame; it
+// measures the full display geometry.
 func (m *Map) Prepare() {
 	m.mu.Lock()
 	fill, outlines, points := m.fill, m.outlines, m.points
 	m.mu.Unlock()
+	if fill != nil {
+		fill.index.rtreeReady() // hit-testing wants it; frames do without
+	}
 	for b := range lodZooms {
 		if fill != nil {
 			fill.lod.band(b)

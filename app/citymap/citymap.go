@@ -58,11 +58,23 @@ func (cm *CityMap) SetTheme(theme string) error {
 }
 
 // Load loads the mirror's layers into a map coloured by theme. The
-// queries run in parallel; boundary linework is built when a frame first
-// needs it.
+// queries run in parallel, the district and street linework (drawn from
+// city zoom on) is built beside them, finer linework when a frame first
+// needs it; the grids' R-tree is built on the first hit-test (or by
+// Map.Prepare), since a frame does without it.
 func Load(ctx context.Context, m data.MapService, theme string) (*CityMap, error) {
+	return load(ctx, m, theme, true)
+}
+
+// load is Load; without console (`kapok render`) it reads only what a
+// frame draws (the grids' codes and kinds, not their other attributes, in
+// bulk: see data/mirror's GridGeometry), leaves Pos empty and keeps no
+// tile cache.
+func load(ctx context.Context, m data.MapService, theme string, console bool) (*CityMap, error) {
 	var (
 		grids  []data.Grid
+		feats  []kmaps.Feature
+		bounds []orb.Bound
 		shapes [2][]data.Shape // district, street
 		wg     sync.WaitGroup
 		mu     sync.Mutex
@@ -79,20 +91,53 @@ func Load(ctx context.Context, m data.MapService, theme string) (*CityMap, error
 			}
 		}()
 	}
-	run(func() (err error) { grids, err = m.LoadGrids(ctx); return })
+	run(func() (err error) { grids, feats, bounds, err = loadGrids(ctx, m, console); return })
 	var events map[string]data.GridEvents
-	run(func() (err error) { events, err = m.EventsByGrid(ctx, m.AsOf(ctx)); return })
-	for i, lv := range []data.Level{data.LevelDistrict, data.LevelStreet} {
-		run(func() (err error) { shapes[i], err = m.LoadShapes(ctx, lv); return })
+	// Boundaries as linework: each edge once, at the coarsest level that has
+	// it. Each level skips the edges of the one above, so they are built in
+	// a chain: districts and streets here, communities and grids on first
+	// use.
+	projected := func(ss []data.Shape) []orb.Geometry {
+		out := make([]orb.Geometry, len(ss))
+		for i, s := range ss {
+			out[i] = kmaps.Project(s.Boundary.Clone())
+		}
+		return out
 	}
+	district := sync.OnceValue(func() *kmaps.Linework { return kmaps.NewLinework(projected(shapes[0]), nil) })
+	street := sync.OnceValue(func() *kmaps.Linework { return kmaps.NewLinework(projected(shapes[1]), district()) })
+	// The rest on one goroutine, leaving the other core to the grids: the
+	// largest read, and the last to finish.
+	run(func() error {
+		var err error
+		if events, err = m.EventsByGrid(ctx, m.AsOf(ctx)); err != nil {
+			return err
+		}
+		for i, lv := range []data.Level{data.LevelDistrict, data.LevelStreet} {
+			if shapes[i], err = m.LoadShapes(ctx, lv); err != nil {
+				return err
+			}
+		}
+		// Every frame from city zoom on draws these two: build them now,
+		// beside the grids' reading, rather than in the first frame.
+		street()
+		return nil
+	})
 	var colorOf func(int) color.NRGBA
 	wg.Wait()
 	if first != nil {
 		return nil, first
 	}
-	cm := &CityMap{Map: kmaps.NewMap(160), Grids: grids, Events: events, Pos: make(map[string]int, len(grids))}
-	for i, g := range grids {
-		cm.Pos[g.Code] = i
+	cache := 160
+	if !console {
+		cache = 0 // drawn once: tiles go straight into the frame
+	}
+	cm := &CityMap{Map: kmaps.NewMap(cache), Grids: grids, Events: events}
+	if console {
+		cm.Pos = make(map[string]int, len(grids))
+		for i, g := range grids {
+			cm.Pos[g.Code] = i
+		}
 	}
 	cm.units = sync.OnceValues(func() (*UnitLayer, error) {
 		units, err := m.LoadUnits(context.Background())
@@ -109,34 +154,14 @@ func Load(ctx context.Context, m data.MapService, theme string) (*CityMap, error
 	if err != nil {
 		return nil, err
 	}
-	feats := make([]kmaps.Feature, len(grids))
-	for i := range grids {
-		// Projected in place: the map owns the boundaries from here on, and
-		// Grids keeps codes and attributes only.
-		feats[i] = kmaps.Feature{ID: i, Geom: kmaps.Project(grids[i].Boundary)}
-		grids[i].Boundary = nil
+	for i, b := range bounds {
 		if i == 0 {
-			cm.Extent = feats[0].Geom.Bound()
+			cm.Extent = b
 		}
-		cm.Extent = cm.Extent.Union(feats[i].Geom.Bound())
+		cm.Extent = cm.Extent.Union(b)
 	}
-	cm.Map.SetFill(feats, colorOf)
+	cm.Map.SetFillIndex(kmaps.NewIndexBounds(feats, bounds), colorOf)
 
-	// Boundaries as linework: each edge once, at the coarsest level that has
-	// it. Each level skips the edges of the one above, so they are built in
-	// a chain, each on first use.
-	projected := func(ss []data.Shape) []orb.Geometry {
-		out := make([]orb.Geometry, len(ss))
-		for i, s := range ss {
-			out[i] = kmaps.Project(s.Boundary.Clone())
-		}
-		return out
-	}
-	district := sync.OnceValue(func() *kmaps.Linework { return kmaps.NewLinework(projected(shapes[0]), nil) })
-	street := sync.OnceValue(func() *kmaps.Linework { return kmaps.NewLinework(projected(shapes[1]), district()) })
-	// Every frame from city zoom on draws these two: build them now, beside
-	// the grid indexing below, rather than in the first frame.
-	go street()
 	community := sync.OnceValue(func() *kmaps.Linework {
 		cs, err := m.LoadShapes(context.Background(), data.LevelCommunity)
 		if err != nil {

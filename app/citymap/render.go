@@ -55,14 +55,21 @@ func parseBBox(s string) (orb.Bound, error) {
 	return orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
 }
 
-// Render draws the mirror to a PNG file and, with Repeat, times frames
-// drawn from the geometry already in memory with every cache cleared.
+// Render draws the mirror to a PNG file and, with Repeat, then times
+// frames drawn from the geometry already in memory with every cache
+// cleared. It loads only what a frame draws, into a map without a tile
+// cache.
 func Render(ctx context.Context, m data.MapService, out string, opt RenderOptions) (frameMS []float64, err error) {
-	cm, err := Load(ctx, m, opt.Theme)
+	var bbox orb.Bound
+	if opt.BBox != "" {
+		if bbox, err = parseBBox(opt.BBox); err != nil {
+			return nil, err
+		}
+	}
+	cm, err := load(ctx, m, opt.Theme, false)
 	if err != nil {
 		return nil, err
 	}
-	v := kmaps.NewViewport(opt.Width, opt.Height)
 	target := cm.Extent
 	switch {
 	case opt.Region != "":
@@ -72,18 +79,17 @@ func Render(ctx context.Context, m data.MapService, out string, opt RenderOption
 		}
 		target = kmaps.Project(b).(orb.Bound)
 	case opt.BBox != "":
-		b, err := parseBBox(opt.BBox)
-		if err != nil {
-			return nil, err
-		}
-		target = kmaps.Project(b).(orb.Bound)
+		target = kmaps.Project(bbox).(orb.Bound)
 	}
-	v = v.Fit(target, 12)
+	v := kmaps.NewViewport(opt.Width, opt.Height).Fit(target, 12)
 	img, err := cm.Map.Render(ctx, v)
 	if err != nil {
 		return nil, err
 	}
 	DrawScaleBar(img, v)
+	if err := writePNG(out, img); err != nil {
+		return nil, err
+	}
 	for i := 0; i < opt.Repeat; i++ {
 		cm.Map.ClearCache()
 		start := time.Now()
@@ -92,7 +98,7 @@ func Render(ctx context.Context, m data.MapService, out string, opt RenderOption
 		}
 		frameMS = append(frameMS, float64(time.Since(start).Microseconds())/1000)
 	}
-	return frameMS, writePNG(out, img)
+	return frameMS, nil
 }
 
 func writePNG(path string, img image.Image) error {
