@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -122,16 +123,41 @@ func flags(name, synopsis string, out io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parse parses args; -h has printed the usage and returns flag.ErrHelp.
+// parse parses args; -h has printed the usage (the flag package calls
+// Usage) and returns flag.ErrHelp.
 func parse(fs *flag.FlagSet, args []string) error {
 	err := fs.Parse(args)
 	if err == nil || errors.Is(err, flag.ErrHelp) {
-		if err != nil {
-			fs.Usage()
-		}
 		return err
 	}
 	return misuse("%v", err)
+}
+
+// subcommand picks the subcommand of a command group (`orders issue`):
+// its name, or help printed for -h and the group's own name alone.
+func subcommand(group string, args []string, names []string, out io.Writer) (string, error) {
+	if len(args) > 0 && slices.Contains(names, args[0]) {
+		return args[0], nil
+	}
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help" || args[0] == "help") {
+		fmt.Fprintf(out, "usage: kapok %s %s …  (kapok %s SUBCOMMAND --help for its flags)\n", group, strings.Join(names, "|"), group)
+		return "", flag.ErrHelp
+	}
+	return "", misuse("give %s", strings.Join(names, ", "))
+}
+
+// mirrorFlag is the --mirror flag every command that reads a mirror has.
+func mirrorFlag(fs *flag.FlagSet) *string {
+	return fs.String("mirror", "", "mirror file (required; must exist)")
+}
+
+// openMirrorFlag opens the mirror --mirror names: a missing flag is a
+// misuse, a missing file a refusal.
+func openMirrorFlag(path string) (*mirror.Mirror, error) {
+	if path == "" {
+		return nil, misuse("--mirror FILE is required")
+	}
+	return mirror.OpenExisting(path)
 }
 
 func demoCmd(args []string, out io.Writer) error {
@@ -225,7 +251,7 @@ func importCmd(args []string, out io.Writer) error {
 		return err
 	}
 	defer func() { _ = in.Close() }()
-	m, err := mirror.OpenExisting(*path)
+	m, err := openMirrorFlag(*path)
 	if err != nil {
 		return err
 	}
@@ -312,60 +338,55 @@ func renderCmd(args []string, out io.Writer) error {
 }
 
 func ordersCmd(args []string, out io.Writer) error {
-	if len(args) == 0 || (args[0] != "issue" && args[0] != "list" && args[0] != "move") {
-		return misuse("give issue, list or move")
+	sub, err := subcommand("orders", args, []string{"issue", "list", "move"}, out)
+	if err != nil {
+		return err
 	}
-	fs := flags("orders "+args[0], "orders issue|list|move --mirror FILE …", out)
-	path := fs.String("mirror", "", "mirror file (required)")
+	switch sub {
+	case "issue":
+		return ordersIssue(args[1:], out)
+	case "move":
+		return ordersMove(args[1:], out)
+	}
+	fs := flags("orders list", "orders list --mirror FILE", out)
+	path := mirrorFlag(fs)
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	list, err := m.Orders(context.Background())
+	if err != nil {
+		return err
+	}
+	for _, o := range list {
+		fmt.Fprintf(out, "#%d\t%s\t%s\t%s\t%s\t%s → %s\t%d targets\t%s\n", o.Number, o.UID, o.State, o.Type, o.Priority,
+			o.Start.Format(time.RFC3339), o.End.Format(time.RFC3339), len(o.Targets), o.Task)
+	}
+	return nil
+}
+
+func ordersIssue(args []string, out io.Writer) error {
+	fs := flags("orders issue", "orders issue --mirror FILE --targets CODE[,CODE…] --task TEXT --start RFC3339 --end RFC3339 [--type T] [--priority P] [--event CODE] [--user LOGIN]", out)
+	path := mirrorFlag(fs)
 	targets := fs.String("targets", "", "comma-separated grid, center (C…) or unit (U…) codes")
 	var req data.OrderRequest
 	var typ, prio string
 	fs.StringVar(&req.Task, "task", "", "what to do")
 	fs.StringVar(&typ, "type", "dispatch", "dispatch, patrol, inspection or briefing")
 	fs.StringVar(&prio, "priority", "normal", "low, normal, high or urgent")
-	fs.StringVar(&req.EventCode, "event", "", "linked event code")
+	fs.StringVar(&req.EventCode, "event", "", "the code of the event (case) the order answers, if any")
 	start := fs.String("start", "", "start of the time window, RFC 3339")
 	end := fs.String("end", "", "end of the time window, RFC 3339")
-	fs.StringVar(&req.Actor, "user", data.SystemLogin, "login of the user issuing or moving the order")
-	ref := fs.String("order", "", "order to move: its number or its key (or a prefix of the key)")
-	id := fs.String("id", "", "the same as --order")
-	to := fs.String("to", "", "state to move it to: acknowledged, in_progress, done, cancelled, overdue")
-	if err := parse(fs, args[1:]); err != nil {
+	fs.StringVar(&req.Actor, "user", data.SystemLogin, "login of the user issuing it (default: the system, whose jurisdiction is the whole city)")
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return misuse("unexpected %q", fs.Arg(0))
-	}
-	m, err := mirror.OpenExisting(*path)
-	if err != nil {
-		return err
-	}
-	defer closeMirror(m)
-	ctx := context.Background()
-	switch args[0] {
-	case "move":
-		if *ref == "" {
-			ref = id
-		}
-		if *ref == "" || *to == "" {
-			return misuse("--order and --to are required")
-		}
-		o, err := m.MoveOrder(ctx, *ref, data.OrderState(*to), req.Actor, time.Now())
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "#%d %s %s\n", o.Number, o.UID, o.State)
-		return nil
-	case "list":
-		list, err := m.Orders(ctx)
-		if err != nil {
-			return err
-		}
-		for _, o := range list {
-			fmt.Fprintf(out, "#%d\t%s\t%s\t%s\t%s\t%s → %s\t%d targets\t%s\n", o.Number, o.UID, o.State, o.Type, o.Priority,
-				o.Start.Format(time.RFC3339), o.End.Format(time.RFC3339), len(o.Targets), o.Task)
-		}
-		return nil
 	}
 	req.Type, req.Priority = data.OrderType(typ), data.Priority(prio)
 	for _, t := range []struct {
@@ -375,6 +396,7 @@ func ordersCmd(args []string, out io.Writer) error {
 		if t.flag == "" {
 			continue // the order's check names what is missing
 		}
+		var err error
 		if *t.into, err = time.Parse(time.RFC3339, t.flag); err != nil {
 			return misuse("%q is not an RFC 3339 time (e.g. 2026-11-25T20:00:00+08:00)", t.flag)
 		}
@@ -382,7 +404,12 @@ func ordersCmd(args []string, out io.Writer) error {
 	if *targets != "" {
 		req.Targets = strings.Split(*targets, ",")
 	}
-	o, err := m.IssueOrder(ctx, req, time.Now())
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	o, err := m.IssueOrder(context.Background(), req, time.Now())
 	if err != nil {
 		return err
 	}
@@ -390,12 +417,45 @@ func ordersCmd(args []string, out io.Writer) error {
 	return nil
 }
 
-func journalCmd(args []string, out io.Writer) error {
-	if len(args) == 0 || (args[0] != "verify" && args[0] != "list") {
-		return misuse("give verify or list")
+func ordersMove(args []string, out io.Writer) error {
+	fs := flags("orders move", "orders move --mirror FILE --order NUMBER|KEY --to STATE [--user LOGIN]", out)
+	path := mirrorFlag(fs)
+	ref := fs.String("order", "", "the order: its number, its key or a prefix of the key (8 characters or more)")
+	id := fs.String("id", "", "the same as --order")
+	to := fs.String("to", "", "state to move it to: acknowledged, in_progress, done, cancelled, overdue")
+	user := fs.String("user", data.SystemLogin, "login of the user moving it (default: the system, whose jurisdiction is the whole city)")
+	if err := parse(fs, args); err != nil {
+		return err
 	}
-	fs := flags("journal "+args[0], "journal verify|list --mirror FILE [--since RFC3339] [--actor LOGIN] [--kind KIND] [--format table|json]", out)
-	path := fs.String("mirror", "", "mirror file (required)")
+	if *ref == "" {
+		ref = id
+	}
+	if *ref == "" || *to == "" || fs.NArg() > 0 {
+		return misuse("--order and --to are required")
+	}
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	o, err := m.MoveOrder(context.Background(), *ref, data.OrderState(*to), *user, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "#%d %s %s\n", o.Number, o.UID, o.State)
+	return nil
+}
+
+func journalCmd(args []string, out io.Writer) error {
+	sub, err := subcommand("journal", args, []string{"verify", "list"}, out)
+	if err != nil {
+		return err
+	}
+	if sub == "verify" {
+		return journalVerify(args[1:], out)
+	}
+	fs := flags("journal list", "journal list --mirror FILE [--since RFC3339] [--actor LOGIN] [--kind KIND] [--format table|json]", out)
+	path := mirrorFlag(fs)
 	since := fs.String("since", "", "list entries from this time on, RFC 3339")
 	var f data.JournalFilter
 	fs.StringVar(&f.Actor, "actor", "", "list only this user's entries")
@@ -414,24 +474,12 @@ func journalCmd(args []string, out io.Writer) error {
 	if *format != "table" && *format != "json" {
 		return misuse("--format is table or json")
 	}
-	m, err := mirror.OpenExisting(*path)
+	m, err := openMirrorFlag(*path)
 	if err != nil {
 		return err
 	}
 	defer closeMirror(m)
 	ctx := context.Background()
-	if args[0] == "verify" {
-		c, err := m.VerifyJournal(ctx)
-		if err != nil {
-			return err
-		}
-		if !c.OK() {
-			fmt.Fprintf(out, "entries 1 to %d hold; entry %d (%s) does not\n", c.Bad-1, c.Bad, c.BadID)
-			return c.Fault
-		}
-		fmt.Fprintf(out, "journal of %s holds: %d entries, head %s\n", *path, c.Entries, c.Head)
-		return nil
-	}
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
@@ -465,6 +513,35 @@ func journalCmd(args []string, out io.Writer) error {
 	return nil
 }
 
+func journalVerify(args []string, out io.Writer) error {
+	fs := flags("journal verify", "journal verify --mirror FILE", out)
+	path := mirrorFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	c, err := m.VerifyJournal(context.Background())
+	if err != nil {
+		return err
+	}
+	if !c.OK() {
+		return c.Fault // names the first entry that does not hold
+	}
+	fmt.Fprintf(out, "the journal of %s holds: %d %s, head %s\n", *path, c.Entries, plural(c.Entries, "entry", "entries"), c.Head)
+	return nil
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // runCmd opens the console: kapok-console, beside this binary or on PATH,
 // takes over this process with the same arguments.
 func runCmd(args []string, out io.Writer) error {
@@ -478,7 +555,36 @@ func runCmd(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return syscall.Exec(bin, append([]string{bin}, args...), os.Environ())
+	return syscall.Exec(bin, append([]string{bin}, args...), consoleEnv(os.Environ()))
+}
+
+// consoleEnv is the console's environment. Under a C locale with an
+// encoding ("C.UTF-8"), Fyne reads "C" as a language tag and logs an error
+// at start; LANGUAGE=en (which GNU gettext and Fyne's locale reader
+// consult first unless the locale is plain "C") says the same thing, English,
+// in a form it reads.
+func consoleEnv(env []string) []string {
+	get := func(k string) string {
+		for _, e := range env {
+			if v, ok := strings.CutPrefix(e, k+"="); ok {
+				return v
+			}
+		}
+		return ""
+	}
+	if get("LANGUAGE") != "" {
+		return env
+	}
+	loc := ""
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if loc = get(k); loc != "" {
+			break
+		}
+	}
+	if strings.HasPrefix(loc, "C.") || strings.HasPrefix(loc, "POSIX.") {
+		env = append(env, "LANGUAGE=en")
+	}
+	return env
 }
 
 // consoleBinary finds kapok-console: next to this binary first (an install

@@ -47,9 +47,11 @@ func TestOrdersCommand(t *testing.T) {
 		{append(base, "--targets", "990102001201001", "--user", "leader_990101"), 1, "outside your jurisdiction 990101"},
 		{[]string{"orders", "issue", "--mirror", path, "--targets", "990101001001001", "--task", "x", "--start", "tomorrow", "--end", "2026-11-26T06:00:00+08:00"}, 2, "not an RFC 3339 time"},
 		{[]string{"orders", "issue", "--mirror", path, "--targets", "990101001001001", "--task", "x", "--start", "2026-11-26T06:00:00+08:00", "--end", "2026-11-25T06:00:00+08:00"}, 1, "is not after the start"},
-		{[]string{"orders", "issue", "--mirror", filepath.Join(t.TempDir(), "missing.gpkg"), "--targets", "990101001001001", "--task", "x"}, 1, "no such file"},
+		{[]string{"orders", "issue", "--mirror", filepath.Join(t.TempDir(), "missing.gpkg"), "--targets", "990101001001001", "--task", "x"}, 1, "there is no mirror at"},
+		{[]string{"orders", "issue", "--targets", "990101001001001", "--task", "x"}, 2, "--mirror FILE is required"},
+		{[]string{"orders", "list", "--mirror", path, "--task", "x"}, 2, "flag provided but not defined: -task"},
 		{[]string{"orders", "issue", "--mirror", path, "--colour", "red"}, 2, "flag provided but not defined"},
-		{[]string{"orders", "cancel"}, 2, "give issue, list or move"},
+		{[]string{"orders", "cancel"}, 2, "give issue, list, move"},
 	} {
 		code, _, errOut := cli(t, bad.args...)
 		if code != bad.code || !strings.Contains(errOut, bad.says) {
@@ -134,7 +136,7 @@ func TestImportRefusesAMissingMirror(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(dir, "nowhere.gpkg")
-	if code, _, errOut := cli(t, "import", "--mirror", missing, "--layer", "grids", in); code != 1 || !strings.Contains(errOut, "no such file") {
+	if code, _, errOut := cli(t, "import", "--mirror", missing, "--layer", "grids", in); code != 1 || !strings.Contains(errOut, "there is no mirror at") {
 		t.Fatalf("status %d, %q", code, errOut)
 	}
 	if _, err := os.Stat(missing); !os.IsNotExist(err) {
@@ -261,7 +263,7 @@ func TestDemoCommandJournalsTheBuild(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("demo: %d %q", code, errOut)
 	}
-	if code, stdout, errOut := cli(t, "journal", "verify", "--mirror", out); code != 0 || !strings.Contains(stdout, "holds: 1 entries") {
+	if code, stdout, errOut := cli(t, "journal", "verify", "--mirror", out); code != 0 || !strings.Contains(stdout, "holds: 1 entry,") {
 		t.Fatalf("verify: %d %q %q", code, stdout, errOut)
 	}
 	if code, stdout, _ := cli(t, "journal", "list", "--mirror", out); code != 0 || !strings.Contains(stdout, "system") || !strings.Contains(stdout, "demo.build") {
@@ -269,5 +271,55 @@ func TestDemoCommandJournalsTheBuild(t *testing.T) {
 	}
 	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("demo mirror mode %v, %v", fi.Mode().Perm(), err)
+	}
+}
+
+// Help is printed once, on stdout, for commands and command groups alike.
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"render", "--help"}, {"orders", "issue", "-h"}, {"journal", "list", "--help"}, {"orders", "--help"}, {"journal", "-h"}} {
+		code, out, errOut := cli(t, args...)
+		if code != 0 || errOut != "" || strings.Count(out, "usage: kapok") != 1 {
+			t.Errorf("%v: status %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+}
+
+// A file that is not a mirror is refused with its path, in the locale's
+// language.
+func TestNotAMirror(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notes.gpkg")
+	if err := os.WriteFile(path, []byte(strings.Repeat("not a database ", 200)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LANGUAGE", "")
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	if code, _, errOut := cli(t, "stats", path); code != 1 || !strings.Contains(errOut, path+" 不是 Kapok 镜像") {
+		t.Fatalf("status %d, %q", code, errOut)
+	}
+}
+
+// The console gets LANGUAGE=en under a C locale with an encoding (which
+// Fyne cannot read as a language), and the environment as it is otherwise.
+func TestConsoleEnvironment(t *testing.T) {
+	for _, c := range []struct {
+		env  []string
+		want string
+	}{
+		{[]string{"LANG=C.UTF-8"}, "en"},
+		{[]string{"LC_ALL=POSIX.UTF-8", "LANG=zh_CN.UTF-8"}, "en"},
+		{[]string{"LANG=zh_CN.UTF-8"}, ""},
+		{[]string{"LANG=C"}, ""},
+		{[]string{"LANG=C.UTF-8", "LANGUAGE=zh_CN"}, "zh_CN"},
+	} {
+		got := ""
+		for _, e := range consoleEnv(c.env) {
+			if v, ok := strings.CutPrefix(e, "LANGUAGE="); ok {
+				got = v
+			}
+		}
+		if got != c.want {
+			t.Errorf("%v: LANGUAGE=%q, want %q", c.env, got, c.want)
+		}
 	}
 }

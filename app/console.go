@@ -363,7 +363,7 @@ func (c *Console) updateStatus() {
 	line := T("{{.N}} grids selected · zoom {{.Zoom}} · status as of {{.AsOf}}", map[string]any{
 		"N": len(c.selected), "Zoom": fmt.Sprintf("%.1f", v.Zoom), "AsOf": c.AsOf.In(beijing).Format("2006-01-02 15:04")})
 	if c.journalChecked && c.journalErr == nil && c.journal.OK() {
-		line += " · " + T("journal verified ({{.N}} entries)", map[string]any{"N": c.journal.Entries})
+		line += " · " + T("journal verified at start ({{.N}} entries)", map[string]any{"N": c.journal.Entries})
 	}
 	c.Status.SetText(line)
 }

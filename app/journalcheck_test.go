@@ -61,7 +61,7 @@ func TestJournalCheckedAtStart(t *testing.T) {
 	if got := bannerText(c); got != "" {
 		t.Fatalf("banner on an untouched mirror: %q", got)
 	}
-	if !strings.Contains(c.Status.Text, "journal verified (1 entries)") {
+	if !strings.Contains(c.Status.Text, "journal verified at start (1 entries)") {
 		t.Fatalf("status bar: %q", c.Status.Text)
 	}
 }

@@ -78,7 +78,7 @@ func Run(opt RunOptions) error {
 			c.Map.OnFrame = func(kmaps.Viewport) {
 				if first {
 					first = false
-					fmt.Fprintf(os.Stderr, "kapok: first map frame %.0f ms after start\n", float64(time.Since(started).Microseconds())/1000)
+					fmt.Printf("kapok: first map frame %.0f ms after start\n", float64(time.Since(started).Microseconds())/1000)
 					if opt.Quit > 0 {
 						time.AfterFunc(opt.Quit, func() { fyne.Do(a.Quit) })
 					}

@@ -29,10 +29,14 @@ const (
 	CodeOrderAmbiguous            Code = "order_ambiguous"
 	CodeOrderStateUnknown         Code = "order_state_unknown"
 	CodeOrderMoveNotAllowed       Code = "order_move_not_allowed"
+	CodeOrderOutsideJurisdiction  Code = "order_outside_jurisdiction"
+	CodeOrderNotDue               Code = "order_not_due"
 	CodeRegionCodeInvalid         Code = "region_code_invalid"
 	CodeRegionUnknown             Code = "region_unknown"
 	CodeRecordUnknown             Code = "record_unknown"
 	CodeInputInvalid              Code = "input_invalid"
+	CodeMirrorMissing             Code = "mirror_missing"
+	CodeMirrorNotAMirror          Code = "mirror_not_a_mirror"
 
 	// What a check of the journal's hash chain finds wrong. Not refusals of
 	// a change but faults of the mirror, said the same way.
@@ -67,10 +71,14 @@ var RefusalArgs = map[Code][]string{
 	CodeOrderAmbiguous:            {"order"},
 	CodeOrderStateUnknown:         {"state", "allowed"},
 	CodeOrderMoveNotAllowed:       {"order", "from", "to"},
+	CodeOrderOutsideJurisdiction:  {"order", "kind", "target", "jurisdiction"},
+	CodeOrderNotDue:               {"order", "end"},
 	CodeRegionCodeInvalid:         {"code"},
 	CodeRegionUnknown:             {"kind", "code"},
 	CodeRecordUnknown:             {"kind", "code"},
 	CodeInputInvalid:              {"file", "record", "reason"},
+	CodeMirrorMissing:             {"path"},
+	CodeMirrorNotAMirror:          {"path"},
 	CodeJournalEdited:             {"entry"},
 	CodeJournalMissing:            {"entry", "after", "count"},
 	CodeJournalReordered:          {"entry", "after"},

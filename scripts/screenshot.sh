@@ -23,7 +23,7 @@ shoot() { # LANG OUT
 	log=$work/run.log
 	# A fresh config folder: a language picked in the settings would win over LANG.
 	XDG_CONFIG_HOME=$work/config-$1 DISPLAY=$display LANG=$1 \
-		bin/kapok run --mirror "$mirror" --select 440111021200 --quit-after 8s 2>"$log" &
+		bin/kapok run --mirror "$mirror" --select 440111021200 --quit-after 8s >"$log" 2>&1 &
 	pid=$!
 	for _ in $(seq 1 100); do grep -q "first map frame" "$log" && break; sleep 0.2; done
 	grep "first map frame" "$log" || { cat "$log"; exit 1; }

@@ -11,6 +11,8 @@ import (
 
 	"kapok/data"
 	"kapok/data/gpkg"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 // Mirror is an open mirror file.
@@ -39,12 +41,15 @@ func Open(path string) (*Mirror, error) {
 	return openAt(path, -1)
 }
 
-// OpenExisting opens a mirror that must already exist (Open would create one).
+// OpenExisting opens a mirror that must already exist (Open would create
+// one); a missing file is refused.
 func OpenExisting(path string) (*Mirror, error) {
 	if path == "" {
 		return nil, errors.New("no mirror file given")
 	}
-	if _, err := os.Stat(path); err != nil {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, data.Refuse(data.CodeMirrorMissing, "mirror", data.Value("path", path))
+	} else if err != nil {
 		return nil, fmt.Errorf("mirror %s: %w", path, err)
 	}
 	return Open(path)
@@ -71,6 +76,10 @@ func openAt(path string, version int) (*Mirror, error) {
 	m := &Mirror{DB: db, Path: path}
 	if err := m.migrate(context.Background(), version); err != nil {
 		_ = db.Close()
+		var se sqlite3.Error
+		if errors.As(err, &se) && (se.Code == sqlite3.ErrNotADB || se.Code == sqlite3.ErrCorrupt) {
+			return nil, data.Refuse(data.CodeMirrorNotAMirror, "mirror", data.Value("path", path))
+		}
 		return nil, fmt.Errorf("mirror %s: %w", path, err)
 	}
 	return m, nil

@@ -97,16 +97,7 @@ func resolveTargets(ctx context.Context, tx *sql.Tx, codes []string, user data.U
 		if !ok {
 			return nil, data.Refuse(data.CodeTargetNotACode, "targets", data.Value("target", code))
 		}
-		var region string
-		var err error
-		switch kind {
-		case data.TargetGrid:
-			err = tx.QueryRowContext(ctx, `SELECT code FROM grids WHERE code = ?`, code).Scan(&region)
-		case data.TargetCenter:
-			err = tx.QueryRowContext(ctx, `SELECT region_code FROM centers WHERE code = ?`, code).Scan(&region)
-		case data.TargetUnit:
-			err = tx.QueryRowContext(ctx, `SELECT grid_code FROM units WHERE code = ?`, code).Scan(&region)
-		}
+		region, err := targetRegion(ctx, tx, kind, code)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, data.Refuse(data.CodeTargetUnknown, "targets", data.Term("kind", kind), data.Value("target", code))
 		}
@@ -123,6 +114,58 @@ func resolveTargets(ctx context.Context, tx *sql.Tx, codes []string, user data.U
 		return nil, data.Refuse(data.CodeTargetsEmpty, "targets")
 	}
 	return out, nil
+}
+
+// targetRegion is the region or grid code a target lies in: a grid's own
+// code, a center's region, a unit's grid (sql.ErrNoRows for none).
+func targetRegion(ctx context.Context, tx *sql.Tx, kind data.TargetKind, code string) (string, error) {
+	q := map[data.TargetKind]string{
+		data.TargetGrid:   `SELECT code FROM grids WHERE code = ?`,
+		data.TargetCenter: `SELECT region_code FROM centers WHERE code = ?`,
+		data.TargetUnit:   `SELECT grid_code FROM units WHERE code = ?`,
+	}[kind]
+	var region string
+	err := tx.QueryRowContext(ctx, q, code).Scan(&region)
+	return region, err
+}
+
+// checkOrderJurisdiction refuses an actor whose jurisdiction does not cover
+// every target of the order (a target no longer in the mirror counts as
+// outside it, unless the actor covers the whole city).
+func checkOrderJurisdiction(ctx context.Context, tx *sql.Tx, o data.Order, user data.User) error {
+	if user.Jurisdiction == "" {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT target_kind, target_code FROM order_targets WHERE order_uid = ? ORDER BY target_kind, target_code`, o.UID)
+	if err != nil {
+		return err
+	}
+	var targets []data.Target
+	for rows.Next() {
+		var t data.Target
+		if err := rows.Scan(&t.Kind, &t.Code); err != nil {
+			_ = rows.Close()
+			return err
+		}
+		targets = append(targets, t)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, t := range targets {
+		region, err := targetRegion(ctx, tx, t.Kind, t.Code)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if err != nil || !user.Covers(region) {
+			return data.Refuse(data.CodeOrderOutsideJurisdiction, "order", data.Value("order", o.Number), data.Term("kind", t.Kind),
+				data.Value("target", t.Code), data.Value("jurisdiction", user.Jurisdiction))
+		}
+	}
+	return nil
 }
 
 // Responsible lists who answers for a set of grids, to pre-fill an order:
@@ -251,8 +294,10 @@ func findOrder(ctx context.Context, tx *sql.Tx, ref string) (data.Order, error) 
 	return data.Order{}, data.Refuse(data.CodeOrderAmbiguous, "order", data.Value("order", ref))
 }
 
-// MoveOrder moves an order to a new state if the order workflow allows it,
-// with its journal entry, in one transaction.
+// MoveOrder moves an order to a new state if the order workflow allows it
+// and the actor's jurisdiction covers all its targets, with its journal
+// entry, in one transaction. Overdue is the sweep's to set (MarkOverdue): by
+// hand only once the window has ended.
 func (m *Mirror) MoveOrder(ctx context.Context, ref string, to data.OrderState, actor string, now time.Time) (data.Order, error) {
 	if !slices.Contains(data.OrderStates, to) {
 		return data.Order{}, data.Refuse(data.CodeOrderStateUnknown, "state", data.Value("state", string(to)),
@@ -267,10 +312,16 @@ func (m *Mirror) MoveOrder(ctx context.Context, ref string, to data.OrderState, 
 		if o, err = findOrder(ctx, tx, ref); err != nil {
 			return err
 		}
+		if err := checkOrderJurisdiction(ctx, tx, o, user); err != nil {
+			return err
+		}
 		from := o.State
 		if !from.CanMoveTo(to) {
 			return data.Refuse(data.CodeOrderMoveNotAllowed, "state", data.Value("order", o.Number),
 				data.Term("from", from), data.Term("to", to))
+		}
+		if to == data.OrderOverdue && !now.After(o.End) {
+			return data.Refuse(data.CodeOrderNotDue, "state", data.Value("order", o.Number), data.Time("end", o.End))
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE orders SET state = ?, updated_at = ? WHERE uid = ?`, to, gpkg.Time{Time: now}, o.UID); err != nil {
 			return err

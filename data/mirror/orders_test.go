@@ -200,3 +200,45 @@ func TestOrderStateMoves(t *testing.T) {
 		t.Fatal("the overdue sweep is not journaled as the system's")
 	}
 }
+
+// Moving an order is checked like issuing it: only someone whose
+// jurisdiction covers every target may move it; and overdue is set by hand
+// only once the window has ended.
+func TestOrderMovesAreCheckedAgainstJurisdiction(t *testing.T) {
+	m := fixture.City(t)
+	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
+	issue := func(targets ...string) data.Order {
+		o, err := m.IssueOrder(ctx, data.OrderRequest{Task: "巡查", Start: start, End: start.Add(2 * time.Hour), Targets: targets, Actor: "leader"}, start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	inside := issue("990101001001001", "C990101")
+	across := issue("990101001001001", "990102001201001")
+	journal := count(t, m, `SELECT count(*) FROM journal`)
+	var r *data.Refusal
+	if _, err := m.MoveOrder(ctx, inside.UID, data.OrderAcknowledged, "leader_990102", start); !errors.As(err, &r) ||
+		r.Code != data.CodeOrderOutsideJurisdiction || r.Arg("jurisdiction") != "990102" {
+		t.Fatalf("another district's leader moved the order: %v", err)
+	}
+	if _, err := m.MoveOrder(ctx, across.UID, data.OrderCancelled, "leader_990101", start); !errors.As(err, &r) ||
+		r.Code != data.CodeOrderOutsideJurisdiction || r.Arg("target") != "990102001201001" {
+		t.Fatalf("a district leader moved an order reaching another district: %v", err)
+	}
+	if n := count(t, m, `SELECT count(*) FROM journal`) - journal; n != 0 {
+		t.Fatalf("refused moves wrote %d journal entries", n)
+	}
+	if _, err := m.MoveOrder(ctx, inside.UID, data.OrderAcknowledged, "leader_990101", start); err != nil {
+		t.Fatalf("the district's own leader: %v", err)
+	}
+	if _, err := m.MoveOrder(ctx, across.UID, data.OrderAcknowledged, "leader", start); err != nil {
+		t.Fatalf("the city's leader: %v", err)
+	}
+	if _, err := m.MoveOrder(ctx, across.UID, data.OrderOverdue, "leader", start.Add(time.Hour)); !errors.As(err, &r) || r.Code != data.CodeOrderNotDue {
+		t.Fatalf("overdue before the window ended: %v", err)
+	}
+	if _, err := m.MoveOrder(ctx, across.UID, data.OrderOverdue, "leader", start.Add(3*time.Hour)); err != nil {
+		t.Fatalf("overdue after the window ended: %v", err)
+	}
+}

@@ -73,7 +73,8 @@ type Stats struct {
 	CentersByLevel map[string]int64
 	EventsByState  map[string]int64
 	OpenEvents     int64
-	OverdueEvents  int64
+	OverdueEvents  int64 // open past the deadline, or closed after it
+	OpenOverdue    int64 // of the overdue, those still open (what the console's badges count)
 	Extent         orb.Bound
 }
 
@@ -104,12 +105,14 @@ func (m *Mirror) Stats(ctx context.Context) (*Stats, error) {
 	if err := m.groupCount(ctx, `SELECT state, count(*) FROM events GROUP BY state`, s.EventsByState); err != nil {
 		return nil, err
 	}
-	// Overdue as everywhere: open past the deadline, or closed after it.
+	// Overdue as the domain says (data.Event.Overdue): open past the
+	// deadline, or closed after it.
 	if err := m.DB.QueryRowContext(ctx, `SELECT
 			count(*) FILTER (WHERE state IN `+openStates+`),
 			count(*) FILTER (WHERE deadline IS NOT NULL AND (
-				(state IN `+openStates+` AND deadline < ?1) OR closed_at > deadline))
-		FROM events`, gpkg.Time{Time: m.AsOf(ctx)}).Scan(&s.OpenEvents, &s.OverdueEvents); err != nil {
+				(state IN `+openStates+` AND deadline < ?1) OR closed_at > deadline)),
+			count(*) FILTER (WHERE state IN `+openStates+` AND deadline < ?1)
+		FROM events`, gpkg.Time{Time: m.AsOf(ctx)}).Scan(&s.OpenEvents, &s.OverdueEvents, &s.OpenOverdue); err != nil {
 		return nil, err
 	}
 	var minx, miny, maxx, maxy sql.NullFloat64
@@ -182,7 +185,8 @@ func (s *Stats) Print(w io.Writer) error {
 		s.Counts["cities"], s.Counts["districts"], s.Counts["streets"], s.Counts["communities"])
 	fmt.Fprintf(&b, "centers         %d (city %d, district %d, street %d, community %d)\n", s.Counts["centers"],
 		s.CentersByLevel["city"], s.CentersByLevel["district"], s.CentersByLevel["street"], s.CentersByLevel["community"])
-	fmt.Fprintf(&b, "events          %d (open %d, overdue %d)\n", s.Counts["events"], s.OpenEvents, s.OverdueEvents)
+	fmt.Fprintf(&b, "events          %d (open %d, of which past the deadline %d; overdue in all, closed late included, %d)\n",
+		s.Counts["events"], s.OpenEvents, s.OpenOverdue, s.OverdueEvents)
 	var states []string
 	for _, st := range data.EventStates {
 		if n := s.EventsByState[string(st)]; n > 0 {
