@@ -10,14 +10,44 @@ import (
 	"kapok/assets"
 )
 
+// LimitUnit says how a matter's time limit counts.
+type LimitUnit string
+
+// Limit units: calendar hours, or working days (weekends and official
+// public holidays skipped, official make-up working days counted).
+const (
+	LimitHours       LimitUnit = "hours"
+	LimitWorkingDays LimitUnit = "working_days"
+)
+
 // MatterType is one entry of the grid-matter catalogue.
 type MatterType struct {
 	Code, NameZh, NameEn, Category, Department string
-	TimeLimit                                  time.Duration
-	HandlingLevel                              string
+	// TimeLimit is the limit as a duration: the hours, or for a limit in
+	// working days that many days of 24 hours (a nominal length, for
+	// display and the demo; deadlines count working days, package
+	// data/calendar).
+	TimeLimit time.Duration
+	Limit     int       // the limit in its unit
+	LimitUnit LimitUnit // hours unless the catalogue says working days
+	// Extensions is how many extensions (each one more limit) may be
+	// approved; Grace how long a case may stay overdue before it is
+	// escalated one level.
+	Extensions int
+	Grace      time.Duration
+	// Capabilities are what a unit needs to handle the matter (of
+	// Capabilities); none for matters any unit can take.
+	Capabilities  []string
+	HandlingLevel string
 }
 
-// Deadline is when an event dispatched at t must be fed back, given its matter.
+// Capabilities is the vocabulary of what emergency units can do.
+var Capabilities = []string{"first_aid", "fire_fighting", "flood_control", "evacuation", "traffic_control",
+	"mediation", "search_rescue", "hazmat", "power_repair", "epidemic_control"}
+
+// Deadline is when an event dispatched at t must be fed back, given its
+// matter, counting its limit in calendar hours (data/calendar counts
+// working days).
 func Deadline(dispatched time.Time, m MatterType) time.Time { return dispatched.Add(m.TimeLimit) }
 
 // Matters reads the embedded catalogue of grid matters (assets/matters.csv).
@@ -53,7 +83,7 @@ func Matters() ([]MatterType, error) {
 		}
 		out = append(out, MatterType{Code: get("code"), NameZh: get("name_zh"), NameEn: get("name_en"),
 			Category: get("category"), Department: get("department"),
-			TimeLimit: time.Duration(h) * time.Hour, HandlingLevel: get("handling_level")})
+			TimeLimit: time.Duration(h) * time.Hour, Limit: h, LimitUnit: LimitHours, HandlingLevel: get("handling_level")})
 	}
 	return out, nil
 }

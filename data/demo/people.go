@@ -17,8 +17,7 @@ import (
 var unitTypeOf = map[string][]string{data.GridResidential: {"community"}, data.GridVillage: {"village"},
 	data.GridCommercial: {"market", "transport"}, data.GridIndustrial: {"enterprise"}, data.GridSpecial: {"school", "hospital"}}
 
-var capabilityTags = []string{"first_aid", "fire_fighting", "flood_control", "evacuation", "traffic_control",
-	"mediation", "search_rescue", "hazmat", "power_repair", "epidemic_control"}
+var capabilityTags = data.Capabilities
 
 // writeUnits stands up one minimum emergency disposal unit per grid and more
 // in the most populous grids, with about five responders each.
