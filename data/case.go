@@ -86,3 +86,100 @@ type Recommendation struct {
 	Lacks     []string // the matter's capabilities the unit lacks
 	Load      int      // cases and running orders the unit is on now
 }
+
+// CaseAction names a step of a case in its history and journal.
+type CaseAction string
+
+// Case actions.
+const (
+	ActReport     CaseAction = "report"
+	ActFile       CaseAction = "file"
+	ActCancel     CaseAction = "cancel"
+	ActDispatch   CaseAction = "dispatch"
+	ActStart      CaseAction = "start"
+	ActResume     CaseAction = "resume" // parked → handling
+	ActFeedBack   CaseAction = "feed_back"
+	ActVerifyFail CaseAction = "verify_fail" // fed back → handling
+	ActClose      CaseAction = "close"       // fed back → closed: verified
+	ActEvaluate   CaseAction = "evaluate"
+	ActReturn     CaseAction = "return"
+	ActPark       CaseAction = "park"
+	ActExtend     CaseAction = "extend"
+	ActEscalate   CaseAction = "escalate"
+)
+
+// ActionOf is the action a move from one state to another is.
+func ActionOf(from, to EventState) CaseAction {
+	switch to {
+	case EventFiled:
+		return ActFile
+	case EventCancelled:
+		return ActCancel
+	case EventDispatched:
+		return ActDispatch
+	case EventHandling:
+		switch from {
+		case EventParked:
+			return ActResume
+		case EventFedBack:
+			return ActVerifyFail
+		}
+		return ActStart
+	case EventFedBack:
+		return ActFeedBack
+	case EventClosed:
+		return ActClose
+	case EventEvaluated:
+		return ActEvaluate
+	case EventReturned:
+		return ActReturn
+	case EventParked:
+		return ActPark
+	}
+	return CaseAction(to)
+}
+
+// CaseFilter picks cases for the queue; zero fields pick all. Without
+// States or All only open cases are listed.
+type CaseFilter struct {
+	States   []EventState
+	All      bool   // closed and cancelled cases too
+	Overdue  bool   // only cases past their deadline (open) or closed late
+	Region   string // a region or grid code prefix
+	Source   EventSource
+	Category string // the matter's category
+	Sort     string // "remaining" (default), "priority", "state", "reported"
+	Limit    int
+}
+
+// CaseRow is a case in the queue, with its clock.
+type CaseRow struct {
+	Event
+	Version            int64
+	MatterZh, MatterEn string
+	Category           string
+	Level              string // the center level handling it
+	Clock              Clock
+}
+
+// CaseStep is one step of a case's history: who did what when, and where
+// its clock stood then.
+type CaseStep struct {
+	Action CaseAction
+	State  EventState
+	At     time.Time
+	Actor  string
+	Note   string
+	Clock  Clock
+}
+
+// CaseDetail is a case with its matter, its units, its steps and its clock.
+type CaseDetail struct {
+	CaseRow
+	Matter     MatterType
+	Contact    string
+	Department string
+	Result     string
+	Units      []string // the units dispatched to it and not released
+	Steps      []CaseStep
+}

@@ -26,6 +26,11 @@ const (
 	KindOrderMove  = "order.move"
 	KindImport     = "import"
 	KindDemoBuild  = "demo.build"
+	// Cases (issue 9).
+	KindCaseReport   = "case.report"
+	KindCaseMove     = "case.move"
+	KindCaseExtend   = "case.extend"
+	KindCaseEscalate = "case.escalate"
 	// KindAudit is a row of the audit log that the journal replaced,
 	// carried over into the chain.
 	KindAudit = "audit"

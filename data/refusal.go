@@ -38,6 +38,32 @@ const (
 	CodeMirrorMissing             Code = "mirror_missing"
 	CodeMirrorNotAMirror          Code = "mirror_not_a_mirror"
 
+	// Cases (issue 9).
+	CodeCaseUnknown              Code = "case_unknown"
+	CodeCaseStateUnknown         Code = "case_state_unknown"
+	CodeCaseMoveNotAllowed       Code = "case_move_not_allowed"
+	CodeCaseReasonRequired       Code = "case_reason_required"
+	CodeCaseResultRequired       Code = "case_result_required"
+	CodeCaseUnitsRequired        Code = "case_units_required"
+	CodeCaseUnitsNotHere         Code = "case_units_not_here"
+	CodeCaseChanged              Code = "case_changed"
+	CodeCaseOutsideJurisdiction  Code = "case_outside_jurisdiction"
+	CodeCaseWhereMissing         Code = "case_where_missing"
+	CodeCaseWhereTwice           Code = "case_where_twice"
+	CodeCaseDescriptionEmpty     Code = "case_description_empty"
+	CodeCaseSourceUnknown        Code = "case_source_unknown"
+	CodeMatterUnknown            Code = "matter_unknown"
+	CodeGridUnknown              Code = "grid_unknown"
+	CodePointInNoGrid            Code = "point_in_no_grid"
+	CodeUnitUnknown              Code = "unit_unknown"
+	CodeUnitNotAvailable         Code = "unit_not_available"
+	CodeUnitOutsideJurisdiction  Code = "unit_outside_jurisdiction"
+	CodeExtensionNotOpen         Code = "extension_not_open"
+	CodeExtensionReasonRequired  Code = "extension_reason_required"
+	CodeExtensionBeyondAllowance Code = "extension_beyond_allowance"
+	CodeExtensionNotApprover     Code = "extension_not_approver"
+	CodeEscalationAtTop          Code = "escalation_at_top"
+
 	// What a check of the journal's hash chain finds wrong. Not refusals of
 	// a change but faults of the mirror, said the same way.
 	CodeJournalEdited        Code = "journal_entry_edited"
@@ -79,6 +105,30 @@ var RefusalArgs = map[Code][]string{
 	CodeInputInvalid:              {"file", "record", "reason"},
 	CodeMirrorMissing:             {"path"},
 	CodeMirrorNotAMirror:          {"path"},
+	CodeCaseUnknown:               {"case"},
+	CodeCaseStateUnknown:          {"state", "allowed"},
+	CodeCaseMoveNotAllowed:        {"case", "from", "to"},
+	CodeCaseReasonRequired:        {"to"},
+	CodeCaseResultRequired:        nil,
+	CodeCaseUnitsRequired:         nil,
+	CodeCaseUnitsNotHere:          {"to"},
+	CodeCaseChanged:               {"case"},
+	CodeCaseOutsideJurisdiction:   {"case", "grid", "jurisdiction"},
+	CodeCaseWhereMissing:          nil,
+	CodeCaseWhereTwice:            nil,
+	CodeCaseDescriptionEmpty:      nil,
+	CodeCaseSourceUnknown:         {"source", "allowed"},
+	CodeMatterUnknown:             {"matter"},
+	CodeGridUnknown:               {"grid"},
+	CodePointInNoGrid:             {"lon", "lat"},
+	CodeUnitUnknown:               {"unit"},
+	CodeUnitNotAvailable:          {"unit", "status"},
+	CodeUnitOutsideJurisdiction:   {"unit", "jurisdiction"},
+	CodeExtensionNotOpen:          {"case", "state"},
+	CodeExtensionReasonRequired:   nil,
+	CodeExtensionBeyondAllowance:  {"case", "allowed"},
+	CodeExtensionNotApprover:      {"user", "role"},
+	CodeEscalationAtTop:           {"case"},
 	CodeJournalEdited:             {"entry"},
 	CodeJournalMissing:            {"entry", "after", "count"},
 	CodeJournalReordered:          {"entry", "after"},
@@ -185,6 +235,15 @@ var Terms = func() []string {
 	}
 	for _, s := range OrderStates {
 		out = append(out, string(s))
+	}
+	for _, s := range EventStates {
+		out = append(out, string(s))
+	}
+	for _, s := range UnitStatuses {
+		out = append(out, string(s))
+	}
+	for _, r := range Roles {
+		out = append(out, string(r))
 	}
 	return out
 }()

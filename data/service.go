@@ -24,6 +24,24 @@ type OrderService interface {
 	Responsible(ctx context.Context, grids []string) (centers, units []string, err error)
 }
 
+// CaseService runs cases through the workflow. Every step is checked
+// against the workflow, the actor's jurisdiction and the case's version,
+// and written with its history row and journal entry in one transaction; a
+// refused step (a *Refusal) writes nothing.
+type CaseService interface {
+	ReportCase(ctx context.Context, r CaseReport, now time.Time) (CaseRow, error)
+	MoveCase(ctx context.Context, mv CaseMove, now time.Time) (CaseRow, error)
+	// ExtendCase pushes the deadline by one more limit (version 0: unchecked).
+	ExtendCase(ctx context.Context, code, reason, actor string, version int64, now time.Time) (CaseRow, error)
+	// EscalateCase hands the case to the center one level up.
+	EscalateCase(ctx context.Context, code, reason, actor string, version int64, now time.Time) (CaseRow, error)
+	// EscalateOverdue escalates, as the system, the cases overdue longer
+	// than their matter's grace.
+	EscalateOverdue(ctx context.Context, now time.Time) (int, error)
+	Cases(ctx context.Context, f CaseFilter, now time.Time) ([]CaseRow, error)
+	Case(ctx context.Context, code string, now time.Time) (*CaseDetail, error)
+}
+
 // UserService finds users.
 type UserService interface {
 	User(ctx context.Context, login string) (User, error)

@@ -42,7 +42,7 @@ func (c *demoCity) writeEvents(tx *sql.Tx) error {
 	perDay := len(c.grids) * 3 / 40
 	start := c.opt.AsOf.Add(-time.Duration(c.opt.Days) * 24 * time.Hour)
 	eb := mirror.NewBatcher(tx, "events", "geom", "code", "matter_code", "grid_code", "source", "priority", "state",
-		"description", "reported_at", "dispatched_at", "deadline", "closed_at", "extensions")
+		"description", "reported_at", "dispatched_at", "deadline", "closed_at", "extensions", "level", "department")
 	hb := mirror.NewBatcher(tx, "event_history", "event_code", "step", "state", "at", "note")
 	seq := 0
 	for day := 0; day < c.opt.Days; day++ {
@@ -64,7 +64,8 @@ func (c *demoCity) writeEvents(tx *sql.Tx) error {
 			e.Description = m.NameZh
 			steps := c.eventLife(&e, m)
 			if err := eb.Add(blob(e.Location), e.Code, e.MatterCode, e.GridCode, e.Source, e.Priority, e.State, e.Description,
-				gpkg.Time{Time: e.ReportedAt}, gpkg.NullTimeOf(e.DispatchedAt), gpkg.NullTimeOf(e.Deadline), gpkg.NullTimeOf(e.ClosedAt), e.Extensions); err != nil {
+				gpkg.Time{Time: e.ReportedAt}, gpkg.NullTimeOf(e.DispatchedAt), gpkg.NullTimeOf(e.Deadline), gpkg.NullTimeOf(e.ClosedAt), e.Extensions,
+				m.HandlingLevel, department(e, m)); err != nil {
 				return err
 			}
 			for i, s := range steps {
@@ -159,4 +160,12 @@ func (c *demoCity) eventLife(e *data.Event, m data.MatterType) []stateAt {
 	e.ClosedAt = &closed
 	move(data.EventEvaluated, minutes(24*60, 72*60), "")
 	return steps
+}
+
+// department is the department a dispatched case went to: its matter's.
+func department(e data.Event, m data.MatterType) string {
+	if e.DispatchedAt == nil {
+		return ""
+	}
+	return m.Department
 }

@@ -7,6 +7,7 @@ import (
 	"kapok/data/geom"
 	"kapok/data/mirror"
 	"math"
+	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/twpayne/go-geos"
@@ -147,9 +148,11 @@ func (c *demoCity) writeCenters(tx *sql.Tx) error {
 }
 
 func (c *demoCity) writeMatters(tx *sql.Tx) error {
-	b := mirror.NewBatcher(tx, "matter_types", "code", "name_zh", "name_en", "category", "department", "time_limit_hours", "handling_level")
+	b := mirror.NewBatcher(tx, "matter_types", "code", "name_zh", "name_en", "category", "department", "time_limit_hours", "handling_level",
+		"limit_value", "limit_unit", "extensions_allowed", "grace_hours", "capabilities")
 	for _, m := range c.matters {
-		b.Add(m.Code, m.NameZh, m.NameEn, m.Category, m.Department, int(m.TimeLimit.Hours()), m.HandlingLevel)
+		b.Add(m.Code, m.NameZh, m.NameEn, m.Category, m.Department, int(m.TimeLimit.Hours()), m.HandlingLevel,
+			m.Limit, m.LimitUnit, m.Extensions, int(m.Grace.Hours()), strings.Join(m.Capabilities, ","))
 	}
 	return b.Flush()
 }

@@ -107,7 +107,19 @@ func (m *Mirror) migrate(ctx context.Context, version int) error {
 	return nil
 }
 
+// fkOff marks a migration that rebuilds a table others refer to: SQLite's
+// way is to turn foreign keys off for it (they cannot be turned off inside
+// a transaction) and check them all before committing.
+const fkOff = "-- kapok: foreign keys off"
+
 func applyMigration(ctx context.Context, conn *sql.Conn, mg Migration) error {
+	offFK := strings.HasPrefix(mg.SQL, fkOff)
+	if offFK {
+		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			return err
+		}
+		defer func() { _, _ = conn.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`) }()
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -135,9 +147,33 @@ func applyMigration(ctx context.Context, conn *sql.Conn, mg Migration) error {
 			return err
 		}
 	}
+	if offFK {
+		if err := foreignKeyCheck(ctx, tx); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO kapok_schema (version, name, applied_at) VALUES (?, ?, ?)`,
 		mg.Version, mg.Name, gpkg.Time{Time: time.Now()}); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// foreignKeyCheck fails when any row refers to a row that is not there.
+func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fkid int64
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return err
+		}
+		return fmt.Errorf("foreign key check: a row of %s (rowid %d) refers to a missing row of %s", table, rowid.Int64, parent)
+	}
+	return rows.Err()
 }

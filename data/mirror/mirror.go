@@ -28,6 +28,7 @@ var (
 	_ data.StatusService  = (*Mirror)(nil)
 	_ data.MapService     = (*Mirror)(nil)
 	_ data.JournalService = (*Mirror)(nil)
+	_ data.CaseService    = (*Mirror)(nil)
 )
 
 // FileMode is the mode of a mirror file and of its -wal and -shm (SQLite

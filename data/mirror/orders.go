@@ -326,6 +326,17 @@ func (m *Mirror) MoveOrder(ctx context.Context, ref string, to data.OrderState, 
 		if _, err := tx.ExecContext(ctx, `UPDATE orders SET state = ?, updated_at = ? WHERE uid = ?`, to, gpkg.Time{Time: now}, o.UID); err != nil {
 			return err
 		}
+		// A started order keeps its units busy until it ends.
+		if to == data.OrderInProgress {
+			if err := holdOrderUnits(ctx, tx, o.UID, now); err != nil {
+				return err
+			}
+		}
+		if from == data.OrderInProgress {
+			if err := releaseUnits(ctx, tx, "order", o.UID, now); err != nil {
+				return err
+			}
+		}
 		o.State = to
 		_, err = journalAppend(ctx, tx, change{Kind: data.KindOrderMove, Subject: o.UID, Actor: user.Login, At: now,
 			Payload: map[string]any{"uid": o.UID, "number": o.Number, "from": from, "to": to}})
@@ -374,6 +385,9 @@ func (m *Mirror) MarkOverdue(ctx context.Context, now time.Time) (int, error) {
 			if _, err := tx.ExecContext(ctx, `UPDATE orders SET state = ?, updated_at = ? WHERE uid = ?`, data.OrderOverdue, gpkg.Time{Time: now}, d.uid); err != nil {
 				return err
 			}
+			if err := releaseUnits(ctx, tx, "order", d.uid, now); err != nil {
+				return err
+			}
 			if _, err := journalAppend(ctx, tx, change{Kind: data.KindOrderMove, Subject: d.uid, Actor: data.SystemLogin, At: now,
 				Payload: map[string]any{"uid": d.uid, "number": d.number, "from": d.state, "to": data.OrderOverdue, "why": "window ended"}}); err != nil {
 				return err
@@ -383,4 +397,31 @@ func (m *Mirror) MarkOverdue(ctx context.Context, now time.Time) (int, error) {
 		return nil
 	})
 	return n, err
+}
+
+// holdOrderUnits marks the available units an order names busy while it is
+// in progress; units already busy elsewhere, dispatched or offline are left
+// as they are (the order still reaches them).
+func holdOrderUnits(ctx context.Context, tx *sql.Tx, order string, now time.Time) error {
+	rows, err := tx.QueryContext(ctx, `SELECT u.code FROM order_targets t JOIN units u ON u.code = t.target_code
+		WHERE t.order_uid = ? AND t.target_kind = 'unit' AND u.status = 'available' ORDER BY u.code`, order)
+	if err != nil {
+		return err
+	}
+	var units []string
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			_ = rows.Close()
+			return err
+		}
+		units = append(units, u)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return holdUnits(ctx, tx, units, data.User{}, "order", order, now)
 }
