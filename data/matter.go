@@ -2,7 +2,11 @@ package data
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
+	"io"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +54,40 @@ var Capabilities = []string{"first_aid", "fire_fighting", "flood_control", "evac
 // working days).
 func Deadline(dispatched time.Time, m MatterType) time.Time { return dispatched.Add(m.TimeLimit) }
 
+// The catalogue (assets/matters.csv) has one row per matter:
+//
+//	code,name_zh,name_en,category,department,limit,limit_unit,extensions,grace_hours,capabilities,handling_level
+//
+// Which matters count working days: those whose responsible office acts on
+// office days and that put no life, health or property at immediate risk —
+// disputes (mediation), registration records (unregistered rental rooms,
+// migrant records), building and planning violations and abandoned
+// vehicles (enforcement procedures with notices), waste sorting, cooking
+// fumes and small polluting workshops (enforcement), livelihood services
+// (assistance, disability support, social insurance, employment, schooling,
+// veterans), follow-up of released prisoners, left-behind children and idle
+// youths, public-place hygiene, market violations that are not urgent
+// (unlicensed business, counterfeits, pricing, tutoring, rental-room
+// business) and bus stops: 34 matters, 3, 5, 7 or 10 working days (the
+// usual administrative limits, each the former limit in hours ÷ 24). The
+// other 75 — hazards, incidents on the street, utility failures, police
+// leads, epidemics, traffic and floods — count calendar hours, as their
+// units are on duty round the clock.
+//
+// Extensions: none for a limit of 8 hours or less (escalate instead), two
+// for long-running disputes (land, demolition, medical, collective
+// economy) and building violations, one otherwise. Grace before
+// escalation follows urgency: 2 h for limits up to 4 h, 4 h up to 12 h,
+// 8 h up to 24 h, 12 h beyond, 24 h for working-day limits.
+
+var matterColumns = []string{"code", "name_zh", "name_en", "category", "department", "limit", "limit_unit",
+	"extensions", "grace_hours", "capabilities", "handling_level"}
+
+var (
+	matterCode     = regexp.MustCompile(`^[A-Z]{2}[0-9]{2}$`)
+	handlingLevels = []string{"grid", "community", "street", "district", "city"}
+)
+
 // Matters reads the embedded catalogue of grid matters (assets/matters.csv).
 func Matters() ([]MatterType, error) {
 	const file = "matters.csv"
@@ -58,32 +96,127 @@ func Matters() ([]MatterType, error) {
 		return nil, err
 	}
 	defer func() { _ = f.Close() }()
-	rows, err := csv.NewReader(f).ReadAll()
+	return ParseMatters(file, f)
+}
+
+// ParseMatters reads a catalogue of grid matters in the form of
+// assets/matters.csv, refusing any bad value with an *InputError naming
+// the line and the column.
+func ParseMatters(file string, r io.Reader) ([]MatterType, error) {
+	cr := csv.NewReader(r)
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, &InputError{File: file, Reason: "empty file: no header row"}
+	}
 	if err != nil {
 		return nil, &InputError{File: file, Reason: err.Error()}
 	}
-	if len(rows) == 0 {
-		return nil, &InputError{File: file, Reason: "empty file: no header row"}
-	}
 	col := map[string]int{}
-	for i, h := range rows[0] {
+	for i, h := range header {
 		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
 	}
-	for _, want := range []string{"code", "name_zh", "name_en", "category", "department", "time_limit_hours", "handling_level"} {
+	for _, want := range matterColumns {
 		if _, ok := col[want]; !ok {
 			return nil, &InputError{File: file, Record: "line 1", Reason: fmt.Sprintf("no column %q", want)}
 		}
 	}
-	out := make([]MatterType, 0, len(rows)-1)
-	for i, r := range rows[1:] {
-		get := func(c string) string { return strings.TrimSpace(r[col[c]]) }
-		h, err := strconv.Atoi(get("time_limit_hours"))
-		if err != nil || h <= 0 {
-			return nil, &InputError{File: file, Record: fmt.Sprintf("line %d", i+2), Reason: "time_limit_hours is not a positive whole number"}
+	var out []MatterType
+	seen := map[string]int{}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
 		}
-		out = append(out, MatterType{Code: get("code"), NameZh: get("name_zh"), NameEn: get("name_en"),
-			Category: get("category"), Department: get("department"),
-			TimeLimit: time.Duration(h) * time.Hour, Limit: h, LimitUnit: LimitHours, HandlingLevel: get("handling_level")})
+		if err != nil {
+			return nil, &InputError{File: file, Reason: err.Error()}
+		}
+		line, _ := cr.FieldPos(0)
+		p := matterRow{rec: rec, col: col, file: file, line: line}
+		m, err := p.matter()
+		if err != nil {
+			return nil, err
+		}
+		if first, dup := seen[m.Code]; dup {
+			return nil, p.bad("code", fmt.Sprintf("%s is on line %d already", m.Code, first))
+		}
+		seen[m.Code] = line
+		out = append(out, m)
 	}
-	return out, nil
+}
+
+// matterRow is one record of the catalogue being read, with what an error
+// needs to name it.
+type matterRow struct {
+	rec  []string
+	col  map[string]int
+	file string
+	line int
+}
+
+func (p matterRow) get(c string) string { return strings.TrimSpace(p.rec[p.col[c]]) }
+
+func (p matterRow) bad(c, reason string) error {
+	return &InputError{File: p.file, Record: fmt.Sprintf("line %d, column %s", p.line, c), Reason: reason}
+}
+
+// whole reads a whole number of column c within [lo, hi].
+func (p matterRow) whole(c string, lo, hi int) (int, error) {
+	n, err := strconv.Atoi(p.get(c))
+	if err != nil || n < lo || n > hi {
+		return 0, p.bad(c, fmt.Sprintf("%q is not a whole number from %d to %d", p.get(c), lo, hi))
+	}
+	return n, nil
+}
+
+func (p matterRow) matter() (MatterType, error) {
+	m := MatterType{Code: p.get("code"), NameZh: p.get("name_zh"), NameEn: p.get("name_en"),
+		Category: p.get("category"), Department: p.get("department"), HandlingLevel: p.get("handling_level")}
+	if !matterCode.MatchString(m.Code) {
+		return m, p.bad("code", fmt.Sprintf("%q is not two capitals and two digits", m.Code))
+	}
+	for _, c := range []string{"name_zh", "name_en", "category", "department"} {
+		if p.get(c) == "" {
+			return m, p.bad(c, "empty")
+		}
+	}
+	if !slices.Contains(handlingLevels, m.HandlingLevel) {
+		return m, p.bad("handling_level", fmt.Sprintf("%q is not one of %s", m.HandlingLevel, strings.Join(handlingLevels, ", ")))
+	}
+	var err error
+	switch m.LimitUnit = LimitUnit(p.get("limit_unit")); m.LimitUnit {
+	case LimitHours:
+		// Up to a year: a bound that catches a typo, not a rule.
+		if m.Limit, err = p.whole("limit", 1, 366*24); err != nil {
+			return m, err
+		}
+		m.TimeLimit = time.Duration(m.Limit) * time.Hour
+	case LimitWorkingDays:
+		if m.Limit, err = p.whole("limit", 1, 250); err != nil {
+			return m, err
+		}
+		m.TimeLimit = time.Duration(m.Limit) * 24 * time.Hour
+	default:
+		return m, p.bad("limit_unit", fmt.Sprintf("%q is not %s or %s", m.LimitUnit, LimitHours, LimitWorkingDays))
+	}
+	if m.Extensions, err = p.whole("extensions", 0, 2); err != nil {
+		return m, err
+	}
+	grace, err := p.whole("grace_hours", 1, 24*7)
+	if err != nil {
+		return m, err
+	}
+	m.Grace = time.Duration(grace) * time.Hour
+	if caps := p.get("capabilities"); caps != "" {
+		for _, c := range strings.Split(caps, ";") {
+			c = strings.TrimSpace(c)
+			switch {
+			case !slices.Contains(Capabilities, c):
+				return m, p.bad("capabilities", fmt.Sprintf("%q is not a capability (%s)", c, strings.Join(Capabilities, ", ")))
+			case slices.Contains(m.Capabilities, c):
+				return m, p.bad("capabilities", fmt.Sprintf("%q is listed twice", c))
+			}
+			m.Capabilities = append(m.Capabilities, c)
+		}
+	}
+	return m, nil
 }
