@@ -43,6 +43,12 @@ usage:
                 [--type dispatch|patrol|inspection|briefing] [--priority low|normal|high|urgent] [--user LOGIN]
   kapok orders  list --mirror FILE
   kapok orders  move --mirror FILE --order NUMBER|KEY --to acknowledged|in_progress|done|cancelled|overdue [--user LOGIN]
+  kapok cases   report --mirror FILE (--grid CODE | --at LON,LAT) --matter CODE --text T [--source S] [--contact C] [--user LOGIN]
+  kapok cases   move --mirror FILE --case CODE --to STATE [--units U1,U2] [--reason R] [--result R] [--user LOGIN]
+  kapok cases   extend|escalate --mirror FILE --case CODE --reason R [--user LOGIN]
+  kapok cases   list --mirror FILE [--state S] [--all] [--overdue] [--region CODE] [--source S] [--category C]
+                [--sort remaining|priority|state|reported] [--format table|csv|json]
+  kapok cases   show --mirror FILE --case CODE
   kapok journal verify --mirror FILE
   kapok journal list --mirror FILE [--since RFC3339] [--actor LOGIN] [--kind KIND] [--format table|json]
   kapok [run]   [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION]
@@ -60,7 +66,7 @@ type command func(args []string, out io.Writer) error
 
 var commands = map[string]command{
 	"demo": demoCmd, "stats": statsCmd, "import": importCmd, "export": exportCmd, "render": renderCmd,
-	"orders": ordersCmd, "journal": journalCmd, "run": runCmd,
+	"orders": ordersCmd, "journal": journalCmd, "cases": casesCmd, "run": runCmd,
 }
 
 // runCLI runs one command line and returns the process's exit status.

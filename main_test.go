@@ -323,3 +323,71 @@ func TestConsoleEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// The cases command: report, move through the workflow, extend, list and
+// show; refusals exit 1 with the reason, misuse exits 2.
+func TestCasesCommand(t *testing.T) {
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LANGUAGE", "")
+	t.Setenv("LANG", "en_US.UTF-8")
+	path := fixture.CityPath(t)
+	code, out, errOut := cli(t, "cases", "report", "--mirror", path, "--grid", "990101001001001", "--matter", "MD01",
+		"--text", "噪音扰民", "--source", "hotline_12345", "--contact", "13800001234", "--user", "leader_990101")
+	if code != 0 {
+		t.Fatalf("report: %d %q", code, errOut)
+	}
+	c := strings.TrimSpace(out)
+	for _, step := range [][]string{
+		{"--to", "filed"},
+		{"--to", "dispatched", "--units", "U9901010010010011"},
+		{"--to", "handling"},
+		{"--to", "fed_back", "--result", "已调解"},
+		{"--to", "closed"},
+	} {
+		args := append([]string{"cases", "move", "--mirror", path, "--case", c, "--user", "leader_990101"}, step...)
+		if code, out, errOut := cli(t, args...); code != 0 || !strings.Contains(out, step[1]) {
+			t.Fatalf("%v: %d %q %q", step, code, out, errOut)
+		}
+		if step[1] == "dispatched" {
+			if code, out, _ := cli(t, "cases", "extend", "--mirror", path, "--case", c, "--reason", "当事人外出", "--user", "leader"); code != 0 || !strings.Contains(out, "deadline") {
+				t.Fatalf("extend: %d %q", code, out)
+			}
+		}
+	}
+	code, out, _ = cli(t, "cases", "show", "--mirror", path, "--case", c)
+	for _, want := range []string{"case      " + c, "clock     met", "report", "dispatch", "extend", "feed_back", "close", "已调解"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("show lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = cli(t, "cases", "list", "--mirror", path, "--all", "--format", "json", "--region", "990101001001001")
+	if code != 0 || !strings.Contains(out, `"code":"`+c+`"`) || !strings.Contains(out, `"clock":"met"`) {
+		t.Fatalf("list json: %d %q", code, out)
+	}
+	code, out, _ = cli(t, "cases", "list", "--mirror", path, "--format", "csv")
+	if code != 0 || !strings.HasPrefix(out, "code,state,clock,remaining,deadline") || strings.Contains(out, c) {
+		t.Fatalf("list csv (open cases only): %d %q", code, out)
+	}
+	for _, bad := range []struct {
+		args []string
+		code int
+		says string
+	}{
+		{[]string{"cases", "move", "--mirror", path, "--case", c, "--to", "handling"}, 1, "cannot go from closed to handling"},
+		{[]string{"cases", "move", "--mirror", path, "--case", "E0", "--to", "filed"}, 1, "no case E0"},
+		{[]string{"cases", "report", "--mirror", path, "--grid", "990101001001001", "--matter", "MD01", "--text", " "}, 1, "the description is empty"},
+		{[]string{"cases", "report", "--mirror", path, "--at", "0,0", "--matter", "MD01", "--text", "x"}, 1, "lies in no grid"},
+		{[]string{"cases", "report", "--mirror", path, "--at", "east", "--matter", "MD01", "--text", "x"}, 2, "is not LON,LAT"},
+		{[]string{"cases", "move", "--mirror", path, "--to", "filed"}, 2, "--case and --to are required"},
+		{[]string{"cases", "list", "--mirror", path, "--format", "xml"}, 2, "--format is table, csv or json"},
+	} {
+		code, _, errOut := cli(t, bad.args...)
+		if code != bad.code || !strings.Contains(errOut, bad.says) {
+			t.Errorf("%v: status %d, %q; want %d and %q", bad.args[1:], code, errOut, bad.code, bad.says)
+		}
+	}
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	if code, _, errOut := cli(t, "cases", "move", "--mirror", path, "--case", c, "--to", "cancelled", "--reason", "x"); code != 1 || !strings.Contains(errOut, "不能从“核查结案”转为“已撤销”") {
+		t.Fatalf("zh refusal: %d %q", code, errOut)
+	}
+}

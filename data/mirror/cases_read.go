@@ -3,6 +3,7 @@ package mirror
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"sort"
 	"strings"
 	"time"
@@ -58,7 +59,7 @@ func scanCaseRow(sc interface{ Scan(...any) error }, now time.Time) (data.CaseRo
 func (m *Mirror) caseRowNow(ctx context.Context, code string, now time.Time) (data.CaseRow, error) {
 	r, _, err := scanCaseRow(m.DB.QueryRowContext(ctx, caseQuery(`WHERE e.code = ?`), code), now)
 	if err != nil {
-		return r, notFound("event", code, err)
+		return r, caseNotFound(code, err)
 	}
 	return r, nil
 }
@@ -171,7 +172,7 @@ func SortCases(rows []data.CaseRow, by string) {
 func (m *Mirror) Case(ctx context.Context, code string, now time.Time) (*data.CaseDetail, error) {
 	row, mt, err := scanCaseRow(m.DB.QueryRowContext(ctx, caseQuery(`WHERE e.code = ?`), code), now)
 	if err != nil {
-		return nil, notFound("event", code, err)
+		return nil, caseNotFound(code, err)
 	}
 	d := &data.CaseDetail{CaseRow: row, Matter: mt}
 	if err := m.DB.QueryRowContext(ctx, `SELECT reporter_contact, department, result FROM events WHERE code = ?`, code).
@@ -230,4 +231,12 @@ func (m *Mirror) Case(ctx context.Context, code string, now time.Time) (*data.Ca
 		d.Units = append(d.Units, u)
 	}
 	return d, urows.Err()
+}
+
+// caseNotFound turns a missing row into the case_unknown refusal.
+func caseNotFound(code string, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return data.Refuse(data.CodeCaseUnknown, "case", data.Value("case", code))
+	}
+	return err
 }

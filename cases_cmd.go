@@ -1,0 +1,300 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"kapok/data"
+	"kapok/data/mirror"
+)
+
+// The cases subcommands: report, move, extend, escalate, list and show.
+
+func casesCmd(args []string, out io.Writer) error {
+	sub, err := subcommand("cases", args, []string{"report", "move", "extend", "escalate", "list", "show"}, out)
+	if err != nil {
+		return err
+	}
+	switch sub {
+	case "report":
+		return casesReport(args[1:], out)
+	case "move":
+		return casesMove(args[1:], out)
+	case "extend", "escalate":
+		return casesExtendOrEscalate(sub, args[1:], out)
+	case "list":
+		return casesList(args[1:], out)
+	}
+	return casesShow(args[1:], out)
+}
+
+// caseNow is the time case steps are taken at: the wall clock.
+var caseNow = time.Now
+
+func casesReport(args []string, out io.Writer) error {
+	fs := flags("cases report", "cases report --mirror FILE (--grid CODE | --at LON,LAT) --matter CODE --text T [--source S] [--contact C] [--user LOGIN]", out)
+	path := mirrorFlag(fs)
+	var r data.CaseReport
+	var at, source string
+	fs.StringVar(&r.Grid, "grid", "", "the grid's code")
+	fs.StringVar(&at, "at", "", "where, as LON,LAT: the case goes to the grid containing it")
+	fs.StringVar(&r.Matter, "matter", "", "the matter's code (kapok cases list shows them on cases; assets/matters.csv lists all 109)")
+	fs.StringVar(&r.Description, "text", "", "what was reported")
+	fs.StringVar(&source, "source", string(data.SourcePatrol), "hotline_12345, grid_patrol, video, police (110), referral, citizen_app or inspection")
+	fs.StringVar(&r.Contact, "contact", "", "the reporter's contact, if any")
+	fs.StringVar(&r.Actor, "user", data.SystemLogin, "login of the user reporting it")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	r.Source = data.EventSource(source)
+	if at != "" {
+		lon, lat, ok := strings.Cut(at, ",")
+		x, err1 := strconv.ParseFloat(strings.TrimSpace(lon), 64)
+		y, err2 := strconv.ParseFloat(strings.TrimSpace(lat), 64)
+		if !ok || err1 != nil || err2 != nil {
+			return misuse("--at %q is not LON,LAT (e.g. 113.32,23.12)", at)
+		}
+		r.At = &orb.Point{x, y}
+	}
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	c, err := m.ReportCase(context.Background(), r, caseNow())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, c.Code)
+	return nil
+}
+
+// readVersion reads the case's version before a step, so that a step taken
+// meanwhile by someone else refuses this one (it changed meanwhile).
+func readVersion(ctx context.Context, m *mirror.Mirror, code string) (int64, error) {
+	c, err := m.Case(ctx, code, caseNow())
+	if err != nil {
+		return 0, err
+	}
+	return c.Version, nil
+}
+
+func casesMove(args []string, out io.Writer) error {
+	fs := flags("cases move", "cases move --mirror FILE --case CODE --to STATE [--units U1,U2] [--reason R] [--result R] [--user LOGIN]", out)
+	path := mirrorFlag(fs)
+	var mv data.CaseMove
+	var to, units string
+	fs.StringVar(&mv.Case, "case", "", "the case's code")
+	fs.StringVar(&to, "to", "", "filed, cancelled, dispatched, handling, fed_back, closed, evaluated, returned or parked (a failed verification is fed_back → handling with a reason)")
+	fs.StringVar(&units, "units", "", "comma-separated units to dispatch")
+	fs.StringVar(&mv.Reason, "reason", "", "why: needed to cancel, return, park and to fail a verification")
+	fs.StringVar(&mv.Result, "result", "", "the handling's result: needed to feed back")
+	fs.StringVar(&mv.Actor, "user", data.SystemLogin, "login of the user taking the step")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if mv.Case == "" || to == "" {
+		return misuse("--case and --to are required")
+	}
+	mv.To = data.EventState(to)
+	if units != "" {
+		mv.Units = strings.Split(units, ",")
+	}
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	ctx := context.Background()
+	if mv.Version, err = readVersion(ctx, m, mv.Case); err != nil {
+		return err
+	}
+	c, err := m.MoveCase(ctx, mv, caseNow())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s %s\n", c.Code, c.State)
+	return nil
+}
+
+func casesExtendOrEscalate(sub string, args []string, out io.Writer) error {
+	fs := flags("cases "+sub, "cases "+sub+" --mirror FILE --case CODE --reason R [--user LOGIN]", out)
+	path := mirrorFlag(fs)
+	code := fs.String("case", "", "the case's code")
+	reason := fs.String("reason", "", "why")
+	user := fs.String("user", data.SystemLogin, "login of the user taking the step (extensions: the leadership group)")
+	m, err := openForCase(fs, args, path, code)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	ctx := context.Background()
+	version, err := readVersion(ctx, m, *code)
+	if err != nil {
+		return err
+	}
+	var c data.CaseRow
+	if sub == "extend" {
+		c, err = m.ExtendCase(ctx, *code, *reason, *user, version, caseNow())
+	} else {
+		c, err = m.EscalateCase(ctx, *code, *reason, *user, version, caseNow())
+	}
+	if err != nil {
+		return err
+	}
+	deadline := "-"
+	if c.Deadline != nil {
+		deadline = c.Deadline.Format(time.RFC3339)
+	}
+	fmt.Fprintf(out, "%s %s level %s deadline %s\n", c.Code, c.State, c.Level, deadline)
+	return nil
+}
+
+func casesList(args []string, out io.Writer) error {
+	fs := flags("cases list", "cases list --mirror FILE [--state S] [--all] [--overdue] [--region CODE] [--source S] [--category C] [--sort S] [--format table|csv|json]", out)
+	path := mirrorFlag(fs)
+	var f data.CaseFilter
+	var states, source string
+	fs.StringVar(&states, "state", "", "comma-separated states to list (default: the open ones)")
+	fs.BoolVar(&f.All, "all", false, "closed and cancelled cases too")
+	fs.BoolVar(&f.Overdue, "overdue", false, "only cases past their deadline, or closed after it")
+	fs.StringVar(&f.Region, "region", "", "a region or grid code")
+	fs.StringVar(&source, "source", "", "only cases from this source")
+	fs.StringVar(&f.Category, "category", "", "only cases of matters in this category")
+	fs.StringVar(&f.Sort, "sort", "remaining", "remaining, priority, state or reported")
+	fs.IntVar(&f.Limit, "limit", 0, "at most this many (0: all)")
+	format := fs.String("format", "table", "table, csv or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *format != "table" && *format != "csv" && *format != "json" {
+		return misuse("--format is table, csv or json")
+	}
+	for _, s := range data.NonEmpty(strings.Split(states, ",")) {
+		f.States = append(f.States, data.EventState(s))
+	}
+	f.Source = data.EventSource(source)
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	rows, err := m.Cases(context.Background(), f, caseNow())
+	if err != nil {
+		return err
+	}
+	return writeCases(out, *format, rows)
+}
+
+// writeCases writes the case queue as a table, CSV or JSON lines.
+func writeCases(out io.Writer, format string, rows []data.CaseRow) error {
+	record := func(c data.CaseRow) []string {
+		deadline, remaining := "", ""
+		if c.Deadline != nil {
+			deadline = c.Deadline.UTC().Format(time.RFC3339)
+			if c.ClosedAt == nil {
+				remaining = c.Clock.Remaining.Round(time.Minute).String()
+			}
+		}
+		return []string{c.Code, string(c.State), string(c.Clock.State), remaining, deadline, string(c.Priority), c.MatterCode,
+			c.MatterEn, c.GridCode, string(c.Source), c.Level, strconv.FormatInt(c.Version, 10)}
+	}
+	header := []string{"code", "state", "clock", "remaining", "deadline", "priority", "matter", "matter_en", "grid", "source", "level", "version"}
+	switch format {
+	case "csv":
+		w := csv.NewWriter(out)
+		if err := w.Write(header); err != nil {
+			return err
+		}
+		for _, c := range rows {
+			if err := w.Write(record(c)); err != nil {
+				return err
+			}
+		}
+		w.Flush()
+		return w.Error()
+	case "json":
+		enc := json.NewEncoder(out)
+		enc.SetEscapeHTML(false)
+		for _, c := range rows {
+			obj := map[string]string{}
+			for i, v := range record(c) {
+				obj[header[i]] = v
+			}
+			obj["matter_zh"], obj["description"] = c.MatterZh, c.Description
+			if err := enc.Encode(obj); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(header[:9], "\t"))
+	for _, c := range rows {
+		fmt.Fprintln(tw, strings.Join(record(c)[:9], "\t"))
+	}
+	return tw.Flush()
+}
+
+func casesShow(args []string, out io.Writer) error {
+	fs := flags("cases show", "cases show --mirror FILE --case CODE", out)
+	path := mirrorFlag(fs)
+	code := fs.String("case", "", "the case's code")
+	m, err := openForCase(fs, args, path, code)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	d, err := m.Case(context.Background(), *code, caseNow())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "case      %s (version %d)\nmatter    %s %s / %s (%d %s, %d extensions allowed)\n", d.Code, d.Version,
+		d.MatterCode, d.MatterZh, d.MatterEn, d.Matter.Limit, d.Matter.LimitUnit, d.Matter.Extensions)
+	fmt.Fprintf(out, "grid      %s, handled at %s level\nsource    %s\nstate     %s\n", d.GridCode, d.Level, d.Source, d.State)
+	fmt.Fprintf(out, "text      %s\n", d.Description)
+	if d.Department != "" {
+		fmt.Fprintf(out, "department %s\n", d.Department)
+	}
+	if len(d.Units) > 0 {
+		fmt.Fprintf(out, "units     %s\n", strings.Join(d.Units, ", "))
+	}
+	fmt.Fprintf(out, "clock     %s", d.Clock.State)
+	if d.Deadline != nil {
+		fmt.Fprintf(out, ", deadline %s", d.Deadline.In(beijing).Format("2006-01-02 15:04"))
+		if d.ClosedAt == nil {
+			fmt.Fprintf(out, ", %s left", d.Clock.Remaining.Round(time.Minute))
+		}
+	}
+	fmt.Fprintln(out)
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "step\twhen (Beijing)\twho\twhat\tstate\tclock\tnote")
+	for i, s := range d.Steps {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", i+1, s.At.In(beijing).Format("2006-01-02 15:04"), s.Actor, s.Action, s.State, s.Clock.State, s.Note)
+	}
+	return tw.Flush()
+}
+
+// beijing is the zone steps are shown in: China Standard Time, no DST.
+var beijing = time.FixedZone("CST", 8*3600)
+
+// openForCase parses a step's flags, requires --case and opens the mirror.
+func openForCase(fs *flag.FlagSet, args []string, path, code *string) (*mirror.Mirror, error) {
+	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	if *code == "" {
+		return nil, misuse("--case is required")
+	}
+	return openMirrorFlag(*path)
+}
