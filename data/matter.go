@@ -49,11 +49,6 @@ type MatterType struct {
 var Capabilities = []string{"first_aid", "fire_fighting", "flood_control", "evacuation", "traffic_control",
 	"mediation", "search_rescue", "hazmat", "power_repair", "epidemic_control"}
 
-// Deadline is when an event dispatched at t must be fed back, given its
-// matter, counting its limit in calendar hours (data/calendar counts
-// working days).
-func Deadline(dispatched time.Time, m MatterType) time.Time { return dispatched.Add(m.TimeLimit) }
-
 // The catalogue (assets/matters.csv) has one row per matter:
 //
 //	code,name_zh,name_en,category,department,limit,limit_unit,extensions,grace_hours,capabilities,handling_level

@@ -19,7 +19,18 @@ func (c *Calendar) ClockAt(dispatched time.Time, closed *time.Time, m data.Matte
 	if dispatched.IsZero() {
 		return data.Clock{State: data.ClockNone}
 	}
-	clk := data.Clock{Deadline: c.Deadline(dispatched, m, extensions)}
+	return c.ClockTo(dispatched, c.Deadline(dispatched, m, extensions), closed, m, now)
+}
+
+// ClockTo is ClockAt against a deadline already fixed — the one a store
+// wrote when the case was dispatched or extended, or the city platform's —
+// so that the clock and every count of overdue cases (deadline < now) agree
+// on the same instant.
+func (c *Calendar) ClockTo(dispatched, deadline time.Time, closed *time.Time, m data.MatterType, now time.Time) data.Clock {
+	if dispatched.IsZero() || deadline.IsZero() {
+		return data.Clock{State: data.ClockNone}
+	}
+	clk := data.Clock{Deadline: deadline}
 	end := now
 	if closed != nil {
 		end = *closed
@@ -71,4 +82,9 @@ func EscalationDue(clk data.Clock, m data.MatterType, now time.Time) bool {
 // ClockAt is the clock by the embedded official calendar.
 func ClockAt(dispatched time.Time, closed *time.Time, m data.MatterType, extensions int, now time.Time) data.Clock {
 	return embedded().ClockAt(dispatched, closed, m, extensions, now)
+}
+
+// ClockTo is ClockTo by the embedded official calendar.
+func ClockTo(dispatched, deadline time.Time, closed *time.Time, m data.MatterType, now time.Time) data.Clock {
+	return embedded().ClockTo(dispatched, deadline, closed, m, now)
 }

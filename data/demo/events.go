@@ -3,12 +3,14 @@ package demo
 import (
 	"database/sql"
 	"fmt"
-	"kapok/data"
-	"kapok/data/gpkg"
-	"kapok/data/mirror"
 	"math"
 	"sort"
 	"time"
+
+	"kapok/data"
+	"kapok/data/calendar"
+	"kapok/data/gpkg"
+	"kapok/data/mirror"
 )
 
 var (
@@ -111,7 +113,7 @@ func (c *demoCity) eventLife(e *data.Event, m data.MatterType) []stateAt {
 		if !move(data.EventDispatched, minutes(5, 90), "") {
 			return false
 		}
-		at, deadline := t, data.Deadline(t, m)
+		at, deadline := t, calendar.Deadline(t, m, 0)
 		e.DispatchedAt, e.Deadline = &at, &deadline
 		return true
 	}
@@ -137,7 +139,7 @@ func (c *demoCity) eventLife(e *data.Event, m data.MatterType) []stateAt {
 		if at.After(asOf) {
 			return steps
 		}
-		extended := e.Deadline.Add(m.TimeLimit)
+		extended := calendar.Deadline(*e.DispatchedAt, m, 1)
 		steps = append(steps, stateAt{data.EventHandling, at, "延期"})
 		e.Deadline, e.Extensions = &extended, 1
 	}

@@ -85,7 +85,7 @@ func (m *Mirror) MoveCase(ctx context.Context, mv data.CaseMove, now time.Time) 
 		}
 		action := data.ActionOf(c.state, mv.To)
 		if err := addStep(ctx, tx, c.code, action, mv.To, user.Login, now, note,
-			clockFor(dispatched, deadline, closed, matter, c.extensions, now)); err != nil {
+			clockFor(dispatched, deadline, closed, matter, now)); err != nil {
 			return err
 		}
 		_, err = journalAppend(ctx, tx, change{Kind: data.KindCaseMove, Subject: c.code, Actor: user.Login, At: now,
@@ -129,7 +129,7 @@ func (m *Mirror) ExtendCase(ctx context.Context, code, reason, actor string, ver
 			return err
 		}
 		if err := addStep(ctx, tx, code, data.ActExtend, c.state, user.Login, now, reason,
-			clockFor(c.dispatched, &deadline, nil, matter, c.extensions+1, now)); err != nil {
+			clockFor(c.dispatched, &deadline, nil, matter, now)); err != nil {
 			return err
 		}
 		_, err = journalAppend(ctx, tx, change{Kind: data.KindCaseExtend, Subject: code, Actor: user.Login, At: now,
@@ -174,7 +174,7 @@ func escalate(ctx context.Context, tx *sql.Tx, c caseRow, matter data.MatterType
 		return err
 	}
 	if err := addStep(ctx, tx, c.code, data.ActEscalate, c.state, actor, now, strings.TrimSpace(c.level+" → "+up+" "+reason),
-		clockFor(c.dispatched, c.deadline, c.closed, matter, c.extensions, now)); err != nil {
+		clockFor(c.dispatched, c.deadline, c.closed, matter, now)); err != nil {
 		return err
 	}
 	_, err := journalAppend(ctx, tx, change{Kind: data.KindCaseEscalate, Subject: c.code, Actor: actor, At: now,
@@ -213,7 +213,7 @@ func (m *Mirror) EscalateOverdue(ctx context.Context, now time.Time) (int, error
 				return err
 			}
 			mt.Grace = time.Duration(grace) * time.Hour
-			clock := clockFor(dispatched.Ptr(), deadline.Ptr(), nil, mt, ext, now)
+			clock := clockFor(dispatched.Ptr(), deadline.Ptr(), nil, mt, now)
 			if escalationDue(clock, mt, now) && (!last.Valid || now.Sub(last.Time) > mt.Grace) {
 				due = append(due, dueCase{code, mt})
 			}

@@ -51,7 +51,7 @@ func scanCaseRow(sc interface{ Scan(...any) error }, now time.Time) (data.CaseRo
 	}
 	r.ReportedAt, r.DispatchedAt, r.Deadline, r.ClosedAt = reported.Time, dispatched.Ptr(), deadline.Ptr(), closed.Ptr()
 	r.MatterZh, r.MatterEn, r.Category = mt.NameZh, mt.NameEn, mt.Category
-	r.Clock = clockFor(r.DispatchedAt, r.Deadline, r.ClosedAt, mt, r.Extensions, now)
+	r.Clock = clockFor(r.DispatchedAt, r.Deadline, r.ClosedAt, mt, now)
 	return r, mt, nil
 }
 
@@ -209,7 +209,7 @@ func (m *Mirror) Case(ctx context.Context, code string, now time.Time) (*data.Ca
 			closed = row.ClosedAt
 		}
 		if row.DispatchedAt != nil && !row.DispatchedAt.After(s.At) {
-			s.Clock = clockFor(row.DispatchedAt, row.Deadline, closed, mt, row.Extensions, s.At)
+			s.Clock = clockFor(row.DispatchedAt, row.Deadline, closed, mt, s.At)
 		} else {
 			s.Clock = data.Clock{State: data.ClockNone}
 		}

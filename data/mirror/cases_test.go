@@ -83,7 +83,9 @@ func TestCaseWorkflow(t *testing.T) {
 			if unitStatus(t, m, unit) != data.UnitDispatched || c.DispatchedAt == nil || c.Clock.State != data.ClockRunning {
 				t.Fatalf("dispatched: unit %s, %+v", unitStatus(t, m, unit), c)
 			}
-			if want := c.DispatchedAt.Add(72 * time.Hour); !c.Deadline.Equal(want) { // MD01: 72 hours
+			// MD01: 3 working days from Thursday 10:10 (Beijing) are
+			// Friday, Monday and Tuesday: the weekend does not count.
+			if want := time.Date(2026, 12, 1, 2, 10, 0, 0, time.UTC); !c.Deadline.Equal(want) || !c.DispatchedAt.Equal(caseNow.Add(10*time.Minute)) {
 				t.Fatalf("deadline %v, want %v", c.Deadline, want)
 			}
 		case data.EventFedBack:

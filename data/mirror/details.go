@@ -5,10 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"kapok/data"
-	"kapok/data/gpkg"
 	"strings"
 	"time"
+
+	"kapok/data"
+	"kapok/data/gpkg"
 )
 
 func notFound(kind, code string, err error) error {

@@ -3,9 +3,10 @@ package mirror
 import (
 	"context"
 	"fmt"
+	"time"
+
 	"kapok/data"
 	"kapok/data/gpkg"
-	"time"
 )
 
 // RegionSummaries lists the city, its districts, streets and communities
