@@ -14,6 +14,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"kapok/app/msg"
 	"kapok/data"
 	"kapok/data/mirror"
 )
@@ -21,7 +22,7 @@ import (
 // The cases subcommands: report, move, extend, escalate, list and show.
 
 func casesCmd(args []string, out io.Writer) error {
-	sub, err := subcommand("cases", args, []string{"report", "move", "extend", "escalate", "list", "show"}, out)
+	sub, err := subcommand("cases", args, []string{"report", "move", "extend", "escalate", "list", "show", "recommend"}, out)
 	if err != nil {
 		return err
 	}
@@ -34,6 +35,8 @@ func casesCmd(args []string, out io.Writer) error {
 		return casesExtendOrEscalate(sub, args[1:], out)
 	case "list":
 		return casesList(args[1:], out)
+	case "recommend":
+		return casesRecommend(args[1:], out)
 	}
 	return casesShow(args[1:], out)
 }
@@ -203,13 +206,13 @@ func writeCases(out io.Writer, format string, rows []data.CaseRow) error {
 		if c.Deadline != nil {
 			deadline = c.Deadline.UTC().Format(time.RFC3339)
 			if c.ClosedAt == nil {
-				remaining = c.Clock.Remaining.Round(time.Minute).String()
+				remaining = strconv.FormatInt(int64(c.Clock.Remaining/time.Second), 10)
 			}
 		}
 		return []string{c.Code, string(c.State), string(c.Clock.State), remaining, deadline, string(c.Priority), c.MatterCode,
 			c.MatterEn, c.GridCode, string(c.Source), c.Level, strconv.FormatInt(c.Version, 10)}
 	}
-	header := []string{"code", "state", "clock", "remaining", "deadline", "priority", "matter", "matter_en", "grid", "source", "level", "version"}
+	header := []string{"code", "state", "clock", "remaining_s", "deadline", "priority", "matter", "matter_en", "grid", "source", "level", "version"}
 	switch format {
 	case "csv":
 		w := csv.NewWriter(out)
@@ -239,9 +242,18 @@ func writeCases(out io.Writer, format string, rows []data.CaseRow) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(header[:9], "\t"))
+	head := append([]string{}, header[:9]...)
+	head[3] = "remaining"
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
 	for _, c := range rows {
-		fmt.Fprintln(tw, strings.Join(record(c)[:9], "\t"))
+		rec := record(c)[:9]
+		if c.Deadline != nil && c.ClosedAt == nil {
+			rec[3] = span(c.Clock.Remaining)
+			if c.Clock.Remaining < 0 {
+				rec[3] = "-" + span(-c.Clock.Remaining)
+			}
+		}
+		fmt.Fprintln(tw, strings.Join(rec, "\t"))
 	}
 	return tw.Flush()
 }
@@ -259,8 +271,12 @@ func casesShow(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "case      %s (version %d)\nmatter    %s %s / %s (%d %s, %d extensions allowed)\n", d.Code, d.Version,
-		d.MatterCode, d.MatterZh, d.MatterEn, d.Matter.Limit, d.Matter.LimitUnit, d.Matter.Extensions)
+	unit := "hours"
+	if d.Matter.LimitUnit == data.LimitWorkingDays {
+		unit = "working days"
+	}
+	fmt.Fprintf(out, "case      %s (version %d)\nmatter    %s %s / %s (%d %s, extensions allowed: %d)\n", d.Code, d.Version,
+		d.MatterCode, d.MatterZh, d.MatterEn, d.Matter.Limit, unit, d.Matter.Extensions)
 	fmt.Fprintf(out, "grid      %s, handled at %s level\nsource    %s\nstate     %s\n", d.GridCode, d.Level, d.Source, d.State)
 	fmt.Fprintf(out, "text      %s\n", d.Description)
 	if d.Department != "" {
@@ -272,8 +288,12 @@ func casesShow(args []string, out io.Writer) error {
 	fmt.Fprintf(out, "clock     %s", d.Clock.State)
 	if d.Deadline != nil {
 		fmt.Fprintf(out, ", deadline %s", d.Deadline.In(beijing).Format("2006-01-02 15:04"))
-		if d.ClosedAt == nil {
-			fmt.Fprintf(out, ", %s left", d.Clock.Remaining.Round(time.Minute))
+		switch {
+		case d.ClosedAt != nil:
+		case d.Clock.Remaining < 0:
+			fmt.Fprintf(out, ", overdue by %s", span(-d.Clock.Remaining))
+		default:
+			fmt.Fprintf(out, ", %s left", span(d.Clock.Remaining))
 		}
 	}
 	fmt.Fprintln(out)
@@ -297,4 +317,67 @@ func openForCase(fs *flag.FlagSet, args []string, path, code *string) (*mirror.M
 		return nil, misuse("--case is required")
 	}
 	return openMirrorFlag(*path)
+}
+
+func casesRecommend(args []string, out io.Writer) error {
+	fs := flags("cases recommend", "cases recommend --mirror FILE --case CODE [-n 5] [--user LOGIN] [--format table|json]", out)
+	path := mirrorFlag(fs)
+	code := fs.String("case", "", "the case's code")
+	n := fs.Int("n", 5, "how many units")
+	user := fs.String("user", data.SystemLogin, "login of the user who would dispatch (units outside their jurisdiction are left out)")
+	format := fs.String("format", "table", "table or json")
+	m, err := openForCase(fs, args, path, code)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	if *n < 1 {
+		return misuse("-n must be at least 1")
+	}
+	if *format != "table" && *format != "json" {
+		return misuse("--format is table or json")
+	}
+	recs, err := m.Recommend(context.Background(), *code, *user, *n, caseNow())
+	if err != nil {
+		return err
+	}
+	cat, err := msg.Default()
+	if err != nil {
+		return err
+	}
+	lang := msg.FromEnv()
+	if *format == "json" {
+		enc := json.NewEncoder(out)
+		enc.SetEscapeHTML(false)
+		for i, r := range recs {
+			if err := enc.Encode(map[string]any{"rank": i + 1, "unit": r.Unit.Code, "name": r.Unit.Name, "grid": r.Unit.GridCode,
+				"tier": r.Tier.String(), "distance_m": int(r.DistanceM + 0.5), "has": r.Has, "lacks": r.Lacks, "load": r.Load,
+				"reasons": cat.Reasons(lang, r)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(recs) == 0 {
+		fmt.Fprintln(out, cat.Text(lang, "No unit available to recommend", nil))
+		return nil
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	for i, r := range recs {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", i+1, r.Unit.Code, r.Unit.Name, cat.Reasons(lang, r))
+	}
+	return tw.Flush()
+}
+
+// span is a duration as people read a clock: days, hours and minutes.
+func span(d time.Duration) string {
+	d = d.Round(time.Minute)
+	days, h, m := int(d/(24*time.Hour)), int(d/time.Hour)%24, int(d/time.Minute)%60
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%dd %dh %02dm", days, h, m)
+	case h > 0:
+		return fmt.Sprintf("%dh %02dm", h, m)
+	}
+	return fmt.Sprintf("%dm", m)
 }

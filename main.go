@@ -49,6 +49,7 @@ usage:
   kapok cases   list --mirror FILE [--state S] [--all] [--overdue] [--region CODE] [--source S] [--category C]
                 [--sort remaining|priority|state|reported] [--format table|csv|json]
   kapok cases   show --mirror FILE --case CODE
+  kapok cases   recommend --mirror FILE --case CODE [-n 5] [--user LOGIN] [--format table|json]
   kapok journal verify --mirror FILE
   kapok journal list --mirror FILE [--since RFC3339] [--actor LOGIN] [--kind KIND] [--format table|json]
   kapok [run]   [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION]

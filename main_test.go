@@ -365,7 +365,7 @@ func TestCasesCommand(t *testing.T) {
 		t.Fatalf("list json: %d %q", code, out)
 	}
 	code, out, _ = cli(t, "cases", "list", "--mirror", path, "--format", "csv")
-	if code != 0 || !strings.HasPrefix(out, "code,state,clock,remaining,deadline") || strings.Contains(out, c) {
+	if code != 0 || !strings.HasPrefix(out, "code,state,clock,remaining_s,deadline") || strings.Contains(out, c) {
 		t.Fatalf("list csv (open cases only): %d %q", code, out)
 	}
 	for _, bad := range []struct {
@@ -389,5 +389,44 @@ func TestCasesCommand(t *testing.T) {
 	t.Setenv("LANG", "zh_CN.UTF-8")
 	if code, _, errOut := cli(t, "cases", "move", "--mirror", path, "--case", c, "--to", "cancelled", "--reason", "x"); code != 1 || !strings.Contains(errOut, "不能从“核查结案”转为“已撤销”") {
 		t.Fatalf("zh refusal: %d %q", code, errOut)
+	}
+}
+
+func TestCasesRecommendCommand(t *testing.T) {
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LANGUAGE", "")
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	path := fixture.CityPath(t)
+	code, out, errOut := cli(t, "cases", "report", "--mirror", path, "--grid", "990101001001001", "--matter", "XF01",
+		"--text", "消防通道被占", "--user", "leader_990101")
+	if code != 0 {
+		t.Fatalf("report: %d %q", code, errOut)
+	}
+	c := strings.TrimSpace(out)
+	code, out, errOut = cli(t, "cases", "recommend", "--mirror", path, "--case", c, "-n", "3", "--user", "leader_990101")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 3 || !strings.Contains(lines[0], "U9901010010010011") || !strings.Contains(lines[0], "同网格 · ") ||
+		!strings.Contains(lines[0], "具备灭火能力") {
+		t.Fatalf("recommend: %d %q %q", code, out, errOut)
+	}
+	t.Setenv("LANG", "en_US.UTF-8")
+	code, out, _ = cli(t, "cases", "recommend", "--mirror", path, "--case", c, "-n", "1", "--format", "json")
+	if code != 0 || !strings.Contains(out, `"unit":"U9901010010010011"`) || !strings.Contains(out, `"reasons":"same grid · `) ||
+		!strings.Contains(out, "can do fire fighting") {
+		t.Fatalf("recommend json: %d %q", code, out)
+	}
+	for _, bad := range []struct {
+		args []string
+		code int
+		says string
+	}{
+		{[]string{"cases", "recommend", "--mirror", path, "--case", "E0"}, 1, "no case E0"},
+		{[]string{"cases", "recommend", "--mirror", path, "--case", c, "-n", "0"}, 2, "-n must be at least 1"},
+		{[]string{"cases", "recommend", "--mirror", path}, 2, "--case is required"},
+	} {
+		code, _, errOut := cli(t, bad.args...)
+		if code != bad.code || !strings.Contains(errOut, bad.says) {
+			t.Errorf("%v: status %d, %q; want %d and %q", bad.args[1:], code, errOut, bad.code, bad.says)
+		}
 	}
 }

@@ -1,6 +1,10 @@
 package data
 
-import "github.com/paulmach/orb"
+import (
+	"strconv"
+
+	"github.com/paulmach/orb"
+)
 
 // Level is a region's place in the city → district → street → community chain.
 type Level int
@@ -18,7 +22,17 @@ var Levels = []Level{LevelCity, LevelDistrict, LevelStreet, LevelCommunity}
 
 var levelNames = [...]string{"city", "district", "street", "community"}
 
-func (l Level) String() string { return levelNames[l] }
+// String names the level; LevelCommunity+1, a recommendation's tier for a
+// unit in the case's own grid, is "grid".
+func (l Level) String() string {
+	switch {
+	case int(l) >= 0 && int(l) < len(levelNames):
+		return levelNames[l]
+	case l == LevelCommunity+1:
+		return "grid"
+	}
+	return "level(" + strconv.Itoa(int(l)) + ")"
+}
 
 // ParseLevel reads a level's name ("city", "district", "street", "community").
 func ParseLevel(s string) (Level, bool) {

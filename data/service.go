@@ -40,6 +40,9 @@ type CaseService interface {
 	EscalateOverdue(ctx context.Context, now time.Time) (int, error)
 	Cases(ctx context.Context, f CaseFilter, now time.Time) ([]CaseRow, error)
 	Case(ctx context.Context, code string, now time.Time) (*CaseDetail, error)
+	// Recommend ranks the units the actor may dispatch to the case, best
+	// first, at most n.
+	Recommend(ctx context.Context, code, actor string, n int, now time.Time) ([]Recommendation, error)
 }
 
 // UserService finds users.

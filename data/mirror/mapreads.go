@@ -156,9 +156,10 @@ func (m *Mirror) EventsByGrid(ctx context.Context, asOf time.Time) (map[string]d
 	return out, rows.Err()
 }
 
-// LoadUnits reads every emergency unit's code, grid, location and status.
+// LoadUnits reads every emergency unit's code, grid, location, status and
+// capabilities.
 func (m *Mirror) LoadUnits(ctx context.Context) ([]data.Unit, error) {
-	rows, err := m.DB.QueryContext(ctx, `SELECT code, name, unit_type, grid_code, status, geom FROM units ORDER BY fid`)
+	rows, err := m.DB.QueryContext(ctx, `SELECT code, name, unit_type, grid_code, status, capabilities, geom FROM units ORDER BY fid`)
 	if err != nil {
 		return nil, err
 	}
@@ -167,9 +168,11 @@ func (m *Mirror) LoadUnits(ctx context.Context) ([]data.Unit, error) {
 	var gb sql.RawBytes
 	for rows.Next() {
 		var u data.Unit
-		if err := rows.Scan(&u.Code, &u.Name, &u.UnitType, &u.GridCode, &u.Status, &gb); err != nil {
+		var caps string
+		if err := rows.Scan(&u.Code, &u.Name, &u.UnitType, &u.GridCode, &u.Status, &caps, &gb); err != nil {
 			return nil, err
 		}
+		u.Capabilities = splitNonEmpty(caps)
 		g, err := gpkg.DecodeGeom(gb)
 		if err != nil {
 			return nil, fmt.Errorf("unit %s: %w", u.Code, err)

@@ -19,6 +19,8 @@ import (
 type Mirror struct {
 	DB   *sql.DB
 	Path string
+
+	rank rankerCache // for Recommend
 }
 
 // The services the mirror provides.
