@@ -33,7 +33,7 @@ import (
 const usage = `kapok: command-and-scheduling console for city grid governance
 
 usage:
-  kapok demo    --out FILE [--seed N] [--districts GEOJSON --streets CSV --villages CSV --city NAME]
+  kapok demo    --out FILE [--seed N] [--as-of RFC3339|now] [--districts GEOJSON --streets CSV --villages CSV --city NAME]
   kapok stats   FILE
   kapok import  --mirror FILE --layer NAME INPUT.geojson|INPUT.csv
   kapok export  --mirror FILE --layer NAME --format geojson|gpkg|csv --out OUT
@@ -168,10 +168,11 @@ func openMirrorFlag(path string) (*mirror.Mirror, error) {
 }
 
 func demoCmd(args []string, out io.Writer) error {
-	fs := flags("demo", "demo --out FILE [--seed N] [--districts GEOJSON --streets CSV --villages CSV --city NAME]", out)
+	fs := flags("demo", "demo --out FILE [--seed N] [--as-of RFC3339|now] [--districts GEOJSON --streets CSV --villages CSV --city NAME]", out)
 	opt := demo.DefaultOptions()
 	outFile := fs.String("out", "", "mirror file to write (required)")
-	fs.Int64Var(&opt.Seed, "seed", opt.Seed, "random seed: the same seed builds the same city")
+	fs.Int64Var(&opt.Seed, "seed", opt.Seed, "random seed: the same seed and --as-of build the same city")
+	asOf := fs.String("as-of", "now", "the demo's now, RFC 3339 or now: its cases and indicators end there")
 	districts := fs.String("districts", "", "district boundaries, GeoJSON (default: embedded Guangzhou)")
 	streets := fs.String("streets", "", "streets and towns, CSV")
 	villages := fs.String("villages", "", "communities and villages, CSV")
@@ -184,6 +185,13 @@ func demoCmd(args []string, out io.Writer) error {
 	}
 	if *outFile == "" {
 		return misuse("--out FILE is required")
+	}
+	if *asOf != "now" {
+		t, err := time.Parse(time.RFC3339, *asOf)
+		if err != nil {
+			return misuse("--as-of %q is not an RFC 3339 time or now (e.g. 2026-11-25T09:00:00+08:00)", *asOf)
+		}
+		opt.AsOf = t
 	}
 	src, err := citySource(*districts, *streets, *villages, *city)
 	if err != nil {

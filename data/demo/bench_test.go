@@ -16,7 +16,7 @@ func BenchmarkDemoGuangzhou(b *testing.B) {
 	src := fixture.GuangzhouSource(b)
 	for i := 0; i < b.N; i++ {
 		out := filepath.Join(dir, "gz.gpkg")
-		if _, err := demo.Build(context.Background(), out, src, demo.DefaultOptions()); err != nil {
+		if _, err := demo.Build(context.Background(), out, src, fixture.GuangzhouOptions()); err != nil {
 			b.Fatal(err)
 		}
 		fi, err := os.Stat(out)

@@ -188,6 +188,22 @@ func TestDemoEventsFollowTheWorkflow(t *testing.T) {
 	// The deadline is the matter's limit after dispatch (plus extensions),
 	// in working days for the matters counted so: none falls on a weekend
 	// or holiday, and they span more wall time than their nominal hours.
+	checked, workingDays, longer := checkDeadlines(t, m)
+	if checked == 0 || workingDays == 0 || longer == 0 {
+		t.Fatalf("%d deadlines checked, %d in working days, %d spanning a day off: the demo does not exercise the calendar", checked, workingDays, longer)
+	}
+	if n := fixture.Count(t, m, `SELECT count(*) FROM events e WHERE state != (SELECT state FROM event_history h WHERE h.event_code = e.code ORDER BY step DESC LIMIT 1)`); n != 0 {
+		t.Fatalf("%d events whose state is not their last history entry", n)
+	}
+}
+
+// checkDeadlines checks every dispatched event's deadline: its matter's
+// limit after dispatch (plus extensions) by the calendar, a working-day
+// limit ending on a working day. It counts the deadlines checked, those in
+// working days, and those of them spanning more wall time than their
+// nominal hours (a weekend or holiday inside).
+func checkDeadlines(t *testing.T, m *mirror.Mirror) (checked, workingDays, longer int) {
+	t.Helper()
 	matters := map[string]data.MatterType{}
 	all, err := data.Matters()
 	if err != nil {
@@ -196,17 +212,16 @@ func TestDemoEventsFollowTheWorkflow(t *testing.T) {
 	for _, mt := range all {
 		matters[mt.Code] = mt
 	}
-	drows, err := m.DB.Query(`SELECT code, matter_code, dispatched_at, deadline, extensions FROM events WHERE dispatched_at IS NOT NULL`)
+	rows, err := m.DB.Query(`SELECT code, matter_code, dispatched_at, deadline, extensions FROM events WHERE dispatched_at IS NOT NULL`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer drows.Close()
-	var checked, workingDays, longer int
-	for drows.Next() {
+	defer rows.Close()
+	for rows.Next() {
 		var code, matter string
 		var dispatched, deadline gpkg.Time
 		var ext int
-		if err := drows.Scan(&code, &matter, &dispatched, &deadline, &ext); err != nil {
+		if err := rows.Scan(&code, &matter, &dispatched, &deadline, &ext); err != nil {
 			t.Fatal(err)
 		}
 		mt := matters[matter]
@@ -224,15 +239,10 @@ func TestDemoEventsFollowTheWorkflow(t *testing.T) {
 			}
 		}
 	}
-	if err := drows.Err(); err != nil {
+	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if checked == 0 || workingDays == 0 || longer == 0 {
-		t.Fatalf("%d deadlines checked, %d in working days, %d spanning a day off: the demo does not exercise the calendar", checked, workingDays, longer)
-	}
-	if n := fixture.Count(t, m, `SELECT count(*) FROM events e WHERE state != (SELECT state FROM event_history h WHERE h.event_code = e.code ORDER BY step DESC LIMIT 1)`); n != 0 {
-		t.Fatalf("%d events whose state is not their last history entry", n)
-	}
+	return checked, workingDays, longer
 }
 
 func TestDemoGuangzhou(t *testing.T) {
@@ -248,7 +258,7 @@ func TestDemoGuangzhou(t *testing.T) {
 		t.Fatalf("Guangzhou inputs should all fit: %v", src.Skipped)
 	}
 	out := filepath.Join(t.TempDir(), "gz.gpkg")
-	rep, err := demo.Build(context.Background(), out, src, demo.DefaultOptions())
+	rep, err := demo.Build(context.Background(), out, src, fixture.GuangzhouOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,8 +312,15 @@ func TestDemoGuangzhou(t *testing.T) {
 // buildTestCity writes the fixture city to a mirror in a temporary folder.
 func buildTestCity(t testing.TB) (*mirror.Mirror, *demo.Report) {
 	t.Helper()
+	return buildCity(t, fixture.Options())
+}
+
+// buildCity writes the fixture city with these options to a mirror in a
+// temporary folder.
+func buildCity(t testing.TB, opt demo.Options) (*mirror.Mirror, *demo.Report) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "city.gpkg")
-	rep, err := demo.Build(context.Background(), path, fixture.Source(t), fixture.Options())
+	rep, err := demo.Build(context.Background(), path, fixture.Source(t), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,3 +331,127 @@ func buildTestCity(t testing.TB) (*mirror.Mirror, *demo.Report) {
 	t.Cleanup(func() { _ = m.Close() })
 	return m, rep
 }
+
+// The demo's histories end at AsOf whatever its time of day, weekday or
+// year: nothing is reported or done after it, reports fill the Days × 24
+// hours before it and follow Beijing's working day, steps follow each other,
+// extensions stay within their matter's allowance, and the indicators' and
+// the index's last day is AsOf's Beijing day with no value after AsOf's
+// hour. (2028 lies outside the calendar's years: deadlines there count
+// weekends only.)
+func TestDemoEndsAtAsOf(t *testing.T) {
+	for _, asOf := range []time.Time{
+		time.Now().Truncate(time.Second),
+		time.Date(2026, 11, 28, 3, 17, 0, 0, beijing),  // a Saturday night
+		time.Date(2026, 10, 3, 22, 0, 0, 0, beijing),   // National Day holiday
+		time.Date(2026, 12, 1, 0, 0, 0, 0, beijing),    // midnight, a Tuesday
+		time.Date(2028, 3, 15, 10, 30, 0, 0, time.UTC), // outside the calendar
+	} {
+		t.Run(asOf.Format(time.RFC3339), func(t *testing.T) {
+			opt := fixture.Options()
+			opt.AsOf, opt.Grids, opt.Days = asOf, 120, 7
+			m, _ := buildCity(t, opt)
+			at := func(x time.Time) string { return gpkg.FormatTime(x) }
+			start := asOf.Add(-7 * 24 * time.Hour)
+			for _, c := range []struct {
+				what, query string
+				args        []any
+			}{
+				{"events reported outside the window", `SELECT count(*) FROM events WHERE reported_at > ? OR reported_at < ?`, []any{at(asOf), at(start)}},
+				{"steps after as-of", `SELECT count(*) FROM event_history WHERE at > ?`, []any{at(asOf)}},
+				{"events with a time after as-of", `SELECT count(*) FROM events WHERE dispatched_at > ?1 OR closed_at > ?1`, []any{at(asOf)}},
+				{"first steps not at the report", `SELECT count(*) FROM events e JOIN event_history h ON h.event_code = e.code AND h.step = 1 WHERE h.at != e.reported_at`, nil},
+				{"steps before the one before", `SELECT count(*) FROM event_history a JOIN event_history b ON b.event_code = a.event_code AND b.step = a.step + 1 WHERE b.at < a.at`, nil},
+				{"extensions beyond the allowance", `SELECT count(*) FROM events e JOIN matter_types t ON t.code = e.matter_code WHERE e.extensions > t.extensions_allowed`, nil},
+				{"extensions without their step", `SELECT count(*) FROM events e WHERE e.extensions != (SELECT count(*) FROM event_history h WHERE h.event_code = e.code AND h.action = 'extend')`, nil},
+			} {
+				if n := fixture.Count(t, m, c.query, c.args...); n != 0 {
+					t.Errorf("%d %s", n, c.what)
+				}
+			}
+			var latest gpkg.Time
+			var total, working int
+			if err := m.DB.QueryRow(`SELECT max(reported_at), count(*),
+				sum(CAST(strftime('%H', reported_at, '+8 hours') AS INTEGER) BETWEEN 8 AND 19) FROM events`).Scan(&latest, &total, &working); err != nil {
+				t.Fatal(err)
+			}
+			if asOf.Sub(latest.Time) > 24*time.Hour {
+				t.Errorf("latest report %v, more than a day before %v", latest.Time, asOf)
+			}
+			if share := float64(working) / float64(total); total < 7*9/2 || share < 0.6 {
+				t.Errorf("%d reports, %.0f%% of them 8:00-20:00 in Beijing; want about %d, most in working hours", total, 100*share, 7*9)
+			}
+			if checked, _, _ := checkDeadlines(t, m); checked == 0 {
+				t.Error("no case dispatched")
+			}
+			// Indicators and the index: Days Beijing days ending with as-of's.
+			day := asOf.In(beijing).Format("2006-01-02")
+			for _, table := range []string{"indicator_values", "red_cotton_index"} {
+				var last string
+				var days int
+				if err := m.DB.QueryRow(`SELECT max(day), count(DISTINCT day) FROM `+table).Scan(&last, &days); err != nil {
+					t.Fatal(err)
+				}
+				if last != day || days != 7 {
+					t.Errorf("%s: %d days up to %s; want 7 up to %s", table, days, last, day)
+				}
+			}
+			var hourly string
+			if err := m.DB.QueryRow(`SELECT hourly FROM indicator_values WHERE day = ? LIMIT 1`, day).Scan(&hourly); err != nil {
+				t.Fatal(err)
+			}
+			values := strings.Split(strings.Trim(hourly, "[]"), ",")
+			if h := asOf.In(beijing).Hour(); len(values) != 24 || values[h] == "null" || h < 23 && values[h+1] != "null" {
+				t.Errorf("as of %02d:xx in Beijing, the last day's values are %s", h, hourly)
+			}
+		})
+	}
+}
+
+// A demo built as of now is live at once: its latest report is within the
+// last day, and the clocks of its open cases, taken now, are mostly not
+// overdue. Those that are, are the parked backlog (挂账, never resumed in
+// the demo): about a quarter of the open cases (19-33 % over 56 instants
+// of a week in this city; 24 % in the demo Guangzhou), while of the cases
+// being worked hardly any (0 here; 1 % in Guangzhou).
+func TestDemoAsOfNowIsLive(t *testing.T) {
+	now := time.Now().Truncate(time.Second)
+	opt := fixture.Options()
+	opt.AsOf, opt.Grids, opt.Days = now, 400, 30
+	m, _ := buildCity(t, opt)
+	var latest gpkg.Time
+	if err := m.DB.QueryRow(`SELECT max(reported_at) FROM events`).Scan(&latest); err != nil {
+		t.Fatal(err)
+	}
+	if latest.Time.After(now) || now.Sub(latest.Time) > 24*time.Hour {
+		t.Errorf("latest report %v, now %v", latest.Time, now)
+	}
+	rows, err := m.Cases(context.Background(), data.CaseFilter{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var clocked, overdue, worked, workedOverdue int
+	for _, r := range rows {
+		if r.Clock.State == data.ClockNone {
+			continue
+		}
+		clocked++
+		late := r.Clock.State == data.ClockOverdue
+		if late {
+			overdue++
+		}
+		if r.State != data.EventParked {
+			worked++
+			if late {
+				workedOverdue++
+			}
+		}
+	}
+	share, workedShare := float64(overdue)/float64(clocked), float64(workedOverdue)/float64(worked)
+	t.Logf("%d open cases, %d with a clock: %d overdue (%.0f%%); of %d not parked, %d overdue", len(rows), clocked, overdue, 100*share, worked, workedOverdue)
+	if clocked < 20 || share >= 0.5 || workedShare > 0.1 {
+		t.Errorf("%d of %d open cases overdue now, %d of the %d not parked: the demo is not live", overdue, clocked, workedOverdue, worked)
+	}
+}
+
+var beijing = time.FixedZone("CST", 8*3600)
