@@ -37,8 +37,11 @@ type Map struct {
 	highlight *highlight
 	palette   []color.NRGBA // by fill position + 1; 0 is "no polygon"
 	packed    []uint32      // palette over the background, as RGBA bytes in memory order
-	geomGen   uint64        // bumped when layers change: old tiles are void
-	tiles     *lru.Cache[tileKey, *tile]
+	// paletteGen counts palette changes: a tile composed under an older
+	// palette than the one current when it is cached is cached stale.
+	paletteGen uint64
+	geomGen    uint64 // bumped when layers change: old tiles are void
+	tiles      *lru.Cache[tileKey, *tile]
 	// frames is held (read) by every Render and (write) by ClearCache, so
 	// recycled tiles are never in use by a frame.
 	frames    sync.RWMutex
@@ -58,7 +61,18 @@ type tile struct {
 	ids   []uint32    // fill positions + 1, row-major tilePx²
 	lines []lineMask  // outline coverage, one per outline layer that has lines here
 	img   *image.RGBA // composed: palette fill with the outlines on top
-	stale bool        // palette changed under it: compose again
+	// stale: the palette changed under it, compose again. Read and written
+	// under Map.mu only. A cached tile is never composed again in place
+	// (frames may be copying its img): a stale one is composed into a copy
+	// that replaces it in the cache (recoloured).
+	stale bool
+}
+
+// recoloured is a copy of a cached tile to compose again: it shares the
+// tile's ids and line masks, which no one writes once the tile is drawn, and
+// has an image of its own.
+func (t *tile) recoloured() *tile {
+	return &tile{ids: t.ids, lines: t.lines, img: image.NewRGBA(image.Rect(0, 0, tilePx, tilePx))}
 }
 
 // NewMap makes an empty map whose tile cache holds up to cacheTiles tiles
@@ -152,6 +166,7 @@ func (m *Map) SetFillIndex(ix *Index, colorOf func(id int) color.NRGBA) {
 		m.packed[i] = m.pack(i)
 	}
 	m.geomGen++
+	m.paletteGen++
 }
 
 // TilesDrawn is how many tiles the map has rasterized since it was made
@@ -345,6 +360,7 @@ func (m *Map) SetFillColors(changes map[int]color.NRGBA) {
 	// palette they took without the lock.
 	m.palette = append([]color.NRGBA(nil), m.palette...)
 	m.packed = append([]uint32(nil), m.packed...)
+	m.paletteGen++
 	for id, c := range changes {
 		if p, ok := m.fill.position(id); ok {
 			m.palette[p+1] = c
@@ -456,15 +472,18 @@ func (m *Map) Render(ctx context.Context, v Viewport) (*image.RGBA, error) {
 func (m *Map) tilesFor(ctx context.Context, keys []tileKey, zoom float64) ([]*tile, error) {
 	out := make([]*tile, len(keys))
 	var todo []int
+	m.mu.Lock()
 	for i, k := range keys {
 		if t, ok := m.tiles.Get(k); ok {
 			out[i] = t
 		}
-		if out[i] == nil || out[i].stale {
+		if out[i] == nil {
+			todo = append(todo, i)
+		} else if out[i].stale {
+			out[i] = out[i].recoloured()
 			todo = append(todo, i)
 		}
 	}
-	m.mu.Lock()
 	fill := m.fill
 	m.mu.Unlock()
 	var drawKeys []tileKey
@@ -489,8 +508,15 @@ func (m *Map) tilesFor(ctx context.Context, keys []tileKey, zoom float64) ([]*ti
 					out[i] = newTile()
 					m.drawTile(out[i], keys[i], zoom, cands[keys[i]], sc)
 				}
-				m.compose(out[i], out[i].img.Pix, out[i].img.Stride, image.Rect(0, 0, tilePx, tilePx))
+				gen := m.compose(out[i], out[i].img.Pix, out[i].img.Stride, image.Rect(0, 0, tilePx, tilePx))
+				// A recolouring between compose and here could not mark
+				// this tile (it was not cached yet): cache it stale.
+				m.mu.Lock()
+				if gen != m.paletteGen {
+					out[i].stale = true
+				}
 				m.tiles.Add(keys[i], out[i])
+				m.mu.Unlock()
 			}
 		}()
 	}
@@ -656,10 +682,11 @@ func (m *Map) drawTile(t *tile, k tileKey, zoom float64, cands []int32, sc *scra
 // compose paints the part r of the tile (tile pixels) into dst, whose
 // first byte is r's top-left pixel and rows stride bytes apart: the palette
 // colour of each pixel's polygon (or the background) with the outline
-// overlay on top.
-func (m *Map) compose(t *tile, dst []byte, stride int, r image.Rectangle) {
+// overlay on top. It returns the palette generation it painted with.
+func (m *Map) compose(t *tile, dst []byte, stride int, r image.Rectangle) (paletteGen uint64) {
 	m.mu.Lock()
 	packed := m.packed
+	paletteGen = m.paletteGen
 	t.stale = false
 	m.mu.Unlock()
 	if len(packed) == 0 {
@@ -693,6 +720,7 @@ func (m *Map) compose(t *tile, dst []byte, stride int, r image.Rectangle) {
 			}
 		}
 	}
+	return paletteGen
 }
 
 // blendOver lays colour lc with coverage m (0-255) over the packed opaque
