@@ -41,7 +41,8 @@ func casesCmd(args []string, out io.Writer) error {
 	return casesShow(args[1:], out)
 }
 
-// caseNow is the time case steps are taken at: the wall clock.
+// caseNow is the commands' clock: case steps are taken, and clocks read
+// (kapok cases, stats, render), at the wall clock, as in the console.
 var caseNow = time.Now
 
 func casesReport(args []string, out io.Writer) error {

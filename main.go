@@ -236,7 +236,7 @@ func statsCmd(args []string, out io.Writer) error {
 		return err
 	}
 	defer closeMirror(m)
-	s, err := m.Stats(context.Background())
+	s, err := m.Stats(context.Background(), caseNow())
 	if err != nil {
 		return err
 	}
@@ -342,6 +342,7 @@ func renderCmd(args []string, out io.Writer) error {
 		return err
 	}
 	defer closeMirror(m)
+	opt.AsOf = caseNow() // the console's and kapok cases' clock
 	frames, err := citymap.Render(context.Background(), m, *outFile, opt)
 	if err != nil {
 		return err

@@ -7,9 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"kapok/data/mirror"
 	"kapok/internal/fixture"
@@ -428,5 +431,41 @@ func TestCasesRecommendCommand(t *testing.T) {
 		if code != bad.code || !strings.Contains(errOut, bad.says) {
 			t.Errorf("%v: status %d, %q; want %d and %q", bad.args[1:], code, errOut, bad.code, bad.says)
 		}
+	}
+}
+
+// The command line counts overdue cases as the console does: at several
+// instants (the fixture city's now, over its weekend, ten days on) `kapok
+// cases list --overdue` lists as many cases as `kapok stats` says are open
+// past their deadline, and with --all as many as it says are overdue in
+// all (closed late included); both read the same clock.
+func TestStatsAndCasesListAgreeOnOverdue(t *testing.T) {
+	path := fixture.CityPath(t)
+	defer func(now func() time.Time) { caseNow = now }(caseNow)
+	stat := regexp.MustCompile(`of which past the deadline (\d+); overdue in all, closed late included, (\d+)\)`)
+	rows := func(args ...string) int {
+		t.Helper()
+		code, out, errOut := cli(t, append([]string{"cases", "list", "--mirror", path, "--overdue", "--format", "csv"}, args...)...)
+		if code != 0 {
+			t.Fatalf("list: %d %q", code, errOut)
+		}
+		return strings.Count(out, "\n") - 1 // the header
+	}
+	seen := map[string]bool{}
+	for _, at := range []time.Time{fixture.AsOf, fixture.AsOf.Add(72 * time.Hour), fixture.AsOf.Add(240 * time.Hour)} {
+		caseNow = func() time.Time { return at }
+		code, out, errOut := cli(t, "stats", path)
+		m := stat.FindStringSubmatch(out)
+		if code != 0 || m == nil {
+			t.Fatalf("stats at %s: %d %q %q", at, code, out, errOut)
+		}
+		open, all := rows(), rows("--all")
+		if strconv.Itoa(open) != m[1] || strconv.Itoa(all) != m[2] {
+			t.Fatalf("at %s: cases list --overdue %d (with --all %d), stats %s (%s)", at, open, all, m[1], m[2])
+		}
+		seen[m[1]] = true
+	}
+	if len(seen) < 2 {
+		t.Fatal("the overdue count never changed with the clock: the instants test nothing")
 	}
 }

@@ -83,7 +83,7 @@ type Console struct {
 
 // NewConsole loads the status of the city and builds the window's content.
 func NewConsole(win fyne.Window, m *mirror.Mirror, city *citymap.CityMap, user string) (*Console, error) {
-	c := &Console{Win: win, M: m, City: city, User: user, Now: time.Now, AsOf: m.AsOf(bg),
+	c := &Console{Win: win, M: m, City: city, User: user, Now: time.Now, AsOf: time.Now(),
 		theme: "events", boardSort: "name", boardSel: -1, orderSel: -1}
 	var err error
 	if c.regions, err = m.RegionSummaries(bg, c.AsOf); err != nil {

@@ -28,7 +28,7 @@ func openConsole(b *testing.B) (*Console, *mirror.Mirror) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	city, err := citymap.Load(context.Background(), m, "events")
+	city, err := citymap.LoadAt(context.Background(), m, "events", fixture.AsOf)
 	if err != nil {
 		b.Fatal(err)
 	}

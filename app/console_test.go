@@ -62,7 +62,7 @@ func newTestConsole(t *testing.T, login string) *Console {
 	if err != nil {
 		t.Fatal(err)
 	}
-	city, err := citymap.Load(context.Background(), m, "events")
+	city, err := citymap.LoadAt(context.Background(), m, "events", fixture.AsOf)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -126,7 +126,7 @@ func load(opt RunOptions, stage func(string)) (*loaded, error) {
 		_ = m.Close()
 		return nil, err
 	}
-	city, err := citymap.Load(bg, m, "events")
+	city, err := citymap.LoadAt(bg, m, "events", time.Now())
 	if err != nil {
 		_ = m.Close()
 		return nil, err

@@ -40,6 +40,8 @@ type CaseService interface {
 	EscalateOverdue(ctx context.Context, now time.Time) (int, error)
 	Cases(ctx context.Context, f CaseFilter, now time.Time) ([]CaseRow, error)
 	Case(ctx context.Context, code string, now time.Time) (*CaseDetail, error)
+	// MatterTypes is the catalogue of matters cases are reported under.
+	MatterTypes(ctx context.Context) ([]MatterType, error)
 	// Recommend ranks the units the actor may dispatch to the case, best
 	// first, at most n.
 	Recommend(ctx context.Context, code, actor string, n int, now time.Time) ([]Recommendation, error)
@@ -52,8 +54,6 @@ type UserService interface {
 
 // StatusService reads the state of the city for the console's panels.
 type StatusService interface {
-	// AsOf is the store's "now" for event status: the demo's clock, else now.
-	AsOf(ctx context.Context) time.Time
 	RegionSummaries(ctx context.Context, asOf time.Time) ([]RegionSummary, error)
 	StatusBoard(ctx context.Context, parent string, asOf time.Time) ([]BoardRow, error)
 	CenterDetail(ctx context.Context, code string, asOf time.Time) (*CenterDetail, error)
@@ -64,10 +64,11 @@ type StatusService interface {
 
 // MapService reads what the map draws.
 type MapService interface {
-	AsOf(ctx context.Context) time.Time
 	LoadGrids(ctx context.Context) ([]Grid, error)
 	LoadShapes(ctx context.Context, level Level) ([]Shape, error)
 	LoadUnits(ctx context.Context) ([]Unit, error)
+	// UnavailableUnits maps each unit not available to its status.
+	UnavailableUnits(ctx context.Context) (map[string]UnitStatus, error)
 	EventsByGrid(ctx context.Context, asOf time.Time) (map[string]GridEvents, error)
 	LoadOverlay(ctx context.Context, layer string, asOf time.Time) ([]MapFeature, error)
 	// ActiveOrderGrids maps each grid under a running order to the order's

@@ -140,4 +140,4 @@ type MapFeature struct {
 }
 
 // Overlays are the overlay layers a map service loads.
-var Overlays = []string{"centers", "events", "cameras", "checkpoints", "patrol_routes"}
+var Overlays = []string{"centers", "events", "dispatch", "cameras", "checkpoints", "patrol_routes"}

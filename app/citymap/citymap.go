@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -30,8 +31,11 @@ type CityMap struct {
 	// Pos maps a grid code to its position in Grids (its fill id).
 	Pos map[string]int
 	// units loads the emergency units on first use (they are drawn from
-	// street zoom on); the mirror must stay open until then.
-	units func() (*UnitLayer, error)
+	// street zoom on); the mirror must stay open until then. RefreshStatus
+	// swaps in a copy with new statuses (frames being drawn keep theirs).
+	loadUnits func() (*UnitLayer, error)
+	unitsMu   sync.Mutex
+	unitsNow  *UnitLayer
 }
 
 // UnitLayer is the emergency units, indexed for nearest-unit queries.
@@ -42,6 +46,19 @@ type UnitLayer struct {
 
 // Units returns the unit layer, loading it on first use.
 func (cm *CityMap) Units() (*UnitLayer, error) { return cm.units() }
+
+func (cm *CityMap) units() (*UnitLayer, error) {
+	cm.unitsMu.Lock()
+	defer cm.unitsMu.Unlock()
+	if cm.unitsNow != nil {
+		return cm.unitsNow, nil
+	}
+	ul, err := cm.loadUnits()
+	if err == nil {
+		cm.unitsNow = ul
+	}
+	return ul, err
+}
 
 // SetTheme recolours the grids by another theme; nothing is rasterized again.
 func (cm *CityMap) SetTheme(theme string) error {
@@ -57,20 +74,21 @@ func (cm *CityMap) SetTheme(theme string) error {
 	return nil
 }
 
-// Load loads the mirror's layers into a map coloured by theme. The
-// queries run in parallel, the district and street linework (drawn from
-// city zoom on) is built beside them, finer linework when a frame first
-// needs it; the grids' R-tree is built on the first hit-test (or by
-// Map.Prepare), since a frame does without it.
-func Load(ctx context.Context, m data.MapService, theme string) (*CityMap, error) {
-	return load(ctx, m, theme, true)
+// LoadAt loads the mirror's layers into a map coloured by theme, the grids'
+// open and overdue counts taken at asOf (the console's clock). The queries
+// run in parallel, the district and street linework (drawn from city zoom
+// on) is built beside them, finer linework when a frame first needs it; the
+// grids' R-tree is built on the first hit-test (or by Map.Prepare), since a
+// frame does without it.
+func LoadAt(ctx context.Context, m data.MapService, theme string, asOf time.Time) (*CityMap, error) {
+	return load(ctx, m, theme, true, asOf)
 }
 
 // load is Load; without console (`kapok render`) it reads only what a
 // frame draws (the grids' codes and kinds, not their other attributes, in
 // bulk: see data/mirror's GridGeometry), leaves Pos empty and keeps no
 // tile cache.
-func load(ctx context.Context, m data.MapService, theme string, console bool) (*CityMap, error) {
+func load(ctx context.Context, m data.MapService, theme string, console bool, asOf time.Time) (*CityMap, error) {
 	var (
 		grids  []data.Grid
 		feats  []kmaps.Feature
@@ -110,7 +128,7 @@ func load(ctx context.Context, m data.MapService, theme string, console bool) (*
 	// largest read, and the last to finish.
 	run(func() error {
 		var err error
-		if events, err = m.EventsByGrid(ctx, m.AsOf(ctx)); err != nil {
+		if events, err = m.EventsByGrid(ctx, asOf); err != nil {
 			return err
 		}
 		for i, lv := range []data.Level{data.LevelDistrict, data.LevelStreet} {
@@ -139,7 +157,7 @@ func load(ctx context.Context, m data.MapService, theme string, console bool) (*
 			cm.Pos[g.Code] = i
 		}
 	}
-	cm.units = sync.OnceValues(func() (*UnitLayer, error) {
+	cm.loadUnits = sync.OnceValues(func() (*UnitLayer, error) {
 		units, err := m.LoadUnits(context.Background())
 		if err != nil {
 			return nil, err

@@ -18,7 +18,7 @@ import (
 func TestGoldenCityThemes(t *testing.T) {
 	m := fixture.City(t)
 	for _, theme := range Themes {
-		cm, err := Load(context.Background(), m, theme)
+		cm, err := LoadAt(context.Background(), m, theme, fixture.AsOf)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +36,7 @@ func TestGoldenCityThemes(t *testing.T) {
 func TestRenderCommand(t *testing.T) {
 	m := fixture.City(t)
 	out := filepath.Join(t.TempDir(), "map.png")
-	frames, err := Render(context.Background(), m, out, RenderOptions{Width: 320, Height: 200, Theme: "overdue", Region: "990101", Repeat: 3})
+	frames, err := Render(context.Background(), m, out, RenderOptions{Width: 320, Height: 200, Theme: "overdue", Region: "990101", Repeat: 3, AsOf: fixture.AsOf})
 	if err != nil {
 		t.Fatal(err)
 	}

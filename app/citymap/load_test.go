@@ -111,11 +111,11 @@ func TestRenderDrawsWhatTheConsoleDraws(t *testing.T) {
 	m := fixture.City(t)
 	ctx := context.Background()
 	for _, theme := range Themes {
-		console, err := Load(ctx, m, theme)
+		console, err := LoadAt(ctx, m, theme, fixture.AsOf)
 		if err != nil {
 			t.Fatal(err)
 		}
-		render, err := load(ctx, m, theme, false)
+		render, err := load(ctx, m, theme, false, fixture.AsOf)
 		if err != nil {
 			t.Fatal(err)
 		}

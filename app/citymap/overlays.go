@@ -4,6 +4,7 @@ import (
 	"context"
 	"image/color"
 	"sync"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -13,7 +14,7 @@ import (
 
 // MapLayers are the layers the layers panel shows or hides, top of the
 // list first.
-var MapLayers = []string{"districts", "streets", "communities", "grids", "centers", "units", "events",
+var MapLayers = []string{"districts", "streets", "communities", "grids", "centers", "units", "events", "dispatch",
 	"cameras", "checkpoints", "patrol_routes", "orders"}
 
 // HiddenAtStart are off until the user turns them on: dense and rarely
@@ -23,7 +24,10 @@ var HiddenAtStart = map[string]bool{"cameras": true, "patrol_routes": true}
 // Overlays are the point and line layers over the grids, read from the
 // mirror the first time a frame shows them.
 type Overlays struct {
-	m      data.MapService
+	m data.MapService
+	// AsOf is the instant case markers are classed at (the console's
+	// clock; the mirror's time unless set).
+	AsOf   func() time.Time
 	mu     sync.Mutex
 	loaded map[string][]data.MapFeature
 }
@@ -39,6 +43,16 @@ func (o *Overlays) Feature(layer string, id int) (data.MapFeature, bool) {
 	return fs[id], true
 }
 
+// Forget drops what was read of these layers: the next frame reads them
+// again (after Map.Reload).
+func (o *Overlays) Forget(layers ...string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, l := range layers {
+		delete(o.loaded, l)
+	}
+}
+
 func (o *Overlays) load(layer string) []data.MapFeature {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -46,7 +60,7 @@ func (o *Overlays) load(layer string) []data.MapFeature {
 		return fs
 	}
 	ctx := context.Background()
-	fs, err := o.m.LoadOverlay(ctx, layer, o.m.AsOf(ctx))
+	fs, err := o.m.LoadOverlay(ctx, layer, o.AsOf())
 	if err != nil {
 		fs = nil // the map without this layer rather than no map
 	}
@@ -56,7 +70,13 @@ func (o *Overlays) load(layer string) []data.MapFeature {
 
 // Overlay colours, shared with the symbol legend.
 var (
-	EventColor        = map[string]color.NRGBA{"open": {240, 140, 0, 255}, "overdue": {200, 20, 20, 255}}
+	// EventColor colours a case marker by its clock: grey-blue before
+	// dispatch, green running, amber past 75 % of its limit (the yellow
+	// card), red overdue (the red card).
+	EventColor = map[string]color.NRGBA{string(data.ClockNone): {96, 112, 140, 255}, string(data.ClockRunning): {30, 150, 70, 255},
+		string(data.ClockWarning): {240, 170, 0, 255}, string(data.ClockOverdue): {200, 20, 20, 255}}
+	// DispatchColor is the line from a dispatched unit to its case.
+	DispatchColor     = color.NRGBA{30, 100, 200, 220}
 	CameraColor       = map[string]color.NRGBA{"online": {60, 90, 140, 255}, "offline": {150, 150, 150, 255}}
 	CheckpointColor   = color.NRGBA{90, 60, 30, 255}
 	OrderColor        = color.NRGBA{170, 0, 200, 255}
@@ -82,7 +102,7 @@ var CenterStyles = []CenterStyle{
 // AddOverlays adds the centers, events, cameras, checkpoints, patrol routes
 // and orders layers to the city map.
 func AddOverlays(cm *CityMap, m data.MapService) *Overlays {
-	o := &Overlays{m: m, loaded: map[string][]data.MapFeature{}}
+	o := &Overlays{m: m, loaded: map[string][]data.MapFeature{}, AsOf: time.Now}
 	points := func(layer string, keep func(data.MapFeature) bool, colorOf func(data.MapFeature) color.NRGBA) func() ([]kmaps.Feature, func(int) color.NRGBA) {
 		return func() ([]kmaps.Feature, func(int) color.NRGBA) {
 			fs := o.load(layer)
@@ -101,7 +121,15 @@ func AddOverlays(cm *CityMap, m data.MapService) *Overlays {
 			func(data.MapFeature) color.NRGBA { return cs.Color }), cs.Style)
 	}
 	cm.Map.AddMarkersFunc("events", points("events", all, func(f data.MapFeature) color.NRGBA { return EventColor[f.Class] }),
-		kmaps.MarkerStyle{Radius: 3.5, Shape: kmaps.Diamond, MinZoom: 12})
+		kmaps.MarkerStyle{Radius: 5, Shape: kmaps.Diamond, MinZoom: 12})
+	cm.Map.AddOutlinesFunc("dispatch", func() []kmaps.Feature {
+		fs := o.load("dispatch")
+		out := make([]kmaps.Feature, 0, len(fs))
+		for i, f := range fs {
+			out = append(out, kmaps.Feature{ID: i, Geom: kmaps.Project(f.Geom)})
+		}
+		return out
+	}, kmaps.OutlineStyle{Color: DispatchColor, Width: 2, MinZoom: 11})
 	cm.Map.AddMarkersFunc("cameras", points("cameras", all, func(f data.MapFeature) color.NRGBA { return CameraColor[f.Class] }),
 		kmaps.MarkerStyle{Radius: 2.5, Shape: kmaps.Square, MinZoom: 14})
 	cm.Map.AddMarkersFunc("checkpoints", points("checkpoints", all, func(data.MapFeature) color.NRGBA { return CheckpointColor }),

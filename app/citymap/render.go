@@ -22,7 +22,8 @@ type RenderOptions struct {
 	Region        string // a region or grid code to fit
 	BBox          string // minlon,minlat,maxlon,maxlat
 	Theme         string
-	Repeat        int // frames to time, every cache cleared before each
+	Repeat        int       // frames to time, every cache cleared before each
+	AsOf          time.Time // the instant the status is drawn at (zero: now)
 }
 
 // ParseSize reads "WxH".
@@ -66,7 +67,11 @@ func Render(ctx context.Context, m data.MapService, out string, opt RenderOption
 			return nil, err
 		}
 	}
-	cm, err := load(ctx, m, opt.Theme, false)
+	asOf := opt.AsOf
+	if asOf.IsZero() {
+		asOf = time.Now()
+	}
+	cm, err := load(ctx, m, opt.Theme, false, asOf)
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ func guangzhouMap(b testing.TB) *CityMap {
 			cityErr = err
 			return
 		}
-		cityMap, cityErr = Load(context.Background(), m, "events")
+		cityMap, cityErr = LoadAt(context.Background(), m, "events", fixture.AsOf)
 	})
 	if cityErr != nil {
 		b.Fatal(cityErr)
@@ -176,7 +176,7 @@ func BenchmarkLoadCityMapMemory(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		cm, err := Load(context.Background(), m, "events")
+		cm, err := LoadAt(context.Background(), m, "events", fixture.AsOf)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -210,7 +210,7 @@ func BenchmarkRenderCommand(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := Render(context.Background(), m, out, RenderOptions{Width: 1920, Height: 1080, Theme: "events"}); err != nil {
+		if _, err := Render(context.Background(), m, out, RenderOptions{Width: 1920, Height: 1080, Theme: "events", AsOf: fixture.AsOf}); err != nil {
 			b.Fatal(err)
 		}
 		if err := m.Close(); err != nil {

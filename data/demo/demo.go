@@ -4,12 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"kapok/data"
-	"kapok/data/gpkg"
-	"kapok/data/mirror"
 	"math/rand/v2"
 	"os"
 	"time"
+
+	"kapok/data"
+	"kapok/data/gpkg"
+	"kapok/data/mirror"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -49,6 +50,7 @@ type demoCity struct {
 	grids   []data.Grid
 	workers map[string]int // grid code → grid workers
 	units   []data.Unit
+	working []heldCase // open cases dispatched or in handling, for writeHolds
 	matters []data.MatterType
 	rng     *rand.Rand
 }
@@ -84,7 +86,7 @@ func Build(ctx context.Context, out string, src *CitySource, opt Options) (*Repo
 			write func(*sql.Tx) error
 		}{{"users", c.writeUsers}, {"regions", c.writeRegions}, {"grids", c.writeGrids}, {"centers", c.writeCenters},
 			{"matters", c.writeMatters}, {"units", c.writeUnits}, {"security layers", c.writeSecurity},
-			{"events", c.writeEvents}, {"indicators", c.writeIndicators}, {"index", c.writeIndex}}
+			{"events", c.writeEvents}, {"unit holds", c.writeHolds}, {"indicators", c.writeIndicators}, {"index", c.writeIndex}}
 		for _, step := range steps {
 			if err := step.write(tx); err != nil {
 				return fmt.Errorf("writing %s: %w", step.name, err)

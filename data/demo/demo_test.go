@@ -297,7 +297,7 @@ func TestDemoGuangzhou(t *testing.T) {
 	if core <= 0 || outer < 10*core {
 		t.Errorf("mean grid area core %.0f m², outskirts %.0f m²: want outskirts ≥ 10× core", core, outer)
 	}
-	s, err := m.Stats(context.Background())
+	s, err := m.Stats(context.Background(), fixture.AsOf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -455,3 +455,35 @@ func TestDemoAsOfNowIsLive(t *testing.T) {
 }
 
 var beijing = time.FixedZone("CST", 8*3600)
+
+// The demo's dispatched units are those its open cases hold: each one held
+// once, by a case dispatched or in handling; feeding such a case back
+// frees its unit. No unit is busy or dispatched without a hold.
+func TestDemoUnitsAreHeldByTheirCases(t *testing.T) {
+	m, _ := buildTestCity(t)
+	if n := fixture.Count(t, m, `SELECT count(*) FROM units u WHERE status IN ('dispatched','busy') AND
+		(SELECT count(*) FROM unit_holds h WHERE h.unit_code = u.code AND h.released_at IS NULL) != 1`); n != 0 {
+		t.Fatalf("%d units dispatched or busy without exactly one hold", n)
+	}
+	if n := fixture.Count(t, m, `SELECT count(*) FROM unit_holds h JOIN events e ON e.code = h.holder
+		WHERE h.released_at IS NULL AND (e.state NOT IN ('dispatched','handling') OR h.since != e.dispatched_at)`); n != 0 {
+		t.Fatalf("%d holds on cases not being worked, or not from their dispatch", n)
+	}
+	held := fixture.Count(t, m, `SELECT count(*) FROM unit_holds WHERE released_at IS NULL`)
+	working := fixture.Count(t, m, `SELECT count(*) FROM events WHERE state IN ('dispatched','handling')`)
+	if held == 0 || held > working || held < working*9/10 {
+		t.Fatalf("%d holds for %d cases being worked", held, working)
+	}
+	var code, unit string
+	var version int64
+	if err := m.DB.QueryRow(`SELECT e.code, e.version, h.unit_code FROM events e JOIN unit_holds h ON h.holder = e.code
+		WHERE e.state = 'handling' LIMIT 1`).Scan(&code, &version, &unit); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.MoveCase(context.Background(), data.CaseMove{Case: code, To: data.EventFedBack, Result: "已处置", Actor: data.SystemLogin, Version: version}, fixture.AsOf.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if n := fixture.Count(t, m, `SELECT count(*) FROM units WHERE code = ? AND status = 'available'`, unit); n != 1 {
+		t.Fatalf("feedback did not free %s", unit)
+	}
+}

@@ -74,6 +74,9 @@ func (c *demoCity) writeEvents(tx *sql.Tx) error {
 				Location: pointIn(c.rng, g.Boundary), ReportedAt: reported}
 			e.Description = m.NameZh
 			steps := c.eventLife(&e, m)
+			if (e.State == data.EventDispatched || e.State == data.EventHandling) && e.DispatchedAt != nil {
+				c.working = append(c.working, heldCase{e.Code, e.GridCode, *e.DispatchedAt})
+			}
 			if err := eb.Add(blob(e.Location), e.Code, e.MatterCode, e.GridCode, e.Source, e.Priority, e.State, e.Description,
 				gpkg.Time{Time: e.ReportedAt}, gpkg.NullTimeOf(e.DispatchedAt), gpkg.NullTimeOf(e.Deadline), gpkg.NullTimeOf(e.ClosedAt), e.Extensions,
 				m.HandlingLevel, department(e, m)); err != nil {

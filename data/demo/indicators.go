@@ -2,12 +2,13 @@ package demo
 
 import (
 	"database/sql"
-	"kapok/data/mirror"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"kapok/data/mirror"
 )
 
 // indicatorValue is one hourly value: the base figure, scaled for the

@@ -3,11 +3,12 @@ package demo
 import (
 	"database/sql"
 	"fmt"
-	"kapok/data"
-	"kapok/data/mirror"
 	"math"
 	"sort"
 	"strings"
+
+	"kapok/data"
+	"kapok/data/mirror"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
@@ -45,10 +46,14 @@ func (c *demoCity) writeUnits(tx *sql.Tx) error {
 	for i, g := range c.grids {
 		for k := 1; k <= perGrid[i]; k++ {
 			u := data.Unit{Code: fmt.Sprintf("U%s%d", g.Code, k), GridCode: g.Code, UnitType: pick(c.rng, unitTypeOf[g.Kind]),
-				Location: pointIn(c.rng, g.Boundary), Status: pick(c.rng, []data.UnitStatus{"available", "available", "available", "available",
-					"available", "available", "available", "available", "dispatched", "busy"})}
+				Location: pointIn(c.rng, g.Boundary), Status: data.UnitAvailable}
+			// Some are off duty; the dispatched ones are those the open
+			// cases hold (writeHolds), so that closing a case frees them.
+			// The draw that once picked a random status is still taken:
+			// the capabilities and people drawn after it stay as they were.
+			_ = c.rng.IntN(10)
 			if c.rng.Float64() < 0.03 {
-				u.Status = "offline"
+				u.Status = data.UnitOffline
 			}
 			u.Name = fmt.Sprintf("%s%s号网格第%d应急处置单元", names[g.CommunityCode], strings.TrimLeft(g.Code[12:], "0"), k)
 			perm := c.rng.Perm(len(capabilityTags))

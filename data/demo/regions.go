@@ -3,11 +3,12 @@ package demo
 import (
 	"database/sql"
 	"fmt"
+	"math"
+	"strings"
+
 	"kapok/data"
 	"kapok/data/geom"
 	"kapok/data/mirror"
-	"math"
-	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/twpayne/go-geos"

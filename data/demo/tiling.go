@@ -2,13 +2,14 @@ package demo
 
 import (
 	"hash/fnv"
-	"kapok/data"
-	"kapok/data/geom"
 	"math"
 	"math/rand/v2"
 	"runtime"
 	"sort"
 	"sync"
+
+	"kapok/data"
+	"kapok/data/geom"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"

@@ -2,9 +2,10 @@ package journal
 
 import (
 	"fmt"
-	"kapok/data"
 	"strings"
 	"testing"
+
+	"kapok/data"
 )
 
 // chain makes n valid stored entries.

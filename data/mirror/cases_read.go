@@ -120,8 +120,8 @@ func (m *Mirror) Cases(ctx context.Context, f data.CaseFilter, now time.Time) ([
 }
 
 // SortCases orders cases for the queue: "remaining" (overdue first, most
-// overdue first, then the nearest deadline, then cases without one, newest
-// report first), "priority" (urgent first), "state" (workflow order),
+// overdue first, then the nearest deadline; then parked cases the same way;
+// then cases without a deadline, newest report first), "priority" (urgent first), "state" (workflow order),
 // "reported" (newest first). Ties go by code.
 func SortCases(rows []data.CaseRow, by string) {
 	prio := map[data.Priority]int{data.PriorityUrgent: 0, data.PriorityHigh: 1, data.PriorityNormal: 2, data.PriorityLow: 3}
@@ -129,9 +129,15 @@ func SortCases(rows []data.CaseRow, by string) {
 	for i, s := range data.EventStates {
 		state[s] = i
 	}
+	// Parked cases (挂账: known not to be fixable within the limit) come
+	// after the running ones: their clocks stay on, overdue, but the queue
+	// is for the cases that can still be met.
 	remaining := func(r data.CaseRow) (int, time.Time) {
-		if r.Deadline == nil || r.ClosedAt != nil {
-			return 1, time.Time{}
+		switch {
+		case r.Deadline == nil || r.ClosedAt != nil:
+			return 2, time.Time{}
+		case r.State == data.EventParked:
+			return 1, *r.Deadline
 		}
 		return 0, *r.Deadline
 	}
@@ -159,7 +165,7 @@ func SortCases(rows []data.CaseRow, by string) {
 			if !ta.Equal(tb) {
 				return ta.Before(tb)
 			}
-			if ka == 1 && !a.ReportedAt.Equal(b.ReportedAt) {
+			if ka == 2 && !a.ReportedAt.Equal(b.ReportedAt) {
 				return a.ReportedAt.After(b.ReportedAt)
 			}
 		}

@@ -151,7 +151,13 @@ func TestReportByPoint(t *testing.T) {
 func TestCaseRefusals(t *testing.T) {
 	m := fixture.City(t)
 	c := reportOne(t, m)
-	busy := "U9901010010010021" // busy in the fixture
+	var busy string // a unit of the district out on a case of the fixture's
+	if err := m.DB.QueryRow(`SELECT code FROM units WHERE status != 'available' AND grid_code LIKE '990101%' ORDER BY code LIMIT 1`).Scan(&busy); err != nil {
+		t.Fatal(err)
+	}
+	if unitStatus(t, m, "U9901010010010011") != data.UnitAvailable {
+		t.Fatal("the fixture's U9901010010010011 is not available")
+	}
 	snapshot := func() int64 {
 		return count(t, m, `SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM event_history) + (SELECT count(*) FROM journal)
 			+ (SELECT count(*) FROM unit_holds) + (SELECT sum(version) FROM events) + (SELECT count(*) FROM units WHERE status = 'available')`)

@@ -236,12 +236,18 @@ func (m *Mirror) RegionBoundary(ctx context.Context, code string) (orb.MultiPoly
 	return mp, nil
 }
 
-// LoadOverlay reads one overlay layer. Events are the open ones as of asOf,
-// classed "overdue" past their deadline.
+// LoadOverlay reads one overlay layer. Events are the open cases, classed
+// by their clock at asOf (none, running, warning, overdue); dispatch is a
+// line from each unit on a case to the case.
 func (m *Mirror) LoadOverlay(ctx context.Context, layer string, asOf time.Time) ([]data.MapFeature, error) {
+	switch layer {
+	case "events":
+		return m.caseMarkers(ctx, asOf)
+	case "dispatch":
+		return m.dispatchLines(ctx)
+	}
 	q := map[string]string{
 		"centers":       `SELECT code, level, geom FROM centers ORDER BY fid`,
-		"events":        `SELECT code, CASE WHEN deadline < ?1 THEN 'overdue' ELSE 'open' END, geom FROM events WHERE state IN ` + openStates + ` ORDER BY fid`,
 		"cameras":       `SELECT code, status, geom FROM cameras ORDER BY fid`,
 		"checkpoints":   `SELECT code, status, geom FROM checkpoints ORDER BY fid`,
 		"patrol_routes": `SELECT code, shift, geom FROM patrol_routes ORDER BY fid`,
@@ -249,11 +255,7 @@ func (m *Mirror) LoadOverlay(ctx context.Context, layer string, asOf time.Time) 
 	if q == "" {
 		return nil, fmt.Errorf("no overlay layer %q", layer)
 	}
-	var args []any
-	if layer == "events" {
-		args = append(args, gpkg.Time{Time: asOf})
-	}
-	rows, err := m.DB.QueryContext(ctx, q, args...)
+	rows, err := m.DB.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
 	}

@@ -18,9 +18,9 @@ import (
 type rankerCache struct {
 	mu     sync.Mutex
 	r      *dispatch.Ranker
-	key    [2]int64          // count and max fid of units when built
-	status map[string]string // units not available at the last call
-	loads  map[string]int    // units with a load at the last call
+	key    [2]int64                   // count and max fid of units when built
+	status map[string]data.UnitStatus // units not available at the last call
+	loads  map[string]int             // units with a load at the last call
 }
 
 // LoadWindow is how far back a unit's load counts: the cases and orders it
@@ -72,9 +72,9 @@ func (m *Mirror) ranker(ctx context.Context, now time.Time) (*dispatch.Ranker, e
 		for i := range units {
 			units[i].Status = data.UnitAvailable // set below, as for a cached ranker
 		}
-		c.r, c.key, c.status, c.loads = dispatch.NewRanker(units, nil), key, map[string]string{}, map[string]int{}
+		c.r, c.key, c.status, c.loads = dispatch.NewRanker(units, nil), key, map[string]data.UnitStatus{}, map[string]int{}
 	}
-	status, err := m.unitsNotAvailable(ctx)
+	status, err := m.UnavailableUnits(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +88,7 @@ func (m *Mirror) ranker(ctx context.Context, now time.Time) (*dispatch.Ranker, e
 		}
 	}
 	for u, s := range status {
-		c.r.SetStatus(u, data.UnitStatus(s))
+		c.r.SetStatus(u, s)
 	}
 	for u := range c.loads {
 		if _, still := loads[u]; !still {
@@ -100,25 +100,6 @@ func (m *Mirror) ranker(ctx context.Context, now time.Time) (*dispatch.Ranker, e
 	}
 	c.status, c.loads = status, loads
 	return c.r, nil
-}
-
-// unitsNotAvailable reads the status of every unit that is not available
-// (through the partial index units_not_available).
-func (m *Mirror) unitsNotAvailable(ctx context.Context) (map[string]string, error) {
-	rows, err := m.DB.QueryContext(ctx, `SELECT code, status FROM units WHERE status != 'available'`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var code, s string
-		if err := rows.Scan(&code, &s); err != nil {
-			return nil, err
-		}
-		out[code] = s
-	}
-	return out, rows.Err()
 }
 
 // recentHolds counts each unit's holds taken within LoadWindow before now.

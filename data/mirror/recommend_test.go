@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"kapok/data"
 	"kapok/data/mirror"
 	"kapok/internal/fixture"
@@ -59,9 +61,13 @@ func TestRecommend(t *testing.T) {
 			t.Fatalf("%s ranked before %s, nearer at the same tier", recs[i-1].Unit.Code, r.Unit.Code)
 		}
 	}
-	for _, busy := range []string{"U9901010010010021", "U9901010010010042", "U9901010010010051"} {
-		if slices.Contains(codes(recs), busy) {
-			t.Fatalf("busy unit %s recommended", busy)
+	busy, err := m.UnavailableUnits(ctx)
+	if err != nil || len(busy) == 0 {
+		t.Fatalf("no unit of the fixture is out: %v", err)
+	}
+	for _, r := range recs {
+		if _, out := busy[r.Unit.Code]; out {
+			t.Fatalf("%s unit %s recommended", busy[r.Unit.Code], r.Unit.Code)
 		}
 	}
 	// The whole city's list, for an actor of the city, reaches past the
@@ -137,5 +143,76 @@ func TestRecommend(t *testing.T) {
 		if !errors.As(err, &r) || r.Code != bad.want {
 			t.Errorf("%s by %s: %v, want %s", bad.code, bad.actor, err, bad.want)
 		}
+	}
+}
+
+// The map's case layers: a marker per open case classed by the clock the
+// queue shows, a line from each dispatched unit to its case; the console's
+// units layer learns statuses from UnavailableUnits.
+func TestCaseMapLayers(t *testing.T) {
+	m := fixture.City(t)
+	c := reportFire(t, m)
+	unit := "U9901010010010011"
+	c = move(t, m, data.CaseMove{Case: c.Code, To: data.EventDispatched, Units: []string{unit}, Version: c.Version}, caseNow)
+	classOf := func(at time.Time) string {
+		t.Helper()
+		fs, err := m.LoadOverlay(ctx, "events", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(len(fs)) != count(t, m, `SELECT count(*) FROM events WHERE state IN `+openStates) {
+			t.Fatalf("%d markers", len(fs))
+		}
+		for _, f := range fs {
+			if f.Code == c.Code {
+				rows, err := m.Cases(ctx, data.CaseFilter{Region: "990101001001001"}, at)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range rows {
+					if r.Code == c.Code && string(r.Clock.State) != f.Class {
+						t.Fatalf("marker %s, queue %s", f.Class, r.Clock.State)
+					}
+				}
+				return f.Class
+			}
+		}
+		t.Fatal("no marker for the case")
+		return ""
+	}
+	// XF01: 8 hours; warning from 6 h, overdue after 8 h.
+	for _, tc := range []struct {
+		after time.Duration
+		want  data.ClockState
+	}{{time.Hour, data.ClockRunning}, {6*time.Hour + time.Minute, data.ClockWarning}, {8*time.Hour + time.Minute, data.ClockOverdue}} {
+		if got := classOf(caseNow.Add(tc.after)); got != string(tc.want) {
+			t.Errorf("after %v: %s, want %s", tc.after, got, tc.want)
+		}
+	}
+	lines, err := m.LoadOverlay(ctx, "dispatch", caseNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := count(t, m, `SELECT count(*) FROM unit_holds WHERE holder_kind = 'case' AND released_at IS NULL`)
+	i := slices.IndexFunc(lines, func(f data.MapFeature) bool { return f.Code == unit })
+	if int64(len(lines)) != held || i < 0 {
+		t.Fatalf("%d dispatch lines for %d holds, the new one at %d", len(lines), held, i)
+	}
+	ls := lines[i].Geom.(orb.LineString)
+	if len(ls) != 2 || ls[1] != c.Location {
+		t.Fatalf("line %v does not end at the case %v", ls, c.Location)
+	}
+	busy, err := m.UnavailableUnits(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if busy[unit] != data.UnitDispatched || int64(len(busy)) != count(t, m, `SELECT count(*) FROM units WHERE status != 'available'`) {
+		t.Fatalf("unavailable: %d, %s", len(busy), busy[unit])
+	}
+	c = move(t, m, data.CaseMove{Case: c.Code, To: data.EventHandling, Version: c.Version}, caseNow.Add(time.Hour))
+	move(t, m, data.CaseMove{Case: c.Code, To: data.EventFedBack, Result: "已清理", Version: c.Version}, caseNow.Add(2*time.Hour))
+	if lines, err = m.LoadOverlay(ctx, "dispatch", caseNow); err != nil || int64(len(lines)) != held-1 ||
+		slices.ContainsFunc(lines, func(f data.MapFeature) bool { return f.Code == unit }) {
+		t.Fatalf("after feedback: %d lines, %v", len(lines), err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"kapok/data"
+	"kapok/data/calendar"
 	"kapok/data/gpkg"
 )
 
@@ -68,7 +69,8 @@ type Stats struct {
 	SchemaVersion  int
 	GeoPackage     string
 	City           string
-	AsOf           string
+	BuiltAsOf      string    // the instant the demo's histories end ("" for a city not built by kapok demo)
+	Now            time.Time // the instant the clocks below are taken at
 	Counts         map[string]int64
 	CentersByLevel map[string]int64
 	EventsByState  map[string]int64
@@ -78,9 +80,10 @@ type Stats struct {
 	Extent         orb.Bound
 }
 
-// Stats gathers the figures of the mirror.
-func (m *Mirror) Stats(ctx context.Context) (*Stats, error) {
-	s := &Stats{Path: m.Path, CentersByLevel: map[string]int64{}, EventsByState: map[string]int64{}}
+// Stats gathers the figures of the mirror, its clocks taken at now (the
+// wall clock for `kapok stats`, as in the console and `kapok cases`).
+func (m *Mirror) Stats(ctx context.Context, now time.Time) (*Stats, error) {
+	s := &Stats{Path: m.Path, Now: now, CentersByLevel: map[string]int64{}, EventsByState: map[string]int64{}}
 	var err error
 	if s.Counts, err = m.LayerCounts(ctx); err != nil {
 		return nil, err
@@ -96,7 +99,7 @@ func (m *Mirror) Stats(ctx context.Context) (*Stats, error) {
 	if s.City, err = m.Meta(ctx, "city_name"); err != nil {
 		return nil, err
 	}
-	if s.AsOf, err = m.Meta(ctx, "as_of"); err != nil {
+	if s.BuiltAsOf, err = m.Meta(ctx, "as_of"); err != nil {
 		return nil, err
 	}
 	if err := m.groupCount(ctx, `SELECT level, count(*) FROM centers GROUP BY level`, s.CentersByLevel); err != nil {
@@ -112,7 +115,7 @@ func (m *Mirror) Stats(ctx context.Context) (*Stats, error) {
 			count(*) FILTER (WHERE deadline IS NOT NULL AND (
 				(state IN `+openStates+` AND deadline < ?1) OR closed_at > deadline)),
 			count(*) FILTER (WHERE state IN `+openStates+` AND deadline < ?1)
-		FROM events`, gpkg.Time{Time: m.AsOf(ctx)}).Scan(&s.OpenEvents, &s.OverdueEvents, &s.OpenOverdue); err != nil {
+		FROM events`, gpkg.Time{Time: now}).Scan(&s.OpenEvents, &s.OverdueEvents, &s.OpenOverdue); err != nil {
 		return nil, err
 	}
 	var minx, miny, maxx, maxy sql.NullFloat64
@@ -162,22 +165,15 @@ func (m *Mirror) Meta(ctx context.Context, key string) (string, error) {
 	return v, err
 }
 
-// AsOf is the mirror's "now" for event status: the demo's as-of time if it
-// has one, else now.
-func (m *Mirror) AsOf(ctx context.Context) time.Time {
-	if s, err := m.Meta(ctx, "as_of"); err == nil && s != "" {
-		if t, err := gpkg.ParseTime(s); err == nil {
-			return t
-		}
-	}
-	return time.Now()
-}
-
 // Print writes the stats as `kapok stats` shows them.
 func (s *Stats) Print(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "mirror          %s\n", s.Path)
-	fmt.Fprintf(&b, "city            %s (as of %s)\n", s.City, s.AsOf)
+	fmt.Fprintf(&b, "city            %s\n", s.City)
+	if s.BuiltAsOf != "" {
+		fmt.Fprintf(&b, "demo built as of %s\n", s.BuiltAsOf)
+	}
+	fmt.Fprintf(&b, "clocks at       %s (Beijing time)\n", s.Now.In(calendar.Beijing).Format("2006-01-02 15:04"))
 	fmt.Fprintf(&b, "file size       %.1f MB\n", float64(s.SizeBytes)/1e6)
 	fmt.Fprintf(&b, "schema version  %d (GeoPackage %s)\n", s.SchemaVersion, s.GeoPackage)
 	fmt.Fprintf(&b, "extent          %.6f,%.6f,%.6f,%.6f (lon/lat, EPSG:4326)\n", s.Extent.Min[0], s.Extent.Min[1], s.Extent.Max[0], s.Extent.Max[1])
