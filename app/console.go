@@ -36,23 +36,34 @@ type Console struct {
 	// check views step by step).
 	Animate bool
 
-	Map      *MapView
-	Tree     *widget.Tree
-	Search   *widget.Entry
-	Results  *widget.List
-	Detail   *widget.RichText
-	Board    *widget.Table
-	BoardUp  *widget.Button
-	BoardIn  *widget.Button
-	BoardAt  *widget.Label
-	Orders   *widget.List
-	Actions  *fyne.Container
-	Status   *widget.Label
-	Legend   *fyne.Container
-	ThemeSel *widget.Select
-	ToolSel  *widget.RadioGroup
-	IssueBtn *widget.Button
-	Layers   map[string]*widget.Check
+	Map     *MapView
+	Tree    *widget.Tree
+	Search  *widget.Entry
+	Results *widget.List
+	Detail  *widget.RichText
+	Board   *widget.Table
+	BoardUp *widget.Button
+	BoardIn *widget.Button
+	BoardAt *widget.Label
+	Orders  *widget.List
+	Actions *fyne.Container
+	// The Cases tab: the queue, its filters, the selected case's steps.
+	CaseTable    *widget.Table
+	CaseState    *widget.Select
+	CaseCategory *widget.Select
+	CaseSource   *widget.Select
+	CaseRegion   *widget.Select
+	CaseOverdue  *widget.Check
+	CaseCount    *widget.Label
+	CaseActions  *fyne.Container
+	ReportBtn    *widget.Button
+	RightTabs    *container.AppTabs
+	Status       *widget.Label
+	Legend       *fyne.Container
+	ThemeSel     *widget.Select
+	ToolSel      *widget.RadioGroup
+	IssueBtn     *widget.Button
+	Layers       map[string]*widget.Check
 	// JournalBanner is the warning shown over everything while the
 	// journal's chain is broken (hidden while it holds).
 	JournalBanner *fyne.Container
@@ -79,16 +90,50 @@ type Console struct {
 	// selRegion is the region whose grids are the selection, when it was
 	// chosen as a whole (tree, search, board); "" after any other selection.
 	selRegion string
+
+	user           data.User
+	matters        []data.MatterType
+	matterSearch   *MatterSearch
+	categories     []string // the matters' categories, sorted
+	cases          []data.CaseRow
+	caseFilter     data.CaseFilter
+	caseSel        string   // the selected case's code
+	caseRegions    []string // the region filter's codes
+	settingFilters bool     // filters being set from caseFilter: no reload
+	selecting      bool     // the queue's row being selected from code
+	picking        bool     // the next click on the map reports a case there
+	textDialog     *TextDialog
+	reportDialog   *ReportDialog
+	dispatchDialog *DispatchDialog
 }
 
-// NewConsole loads the status of the city and builds the window's content.
+// NewConsole loads the status of the city and builds the window's content;
+// status and clocks are taken at the wall clock.
 func NewConsole(win fyne.Window, m *mirror.Mirror, city *citymap.CityMap, user string) (*Console, error) {
-	c := &Console{Win: win, M: m, City: city, User: user, Now: time.Now, AsOf: time.Now(),
+	return NewConsoleAt(win, m, city, user, time.Now)
+}
+
+// NewConsoleAt is NewConsole on a clock of the caller's (tests fix it).
+func NewConsoleAt(win fyne.Window, m *mirror.Mirror, city *citymap.CityMap, user string, now func() time.Time) (*Console, error) {
+	c := &Console{Win: win, M: m, City: city, User: user, Now: now, AsOf: now(),
 		theme: "events", boardSort: "name", boardSel: -1, orderSel: -1}
 	var err error
+	if c.user, err = m.User(bg, user); err != nil {
+		return nil, err
+	}
 	if c.regions, err = m.RegionSummaries(bg, c.AsOf); err != nil {
 		return nil, err
 	}
+	if c.matters, err = m.MatterTypes(bg); err != nil {
+		return nil, err
+	}
+	c.matterSearch = NewMatterSearch(c.matters)
+	for _, mt := range c.matters {
+		if !slices.Contains(c.categories, mt.Category) {
+			c.categories = append(c.categories, mt.Category)
+		}
+	}
+	slices.Sort(c.categories)
 	c.byCode = map[string]int{}
 	c.children = map[string][]string{}
 	for i, r := range c.regions {
@@ -100,6 +145,7 @@ func NewConsole(win fyne.Window, m *mirror.Mirror, city *citymap.CityMap, user s
 		c.gridsOf[g.CommunityCode] = append(c.gridsOf[g.CommunityCode], g.Code)
 	}
 	c.Over = citymap.AddOverlays(city, m)
+	c.Over.AsOf = func() time.Time { return c.AsOf }
 	if err := city.SetTheme(c.theme); err != nil {
 		return nil, err
 	}
@@ -126,6 +172,7 @@ func (c *Console) Build() {
 	}
 	c.Map.OnTap = c.tapped
 	c.Map.OnArea = c.selectArea
+	c.Map.OnEscape = c.CancelReport
 	c.Map.Tooltip = c.tooltip
 	c.Map.OnViewChanged = func(kmaps.Viewport) { c.updateStatus() }
 
@@ -137,6 +184,7 @@ func (c *Console) Build() {
 	c.buildLayers()
 	c.buildBoard()
 	c.buildOrders()
+	c.buildCases()
 	c.buildLegend()
 	toolbar := c.buildToolbar()
 
@@ -150,12 +198,9 @@ func (c *Console) Build() {
 	right := container.NewVSplit(
 		container.NewBorder(widget.NewLabelWithStyle(T("Details"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil,
 			container.NewVScroll(c.Detail)),
-		container.NewAppTabs(
-			container.NewTabItem(T("Status board"), boardPane),
-			container.NewTabItem(T("Orders"), ordersPane),
-		),
+		c.rightTabs(boardPane, ordersPane),
 	)
-	right.Offset = 0.42
+	right.Offset = 0.36
 	mapPane := container.NewBorder(nil, c.Legend, nil, nil, c.Map)
 	// Panels sit on opaque backgrounds: the map's last frame slides under
 	// them while a new one is drawn.
@@ -164,7 +209,7 @@ func (c *Console) Build() {
 	}
 	body := container.NewHSplit(opaque(left), container.NewHSplit(mapPane, opaque(right)))
 	body.Offset = 0.19
-	body.Trailing.(*container.Split).Offset = 0.64
+	body.Trailing.(*container.Split).Offset = 0.6
 	c.JournalBanner = container.NewStack()
 	c.JournalBanner.Hide()
 	c.Win.SetContent(container.NewBorder(container.NewVBox(c.JournalBanner, opaque(toolbar)), opaque(c.Status), nil, nil, body))
@@ -172,6 +217,22 @@ func (c *Console) Build() {
 	c.refreshDetail()
 	c.showSelection()
 	c.updateStatus()
+}
+
+// rightTabs are the status board, the cases and the orders; the tab shown
+// stays when the window is built again (a change of language).
+func (c *Console) rightTabs(board, orders fyne.CanvasObject) *container.AppTabs {
+	shown := 0
+	if c.RightTabs != nil {
+		shown = c.RightTabs.SelectedIndex()
+	}
+	c.RightTabs = container.NewAppTabs(
+		container.NewTabItem(T("Status board"), board),
+		container.NewTabItem(T("Cases"), c.casesPane()),
+		container.NewTabItem(T("Orders"), orders),
+	)
+	c.RightTabs.SelectIndex(shown)
+	return c.RightTabs
 }
 
 func (c *Console) buildToolbar() fyne.CanvasObject {
@@ -258,8 +319,18 @@ func (c *Console) showSelection() {
 }
 
 func (c *Console) tapped(p orb.Point, add bool) {
+	if c.picking {
+		c.picking = false
+		c.updateStatus()
+		c.OpenReportDialog(p)
+		return
+	}
 	kind, code, _ := c.hit(p)
 	switch kind {
+	case "event":
+		c.selectCase(code, false)
+		c.RightTabs.SelectIndex(1)
+		return
 	case "":
 		if !add {
 			c.SelectGrids(nil, false)

@@ -50,6 +50,10 @@ func settle(t testing.TB, c *Console) {
 	}
 }
 
+// testNow is the consoles' clock in tests: an hour after the fixture
+// city's demo was cut.
+var testNow = time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+
 // newTestConsole opens the fixture city in a console in a test window, as
 // the given user, in English.
 func newTestConsole(t *testing.T, login string) *Console {
@@ -62,17 +66,16 @@ func newTestConsole(t *testing.T, login string) *Console {
 	if err != nil {
 		t.Fatal(err)
 	}
-	city, err := citymap.LoadAt(context.Background(), m, "events", fixture.AsOf)
+	city, err := citymap.LoadAt(context.Background(), m, "events", testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1400, 900))
-	c, err := NewConsole(w, m, city, user.Login)
+	c, err := NewConsoleAt(w, m, city, user.Login, func() time.Time { return testNow })
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Now = func() time.Time { return time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC) }
 	w.Resize(fyne.NewSize(1400, 900))
 	settle(t, c)
 	return c
@@ -143,6 +146,19 @@ func issueDialog(t *testing.T, c *Console) *OrderDialog {
 
 func TestIssuingAnOrderWritesOneOrderAndOneJournalEntry(t *testing.T) {
 	c := newTestConsole(t, "leader")
+	// One of the grids' units is out on a case.
+	_, gridUnits, _ := c.M.Responsible(bg, []string{"990102001201001"})
+	r, err := c.M.ReportCase(bg, data.CaseReport{Grid: "990102001201001", Matter: "MD01", Description: "纠纷", Actor: "leader"}, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err = c.M.MoveCase(bg, data.CaseMove{Case: r.Code, To: data.EventFiled, Actor: "leader", Version: r.Version}, testNow); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = c.M.MoveCase(bg, data.CaseMove{Case: r.Code, To: data.EventDispatched, Units: gridUnits[:1], Actor: "leader", Version: r.Version}, testNow); err != nil {
+		t.Fatal(err)
+	}
+	c.CasesChanged(r.Code)
 	d := issueDialog(t, c)
 	targets := splitCodes(d.Targets.Text)
 	// Pre-filled: the two grids, their community/street/district centers and
@@ -152,9 +168,35 @@ func TestIssuingAnOrderWritesOneOrderAndOneJournalEntry(t *testing.T) {
 			t.Fatalf("targets lack %s:\n%s", want, d.Targets.Text)
 		}
 	}
+	// Their units available now; the others are left out and named.
 	_, units, _ := c.M.Responsible(bg, []string{"990102001201001", "990102001201002"})
-	if len(units) == 0 || len(targets) != 5+len(units) {
-		t.Fatalf("%d targets pre-filled, want %d", len(targets), 5+len(units))
+	var status = map[string]data.UnitStatus{}
+	ul, err := c.City.Units()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(find(c.Win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
+		l, ok := o.(*widget.Label)
+		return ok && strings.Contains(l.Text, "Left out")
+	}).(*widget.Label).Text, gridUnits[0]) {
+		t.Fatal("the unit left out is not named")
+	}
+	for _, u := range ul.Units {
+		status[u.Code] = u.Status
+	}
+	free := 0
+	for _, u := range units {
+		if status[u] == data.UnitAvailable {
+			free++
+			if !slices.Contains(targets, u) {
+				t.Fatalf("available unit %s not pre-filled", u)
+			}
+		} else if slices.Contains(targets, u) {
+			t.Fatalf("%s unit %s pre-filled", status[u], u)
+		}
+	}
+	if free == 0 || free == len(units) || len(targets) != 5+free {
+		t.Fatalf("%d targets pre-filled, want 5 + %d of %d units", len(targets), free, len(units))
 	}
 	d.Type.SetSelected("patrol")
 	test.Type(d.Task, "夜间巡逻")
@@ -562,7 +604,7 @@ func TestClickingMarkersShowsTheirDetails(t *testing.T) {
 	c.Map.SetView(v)
 	settle(t, c)
 	c.Map.Tapped(&fyne.PointEvent{Position: screenPos(c, ev)})
-	if d := c.DetailText(); !strings.Contains(d, evs[0].Code) || !strings.Contains(d, "State history") || !strings.Contains(d, "Matter type") {
+	if d := c.DetailText(); !strings.Contains(d, evs[0].Code) || !strings.Contains(d, "Timeline") || !strings.Contains(d, "Matter type") {
 		t.Fatalf("clicking event %s showed:\n%s", evs[0].Code, d)
 	}
 	// A center: its level and duty contact.

@@ -86,31 +86,7 @@ func (c *Console) writeDetail(b *strings.Builder) error {
 			fmt.Fprintf(b, "- %s · %s · %s%s\n", p.Name, T(p.Role), p.Phone, onDuty(p.OnDuty))
 		}
 	case strings.HasPrefix(code, "E"):
-		d, err := c.M.EventDetail(bg, code, c.AsOf)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(b, "## %s %s\n\n", T("Event"), d.Code)
-		line("Matter type", d.MatterCode+" "+c.matterName(d.EventBrief))
-		line("Handling time limit", T("{{.H}} h", map[string]any{"H": int(d.TimeLimit.Hours())}))
-		line("State", Term(d.State))
-		line("Priority", Term(d.Priority))
-		line("Grid", d.GridCode)
-		line("Source", T(d.Source))
-		if !d.Deadline.IsZero() {
-			dl := d.Deadline.In(beijing).Format("2006-01-02 15:04")
-			if d.Overdue {
-				dl += " **" + T("overdue") + "**"
-			}
-			line("Deadline", dl)
-		}
-		if d.Description != "" {
-			line("Event description", d.Description)
-		}
-		fmt.Fprintf(b, "\n**%s**\n\n", T("State history"))
-		for _, s := range d.History {
-			fmt.Fprintf(b, "1. %s %s %s\n", s.At.In(beijing).Format("01-02 15:04"), Term(s.State), s.Actor)
-		}
+		return c.writeCase(b, code)
 	case len(code) == data.GridCodeLength:
 		d, err := c.M.GridDetail(bg, code, c.AsOf)
 		if err != nil {

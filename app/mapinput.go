@@ -181,7 +181,8 @@ func (mv *MapView) TypedRune(r rune) {
 	}
 }
 
-// TypedKey pans with the arrow keys, a fifth of the view per press.
+// TypedKey pans with the arrow keys, a fifth of the view per press; Esc
+// calls OnEscape.
 func (mv *MapView) TypedKey(e *fyne.KeyEvent) {
 	v := mv.View()
 	dx, dy := float64(v.PixelWidth())/5, float64(v.PixelHeight())/5
@@ -198,6 +199,10 @@ func (mv *MapView) TypedKey(e *fyne.KeyEvent) {
 		mv.TypedRune('+')
 	case fyne.KeyMinus:
 		mv.TypedRune('-')
+	case fyne.KeyEscape:
+		if mv.OnEscape != nil {
+			mv.OnEscape()
+		}
 	}
 }
 

@@ -45,6 +45,8 @@ type MapView struct {
 
 	// OnTap is a click at a world point (Web Mercator); add is true with shift.
 	OnTap func(p orb.Point, add bool)
+	// OnEscape is the Esc key (cancels picking a point).
+	OnEscape func()
 	// OnArea is a finished rectangle or lasso, in world coordinates.
 	OnArea func(area orb.Ring, add bool)
 	// Tooltip returns the text to show for the world point under the

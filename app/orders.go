@@ -182,13 +182,30 @@ func (c *Console) OpenOrderDialog() {
 		}
 		grids = nil
 	}
+	var busy []string
 	if len(grids) > 0 {
 		centers, units, err := c.M.Responsible(bg, grids)
 		if err != nil {
 			c.showError(err)
 			return
 		}
-		targets = append(append(targets, centers...), units...)
+		// Only the units available now: a unit on a case or another order
+		// would be refused when the order starts. Those left out are named
+		// under the form.
+		unavailable, err := c.M.UnavailableUnits(bg)
+		if err != nil {
+			c.showError(err)
+			return
+		}
+		var free []string
+		for _, u := range units {
+			if _, taken := unavailable[u]; taken {
+				busy = append(busy, u)
+			} else {
+				free = append(free, u)
+			}
+		}
+		targets = append(append(targets, centers...), free...)
 	}
 	d := &OrderDialog{}
 	types, prios := data.OrderTypes, data.Priorities
@@ -219,7 +236,11 @@ func (c *Console) OpenOrderDialog() {
 		widget.NewFormItem(T("End"), d.End),
 		widget.NewFormItem(T("Targets"), d.Targets),
 	)
-	hint := widget.NewLabel(T("Times are Beijing time (YYYY-MM-DD hh:mm). Targets: grid, center (C…) or unit (U…) codes, one per line."))
+	hintText := T("Times are Beijing time (YYYY-MM-DD hh:mm). Targets: grid, center (C…) or unit (U…) codes, one per line.")
+	if len(busy) > 0 {
+		hintText += "\n" + T("Left out, not available now: {{.Units}}", map[string]any{"Units": strings.Join(busy, ", ")})
+	}
+	hint := widget.NewLabel(hintText)
 	hint.Wrapping = fyne.TextWrapWord
 	cancel := widget.NewButton(T("Cancel"), func() { d.dlg.Hide() })
 	d.Issue = widget.NewButton(T("Issue"), func() { c.issue(d) })

@@ -193,8 +193,11 @@ func mapSymbols() []mapSymbol {
 		out = append(out, mapSymbol{kmaps.Disc, 4, citymap.UnitColor[st], "unit: " + string(st)})
 	}
 	return append(out,
-		mapSymbol{kmaps.Diamond, 5, citymap.EventColor["open"], "open event"},
-		mapSymbol{kmaps.Diamond, 5, citymap.EventColor["overdue"], "overdue event"},
+		mapSymbol{kmaps.Diamond, 5, citymap.EventColor[string(data.ClockNone)], "case not yet dispatched"},
+		mapSymbol{kmaps.Diamond, 5, citymap.EventColor[string(data.ClockRunning)], "case within its limit"},
+		mapSymbol{kmaps.Diamond, 5, citymap.EventColor[string(data.ClockWarning)], "case past 75% of its limit"},
+		mapSymbol{kmaps.Diamond, 5, citymap.EventColor[string(data.ClockOverdue)], "overdue case"},
+		mapSymbol{kmaps.Square, 5, citymap.DispatchColor, "dispatched unit → case (line)"},
 		mapSymbol{kmaps.Square, 4, citymap.CheckpointColor, "checkpoint"},
 		mapSymbol{kmaps.Square, 3, citymap.CameraColor["online"], "camera"},
 		mapSymbol{kmaps.Square, 5, citymap.OrderColor, "running order (outline)"},
@@ -204,7 +207,7 @@ func mapSymbols() []mapSymbol {
 
 func layerTitle(name string) string {
 	return map[string]string{"districts": "Districts", "streets": "Streets and towns", "communities": "Communities and villages",
-		"grids": "Grid boundaries", "centers": "Governance centers", "units": "Emergency units", "events": "Open events",
+		"grids": "Grid boundaries", "centers": "Governance centers", "units": "Emergency units", "events": "Open cases", "dispatch": "Dispatch lines",
 		"cameras": "Cameras", "checkpoints": "Checkpoints", "patrol_routes": "Patrol routes", "orders": "Running orders"}[name]
 }
 

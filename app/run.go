@@ -134,12 +134,12 @@ func load(opt RunOptions, stage func(string)) (*loaded, error) {
 	return &loaded{m: m, city: city, user: user.Login}, nil
 }
 
-// sweepEveryMinute marks orders overdue as their windows end.
+// sweepEveryMinute moves the console's clock on every minute (see Tick).
 func (c *Console) sweepEveryMinute() {
 	for range time.Tick(time.Minute) {
 		fyne.Do(func() {
-			if _, err := c.SweepOverdue(); err != nil {
-				fyne.LogError("overdue sweep", err)
+			if err := c.Tick(); err != nil {
+				fyne.LogError("the minute's sweep", err)
 			}
 		})
 	}

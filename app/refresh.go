@@ -1,0 +1,66 @@
+package app
+
+// After a change (a case reported, moved, dispatched; the minute's tick),
+// everything that shows the city's status is read again: the tree's badges,
+// the status board, the map's colours, case markers, dispatch lines and
+// units, the case queue and the details.
+
+// CasesChanged brings every panel up to date after a change to cases or
+// units, at the console's clock; code, if any, is the case to show.
+func (c *Console) CasesChanged(code string) {
+	c.AsOf = c.Now()
+	if code != "" {
+		c.caseSel = code
+		c.focus = code
+	}
+	if err := c.refreshStatus(); err != nil {
+		c.showError(err)
+	}
+	c.showCases()
+	c.refreshDetail()
+	c.updateStatus()
+}
+
+// refreshStatus reads the regions' counts, the board and the map's status
+// layers again.
+func (c *Console) refreshStatus() error {
+	regions, err := c.M.RegionSummaries(bg, c.AsOf)
+	if err != nil {
+		return err
+	}
+	c.regions = regions
+	for i, r := range regions {
+		c.byCode[r.Code] = i
+	}
+	if c.Tree != nil {
+		c.Tree.Refresh()
+	}
+	if err := c.City.Refresh(bg, c.M, c.Over, c.AsOf, c.theme); err != nil {
+		return err
+	}
+	c.Map.Redraw()
+	if c.Board != nil {
+		c.ShowBoard(c.boardOf)
+	}
+	return nil
+}
+
+// Tick is the console's minute: the clocks move on, the cases overdue past
+// their matter's grace are escalated, the orders whose window ended are
+// marked overdue, and every panel shows the new time.
+func (c *Console) Tick() error {
+	now := c.Now()
+	if _, err := c.M.EscalateOverdue(bg, now); err != nil {
+		return err
+	}
+	if _, err := c.M.MarkOverdue(bg, now); err != nil {
+		return err
+	}
+	if err := c.loadOrders(); err != nil {
+		return err
+	}
+	c.Orders.Refresh()
+	c.City.Map.Reload("orders")
+	c.CasesChanged("")
+	return nil
+}
