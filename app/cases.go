@@ -65,22 +65,28 @@ func (c *Console) buildCases() {
 			box := o.(*fyne.Container)
 			l, bar := box.Objects[0].(*widget.Label), box.Objects[1].(*canvas.Rectangle)
 			r := c.cases[id.Row]
-			l.SetText(c.caseCell(r, id.Col))
-			l.Importance = widget.MediumImportance
-			bar.FillColor = color.Transparent
+			text, imp, fill := c.caseCell(r, id.Col), widget.MediumImportance, color.Color(color.Transparent)
 			if id.Col == 0 {
 				// The row's clock as a coloured bar, and its text in the
 				// card's colour: amber past 75 % of the limit, red overdue.
-				bar.FillColor = citymap.EventColor[string(r.Clock.State)]
+				fill = citymap.EventColor[string(r.Clock.State)]
 				switch r.Clock.State {
 				case data.ClockOverdue, data.ClockMissed:
-					l.Importance = widget.DangerImportance
+					imp = widget.DangerImportance
 				case data.ClockWarning:
-					l.Importance = widget.WarningImportance
+					imp = widget.WarningImportance
 				}
 			}
-			l.Refresh()
-			bar.Refresh()
+			// Laying out a label's text is most of a queue refresh's cost:
+			// a cell that shows the same as before is left alone.
+			if l.Text != text || l.Importance != imp {
+				l.Text, l.Importance = text, imp
+				l.Refresh()
+			}
+			if bar.FillColor != fill {
+				bar.FillColor = fill
+				bar.Refresh()
+			}
 		})
 	c.CaseTable.ShowHeaderRow = true
 	c.CaseTable.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("", nil) }

@@ -356,18 +356,32 @@ func (m *Map) SetFillColors(changes map[int]color.NRGBA) {
 		return
 	}
 	var touched []orb.Bound
-	// New slices, not writes into the old: tiles being composed read the
-	// palette they took without the lock.
-	m.palette = append([]color.NRGBA(nil), m.palette...)
-	m.packed = append([]uint32(nil), m.packed...)
-	m.paletteGen++
+	var moved []int32
+	var palette []color.NRGBA
+	var packed []uint32
 	for id, c := range changes {
-		if p, ok := m.fill.position(id); ok {
-			m.palette[p+1] = c
-			m.packed[p+1] = m.pack(int(p) + 1)
-			touched = append(touched, m.fill.index.bounds[p])
+		p, ok := m.fill.position(id)
+		if !ok || m.palette[p+1] == c {
+			continue // a theme recoloured again: most colours stay
 		}
+		if palette == nil {
+			// New slices, not writes into the old: tiles being composed
+			// read the palette they took without the lock.
+			palette = append([]color.NRGBA(nil), m.palette...)
+			packed = append([]uint32(nil), m.packed...)
+		}
+		palette[p+1] = c
+		moved = append(moved, p)
+		touched = append(touched, m.fill.index.bounds[p])
 	}
+	if palette == nil {
+		return
+	}
+	m.palette, m.packed = palette, packed
+	for _, p := range moved {
+		m.packed[p+1] = m.pack(int(p) + 1)
+	}
+	m.paletteGen++
 	if m.tiles == nil {
 		return
 	}

@@ -135,25 +135,40 @@ func (m *Mirror) LoadShapes(ctx context.Context, level data.Level) ([]data.Shape
 }
 
 // EventsByGrid counts open and overdue events per grid code as of asOf.
+// The count is kept until the next change to events (or another asOf): a
+// refresh asks for it three times (badges, board, map). The map is shared:
+// callers only read it.
 func (m *Mirror) EventsByGrid(ctx context.Context, asOf time.Time) (map[string]data.GridEvents, error) {
-	// Only open events count, so the state index does the work; all times
-	// are stored in one fixed-width UTC form, so text order is time order.
-	rows, err := m.DB.QueryContext(ctx, `SELECT grid_code, count(*), count(*) FILTER (WHERE deadline < ?)
-		FROM events WHERE state IN `+openStates+` GROUP BY grid_code`, gpkg.Time{Time: asOf})
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]data.GridEvents{}
-	for rows.Next() {
-		var code string
-		var e data.GridEvents
-		if err := rows.Scan(&code, &e.Open, &e.Overdue); err != nil {
-			return nil, err
+	c := &m.counts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	have := c.events != nil && c.eventsAsOf.Equal(asOf)
+	err := countIfMoved(ctx, m.DB, "events", &c.eventsAt, have, func(tx *sql.Tx) error {
+		// Only open events count, so an index holds all it reads; all
+		// times are stored in one fixed-width UTC form, so text order is
+		// time order.
+		rows, err := tx.QueryContext(ctx, `SELECT grid_code, count(*), count(*) FILTER (WHERE deadline < ?)
+			FROM events WHERE state IN `+openStates+` GROUP BY grid_code`, gpkg.Time{Time: asOf})
+		if err != nil {
+			return err
 		}
-		out[code] = e
-	}
-	return out, rows.Err()
+		defer rows.Close()
+		out := map[string]data.GridEvents{}
+		for rows.Next() {
+			var code string
+			var e data.GridEvents
+			if err := rows.Scan(&code, &e.Open, &e.Overdue); err != nil {
+				return err
+			}
+			out[code] = e
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		c.events, c.eventsAsOf = out, asOf
+		return nil
+	})
+	return c.events, err
 }
 
 // LoadUnits reads every emergency unit's code, grid, location, status and

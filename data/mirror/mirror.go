@@ -20,7 +20,8 @@ type Mirror struct {
 	DB   *sql.DB
 	Path string
 
-	rank rankerCache // for Recommend
+	rank   rankerCache // for Recommend
+	counts countCache  // for StatusBoard
 }
 
 // The services the mirror provides.

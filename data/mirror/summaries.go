@@ -2,11 +2,12 @@ package mirror
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"kapok/data"
-	"kapok/data/gpkg"
 )
 
 // RegionSummaries lists the city, its districts, streets and communities
@@ -18,58 +19,85 @@ func (m *Mirror) RegionSummaries(ctx context.Context, asOf time.Time) ([]data.Re
 	if err != nil {
 		return nil, err
 	}
-	grids := map[string]int{}
-	rows, err := m.DB.QueryContext(ctx, `SELECT code FROM grids`)
+	regions, err := m.regionList(ctx)
 	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var g string
-		if err := rows.Scan(&g); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		for _, n := range []int{4, 6, 9, 12} {
-			grids[g[:n]]++
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	open, overdue := map[string]int{}, map[string]int{}
 	for g, e := range events {
 		for _, n := range []int{4, 6, 9, 12} {
-			open[g[:n]] += e.Open
-			overdue[g[:n]] += e.Overdue
+			if len(g) >= n {
+				open[g[:n]] += e.Open
+				overdue[g[:n]] += e.Overdue
+			}
 		}
 	}
-	var out []data.RegionSummary
-	parents := [...]string{"NULL", "city_code", "district_code", "street_code"}
-	for _, lv := range data.Levels {
-		rows, err := m.DB.QueryContext(ctx, fmt.Sprintf(`SELECT code, name, pinyin, %s FROM %s ORDER BY code`, parents[lv], levelTable(lv)))
+	out := make([]data.RegionSummary, len(regions))
+	for i, r := range regions {
+		r.Open, r.Overdue = open[r.Code], overdue[r.Code]
+		out[i] = r
+	}
+	return out, nil
+}
+
+// regionList is every region with its grid count, kept until the regions
+// or grids change (the "regions" generation). The slice is shared: callers
+// copy what they change.
+func (m *Mirror) regionList(ctx context.Context) ([]data.RegionSummary, error) {
+	c := &m.counts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	err := countIfMoved(ctx, m.DB, "regions", &c.regionsAt, c.regions != nil, func(tx *sql.Tx) error {
+		grids := map[string]int{}
+		rows, err := tx.QueryContext(ctx, `SELECT code FROM grids`)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for rows.Next() {
-			var r data.RegionSummary
-			var parent *string
-			if err := rows.Scan(&r.Code, &r.Name, &r.Pinyin, &parent); err != nil {
+			var g string
+			if err := rows.Scan(&g); err != nil {
 				rows.Close()
-				return nil, err
+				return err
 			}
-			if parent != nil {
-				r.Parent = *parent
+			for _, n := range []int{4, 6, 9, 12} {
+				if len(g) >= n {
+					grids[g[:n]]++
+				}
 			}
-			r.Level, r.Grids, r.Open, r.Overdue = lv, grids[r.Code], open[r.Code], overdue[r.Code]
-			out = append(out, r)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, err
+			return err
 		}
-	}
-	return out, nil
+		var out []data.RegionSummary
+		parents := [...]string{"NULL", "city_code", "district_code", "street_code"}
+		for _, lv := range data.Levels {
+			rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT code, name, pinyin, %s FROM %s ORDER BY code`, parents[lv], levelTable(lv)))
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var r data.RegionSummary
+				var parent *string
+				if err := rows.Scan(&r.Code, &r.Name, &r.Pinyin, &parent); err != nil {
+					rows.Close()
+					return err
+				}
+				if parent != nil {
+					r.Parent = *parent
+				}
+				r.Level, r.Grids = lv, grids[r.Code]
+				out = append(out, r)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		c.regions = out
+		return nil
+	})
+	return c.regions, err
 }
 
 // StatusBoard is the status of the regions directly below parent: the
@@ -107,59 +135,68 @@ func (m *Mirror) StatusBoard(ctx context.Context, parent string, asOf time.Time)
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	at := gpkg.Time{Time: asOf}
-	queries := []struct {
-		sql  string
-		args []any
-		dest func(r *data.BoardRow) []any
-	}{
-		{`SELECT substr(grid_code, 1, ?1) k,
-			count(*) FILTER (WHERE state IN ` + openStates + `),
-			count(*) FILTER (WHERE state IN ` + openStates + ` AND deadline < ?3),
-			count(*) FILTER (WHERE closed_at IS NOT NULL AND deadline IS NOT NULL),
-			count(*) FILTER (WHERE closed_at IS NOT NULL AND deadline IS NOT NULL AND closed_at <= deadline)
-			FROM events WHERE grid_code LIKE ?2 || '%' GROUP BY k`, []any{n, parent, at},
-			func(r *data.BoardRow) []any { return []any{&r.Open, &r.Overdue, &r.Closed, &r.OnTime} }},
-		{`SELECT substr(grid_code, 1, ?1) k, count(*) FILTER (WHERE status = 'available'),
-			count(*) FILTER (WHERE status = 'dispatched')
-			FROM units WHERE grid_code LIKE ?2 || '%' GROUP BY k`, []any{n, parent},
-			func(r *data.BoardRow) []any { return []any{&r.UnitsAvailable, &r.UnitsDispatched} }},
+	// Open and overdue cases from the open-state index; what changes seldom
+	// (closed cases' punctuality, units per grid) from the mirror's kept
+	// counts; the units not available from their partial index.
+	events, err := m.EventsByGrid(ctx, asOf)
+	if err != nil {
+		return nil, err
 	}
-	for _, q := range queries {
-		rows, err := m.DB.QueryContext(ctx, q.sql, q.args...)
-		if err != nil {
+	closed, err := m.closedByGrid(ctx)
+	if err != nil {
+		return nil, err
+	}
+	units, err := m.unitsByGrid(ctx)
+	if err != nil {
+		return nil, err
+	}
+	row := func(grid string) *data.BoardRow {
+		if len(grid) < n || !strings.HasPrefix(grid, parent) {
+			return nil
+		}
+		return byCode[grid[:n]]
+	}
+	for g, e := range events {
+		if r := row(g); r != nil {
+			r.Open += e.Open
+			r.Overdue += e.Overdue
+		}
+	}
+	for g, c := range closed {
+		if r := row(g); r != nil {
+			r.Closed += c.closed
+			r.OnTime += c.onTime
+		}
+	}
+	for g, k := range units {
+		if r := row(g); r != nil {
+			r.UnitsAvailable += k
+		}
+	}
+	busy, err := m.DB.QueryContext(ctx, `SELECT grid_code, status FROM units WHERE status != 'available'`)
+	if err != nil {
+		return nil, err
+	}
+	defer busy.Close()
+	for busy.Next() {
+		var g string
+		var st data.UnitStatus
+		if err := busy.Scan(&g, &st); err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var k string
-			scanned := &data.BoardRow{}
-			if err := rows.Scan(append([]any{&k}, q.dest(scanned)...)...); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if r := byCode[k]; r != nil {
-				addCounts(r, scanned)
+		if r := row(g); r != nil {
+			r.UnitsAvailable--
+			if st == data.UnitDispatched {
+				r.UnitsDispatched++
 			}
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+	}
+	if err := busy.Err(); err != nil {
+		return nil, err
 	}
 	res := make([]data.BoardRow, len(out))
 	for i, r := range out {
 		res[i] = *r
 	}
 	return res, nil
-}
-
-// addCounts adds the counts of src to dst: each query fills its own
-// fields of src, the rest stay zero.
-func addCounts(dst, src *data.BoardRow) {
-	dst.Open += src.Open
-	dst.Overdue += src.Overdue
-	dst.Closed += src.Closed
-	dst.OnTime += src.OnTime
-	dst.UnitsAvailable += src.UnitsAvailable
-	dst.UnitsDispatched += src.UnitsDispatched
 }
