@@ -13,7 +13,6 @@ import (
 
 	"kapok/app/citymap"
 	"kapok/data"
-	"kapok/data/mirror"
 )
 
 // The Cases tab: the queue of cases with its filters, and the steps the
@@ -217,13 +216,18 @@ func (c *Console) FilterCases(f data.CaseFilter) {
 	c.showCases()
 }
 
-// SortCases sorts the queue by a column's key (see mirror.SortCases).
+// SortCases sorts the queue by a column's key (see mirror.SortCases): the
+// first queueRows in the new order are read again.
 func (c *Console) SortCases(by string) {
 	c.caseFilter.Sort = by
-	mirror.SortCases(c.cases, by)
-	c.CaseTable.Refresh()
-	c.reselectCase()
+	c.showCases()
 }
+
+// queueRows is how many cases the queue lists: the most urgent (or first
+// in the order chosen), with the count of all of them above. A case chosen
+// elsewhere (on the map, just reported) shows in the detail whether listed
+// or not.
+var queueRows = 500
 
 // showCases lists the cases the filter picks, with their clocks now, and
 // keeps the selected case selected if it is still listed.
@@ -231,23 +235,25 @@ func (c *Console) showCases() {
 	if c.CaseTable == nil {
 		return
 	}
-	rows, err := c.M.Cases(bg, c.caseFilter, c.AsOf)
+	f := c.caseFilter
+	f.Limit = queueRows
+	rows, err := c.M.Cases(bg, f, c.AsOf)
+	if err != nil {
+		c.CaseCount.SetText(c.text(err))
+		return
+	}
+	n, err := c.M.CaseCounts(bg, c.caseFilter, c.AsOf)
 	if err != nil {
 		c.CaseCount.SetText(c.text(err))
 		return
 	}
 	c.cases = rows
-	overdue, warning := 0, 0
-	for _, r := range rows {
-		switch r.Clock.State {
-		case data.ClockOverdue:
-			overdue++
-		case data.ClockWarning:
-			warning++
-		}
+	text := T("{{.N}} cases · {{.Overdue}} overdue · {{.Warning}} past 75% of their limit",
+		map[string]any{"N": n.All, "Overdue": n.Overdue, "Warning": n.Warning})
+	if len(rows) < n.All {
+		text += " · " + T("the first {{.Shown}} listed", map[string]any{"Shown": len(rows)})
 	}
-	c.CaseCount.SetText(T("{{.N}} cases · {{.Overdue}} overdue · {{.Warning}} past 75% of their limit",
-		map[string]any{"N": len(rows), "Overdue": overdue, "Warning": warning}))
+	c.CaseCount.SetText(text)
 	c.CaseTable.Refresh()
 	c.reselectCase()
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -310,5 +311,34 @@ func TestTickEscalatesAndRecolours(t *testing.T) {
 	}
 	if !strings.HasPrefix(cellLabel(c, slices.IndexFunc(c.CasesShown(), func(x data.CaseRow) bool { return x.Code == r.Code }), 0).Text, "overdue") {
 		t.Fatal("the queue does not show it overdue")
+	}
+}
+
+// The queue lists the first queueRows cases in the order chosen, says how
+// many there are in all, and a header sorts by reading the first ones in
+// the new order again (not by sorting the ones listed).
+func TestQueueListsTheFirstCases(t *testing.T) {
+	defer func(n int) { queueRows = n }(queueRows)
+	queueRows = 3
+	c := newTestConsole(t, "leader")
+	c.FilterCases(data.CaseFilter{All: true})
+	for _, by := range []string{"remaining", "priority", "reported"} {
+		c.SortCases(by)
+		all, err := c.M.Cases(bg, data.CaseFilter{All: true, Sort: by}, c.AsOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown := c.CasesShown()
+		if len(all) <= 3 || len(shown) != 3 {
+			t.Fatalf("%d cases in all, %d listed", len(all), len(shown))
+		}
+		for i := range shown {
+			if shown[i].Code != all[i].Code {
+				t.Fatalf("by %s, row %d: %s, the first cases are %s %s %s", by, i, shown[i].Code, all[0].Code, all[1].Code, all[2].Code)
+			}
+		}
+		if want := fmt.Sprintf("%d cases", len(all)); !strings.HasPrefix(c.CaseCount.Text, want) || !strings.HasSuffix(c.CaseCount.Text, "the first 3 listed") {
+			t.Fatalf("heading %q, want %q … the first 3 listed", c.CaseCount.Text, want)
+		}
 	}
 }

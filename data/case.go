@@ -149,8 +149,12 @@ type CaseFilter struct {
 	Source   EventSource
 	Category string // the matter's category
 	Sort     string // "remaining" (default), "priority", "state", "reported"
-	Limit    int
+	Limit    int    // the first Limit cases in that order (0: all)
 }
+
+// CaseCounts are how many cases a filter picks, how many of them are
+// overdue, and how many are past 75 % of their limit (a yellow card).
+type CaseCounts struct{ All, Overdue, Warning int }
 
 // CaseRow is a case in the queue, with its clock.
 type CaseRow struct {

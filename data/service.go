@@ -39,6 +39,7 @@ type CaseService interface {
 	// than their matter's grace.
 	EscalateOverdue(ctx context.Context, now time.Time) (int, error)
 	Cases(ctx context.Context, f CaseFilter, now time.Time) ([]CaseRow, error)
+	CaseCounts(ctx context.Context, f CaseFilter, now time.Time) (CaseCounts, error)
 	Case(ctx context.Context, code string, now time.Time) (*CaseDetail, error)
 	// MatterTypes is the catalogue of matters cases are reported under.
 	MatterTypes(ctx context.Context) ([]MatterType, error)

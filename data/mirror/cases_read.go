@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -70,8 +71,113 @@ func (m *Mirror) caseRowNow(ctx context.Context, code string, now time.Time) (da
 
 // Cases lists the cases the filter picks with their clocks at now, sorted
 // by remaining time (most urgent first: overdue, then nearest deadline,
-// then not yet dispatched), priority, state or report time.
+// then not yet dispatched), priority, state or report time. With a Limit,
+// SQLite sorts and only the first Limit rows are read (the queue of all
+// 45,000 demo cases: reading every row costs 0.4 s, the first 500 a tenth
+// of that); the order is SortCases's either way.
 func (m *Mirror) Cases(ctx context.Context, f data.CaseFilter, now time.Time) ([]data.CaseRow, error) {
+	where, args := caseWhere(f, now)
+	q := caseQuery(where)
+	if f.Limit > 0 {
+		// Which cases first, from the queue's index alone; then their rows.
+		fids, err := m.firstCases(ctx, f, where, args)
+		if err != nil {
+			return nil, err
+		}
+		if len(fids) == 0 {
+			return nil, nil
+		}
+		q, args = caseQuery("WHERE e.fid IN ("+strings.Repeat("?,", len(fids)-1)+"?)"), fids
+	}
+	rows, err := m.DB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []data.CaseRow
+	for rows.Next() {
+		r, _, err := scanCaseRow(rows, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	SortCases(out, f.Sort)
+	return out, nil
+}
+
+// firstCases are the fids of the first f.Limit cases in f's order.
+func (m *Mirror) firstCases(ctx context.Context, f data.CaseFilter, where string, args []any) ([]any, error) {
+	from := "events e"
+	if f.Category != "" {
+		from += " JOIN matter_types t ON t.code = e.matter_code"
+	}
+	rows, err := m.DB.QueryContext(ctx, "SELECT e.fid FROM "+from+" "+where+" ORDER BY "+caseOrder(f.Sort)+" LIMIT ?", append(args, f.Limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var fids []any
+	for rows.Next() {
+		var fid int64
+		if err := rows.Scan(&fid); err != nil {
+			return nil, err
+		}
+		fids = append(fids, fid)
+	}
+	return fids, rows.Err()
+}
+
+// CaseCounts counts the cases the filter picks (its Limit aside): all of
+// them, the overdue ones and those past 75 % of their limit (a yellow card),
+// with clocks at now, for the queue's heading when it lists only the first.
+func (m *Mirror) CaseCounts(ctx context.Context, f data.CaseFilter, now time.Time) (data.CaseCounts, error) {
+	var n data.CaseCounts
+	where, args := caseWhere(f, now)
+	at := gpkg.Time{Time: now}
+	from := "events e"
+	if f.Category != "" {
+		from += " JOIN matter_types t ON t.code = e.matter_code"
+	}
+	if err := m.DB.QueryRowContext(ctx, `SELECT count(*),
+		count(*) FILTER (WHERE e.deadline IS NOT NULL AND ((e.state IN `+openStates+` AND e.deadline < ?) OR e.closed_at > e.deadline))
+		FROM `+from+" "+where, append([]any{at}, args...)...).Scan(&n.All, &n.Overdue); err != nil {
+		return n, err
+	}
+	// A yellow card needs the clock (working days by the calendar): only
+	// open cases still within their deadline can have one, a few thousand
+	// at most, read with their matter's limit.
+	cond := "e.state IN " + openStates + " AND e.closed_at IS NULL AND e.deadline >= ?"
+	if where != "" {
+		cond = strings.TrimPrefix(where, "WHERE ") + " AND " + cond
+	}
+	matters, err := m.mattersByCode(ctx)
+	if err != nil {
+		return n, err
+	}
+	rows, err := m.DB.QueryContext(ctx, `SELECT e.matter_code, +e.dispatched_at, +e.deadline FROM `+from+` WHERE `+cond, append(args, at)...)
+	if err != nil {
+		return n, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var matter string
+		var dispatched, deadline gpkg.NullTime
+		if err := rows.Scan(&matter, &dispatched, &deadline); err != nil {
+			return n, err
+		}
+		if clockFor(dispatched.Ptr(), deadline.Ptr(), nil, matters[matter], now).State == data.ClockWarning {
+			n.Warning++
+		}
+	}
+	return n, rows.Err()
+}
+
+// caseWhere is the WHERE clause (or "") and its arguments for a filter.
+func caseWhere(f data.CaseFilter, now time.Time) (string, []any) {
 	var where []string
 	var args []any
 	switch {
@@ -96,31 +202,37 @@ func (m *Mirror) Cases(ctx context.Context, f data.CaseFilter, now time.Time) ([
 		where = append(where, "e.deadline IS NOT NULL AND ((e.state IN "+openStates+" AND e.deadline < ?) OR e.closed_at > e.deadline)")
 		args = append(args, gpkg.Time{Time: now})
 	}
-	q := caseQuery("")
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
+	if len(where) == 0 {
+		return "", args
 	}
-	rows, err := m.DB.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []data.CaseRow
-	for rows.Next() {
-		r, _, err := scanCaseRow(rows, now)
-		if err != nil {
-			return nil, err
+	return "WHERE " + strings.Join(where, " AND "), args
+}
+
+// caseOrder is SortCases's order as SQL (times are stored in one
+// fixed-width form, so text order is time order; codes compare bytewise in
+// both). TestCaseOrderInSQLIsSortCases holds them together.
+func caseOrder(by string) string {
+	rank := func(col string, values []string) string {
+		var b strings.Builder
+		b.WriteString("CASE " + col)
+		for i, v := range values {
+			fmt.Fprintf(&b, " WHEN '%s' THEN %d", v, i)
 		}
-		out = append(out, r)
+		b.WriteString(" ELSE -1 END")
+		return b.String()
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	switch by {
+	case "priority":
+		return rank("e.priority", []string{string(data.PriorityUrgent), string(data.PriorityHigh), string(data.PriorityNormal), string(data.PriorityLow)}) + ", e.code"
+	case "state":
+		return rank("e.state", stateNames(data.EventStates)) + ", e.code"
+	case "reported":
+		return "e.reported_at DESC, e.code"
 	}
-	SortCases(out, f.Sort)
-	if f.Limit > 0 && len(out) > f.Limit {
-		out = out[:f.Limit]
-	}
-	return out, nil
+	noClock := "(e.deadline IS NULL OR e.closed_at IS NOT NULL)"
+	return "CASE WHEN " + noClock + " THEN 2 WHEN e.state = '" + string(data.EventParked) + "' THEN 1 ELSE 0 END, " +
+		"CASE WHEN NOT " + noClock + " THEN e.deadline END, " +
+		"CASE WHEN " + noClock + " THEN e.reported_at END DESC, e.code"
 }
 
 // SortCases orders cases for the queue: "remaining" (overdue first, most

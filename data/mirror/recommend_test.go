@@ -216,3 +216,49 @@ func TestCaseMapLayers(t *testing.T) {
 		t.Fatalf("after feedback: %d lines, %v", len(lines), err)
 	}
 }
+
+// The cached ranker is built again when a unit is moved or given other
+// capabilities by another process (its place and skills are taken when the
+// ranker is built; only statuses and loads are updated in place).
+func TestRecommendSeesUnitsMovedElsewhere(t *testing.T) {
+	m := fixture.City(t)
+	c := reportFire(t, m)
+	first := func() data.Recommendation {
+		t.Helper()
+		recs, err := m.Recommend(ctx, c.Code, "leader", 1, caseNow)
+		if err != nil || len(recs) != 1 {
+			t.Fatalf("%v %v", recs, err)
+		}
+		return recs[0]
+	}
+	top := first()
+	if top.Unit.Code != "U9901010010010011" || !top.SameGrid {
+		t.Fatalf("top: %+v", top)
+	}
+	other, err := mirror.Open(m.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = other.Close() }()
+	// Moved, place and grid, to a unit of the other district.
+	if _, err := other.DB.Exec(`UPDATE units SET grid_code = f.grid_code, geom = f.geom
+		FROM (SELECT grid_code, geom FROM units WHERE grid_code LIKE '990102%' ORDER BY code LIMIT 1) f WHERE code = ?`, top.Unit.Code); err != nil {
+		t.Fatal(err)
+	}
+	if now := first(); now.Unit.Code == top.Unit.Code {
+		t.Fatalf("the unit moved away is still first: %+v", now)
+	}
+	// Back in the case's grid, without the capability the matter needs.
+	if _, err := other.DB.Exec(`UPDATE units SET grid_code = '990101001001001', geom = (SELECT geom FROM units WHERE code = 'U9901010010010021'),
+		capabilities = '' WHERE code = ?`, top.Unit.Code); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := m.Recommend(ctx, c.Code, "leader", 50, caseNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.Index(codes(recs), top.Unit.Code)
+	if i < 0 || len(recs[i].Has) != 0 || len(recs[i].Lacks) == 0 {
+		t.Fatalf("the unit without its capability: at %d of %v", i, codes(recs))
+	}
+}
