@@ -50,12 +50,16 @@ bench: deps
 	$(GO) test -run '^$$' -bench 'LoadGrids|GridByCode|GridsInDistrictBox' -benchmem ./data/mirror
 	$(GO) test -run '^$$' -bench 'VerifyJournalMillion' -benchtime 3x ./data/mirror
 	$(GO) test -run '^$$' -bench 'JournalAppend' ./data/mirror
+	$(GO) test -run '^$$' -bench 'CaseQueue|CaseDetail|RecommendDemo' -benchmem ./data/mirror
+	$(GO) test -run '^$$' -bench 'CaseAction' -benchtime 500x -benchmem ./data/mirror
+	$(GO) test -run '^$$' -bench 'Recommend|NewRanker' -benchmem ./data/dispatch
 	$(GO) test -run '^$$' -bench . ./data/journal
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./maps
 	$(GO) test -run '^$$' -bench 'WholeCity|Recolor|Pan100|DistrictCold|PointToGrid|MillionPoints|LoadCityMapMemory|RenderCommand' -benchtime 2s ./app/citymap
 	$(GO) test -run '^$$' -bench 'LaunchToFirstMap' -benchtime 5x ./app
 	$(GO) test -run '^$$' -bench 'PanStep|ZoomStep' -benchtime 120x ./app
 	$(GO) test -run '^$$' -bench 'ConsoleResident' -benchtime 1x ./app
+	$(GO) test -run '^$$' -bench 'RefreshAfterAction' -benchtime 60x ./app
 
 # A short run of every fuzzer (the seeds also run in `make test`).
 fuzz: deps

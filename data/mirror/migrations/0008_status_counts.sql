@@ -1,14 +1,14 @@
 -- The status board, the tree's badges and the map's colours are read again
 -- after every change a person makes (≤ 50 ms in all).
 --
--- Open events per grid, with their deadlines, straight from an index: the
--- table's rows (with their geometry and texts) are not read.
-CREATE INDEX events_state_grid ON events(state, grid_code, deadline);
-
 -- The case queue (≤ 30 ms for all 45,000 demo cases) sorts on these
 -- columns and filters on the others: SQLite orders the cases reading this
--- index only, then reads the rows of the first few hundred.
+-- index only, then reads the rows of the first few hundred. The open events
+-- per grid with their deadlines (badges, board, map) come from it too,
+-- without the table's rows (geometry, texts). It starts with the columns of
+-- events_state, which it replaces (one index fewer to write, 2 MB less).
 CREATE INDEX events_queue ON events(state, deadline, closed_at, reported_at, code, grid_code, source, matter_code);
+DROP INDEX events_state;
 
 -- What changes seldom (how punctually closed events were closed, how many
 -- units each grid has, the regions and their grids) is counted once and
