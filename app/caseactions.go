@@ -26,7 +26,8 @@ type caseStep struct {
 // buttons show.
 var caseSteps = []caseStep{
 	{"File", []data.EventState{data.EventCollected}, data.EventFiled, "", "move"},
-	{"Do not file…", []data.EventState{data.EventCollected, data.EventFiled}, data.EventCancelled, "reason", "move"},
+	{"Do not file…", []data.EventState{data.EventCollected}, data.EventCancelled, "reason", "move"},
+	{"Cancel the case…", []data.EventState{data.EventFiled}, data.EventCancelled, "reason", "move"},
 	{"Dispatch…", []data.EventState{data.EventFiled, data.EventReturned}, data.EventDispatched, "dispatch", "move"},
 	{"Start handling", []data.EventState{data.EventDispatched}, data.EventHandling, "", "move"},
 	{"Resume handling", []data.EventState{data.EventParked}, data.EventHandling, "", "move"},

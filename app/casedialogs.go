@@ -3,12 +3,15 @@ package app
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
@@ -197,10 +200,14 @@ func (c *Console) OpenDispatchDialog(r data.CaseRow) {
 	for i, rec := range recs {
 		ch := widget.NewCheck(fmt.Sprintf("%s %s", rec.Unit.Code, rec.Unit.Name), nil)
 		ch.SetChecked(i == 0)
+		// The reasons under their unit, indented to its name, in smaller
+		// type but full colour: they are what the choice is made on.
 		reasons := widget.NewLabel(cat.Reasons(lang, rec))
-		reasons.Importance = widget.LowImportance
+		reasons.SizeName = theme.SizeNameCaptionText
+		indent := canvas.NewRectangle(color.Transparent)
+		indent.SetMinSize(fyne.NewSize(theme.IconInlineSize()+theme.Padding(), 1))
 		d.Checks = append(d.Checks, ch)
-		list.Add(container.NewVBox(ch, container.NewPadded(reasons)))
+		list.Add(container.NewVBox(ch, container.NewBorder(nil, nil, indent, nil, reasons)))
 	}
 	if len(recs) == 0 {
 		list.Add(widget.NewLabel(T("No unit available to recommend")))

@@ -153,6 +153,9 @@ func TestACaseThroughTheConsole(t *testing.T) {
 	}
 
 	tapButton(t, c, "File")
+	if got := c.CaseButtons(); !slices.Equal(got, []string{"Cancel the case…", "Dispatch…", "Escalate…"}) {
+		t.Fatalf("buttons of a filed case: %v", got)
+	}
 	tapButton(t, c, "Dispatch…")
 	dd := c.Dispatching()
 	if dd == nil || len(dd.Recs) == 0 || dd.Recs[0].Unit.Code != "U9901010010010011" || !dd.Checks[0].Checked {

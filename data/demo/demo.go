@@ -106,6 +106,12 @@ func Build(ctx context.Context, out string, src *CitySource, opt Options) (*Repo
 		return err
 	})
 	if err == nil {
+		// The escalation sweep the console runs every minute, run once at
+		// AsOf: the city's overdue cases past their grace stand escalated
+		// when it opens, rather than hundreds at its first minute.
+		_, err = m.EscalateOverdue(ctx, opt.AsOf)
+	}
+	if err == nil {
 		_, err = m.DB.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 	}
 	if cerr := m.Close(); err == nil {

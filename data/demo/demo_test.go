@@ -307,6 +307,17 @@ func TestDemoGuangzhou(t *testing.T) {
 	checkNesting(t, m, "districts", "streets", "district_code", 1)
 	checkNesting(t, m, "streets", "communities", "street_code", 1)
 	checkNesting(t, m, "communities", "grids", "community_code", 1)
+	// The escalation sweep ran at AsOf: the cases overdue past their grace
+	// stand escalated (each with its step and journal entry, at AsOf), and
+	// the console's first sweep finds none left.
+	escalated := fixture.Count(t, m, `SELECT count(*) FROM event_history WHERE action = 'escalate' AND at = ?`, gpkg.Time{Time: fixture.AsOf})
+	journaled := fixture.Count(t, m, `SELECT count(*) FROM journal WHERE kind = 'case.escalate'`)
+	if escalated == 0 || journaled != escalated {
+		t.Errorf("%d cases escalated at AsOf, %d journal entries", escalated, journaled)
+	}
+	if n, err := m.EscalateOverdue(context.Background(), fixture.AsOf.Add(time.Minute)); err != nil || n != 0 {
+		t.Errorf("the first sweep after AsOf escalated %d more (%v)", n, err)
+	}
 }
 
 // buildTestCity writes the fixture city to a mirror in a temporary folder.
