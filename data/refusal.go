@@ -64,6 +64,11 @@ const (
 	CodeExtensionNotApprover     Code = "extension_not_approver"
 	CodeEscalationAtTop          Code = "escalation_at_top"
 
+	// Schedules (issue 10).
+	CodeWeekMalformed Code = "week_malformed"
+	CodeShiftsInvalid Code = "shifts_invalid"
+	CodeShiftUnknown  Code = "shift_unknown"
+
 	// What a check of the journal's hash chain finds wrong. Not refusals of
 	// a change but faults of the mirror, said the same way.
 	CodeJournalEdited        Code = "journal_entry_edited"
@@ -129,6 +134,9 @@ var RefusalArgs = map[Code][]string{
 	CodeExtensionBeyondAllowance:  {"case", "allowed"},
 	CodeExtensionNotApprover:      {"user", "role"},
 	CodeEscalationAtTop:           {"case"},
+	CodeWeekMalformed:             {"week"},
+	CodeShiftsInvalid:             {"shift"},
+	CodeShiftUnknown:              {"shift"},
 	CodeJournalEdited:             {"entry"},
 	CodeJournalMissing:            {"entry", "after", "count"},
 	CodeJournalReordered:          {"entry", "after"},
