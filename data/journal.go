@@ -31,6 +31,10 @@ const (
 	KindCaseMove     = "case.move"
 	KindCaseExtend   = "case.extend"
 	KindCaseEscalate = "case.escalate"
+	// Patrol rosters (issue 10).
+	KindRosterPlan     = "roster.plan"
+	KindRosterAssign   = "roster.assign"
+	KindRosterUnassign = "roster.unassign"
 	// KindAudit is a row of the audit log that the journal replaced,
 	// carried over into the chain.
 	KindAudit = "audit"

@@ -65,9 +65,16 @@ const (
 	CodeEscalationAtTop          Code = "escalation_at_top"
 
 	// Schedules (issue 10).
-	CodeWeekMalformed Code = "week_malformed"
-	CodeShiftsInvalid Code = "shifts_invalid"
-	CodeShiftUnknown  Code = "shift_unknown"
+	CodeWeekMalformed             Code = "week_malformed"
+	CodeShiftsInvalid             Code = "shifts_invalid"
+	CodeShiftUnknown              Code = "shift_unknown"
+	CodeShiftOutsideWeek          Code = "shift_outside_week"
+	CodeRosterUnknown             Code = "roster_unknown"
+	CodeRosterChanged             Code = "roster_changed"
+	CodeRosterRegion              Code = "roster_region"
+	CodeRosterOutsideJurisdiction Code = "roster_outside_jurisdiction"
+	CodeGridOutsideRoster         Code = "grid_outside_roster"
+	CodeAssignmentUnknown         Code = "assignment_unknown"
 
 	// What a check of the journal's hash chain finds wrong. Not refusals of
 	// a change but faults of the mirror, said the same way.
@@ -137,6 +144,13 @@ var RefusalArgs = map[Code][]string{
 	CodeWeekMalformed:             {"week"},
 	CodeShiftsInvalid:             {"shift"},
 	CodeShiftUnknown:              {"shift"},
+	CodeShiftOutsideWeek:          {"shift", "week"},
+	CodeRosterUnknown:             {"roster"},
+	CodeRosterChanged:             {"roster"},
+	CodeRosterRegion:              {"code"},
+	CodeRosterOutsideJurisdiction: {"region", "jurisdiction"},
+	CodeGridOutsideRoster:         {"grid", "region"},
+	CodeAssignmentUnknown:         {"unit", "grid", "shift"},
 	CodeJournalEdited:             {"entry"},
 	CodeJournalMissing:            {"entry", "after", "count"},
 	CodeJournalReordered:          {"entry", "after"},

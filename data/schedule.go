@@ -210,3 +210,17 @@ func (r PatrolRules) RequiredPatrols(kind, shift string, highRisk bool) int {
 	}
 	return n
 }
+
+// RosterChange is one assignment added to or taken from a roster, by an
+// actor who read the roster at Version (0: do not check).
+type RosterChange struct {
+	Roster, Unit, Grid, Shift string
+	Actor                     string
+	Version                   int64
+}
+
+// RosterView is a roster with its assignments, in shift order then unit.
+type RosterView struct {
+	Roster
+	Assignments []Assignment
+}

@@ -1,0 +1,304 @@
+package mirror
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"sort"
+	"strings"
+	"time"
+
+	"kapok/data"
+	"kapok/data/gpkg"
+)
+
+// Patrol rosters (issue 10): planned as drafts for a district or a street
+// and a week, changed one assignment at a time, each change with its
+// history row and journal entry in one transaction and the roster's version
+// bumped (a change made on an older version is refused: the roster changed
+// meanwhile).
+
+// PlanRoster makes a draft roster for a region (a district or a street
+// code) and an ISO week, with the district's shift table.
+func (m *Mirror) PlanRoster(ctx context.Context, region, week, actor string, now time.Time) (data.Roster, error) {
+	var r data.Roster
+	w, err := data.ParseWeek(week)
+	if err != nil {
+		return r, err
+	}
+	if len(region) != 6 && len(region) != 9 {
+		return r, data.Refuse(data.CodeRosterRegion, "region", data.Value("code", region))
+	}
+	err = m.update(ctx, func(tx *sql.Tx) error {
+		user, userID, err := userAndID(ctx, tx, actor)
+		if err != nil {
+			return err
+		}
+		if err := regionExists(ctx, tx, region); err != nil {
+			return err
+		}
+		if !user.Covers(region) {
+			return data.Refuse(data.CodeRosterOutsideJurisdiction, "region", data.Value("region", region), data.Value("jurisdiction", user.Jurisdiction))
+		}
+		shifts, err := districtShifts(ctx, tx, region[:6])
+		if err != nil {
+			return err
+		}
+		js, err := json.Marshal(shiftsJSON(shifts))
+		if err != nil {
+			return err
+		}
+		if r.ID, err = newUID(); err != nil {
+			return err
+		}
+		// Versions start at 1: a change made with version 0 is not checked.
+		r.Region, r.Week, r.State, r.Shifts, r.Version = region, w, data.RosterDraft, shifts, 1
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rosters (uid, region_code, week, state, version, shifts, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)`, r.ID, region, w.String(), r.State, string(js), userID, gpkg.Time{Time: now}, gpkg.Time{Time: now}); err != nil {
+			return err
+		}
+		if err := rosterHistory(ctx, tx, r.ID, now, userID, "plan", "", "", "", 0); err != nil {
+			return err
+		}
+		_, err = journalAppend(ctx, tx, change{Kind: data.KindRosterPlan, Subject: r.ID, Actor: user.Login, At: now,
+			Payload: map[string]any{"uid": r.ID, "region": region, "week": w.String(), "shifts": shiftsJSON(shifts)}})
+		return err
+	})
+	return r, err
+}
+
+// AssignPatrol adds a unit patrolling a grid in a shift to a roster.
+// Conflicts with other assignments (double booking, rest, shifts per week,
+// availability) are the check's to list; what is refused here is what can
+// never be right: an unknown roster, unit, grid or shift, a grid outside
+// the roster's region, a shift outside its week, a unit or region outside
+// the actor's jurisdiction.
+func (m *Mirror) AssignPatrol(ctx context.Context, c data.RosterChange, now time.Time) (data.Roster, error) {
+	return m.changeRoster(ctx, c, now, true)
+}
+
+// UnassignPatrol takes an assignment off a roster.
+func (m *Mirror) UnassignPatrol(ctx context.Context, c data.RosterChange, now time.Time) (data.Roster, error) {
+	return m.changeRoster(ctx, c, now, false)
+}
+
+func (m *Mirror) changeRoster(ctx context.Context, c data.RosterChange, now time.Time, add bool) (data.Roster, error) {
+	var r data.Roster
+	err := m.update(ctx, func(tx *sql.Tx) error {
+		user, userID, err := userAndID(ctx, tx, c.Actor)
+		if err != nil {
+			return err
+		}
+		if r, err = rosterBy(ctx, tx, c.Roster); err != nil {
+			return err
+		}
+		if !user.Covers(r.Region) {
+			return data.Refuse(data.CodeRosterOutsideJurisdiction, "roster", data.Value("region", r.Region), data.Value("jurisdiction", user.Jurisdiction))
+		}
+		if c.Version != 0 && c.Version != r.Version {
+			return data.Refuse(data.CodeRosterChanged, "roster", data.Value("roster", r.ID))
+		}
+		shift, err := data.ParseShift(c.Shift, r.Shifts)
+		if err != nil {
+			return err
+		}
+		if data.WeekOf(shift.Day) != r.Week {
+			return data.Refuse(data.CodeShiftOutsideWeek, "shift", data.Value("shift", c.Shift), data.Value("week", r.Week.String()))
+		}
+		var unitGrid string
+		err = tx.QueryRowContext(ctx, `SELECT grid_code FROM units WHERE code = ?`, c.Unit).Scan(&unitGrid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return data.Refuse(data.CodeUnitUnknown, "unit", data.Value("unit", c.Unit))
+		}
+		if err != nil {
+			return err
+		}
+		if !user.Covers(unitGrid) {
+			return data.Refuse(data.CodeUnitOutsideJurisdiction, "unit", data.Value("unit", c.Unit), data.Value("jurisdiction", user.Jurisdiction))
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM grids WHERE code = ?`, c.Grid).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return data.Refuse(data.CodeGridUnknown, "grid", data.Value("grid", c.Grid))
+		}
+		if !strings.HasPrefix(c.Grid, r.Region) {
+			return data.Refuse(data.CodeGridOutsideRoster, "grid", data.Value("grid", c.Grid), data.Value("region", r.Region))
+		}
+		action, kind := "assign", data.KindRosterAssign
+		lent := unitGrid[:9] != c.Grid[:9]
+		if add {
+			uid, err := newUID()
+			if err != nil {
+				return err
+			}
+			// Adding what is there already changes nothing and is no error.
+			res, err := tx.ExecContext(ctx, `INSERT INTO roster_assignments (uid, roster_uid, unit_code, grid_code, shift, lent) VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT (roster_uid, unit_code, grid_code, shift) DO NOTHING`, uid, r.ID, c.Unit, c.Grid, shift.String(), lent)
+			if err != nil {
+				return err
+			}
+			if k, err := res.RowsAffected(); err != nil || k == 0 {
+				return err
+			}
+		} else {
+			action, kind = "unassign", data.KindRosterUnassign
+			res, err := tx.ExecContext(ctx, `DELETE FROM roster_assignments WHERE roster_uid = ? AND unit_code = ? AND grid_code = ? AND shift = ?`,
+				r.ID, c.Unit, c.Grid, shift.String())
+			if err != nil {
+				return err
+			}
+			if k, err := res.RowsAffected(); err != nil {
+				return err
+			} else if k == 0 {
+				return data.Refuse(data.CodeAssignmentUnknown, "assignment", data.Value("unit", c.Unit), data.Value("grid", c.Grid), data.Value("shift", shift.String()))
+			}
+		}
+		r.Version++
+		if _, err := tx.ExecContext(ctx, `UPDATE rosters SET version = ?, updated_at = ? WHERE uid = ?`, r.Version, gpkg.Time{Time: now}, r.ID); err != nil {
+			return err
+		}
+		if err := rosterHistory(ctx, tx, r.ID, now, userID, action, c.Unit, c.Grid, shift.String(), 0); err != nil {
+			return err
+		}
+		_, err = journalAppend(ctx, tx, change{Kind: kind, Subject: r.ID, Actor: user.Login, At: now,
+			Payload: map[string]any{"roster": r.ID, "unit": c.Unit, "grid": c.Grid, "shift": shift.String(), "lent": lent && add}})
+		return err
+	})
+	return r, err
+}
+
+// Roster reads a roster with its assignments (shift order, then unit).
+func (m *Mirror) Roster(ctx context.Context, id string) (data.RosterView, error) {
+	var v data.RosterView
+	r, err := rosterBy(ctx, m.DB, id)
+	if err != nil {
+		return v, err
+	}
+	v.Roster = r
+	rows, err := m.DB.QueryContext(ctx, `SELECT unit_code, grid_code, shift, lent FROM roster_assignments WHERE roster_uid = ?`, r.ID)
+	if err != nil {
+		return v, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a data.Assignment
+		var shift string
+		if err := rows.Scan(&a.Unit, &a.Grid, &shift, &a.Lent); err != nil {
+			return v, err
+		}
+		if a.Shift, err = data.ParseShift(shift, r.Shifts); err != nil {
+			return v, err
+		}
+		v.Assignments = append(v.Assignments, a)
+	}
+	if err := rows.Err(); err != nil {
+		return v, err
+	}
+	order := map[string]int{}
+	for i, s := range data.WeekShifts(r.Week, r.Shifts) {
+		order[s.String()] = i
+	}
+	sort.Slice(v.Assignments, func(i, j int) bool {
+		a, b := v.Assignments[i], v.Assignments[j]
+		if oa, ob := order[a.Shift.String()], order[b.Shift.String()]; oa != ob {
+			return oa < ob
+		}
+		if a.Unit != b.Unit {
+			return a.Unit < b.Unit
+		}
+		return a.Grid < b.Grid
+	})
+	return v, nil
+}
+
+// rosterBy reads a roster by its key or a prefix of it (at least 8
+// characters, as people copy it from a listing).
+func rosterBy(ctx context.Context, q queryRower, id string) (data.Roster, error) {
+	var r data.Roster
+	var week, shifts string
+	if len(id) < 8 {
+		return r, data.Refuse(data.CodeRosterUnknown, "roster", data.Value("roster", id))
+	}
+	err := q.QueryRowContext(ctx, `SELECT uid, region_code, week, state, version, shifts FROM rosters WHERE uid = ?1 OR uid LIKE ?1 || '%'
+		ORDER BY uid = ?1 DESC LIMIT 1`, id).Scan(&r.ID, &r.Region, &week, &r.State, &r.Version, &shifts)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, data.Refuse(data.CodeRosterUnknown, "roster", data.Value("roster", id))
+	}
+	if err != nil {
+		return r, err
+	}
+	if r.Week, err = data.ParseWeek(week); err != nil {
+		return r, err
+	}
+	var sj []shiftJSON
+	if err := json.Unmarshal([]byte(shifts), &sj); err != nil {
+		return r, err
+	}
+	for _, s := range sj {
+		r.Shifts = append(r.Shifts, data.ShiftDef{Name: s.Name, Start: s.Start, End: s.End})
+	}
+	return r, nil
+}
+
+// shiftJSON is a shift as a roster and a district's rules store it.
+type shiftJSON struct {
+	Name  string `json:"name"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+}
+
+func shiftsJSON(defs []data.ShiftDef) []shiftJSON {
+	out := make([]shiftJSON, len(defs))
+	for i, d := range defs {
+		out[i] = shiftJSON{d.Name, d.Start, d.End}
+	}
+	return out
+}
+
+// districtShifts is a district's shift table: its own if it set one, else
+// the default.
+func districtShifts(ctx context.Context, q queryRower, district string) ([]data.ShiftDef, error) {
+	var js sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT shifts FROM district_schedule_rules WHERE district_code = ?`, district).Scan(&js)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !js.Valid {
+		return append([]data.ShiftDef(nil), data.DefaultShifts...), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var sj []shiftJSON
+	if err := json.Unmarshal([]byte(js.String), &sj); err != nil {
+		return nil, err
+	}
+	out := make([]data.ShiftDef, len(sj))
+	for i, s := range sj {
+		out[i] = data.ShiftDef{Name: s.Name, Start: s.Start, End: s.End}
+	}
+	return out, data.CheckShifts(out)
+}
+
+// regionExists refuses a region code the mirror does not have.
+func regionExists(ctx context.Context, q queryRower, code string) error {
+	table, kind, err := regionTable(code)
+	if err != nil {
+		return err
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE code = ?`, code).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return data.Refuse(data.CodeRegionUnknown, "region", data.Term("kind", kind), data.Value("code", code))
+	}
+	return nil
+}
+
+func rosterHistory(ctx context.Context, tx *sql.Tx, roster string, at time.Time, actor int64, action, unit, grid, shift string, count int) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO roster_history (roster_uid, seq, at, actor, action, unit_code, grid_code, shift, count)
+		VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM roster_history WHERE roster_uid = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8)`,
+		roster, gpkg.Time{Time: at}, actor, action, unit, grid, shift, count)
+	return err
+}

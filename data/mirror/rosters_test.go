@@ -1,0 +1,280 @@
+package mirror_test
+
+import (
+	"errors"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"kapok/data"
+	"kapok/data/mirror"
+	"kapok/internal/fixture"
+)
+
+// rosterNow is a Wednesday in week 2026-W48 (the fixture's now).
+var rosterNow = fixture.AsOf
+
+// refused asserts err is a refusal with code.
+func refused(t *testing.T, what string, err error, code data.Code) {
+	t.Helper()
+	var r *data.Refusal
+	if !errors.As(err, &r) || r.Code != code {
+		t.Fatalf("%s: %v, want refusal %s", what, err, code)
+	}
+}
+
+// A roster is planned, assignments are added and taken off, each with its
+// history row and journal entry; everything that can never be right is
+// refused and writes nothing.
+func TestRosterPlanAndAssign(t *testing.T) {
+	m := fixture.City(t)
+	r, err := m.PlanRoster(ctx, "990101", "2026-W49", "leader_990101", rosterNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.State != data.RosterDraft || len(r.Shifts) != 3 || r.Week.String() != "2026-W49" || r.Version != 1 {
+		t.Fatalf("planned: %+v", r)
+	}
+	assign := func(c data.RosterChange) (data.Roster, error) {
+		c.Roster = r.ID
+		if c.Actor == "" {
+			c.Actor = "leader_990101"
+		}
+		return m.AssignPatrol(ctx, c, rosterNow)
+	}
+	got, err := assign(data.RosterChange{Unit: "U9901010010010011", Grid: "990101001001001", Shift: "2026-12-01/day", Version: 1})
+	if err != nil || got.Version != 2 {
+		t.Fatalf("assign: %+v %v", got, err)
+	}
+	// A unit of another street lent to this one is flagged.
+	var other string
+	if err := m.DB.QueryRow(`SELECT code FROM units WHERE grid_code LIKE '990101%' AND substr(grid_code, 1, 9) != '990101001' ORDER BY code LIMIT 1`).Scan(&other); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := assign(data.RosterChange{Unit: other, Grid: "990101001001002", Shift: "2026-12-01/night", Version: 2}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := m.Roster(ctx, r.ID[:8]) // a key's prefix reads it
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Assignments) != 2 || v.Assignments[0].Shift.Name != "night" || !v.Assignments[0].Lent || v.Assignments[1].Lent || v.Version != 3 {
+		t.Fatalf("roster: %+v", v)
+	}
+
+	journal := count(t, m, `SELECT count(*) FROM journal`)
+	history := count(t, m, `SELECT count(*) FROM roster_history WHERE roster_uid = ?`, r.ID)
+	for _, bad := range []struct {
+		c    data.RosterChange
+		code data.Code
+	}{
+		{data.RosterChange{Unit: "U0", Grid: "990101001001001", Shift: "2026-12-01/day"}, data.CodeUnitUnknown},
+		{data.RosterChange{Unit: "U9901010010010011", Grid: "990101001001999", Shift: "2026-12-01/day"}, data.CodeGridUnknown},
+		{data.RosterChange{Unit: "U9901010010010011", Grid: "990101001001001", Shift: "2026-12-01/dusk"}, data.CodeShiftUnknown},
+		{data.RosterChange{Unit: "U9901010010010011", Grid: "990101001001001", Shift: "2026-12-08/day"}, data.CodeShiftOutsideWeek},
+		{data.RosterChange{Unit: "U9901010010010011", Grid: "990102001201001", Shift: "2026-12-01/day"}, data.CodeGridOutsideRoster},
+		{data.RosterChange{Unit: "U9901020012010011", Grid: "990101001001001", Shift: "2026-12-01/day"}, data.CodeUnitOutsideJurisdiction},
+		{data.RosterChange{Unit: "U9901010010010011", Grid: "990101001001001", Shift: "2026-12-02/day", Version: 1}, data.CodeRosterChanged},
+		{data.RosterChange{Unit: "U9901010010010011", Grid: "990101001001001", Shift: "2026-12-02/day", Actor: "leader_990102"}, data.CodeRosterOutsideJurisdiction},
+		{data.RosterChange{Unit: "U9901010010010011", Grid: "990101001001001", Shift: "2026-12-02/day", Actor: "nobody"}, data.CodeUserUnknown},
+	} {
+		_, err := assign(bad.c)
+		refused(t, bad.c.Unit+" "+bad.c.Grid+" "+bad.c.Shift, err, bad.code)
+	}
+	_, err = m.UnassignPatrol(ctx, data.RosterChange{Roster: r.ID, Unit: "U9901010010010011", Grid: "990101001001001", Shift: "2026-12-03/day", Actor: "leader"}, rosterNow)
+	refused(t, "unassign what is not there", err, data.CodeAssignmentUnknown)
+	_, err = m.AssignPatrol(ctx, data.RosterChange{Roster: "0000000000", Unit: "U9901010010010011", Grid: "990101001001001", Shift: "2026-12-01/day", Actor: "leader"}, rosterNow)
+	refused(t, "unknown roster", err, data.CodeRosterUnknown)
+	if count(t, m, `SELECT count(*) FROM journal`) != journal || count(t, m, `SELECT count(*) FROM roster_history WHERE roster_uid = ?`, r.ID) != history {
+		t.Fatal("a refused change wrote something")
+	}
+
+	// The same assignment twice changes nothing; taking one off is journaled.
+	if got, err := assign(data.RosterChange{Unit: "U9901010010010011", Grid: "990101001001001", Shift: "2026-12-01/day"}); err != nil || got.Version != 3 {
+		t.Fatalf("again: %+v %v", got, err)
+	}
+	if _, err := m.UnassignPatrol(ctx, data.RosterChange{Roster: r.ID, Unit: "U9901010010010011", Grid: "990101001001001", Shift: "2026-12-01/day", Actor: "leader", Version: 3}, rosterNow); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, m, `SELECT count(*) FROM journal WHERE kind LIKE 'roster.%' AND subject = ?`, r.ID); n != 4 {
+		t.Fatalf("%d roster journal entries, want plan + 2 assigns + unassign", n)
+	}
+	if n := count(t, m, `SELECT count(*) FROM roster_history WHERE roster_uid = ?`, r.ID); n != 4 {
+		t.Fatalf("%d history rows", n)
+	}
+
+	for _, bad := range []struct {
+		region, week, actor string
+		code                data.Code
+	}{
+		{"990101", "2026-W54", "leader", data.CodeWeekMalformed},
+		{"9901", "2026-W49", "leader", data.CodeRosterRegion},
+		{"990109", "2026-W49", "leader", data.CodeRegionUnknown},
+		{"990102", "2026-W49", "leader_990101", data.CodeRosterOutsideJurisdiction},
+	} {
+		_, err := m.PlanRoster(ctx, bad.region, bad.week, bad.actor, rosterNow)
+		refused(t, bad.region+" "+bad.week, err, bad.code)
+	}
+}
+
+// Two planners change one roster at once from the version both read: one
+// wins, the other is refused as changed meanwhile and can retry.
+func TestConcurrentRosterChanges(t *testing.T) {
+	path := fixture.CityPath(t)
+	a, err := mirror.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = a.Close() }()
+	b, err := mirror.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = b.Close() }()
+	r, err := a.PlanRoster(ctx, "990101", "2026-W49", "leader", rosterNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := range 10 {
+		v, err := a.Roster(ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shift := data.WeekShifts(r.Week, r.Shifts)[round].String() // a shift of its own each round
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, mm := range []*mirror.Mirror{a, b} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = mm.AssignPatrol(ctx, data.RosterChange{Roster: r.ID, Unit: "U9901010010010011", Grid: []string{"990101001001001", "990101001001002"}[i],
+					Shift: shift, Actor: "leader", Version: v.Version}, rosterNow)
+			}()
+		}
+		wg.Wait()
+		won, changed := 0, 0
+		for _, err := range errs {
+			var rf *data.Refusal
+			switch {
+			case err == nil:
+				won++
+			case errors.As(err, &rf) && rf.Code == data.CodeRosterChanged:
+				changed++
+			default:
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		after, err := a.Roster(ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if won != 1 || changed != 1 || after.Version != v.Version+1 || len(after.Assignments) != len(v.Assignments)+1 {
+			t.Fatalf("round %d: %d won, %d changed, version %d→%d, %d→%d assignments", round, won, changed, v.Version, after.Version,
+				len(v.Assignments), len(after.Assignments))
+		}
+	}
+}
+
+const rosterWriterEnv = "KAPOK_ROSTER_WRITER"
+
+// TestHelperRosterWriter is not a test: run with KAPOK_ROSTER_WRITER=path,
+// it assigns and unassigns patrols on that mirror's first roster until it
+// is killed.
+func TestHelperRosterWriter(t *testing.T) {
+	path := os.Getenv(rosterWriterEnv)
+	if path == "" {
+		t.Skip("helper process only")
+	}
+	m, err := mirror.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	if err := m.DB.QueryRow(`SELECT uid FROM rosters LIMIT 1`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.Roster(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shifts := data.WeekShifts(r.Week, r.Shifts)
+	for i := 0; ; i++ {
+		c := data.RosterChange{Roster: id, Unit: "U9901010010010011", Grid: "990101001001001", Shift: shifts[i%len(shifts)].String(), Actor: "leader"}
+		if _, err := m.AssignPatrol(ctx, c, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if i%3 == 0 {
+			if _, err := m.UnassignPatrol(ctx, c, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// kill -9 while a planner changes a roster, again and again: the roster's
+// version, its assignments, its history and the journal always agree.
+func TestRosterSurvivesKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills processes for a few seconds")
+	}
+	path := fixture.CityPath(t)
+	m, err := mirror.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.PlanRoster(ctx, "990101", "2026-W49", "leader", rosterNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 9))
+	var last int64
+	for round := range 10 {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRosterWriter$")
+		cmd.Env = append(os.Environ(), rosterWriterEnv+"="+path)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(80+rng.IntN(250)) * time.Millisecond)
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		_ = cmd.Wait()
+		m, err := mirror.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err := m.VerifyJournal(ctx); err != nil || !c.OK() {
+			t.Fatalf("round %d: journal %+v %v", round, c, err)
+		}
+		changes := count(t, m, `SELECT count(*) FROM roster_history WHERE roster_uid = ? AND action != 'plan'`, r.ID)
+		v, err := m.Roster(ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assigns := count(t, m, `SELECT count(*) FROM roster_history WHERE roster_uid = ? AND action = 'assign'`, r.ID)
+		unassigns := count(t, m, `SELECT count(*) FROM roster_history WHERE roster_uid = ? AND action = 'unassign'`, r.ID)
+		if v.Version != changes+1 || int64(len(v.Assignments)) != assigns-unassigns ||
+			count(t, m, `SELECT count(*) FROM journal WHERE subject = ? AND kind != 'roster.plan'`, r.ID) != changes {
+			t.Fatalf("round %d: version %d, %d changes in history, %d assignments for %d assigns and %d unassigns", round, v.Version, changes,
+				len(v.Assignments), assigns, unassigns)
+		}
+		if changes < last {
+			t.Fatalf("round %d: %d changes, fewer than %d", round, changes, last)
+		}
+		last = changes
+		if err := m.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if last == 0 {
+		t.Fatal("the writer changed nothing: the test tested nothing")
+	}
+	t.Logf("%d roster changes across 10 kills", last)
+}
