@@ -278,3 +278,63 @@ func TestRosterSurvivesKill9(t *testing.T) {
 	}
 	t.Logf("%d roster changes across 10 kills", last)
 }
+
+// What a roster is checked against: its region's grids (their risk from the
+// month's cases), the district's units with the shifts they cannot patrol
+// (leave, an order's window, a case now), the roster's assignments and the
+// actor's jurisdiction.
+func TestRosterPlanGathersTheWeek(t *testing.T) {
+	m := fixture.City(t)
+	r, err := m.PlanRoster(ctx, "990101001", "2026-W49", "leader_990101", rosterNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.AssignPatrol(ctx, data.RosterChange{Roster: r.ID, Unit: "U9901010010010011", Grid: "990101001001001", Shift: "2026-12-02/day", Actor: "leader"}, rosterNow); err != nil {
+		t.Fatal(err)
+	}
+	// On leave Tuesday 1 December 12:00 to 20:00 Beijing time: the day and
+	// evening shifts of that day.
+	if _, err := m.DB.Exec(`INSERT INTO unit_leave (uid, unit_code, start_at, end_at, reason) VALUES ('l1', 'U9901010010010011', ?, ?, '培训')`,
+		"2026-12-01T04:00:00.000Z", "2026-12-01T12:00:00.000Z"); err != nil {
+		t.Fatal(err)
+	}
+	// Three cases in grid 002 in the month before the week: high risk.
+	for i := range 3 {
+		if _, err := m.ReportCase(ctx, data.CaseReport{Grid: "990101001001002", Matter: "MD01", Description: "纠纷", Actor: "leader"}, rosterNow.Add(-time.Duration(i)*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := m.RosterPlan(ctx, r.ID, "leader_990101", rosterNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Week.String() != "2026-W49" || len(p.Shifts) != 3 || p.Jurisdiction != "990101" || len(p.Assignments) != 1 {
+		t.Fatalf("plan: week %s, %d shifts, jurisdiction %q, %d assignments", p.Week, len(p.Shifts), p.Jurisdiction, len(p.Assignments))
+	}
+	if want := count(t, m, `SELECT count(*) FROM grids WHERE code LIKE '990101001%'`); int64(len(p.Grids)) != want {
+		t.Fatalf("%d grids, the street has %d", len(p.Grids), want)
+	}
+	var risky []string
+	for _, g := range p.Grids {
+		if g.HighRisk {
+			risky = append(risky, g.Code)
+		}
+		if g.Street != "990101001" || g.At[0] == 0 {
+			t.Fatalf("grid %+v", g)
+		}
+	}
+	if len(risky) == 0 || risky[0] != "990101001001002" {
+		t.Fatalf("high-risk grids %v", risky)
+	}
+	if want := count(t, m, `SELECT count(*) FROM units WHERE grid_code LIKE '990101%'`); int64(len(p.Units)) != want {
+		t.Fatalf("%d units, the district has %d", len(p.Units), want)
+	}
+	for _, u := range p.Units {
+		if u.Code != "U9901010010010011" {
+			continue
+		}
+		if !u.Unavailable["2026-12-01/day"] || !u.Unavailable["2026-12-01/evening"] || u.Unavailable["2026-12-01/night"] || u.Unavailable["2026-12-02/day"] {
+			t.Fatalf("unavailable %v", u.Unavailable)
+		}
+	}
+}

@@ -1,0 +1,219 @@
+package mirror
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"kapok/data"
+	"kapok/data/gpkg"
+	"kapok/data/schedule"
+)
+
+// A grid is high-risk for a roster when at least HighRiskCases cases were
+// reported in it in the HighRiskWindow before the roster's week: it then
+// needs the rules' extra patrols.
+const (
+	HighRiskCases  = 3
+	HighRiskWindow = 30 * 24 * time.Hour
+)
+
+// RosterPlan gathers what a roster is checked, covered and filled against
+// (data/schedule): its week, shifts and the district's rules; the grids of
+// its region (kind, street, risk, the centre of their bounds); the units of
+// its district (a street's roster may borrow from the rest of the
+// district, flagged as lent) with the shifts each cannot patrol; its
+// assignments; and the actor's jurisdiction.
+//
+// A unit cannot patrol a shift that overlaps its leave, the window of an
+// order holding it (issued, acknowledged or in progress), or — when it is
+// on a case now — the shift under way at now.
+func (m *Mirror) RosterPlan(ctx context.Context, id, actor string, now time.Time) (*schedule.Plan, error) {
+	user, err := userBy(ctx, m.DB, actor)
+	if err != nil {
+		return nil, err
+	}
+	v, err := m.Roster(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := districtRules(ctx, m.DB, v.Region[:6])
+	if err != nil {
+		return nil, err
+	}
+	p := &schedule.Plan{Week: v.Week, Shifts: v.Shifts, Rules: rules, Assignments: v.Assignments, Jurisdiction: user.Jurisdiction}
+	monday := v.Week.Monday()
+
+	risk := map[string]int{}
+	if err := groupInts(ctx, m.DB, risk, `SELECT grid_code, count(*) FROM events WHERE grid_code LIKE ? || '%' AND reported_at >= ? AND reported_at < ?
+		GROUP BY grid_code`, v.Region, gpkg.Time{Time: monday.Add(-HighRiskWindow)}, gpkg.Time{Time: monday}); err != nil {
+		return nil, err
+	}
+	rows, err := m.DB.QueryContext(ctx, `SELECT g.code, g.kind, (r.minx + r.maxx) / 2, (r.miny + r.maxy) / 2
+		FROM grids g JOIN rtree_grids_geom r ON r.id = g.fid WHERE g.code LIKE ? || '%' ORDER BY g.code`, v.Region)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var g schedule.Grid
+		if err := rows.Scan(&g.Code, &g.Kind, &g.At[0], &g.At[1]); err != nil {
+			_ = rows.Close()
+			return nil, err
+		}
+		g.Street, g.HighRisk = g.Code[:9], risk[g.Code] >= HighRiskCases
+		p.Grids = append(p.Grids, g)
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, err
+	}
+
+	shifts := data.WeekShifts(v.Week, v.Shifts)
+	byCode := map[string]int{}
+	rows, err = m.DB.QueryContext(ctx, `SELECT code, grid_code, geom FROM units WHERE grid_code LIKE ? || '%' ORDER BY code`, v.Region[:6])
+	if err != nil {
+		return nil, err
+	}
+	var gb sql.RawBytes
+	for rows.Next() {
+		var u schedule.Unit
+		if err := rows.Scan(&u.Code, &u.Grid, &gb); err != nil {
+			_ = rows.Close()
+			return nil, err
+		}
+		g, err := gpkg.DecodeGeom(gb)
+		if err != nil {
+			_ = rows.Close()
+			return nil, fmt.Errorf("unit %s: %w", u.Code, err)
+		}
+		if pt, ok := g.(orb.Point); ok {
+			u.At = pt
+		}
+		u.Street = u.Grid[:9]
+		byCode[u.Code] = len(p.Units)
+		p.Units = append(p.Units, u)
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, err
+	}
+	unavailable := func(unit string, from, to time.Time) {
+		i, ok := byCode[unit]
+		if !ok {
+			return
+		}
+		for _, s := range shifts {
+			if start, end := s.Span(v.Shifts); start.Before(to) && from.Before(end) {
+				if p.Units[i].Unavailable == nil {
+					p.Units[i].Unavailable = map[string]bool{}
+				}
+				p.Units[i].Unavailable[s.String()] = true
+			}
+		}
+	}
+	weekEnd := monday.AddDate(0, 0, 7)
+	for _, q := range []string{
+		`SELECT unit_code, +start_at, +end_at FROM unit_leave WHERE unit_code LIKE 'U' || ?1 || '%' AND start_at < ?3 AND end_at > ?2`,
+		`SELECT t.target_code, +o.start_at, +o.end_at FROM orders o JOIN order_targets t ON t.order_uid = o.uid
+			WHERE t.target_kind = 'unit' AND t.target_code LIKE 'U' || ?1 || '%' AND o.state IN ` + dueOrders + ` AND o.start_at < ?3 AND o.end_at > ?2`,
+	} {
+		rows, err := m.DB.QueryContext(ctx, q, v.Region[:6], gpkg.Time{Time: monday}, gpkg.Time{Time: weekEnd})
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var unit string
+			var from, to gpkg.Time
+			if err := rows.Scan(&unit, &from, &to); err != nil {
+				_ = rows.Close()
+				return nil, err
+			}
+			unavailable(unit, from.Time, to.Time)
+		}
+		if err := closeRows(rows); err != nil {
+			return nil, err
+		}
+	}
+	busy, err := m.UnavailableUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for unit, st := range busy {
+		if st == data.UnitDispatched || st == data.UnitOffline {
+			unavailable(unit, now, now.Add(time.Nanosecond))
+		}
+	}
+	return p, nil
+}
+
+// districtRules are a district's patrol rules: its own if it set them (as
+// JSON over the defaults), else the defaults.
+func districtRules(ctx context.Context, q queryRower, district string) (data.PatrolRules, error) {
+	rules := data.DefaultPatrolRules()
+	var js sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT patrol_rules FROM district_schedule_rules WHERE district_code = ?`, district).Scan(&js)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !js.Valid {
+		return rules, nil
+	}
+	if err != nil {
+		return rules, err
+	}
+	var own struct {
+		Required      map[string]map[string]int `json:"required"`
+		HighRiskExtra *int                      `json:"high_risk_extra"`
+		MaxShifts     *int                      `json:"max_shifts"`
+		MinRestHours  *float64                  `json:"min_rest_hours"`
+		AllowLending  *bool                     `json:"allow_lending"`
+	}
+	if err := json.Unmarshal([]byte(js.String), &own); err != nil {
+		return rules, fmt.Errorf("district %s's patrol rules: %w", district, err)
+	}
+	if own.Required != nil {
+		rules.Required = own.Required
+	}
+	if own.HighRiskExtra != nil {
+		rules.HighRiskExtra = *own.HighRiskExtra
+	}
+	if own.MaxShifts != nil {
+		rules.MaxShifts = *own.MaxShifts
+	}
+	if own.MinRestHours != nil {
+		rules.MinRest = time.Duration(*own.MinRestHours * float64(time.Hour))
+	}
+	if own.AllowLending != nil {
+		rules.AllowLending = *own.AllowLending
+	}
+	return rules, nil
+}
+
+// groupInts fills into with a two-column (key, count) query's rows.
+func groupInts(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, into map[string]int, query string, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return err
+		}
+		into[k] = n
+	}
+	return rows.Err()
+}
+
+// closeRows closes rows and returns the error that ended them, if any.
+func closeRows(rows *sql.Rows) error {
+	if err := rows.Err(); err != nil {
+		_ = rows.Close()
+		return err
+	}
+	return rows.Close()
+}
