@@ -50,6 +50,9 @@ usage:
                 [--sort remaining|priority|state|reported] [--format table|csv|json]
   kapok cases   show --mirror FILE --case CODE
   kapok cases   recommend --mirror FILE --case CODE [-n 5] [--user LOGIN] [--format table|json]
+  kapok roster  plan --mirror FILE --region CODE --week 2026-W49 [--user LOGIN]
+  kapok roster  assign|unassign --mirror FILE --roster ID --unit U --grid G --shift 2026-12-01/day [--user LOGIN]
+  kapok roster  show --mirror FILE --roster ID [--format table|csv|json]
   kapok journal verify --mirror FILE
   kapok journal list --mirror FILE [--since RFC3339] [--actor LOGIN] [--kind KIND] [--format table|json]
   kapok [run]   [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION]
@@ -67,7 +70,7 @@ type command func(args []string, out io.Writer) error
 
 var commands = map[string]command{
 	"demo": demoCmd, "stats": statsCmd, "import": importCmd, "export": exportCmd, "render": renderCmd,
-	"orders": ordersCmd, "journal": journalCmd, "cases": casesCmd, "run": runCmd,
+	"orders": ordersCmd, "journal": journalCmd, "cases": casesCmd, "roster": rosterCmd, "run": runCmd,
 }
 
 // runCLI runs one command line and returns the process's exit status.

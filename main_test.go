@@ -469,3 +469,80 @@ func TestStatsAndCasesListAgreeOnOverdue(t *testing.T) {
 		t.Fatal("the overdue count never changed with the clock: the instants test nothing")
 	}
 }
+
+// kapok roster plans a week, assigns and unassigns patrols and shows the
+// roster; what can never be right exits 1 with the reason (in the language
+// of LANG) and writes nothing; a command line it cannot read exits 2.
+func TestRosterCommand(t *testing.T) {
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LANGUAGE", "")
+	t.Setenv("LANG", "en_US.UTF-8")
+	path := fixture.CityPath(t)
+	code, out, errOut := cli(t, "roster", "plan", "--mirror", path, "--region", "990101", "--week", "2026-W49", "--user", "leader_990101")
+	if code != 0 {
+		t.Fatalf("plan: %d %q", code, errOut)
+	}
+	id := strings.TrimSpace(out)
+	for _, shift := range []string{"2026-12-01/day", "2026-12-02/night"} {
+		if code, out, errOut := cli(t, "roster", "assign", "--mirror", path, "--roster", id[:8], "--unit", "U9901010010010011", "--grid", "990101001001001",
+			"--shift", shift, "--user", "leader_990101"); code != 0 || !strings.HasPrefix(out, id) {
+			t.Fatalf("assign %s: %d %q %q", shift, code, out, errOut)
+		}
+	}
+	if code, _, errOut := cli(t, "roster", "unassign", "--mirror", path, "--roster", id, "--unit", "U9901010010010011", "--grid", "990101001001001",
+		"--shift", "2026-12-02/night"); code != 0 {
+		t.Fatalf("unassign: %d %q", code, errOut)
+	}
+	code, out, _ = cli(t, "roster", "show", "--mirror", path, "--roster", id, "--format", "json")
+	var doc struct {
+		Week        string `json:"week"`
+		Version     int    `json:"version"`
+		Assignments []struct{ Unit, Grid, Shift string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); code != 0 || err != nil || doc.Week != "2026-W49" || doc.Version != 4 || len(doc.Assignments) != 1 ||
+		doc.Assignments[0].Shift != "2026-12-01/day" {
+		t.Fatalf("show: %d %q %+v", code, out, doc)
+	}
+	if code, out, _ := cli(t, "roster", "show", "--mirror", path, "--roster", id); code != 0 || !strings.Contains(out, "2026-12-01/day  U9901010010010011  990101001001001") {
+		t.Fatalf("show table: %q", out)
+	}
+	m, err := mirror.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	journal := fixture.Count(t, m, `SELECT count(*) FROM journal`)
+	_ = m.Close()
+	for _, bad := range []struct {
+		args []string
+		code int
+		says string
+	}{
+		{[]string{"roster", "plan", "--mirror", path, "--region", "990101", "--week", "2026-49"}, 1, "2026-49 is not an ISO week"},
+		{[]string{"roster", "plan", "--mirror", path, "--region", "9901", "--week", "2026-W49"}, 1, "is not a district or street"},
+		{[]string{"roster", "plan", "--mirror", path, "--region", "990102", "--week", "2026-W49", "--user", "leader_990101"}, 1, "outside your jurisdiction"},
+		{[]string{"roster", "assign", "--mirror", path, "--roster", id, "--unit", "U0", "--grid", "990101001001001", "--shift", "2026-12-01/day"}, 1, "U0"},
+		{[]string{"roster", "assign", "--mirror", path, "--roster", id, "--unit", "U9901010010010011", "--grid", "990101001001001", "--shift", "2026-12-09/day"}, 1, "is not in week 2026-W49"},
+		{[]string{"roster", "assign", "--mirror", path, "--roster", id, "--unit", "U9901010010010011", "--grid", "990101001001001", "--shift", "2026-12-01/dusk"}, 1, "is not a shift"},
+		{[]string{"roster", "assign", "--mirror", path, "--roster", "ffffffff", "--unit", "U9901010010010011", "--grid", "990101001001001", "--shift", "2026-12-01/day"}, 1, "no roster ffffffff"},
+		{[]string{"roster", "assign", "--mirror", path, "--roster", id, "--unit", "U9901010010010011"}, 2, "are required"},
+		{[]string{"roster", "show", "--mirror", path, "--roster", id, "--format", "xml"}, 2, "--format is table, csv or json"},
+		{[]string{"roster", "rewrite"}, 2, "give plan, assign, unassign, show"},
+	} {
+		code, _, errOut := cli(t, bad.args...)
+		if code != bad.code || !strings.Contains(errOut, bad.says) {
+			t.Errorf("%v: status %d, %q; want %d and %q", bad.args[1:], code, errOut, bad.code, bad.says)
+		}
+	}
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	if code, _, errOut := cli(t, "roster", "plan", "--mirror", path, "--region", "990101", "--week", "2026-W60"); code != 1 || !strings.Contains(errOut, "不是 ISO 周") {
+		t.Fatalf("zh refusal: %d %q", code, errOut)
+	}
+	m, err = mirror.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = m.Close() }()
+	if n := fixture.Count(t, m, `SELECT count(*) FROM journal`); n != journal {
+		t.Fatalf("refusals wrote %d journal entries", n-journal)
+	}
+}

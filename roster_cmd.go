@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"kapok/data"
+)
+
+// The roster subcommands: plan, assign, unassign and show a week's patrol
+// roster.
+
+func rosterCmd(args []string, out io.Writer) error {
+	sub, err := subcommand("roster", args, []string{"plan", "assign", "unassign", "show"}, out)
+	if err != nil {
+		return err
+	}
+	switch sub {
+	case "plan":
+		return rosterPlan(args[1:], out)
+	case "assign", "unassign":
+		return rosterAssign(sub, args[1:], out)
+	}
+	return rosterShow(args[1:], out)
+}
+
+func rosterPlan(args []string, out io.Writer) error {
+	fs := flags("roster plan", "roster plan --mirror FILE --region CODE --week 2026-W49 [--user LOGIN]", out)
+	path := mirrorFlag(fs)
+	region := fs.String("region", "", "the district or street code")
+	week := fs.String("week", "", "the ISO week, e.g. 2026-W49")
+	user := fs.String("user", data.SystemLogin, "login of the planner")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *region == "" || *week == "" {
+		return misuse("--region and --week are required")
+	}
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	r, err := m.PlanRoster(context.Background(), *region, *week, *user, caseNow())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, r.ID)
+	return nil
+}
+
+func rosterAssign(sub string, args []string, out io.Writer) error {
+	fs := flags("roster "+sub, "roster "+sub+" --mirror FILE --roster ID --unit U --grid G --shift 2026-12-01/day [--user LOGIN]", out)
+	path := mirrorFlag(fs)
+	var c data.RosterChange
+	fs.StringVar(&c.Roster, "roster", "", "the roster's key (or its first 8 characters or more)")
+	fs.StringVar(&c.Unit, "unit", "", "the unit's code")
+	fs.StringVar(&c.Grid, "grid", "", "the grid's code")
+	fs.StringVar(&c.Shift, "shift", "", "the shift: YYYY-MM-DD/name (day, evening, night unless the district set its own)")
+	fs.StringVar(&c.Actor, "user", data.SystemLogin, "login of the planner")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if c.Roster == "" || c.Unit == "" || c.Grid == "" || c.Shift == "" {
+		return misuse("--roster, --unit, --grid and --shift are required")
+	}
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	ctx := context.Background()
+	// The version read first: a change made meanwhile by someone else
+	// refuses this one.
+	v, err := m.Roster(ctx, c.Roster)
+	if err != nil {
+		return err
+	}
+	c.Roster, c.Version = v.ID, v.Version
+	change := m.AssignPatrol
+	if sub == "unassign" {
+		change = m.UnassignPatrol
+	}
+	r, err := change(ctx, c, caseNow())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s version %d\n", r.ID, r.Version)
+	return nil
+}
+
+func rosterShow(args []string, out io.Writer) error {
+	fs := flags("roster show", "roster show --mirror FILE --roster ID [--format table|csv|json]", out)
+	path := mirrorFlag(fs)
+	id := fs.String("roster", "", "the roster's key (or its first 8 characters or more)")
+	format := fs.String("format", "table", "table, csv or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *id == "" {
+		return misuse("--roster is required")
+	}
+	if *format != "table" && *format != "csv" && *format != "json" {
+		return misuse("--format is table, csv or json")
+	}
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	v, err := m.Roster(context.Background(), *id)
+	if err != nil {
+		return err
+	}
+	return printRoster(out, v, *format)
+}
+
+func printRoster(out io.Writer, v data.RosterView, format string) error {
+	switch format {
+	case "json":
+		type row struct {
+			Unit  string `json:"unit"`
+			Grid  string `json:"grid"`
+			Shift string `json:"shift"`
+			Lent  bool   `json:"lent"`
+		}
+		doc := struct {
+			Roster      string `json:"roster"`
+			Region      string `json:"region"`
+			Week        string `json:"week"`
+			State       string `json:"state"`
+			Version     int64  `json:"version"`
+			Assignments []row  `json:"assignments"`
+		}{v.ID, v.Region, v.Week.String(), string(v.State), v.Version, []row{}}
+		for _, a := range v.Assignments {
+			doc.Assignments = append(doc.Assignments, row{a.Unit, a.Grid, a.Shift.String(), a.Lent})
+		}
+		return json.NewEncoder(out).Encode(doc)
+	case "csv":
+		w := csv.NewWriter(out)
+		if err := w.Write([]string{"shift", "unit", "grid", "lent"}); err != nil {
+			return err
+		}
+		for _, a := range v.Assignments {
+			if err := w.Write([]string{a.Shift.String(), a.Unit, a.Grid, fmt.Sprint(a.Lent)}); err != nil {
+				return err
+			}
+		}
+		w.Flush()
+		return w.Error()
+	}
+	fmt.Fprintf(out, "roster    %s\nregion    %s\nweek      %s\nstate     %s (version %d)\nshifts   ", v.ID, v.Region, v.Week, v.State, v.Version)
+	for _, s := range v.Shifts {
+		fmt.Fprintf(out, " %s %02d-%02d", s.Name, s.Start, s.End)
+	}
+	fmt.Fprintf(out, "\n%d assignments\n", len(v.Assignments))
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	for _, a := range v.Assignments {
+		lent := ""
+		if a.Lent {
+			lent = "lent"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Shift, a.Unit, a.Grid, lent)
+	}
+	return tw.Flush()
+}
