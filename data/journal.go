@@ -35,6 +35,7 @@ const (
 	KindRosterPlan     = "roster.plan"
 	KindRosterAssign   = "roster.assign"
 	KindRosterUnassign = "roster.unassign"
+	KindRosterPublish  = "roster.publish"
 	// KindAudit is a row of the audit log that the journal replaced,
 	// carried over into the chain.
 	KindAudit = "audit"

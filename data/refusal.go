@@ -75,6 +75,7 @@ const (
 	CodeRosterOutsideJurisdiction Code = "roster_outside_jurisdiction"
 	CodeGridOutsideRoster         Code = "grid_outside_roster"
 	CodeAssignmentUnknown         Code = "assignment_unknown"
+	CodeRosterHasConflicts        Code = "roster_has_conflicts"
 
 	// What a check of the journal's hash chain finds wrong. Not refusals of
 	// a change but faults of the mirror, said the same way.
@@ -151,6 +152,7 @@ var RefusalArgs = map[Code][]string{
 	CodeRosterOutsideJurisdiction: {"region", "jurisdiction"},
 	CodeGridOutsideRoster:         {"grid", "region"},
 	CodeAssignmentUnknown:         {"unit", "grid", "shift"},
+	CodeRosterHasConflicts:        {"roster", "count"},
 	CodeJournalEdited:             {"entry"},
 	CodeJournalMissing:            {"entry", "after", "count"},
 	CodeJournalReordered:          {"entry", "after"},

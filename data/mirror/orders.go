@@ -21,65 +21,75 @@ func (m *Mirror) IssueOrder(ctx context.Context, req data.OrderRequest, now time
 	}
 	var o data.Order
 	err := m.update(ctx, func(tx *sql.Tx) error {
-		user, userID, err := userAndID(ctx, tx, req.Actor)
-		if err != nil {
-			return err
-		}
-		targets, err := resolveTargets(ctx, tx, req.Targets, user)
-		if err != nil {
-			return err
-		}
-		var event any
-		if req.EventCode != "" {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE code = ?`, req.EventCode).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 {
-				return data.Refuse(data.CodeEventUnknown, "event", data.Value("event", req.EventCode))
-			}
-			event = req.EventCode
-		}
-		if o.UID, err = newUID(); err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(number), 0) + 1 FROM orders`).Scan(&o.Number); err != nil {
-			return err
-		}
-		o.Type, o.Task, o.Priority, o.State, o.IssuedBy = req.Type, req.Task, req.Priority, data.OrderIssued, user.Login
-		o.IssuedAt, o.Start, o.End, o.EventCode = now, req.Start, req.End, req.EventCode
-		if _, err := tx.ExecContext(ctx, `INSERT INTO orders (uid, number, order_type, task, priority, state, issued_by, issued_at,
-			start_at, end_at, event_code, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			o.UID, o.Number, o.Type, o.Task, o.Priority, o.State, userID, gpkg.Time{Time: now},
-			gpkg.Time{Time: o.Start}, gpkg.Time{Time: o.End}, event, gpkg.Time{Time: now}); err != nil {
-			return err
-		}
-		type payloadTarget struct {
-			UID  string `json:"uid"`
-			Kind string `json:"kind"`
-			Code string `json:"code"`
-		}
-		var pts []payloadTarget
-		for _, t := range targets {
-			if t.UID, err = newUID(); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO order_targets (uid, order_uid, target_kind, target_code) VALUES (?, ?, ?, ?)`,
-				t.UID, o.UID, t.Kind, t.Code); err != nil {
-				return err
-			}
-			o.Targets = append(o.Targets, t)
-			pts = append(pts, payloadTarget{t.UID, string(t.Kind), t.Code})
-		}
-		_, err = journalAppend(ctx, tx, change{Kind: data.KindOrderIssue, Subject: o.UID, Actor: user.Login, At: now,
-			Payload: map[string]any{"uid": o.UID, "number": o.Number, "type": o.Type, "task": o.Task, "priority": o.Priority,
-				"start": gpkg.FormatTime(o.Start), "end": gpkg.FormatTime(o.End), "event": o.EventCode, "targets": pts}})
+		var err error
+		o, err = issueOrderTx(ctx, tx, req, now)
 		return err
 	})
 	if err != nil {
 		return data.Order{}, err
 	}
 	return o, nil
+}
+
+// issueOrderTx writes a checked order request, its targets and its journal
+// entry inside the caller's transaction (an order of its own, or one of
+// the patrol orders a roster is published as).
+func issueOrderTx(ctx context.Context, tx *sql.Tx, req data.OrderRequest, now time.Time) (data.Order, error) {
+	var o data.Order
+	user, userID, err := userAndID(ctx, tx, req.Actor)
+	if err != nil {
+		return o, err
+	}
+	targets, err := resolveTargets(ctx, tx, req.Targets, user)
+	if err != nil {
+		return o, err
+	}
+	var event any
+	if req.EventCode != "" {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE code = ?`, req.EventCode).Scan(&n); err != nil {
+			return o, err
+		}
+		if n == 0 {
+			return o, data.Refuse(data.CodeEventUnknown, "event", data.Value("event", req.EventCode))
+		}
+		event = req.EventCode
+	}
+	if o.UID, err = newUID(); err != nil {
+		return o, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(number), 0) + 1 FROM orders`).Scan(&o.Number); err != nil {
+		return o, err
+	}
+	o.Type, o.Task, o.Priority, o.State, o.IssuedBy = req.Type, req.Task, req.Priority, data.OrderIssued, user.Login
+	o.IssuedAt, o.Start, o.End, o.EventCode = now, req.Start, req.End, req.EventCode
+	if _, err := tx.ExecContext(ctx, `INSERT INTO orders (uid, number, order_type, task, priority, state, issued_by, issued_at,
+		start_at, end_at, event_code, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.UID, o.Number, o.Type, o.Task, o.Priority, o.State, userID, gpkg.Time{Time: now},
+		gpkg.Time{Time: o.Start}, gpkg.Time{Time: o.End}, event, gpkg.Time{Time: now}); err != nil {
+		return o, err
+	}
+	type payloadTarget struct {
+		UID  string `json:"uid"`
+		Kind string `json:"kind"`
+		Code string `json:"code"`
+	}
+	var pts []payloadTarget
+	for _, t := range targets {
+		if t.UID, err = newUID(); err != nil {
+			return o, err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO order_targets (uid, order_uid, target_kind, target_code) VALUES (?, ?, ?, ?)`,
+			t.UID, o.UID, t.Kind, t.Code); err != nil {
+			return o, err
+		}
+		o.Targets = append(o.Targets, t)
+		pts = append(pts, payloadTarget{t.UID, string(t.Kind), t.Code})
+	}
+	_, err = journalAppend(ctx, tx, change{Kind: data.KindOrderIssue, Subject: o.UID, Actor: user.Login, At: now,
+		Payload: map[string]any{"uid": o.UID, "number": o.Number, "type": o.Type, "task": o.Task, "priority": o.Priority,
+			"start": gpkg.FormatTime(o.Start), "end": gpkg.FormatTime(o.End), "event": o.EventCode, "targets": pts}})
+	return o, err
 }
 
 // resolveTargets turns codes into targets, refusing unknown codes and codes
@@ -312,36 +322,46 @@ func (m *Mirror) MoveOrder(ctx context.Context, ref string, to data.OrderState, 
 		if o, err = findOrder(ctx, tx, ref); err != nil {
 			return err
 		}
-		if err := checkOrderJurisdiction(ctx, tx, o, user); err != nil {
-			return err
-		}
-		from := o.State
-		if !from.CanMoveTo(to) {
-			return data.Refuse(data.CodeOrderMoveNotAllowed, "state", data.Value("order", o.Number),
-				data.Term("from", from), data.Term("to", to))
-		}
-		if to == data.OrderOverdue && !now.After(o.End) {
-			return data.Refuse(data.CodeOrderNotDue, "state", data.Value("order", o.Number), data.Time("end", o.End))
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE orders SET state = ?, updated_at = ? WHERE uid = ?`, to, gpkg.Time{Time: now}, o.UID); err != nil {
-			return err
-		}
-		// A started order keeps its units busy until it ends.
-		if to == data.OrderInProgress {
-			if err := holdOrderUnits(ctx, tx, o.UID, now); err != nil {
-				return err
-			}
-		}
-		if from == data.OrderInProgress {
-			if err := releaseUnits(ctx, tx, "order", o.UID, now); err != nil {
-				return err
-			}
-		}
-		o.State = to
-		_, err = journalAppend(ctx, tx, change{Kind: data.KindOrderMove, Subject: o.UID, Actor: user.Login, At: now,
-			Payload: map[string]any{"uid": o.UID, "number": o.Number, "from": from, "to": to}})
+		o, err = moveOrderTx(ctx, tx, o, to, user, now, "")
 		return err
 	})
+	return o, err
+}
+
+// moveOrderTx moves an order read in the caller's transaction, with its
+// journal entry (why, if given, says why: a roster amended).
+func moveOrderTx(ctx context.Context, tx *sql.Tx, o data.Order, to data.OrderState, user data.User, now time.Time, why string) (data.Order, error) {
+	if err := checkOrderJurisdiction(ctx, tx, o, user); err != nil {
+		return o, err
+	}
+	from := o.State
+	if !from.CanMoveTo(to) {
+		return o, data.Refuse(data.CodeOrderMoveNotAllowed, "state", data.Value("order", o.Number),
+			data.Term("from", from), data.Term("to", to))
+	}
+	if to == data.OrderOverdue && !now.After(o.End) {
+		return o, data.Refuse(data.CodeOrderNotDue, "state", data.Value("order", o.Number), data.Time("end", o.End))
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE orders SET state = ?, updated_at = ? WHERE uid = ?`, to, gpkg.Time{Time: now}, o.UID); err != nil {
+		return o, err
+	}
+	// A started order keeps its units busy until it ends.
+	if to == data.OrderInProgress {
+		if err := holdOrderUnits(ctx, tx, o.UID, now); err != nil {
+			return o, err
+		}
+	}
+	if from == data.OrderInProgress {
+		if err := releaseUnits(ctx, tx, "order", o.UID, now); err != nil {
+			return o, err
+		}
+	}
+	o.State = to
+	payload := map[string]any{"uid": o.UID, "number": o.Number, "from": from, "to": to}
+	if why != "" {
+		payload["why"] = why
+	}
+	_, err := journalAppend(ctx, tx, change{Kind: data.KindOrderMove, Subject: o.UID, Actor: user.Login, At: now, Payload: payload})
 	return o, err
 }
 

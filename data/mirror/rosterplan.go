@@ -34,11 +34,69 @@ const (
 // order holding it (issued, acknowledged or in progress), or — when it is
 // on a case now — the shift under way at now.
 func (m *Mirror) RosterPlan(ctx context.Context, id, actor string, now time.Time) (*schedule.Plan, error) {
-	user, err := userBy(ctx, m.DB, actor)
+	v, err := m.Roster(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	v, err := m.Roster(ctx, id)
+	p, err := m.regionPlan(ctx, data.Roster{ID: v.ID, Region: v.Region, Week: v.Week, Shifts: v.Shifts}, actor, now)
+	if err != nil {
+		return nil, err
+	}
+	p.Assignments = v.Assignments
+	return p, nil
+}
+
+// CoverageAt is the coverage of a region (a district or street) by the
+// published rosters of the week holding at, and the index of the shift at
+// at (-1 when no shift of the district's table holds it).
+func (m *Mirror) CoverageAt(ctx context.Context, region, actor string, at, now time.Time) (schedule.Coverage, int, error) {
+	if len(region) != 6 && len(region) != 9 {
+		return schedule.Coverage{}, -1, data.Refuse(data.CodeRosterRegion, "region", data.Value("code", region))
+	}
+	if err := regionExists(ctx, m.DB, region); err != nil {
+		return schedule.Coverage{}, -1, err
+	}
+	shifts, err := districtShifts(ctx, m.DB, region[:6])
+	if err != nil {
+		return schedule.Coverage{}, -1, err
+	}
+	week := data.WeekOf(at)
+	p, err := m.regionPlan(ctx, data.Roster{Region: region, Week: week, Shifts: shifts}, actor, now)
+	if err != nil {
+		return schedule.Coverage{}, -1, err
+	}
+	rows, err := m.DB.QueryContext(ctx, `SELECT a.unit_code, a.grid_code, a.shift FROM roster_assignments a JOIN rosters r ON r.uid = a.roster_uid
+		WHERE r.week = ? AND r.state = 'published' AND a.grid_code LIKE ? || '%'`, week.String(), region)
+	if err != nil {
+		return schedule.Coverage{}, -1, err
+	}
+	for rows.Next() {
+		var a data.Assignment
+		var shift string
+		if err := rows.Scan(&a.Unit, &a.Grid, &shift); err != nil {
+			_ = rows.Close()
+			return schedule.Coverage{}, -1, err
+		}
+		if a.Shift, err = data.ParseShift(shift, shifts); err == nil {
+			p.Assignments = append(p.Assignments, a)
+		}
+	}
+	if err := closeRows(rows); err != nil {
+		return schedule.Coverage{}, -1, err
+	}
+	c := schedule.Cover(p)
+	i, ok := c.ShiftAt(at, shifts)
+	if !ok {
+		i = -1
+	}
+	return c, i, nil
+}
+
+// regionPlan is a plan for the region, week and shifts of r without
+// assignments: the grids, the units and what they cannot patrol (r.ID, if
+// any, names the roster whose own orders do not count against its units).
+func (m *Mirror) regionPlan(ctx context.Context, v data.Roster, actor string, now time.Time) (*schedule.Plan, error) {
+	user, err := userBy(ctx, m.DB, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +104,7 @@ func (m *Mirror) RosterPlan(ctx context.Context, id, actor string, now time.Time
 	if err != nil {
 		return nil, err
 	}
-	p := &schedule.Plan{Week: v.Week, Shifts: v.Shifts, Rules: rules, Assignments: v.Assignments, Jurisdiction: user.Jurisdiction}
+	p := &schedule.Plan{Week: v.Week, Shifts: v.Shifts, Rules: rules, Jurisdiction: user.Jurisdiction}
 	monday := v.Week.Monday()
 
 	risk := map[string]int{}
@@ -118,9 +176,11 @@ func (m *Mirror) RosterPlan(ctx context.Context, id, actor string, now time.Time
 	for _, q := range []string{
 		`SELECT unit_code, +start_at, +end_at FROM unit_leave WHERE unit_code LIKE 'U' || ?1 || '%' AND start_at < ?3 AND end_at > ?2`,
 		`SELECT t.target_code, +o.start_at, +o.end_at FROM orders o JOIN order_targets t ON t.order_uid = o.uid
-			WHERE t.target_kind = 'unit' AND t.target_code LIKE 'U' || ?1 || '%' AND o.state IN ` + dueOrders + ` AND o.start_at < ?3 AND o.end_at > ?2`,
+			WHERE t.target_kind = 'unit' AND t.target_code LIKE 'U' || ?1 || '%' AND o.state IN ` + dueOrders + ` AND o.start_at < ?3 AND o.end_at > ?2
+			AND o.uid NOT IN (SELECT order_uid FROM roster_assignments WHERE roster_uid = ?4 AND order_uid IS NOT NULL)`,
 	} {
-		rows, err := m.DB.QueryContext(ctx, q, v.Region[:6], gpkg.Time{Time: monday}, gpkg.Time{Time: weekEnd})
+		// (The roster's own patrol orders do not make its units unavailable.)
+		rows, err := m.DB.QueryContext(ctx, q, v.Region[:6], gpkg.Time{Time: monday}, gpkg.Time{Time: weekEnd}, v.ID)
 		if err != nil {
 			return nil, err
 		}

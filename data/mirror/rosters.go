@@ -11,6 +11,7 @@ import (
 
 	"kapok/data"
 	"kapok/data/gpkg"
+	"kapok/data/schedule"
 )
 
 // Patrol rosters (issue 10): planned as drafts for a district or a street
@@ -74,7 +75,33 @@ func (m *Mirror) PlanRoster(ctx context.Context, region, week, actor string, now
 // never be right: an unknown roster, unit, grid or shift, a grid outside
 // the roster's region, a shift outside its week, a unit or region outside
 // the actor's jurisdiction.
+//
+// On a published roster the change is an amendment: its patrol order is
+// issued at once, and it is refused if it would bring a hard conflict (a
+// published roster never has one).
 func (m *Mirror) AssignPatrol(ctx context.Context, c data.RosterChange, now time.Time) (data.Roster, error) {
+	r, err := rosterBy(ctx, m.DB, c.Roster)
+	if err != nil {
+		return r, err
+	}
+	if r.State == data.RosterPublished {
+		p, err := m.RosterPlan(ctx, r.ID, c.Actor, now)
+		if err != nil {
+			return r, err
+		}
+		before := hardCount(schedule.Check(p))
+		if s, err := data.ParseShift(c.Shift, r.Shifts); err == nil {
+			p.Assignments = append(p.Assignments, data.Assignment{Unit: c.Unit, Grid: c.Grid, Shift: s})
+		}
+		if after := hardCount(schedule.Check(p)); after > before {
+			return r, data.Refuse(data.CodeRosterHasConflicts, "roster", data.Value("roster", r.ID), data.Value("count", after))
+		}
+		// The plan was checked outside the change's transaction: the change
+		// must meet the roster as checked.
+		if c.Version == 0 || c.Version > r.Version {
+			c.Version = r.Version
+		}
+	}
 	return m.changeRoster(ctx, c, now, true)
 }
 
@@ -129,6 +156,7 @@ func (m *Mirror) changeRoster(ctx context.Context, c data.RosterChange, now time
 		}
 		action, kind := "assign", data.KindRosterAssign
 		lent := unitGrid[:9] != c.Grid[:9]
+		var orderUID sql.NullString
 		if add {
 			uid, err := newUID()
 			if err != nil {
@@ -145,6 +173,10 @@ func (m *Mirror) changeRoster(ctx context.Context, c data.RosterChange, now time
 			}
 		} else {
 			action, kind = "unassign", data.KindRosterUnassign
+			if err := tx.QueryRowContext(ctx, `SELECT order_uid FROM roster_assignments WHERE roster_uid = ? AND unit_code = ? AND grid_code = ? AND shift = ?`,
+				r.ID, c.Unit, c.Grid, shift.String()).Scan(&orderUID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
 			res, err := tx.ExecContext(ctx, `DELETE FROM roster_assignments WHERE roster_uid = ? AND unit_code = ? AND grid_code = ? AND shift = ?`,
 				r.ID, c.Unit, c.Grid, shift.String())
 			if err != nil {
@@ -156,15 +188,28 @@ func (m *Mirror) changeRoster(ctx context.Context, c data.RosterChange, now time
 				return data.Refuse(data.CodeAssignmentUnknown, "assignment", data.Value("unit", c.Unit), data.Value("grid", c.Grid), data.Value("shift", shift.String()))
 			}
 		}
+		amended := r.State == data.RosterPublished
+		if amended {
+			if err := amendPublished(ctx, tx, r, c, shift.String(), add, orderUID.String, user, now); err != nil {
+				return err
+			}
+		}
 		r.Version++
 		if _, err := tx.ExecContext(ctx, `UPDATE rosters SET version = ?, updated_at = ? WHERE uid = ?`, r.Version, gpkg.Time{Time: now}, r.ID); err != nil {
 			return err
 		}
-		if err := rosterHistory(ctx, tx, r.ID, now, userID, action, c.Unit, c.Grid, shift.String(), 0); err != nil {
+		count := 0 // an amendment says what it did: +1 an order issued, -1 one cancelled
+		if amended {
+			action, count = "amend", 1
+			if !add {
+				count = -1
+			}
+		}
+		if err := rosterHistory(ctx, tx, r.ID, now, userID, action, c.Unit, c.Grid, shift.String(), count); err != nil {
 			return err
 		}
 		_, err = journalAppend(ctx, tx, change{Kind: kind, Subject: r.ID, Actor: user.Login, At: now,
-			Payload: map[string]any{"roster": r.ID, "unit": c.Unit, "grid": c.Grid, "shift": shift.String(), "lent": lent && add}})
+			Payload: map[string]any{"roster": r.ID, "unit": c.Unit, "grid": c.Grid, "shift": shift.String(), "lent": lent && add, "amendment": amended}})
 		return err
 	})
 	return r, err

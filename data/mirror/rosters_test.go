@@ -338,3 +338,113 @@ func TestRosterPlanGathersTheWeek(t *testing.T) {
 		}
 	}
 }
+
+// Publishing: refused while a hard conflict remains; then one patrol order
+// per assignment (unit and grid, the shift as its window), journaled; a
+// change to the published roster is an amendment (an order issued or
+// cancelled at once), refused if it would bring a hard conflict.
+func TestPublishRosterAndAmend(t *testing.T) {
+	m := fixture.City(t)
+	r, err := m.PlanRoster(ctx, "990101", "2026-W49", "leader_990101", rosterNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	change := func(add bool, unit, grid, shift string) error {
+		c := data.RosterChange{Roster: r.ID, Unit: unit, Grid: grid, Shift: shift, Actor: "leader_990101"}
+		var err error
+		if add {
+			_, err = m.AssignPatrol(ctx, c, rosterNow)
+		} else {
+			_, err = m.UnassignPatrol(ctx, c, rosterNow)
+		}
+		return err
+	}
+	for _, a := range [][3]string{
+		{"U9901010010010011", "990101001001001", "2026-12-01/day"},
+		{"U9901010010010011", "990101001001002", "2026-12-01/day"}, // the same unit twice in one shift
+		{"U9901010010010011", "990101001001001", "2026-12-03/night"},
+	} {
+		if err := change(true, a[0], a[1], a[2]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	orders := count(t, m, `SELECT count(*) FROM orders`)
+	_, _, err = m.PublishRoster(ctx, r.ID, "leader_990101", 0, rosterNow)
+	refused(t, "publish with a double booking", err, data.CodeRosterHasConflicts)
+	if count(t, m, `SELECT count(*) FROM orders`) != orders {
+		t.Fatal("a refused publish issued orders")
+	}
+	if err := change(false, "U9901010010010011", "990101001001002", "2026-12-01/day"); err != nil {
+		t.Fatal(err)
+	}
+	v, err := m.Roster(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, n, err := m.PublishRoster(ctx, r.ID, "leader_990101", v.Version, rosterNow)
+	if err != nil || n != 2 || pub.State != data.RosterPublished {
+		t.Fatalf("publish: %+v %d %v", pub, n, err)
+	}
+	if k := count(t, m, `SELECT count(*) FROM orders o JOIN roster_assignments a ON a.order_uid = o.uid
+		WHERE a.roster_uid = ? AND o.order_type = 'patrol' AND o.state = 'issued'
+		AND (SELECT count(*) FROM order_targets t WHERE t.order_uid = o.uid AND t.target_code IN (a.unit_code, a.grid_code)) = 2`, r.ID); k != 2 {
+		t.Fatalf("%d patrol orders linked to their assignments", k)
+	}
+	var start, end string
+	if err := m.DB.QueryRow(`SELECT o.start_at, o.end_at FROM orders o JOIN roster_assignments a ON a.order_uid = o.uid WHERE a.shift = '2026-12-03/night'`).Scan(&start, &end); err != nil {
+		t.Fatal(err)
+	}
+	if start != "2026-12-02T16:00:00.000Z" || end != "2026-12-03T00:00:00.000Z" {
+		t.Fatalf("the night of 3 December runs %s to %s", start, end)
+	}
+	if k := count(t, m, `SELECT count(*) FROM journal WHERE kind = 'roster.publish' AND subject = ?`, r.ID); k != 1 {
+		t.Fatalf("%d publish entries", k)
+	}
+	if _, n, err := m.PublishRoster(ctx, r.ID, "leader_990101", 0, rosterNow); err != nil || n != 0 {
+		t.Fatalf("published again: %d orders, %v", n, err)
+	}
+
+	// Amendments.
+	if err := change(true, "U9901010010010011", "990101001001002", "2026-12-04/day"); err != nil {
+		t.Fatal(err)
+	}
+	if k := count(t, m, `SELECT count(*) FROM roster_assignments WHERE roster_uid = ? AND order_uid IS NOT NULL`, r.ID); k != 3 {
+		t.Fatalf("an amendment's assignment has no order: %d of 3 linked", k)
+	}
+	var orderUID string
+	if err := m.DB.QueryRow(`SELECT order_uid FROM roster_assignments WHERE shift = '2026-12-01/day'`).Scan(&orderUID); err != nil {
+		t.Fatal(err)
+	}
+	if err := change(false, "U9901010010010011", "990101001001001", "2026-12-01/day"); err != nil {
+		t.Fatal(err)
+	}
+	if st := count(t, m, `SELECT count(*) FROM orders WHERE uid = ? AND state = 'cancelled'`, orderUID); st != 1 {
+		t.Fatal("taking an assignment off a published roster did not cancel its order")
+	}
+	if k := count(t, m, `SELECT count(*) FROM roster_history WHERE roster_uid = ? AND action = 'amend'`, r.ID); k != 2 {
+		t.Fatalf("%d amendments in the history", k)
+	}
+	err = change(true, "U9901010010010011", "990101001001003", "2026-12-04/day") // double booked with the amendment above
+	refused(t, "an amendment bringing a conflict", err, data.CodeRosterHasConflicts)
+
+	// Coverage at 02:00 on 3 December (Beijing): the night shift, where the
+	// published roster has one patrol.
+	cov, si, err := m.CoverageAt(ctx, "990101", "leader", time.Date(2026, 12, 2, 18, 0, 0, 0, time.UTC), rosterNow)
+	if err != nil || si < 0 || cov.Shifts[si].String() != "2026-12-03/night" {
+		t.Fatalf("coverage: shift %d %v", si, err)
+	}
+	planned, gaps := 0, 0
+	for g := range cov.Grids {
+		c := cov.At(g, si)
+		planned += c.Planned
+		if c.Planned < c.Required {
+			gaps++
+		}
+		if cov.Grids[g] == "990101001001001" && c.Planned != 1 {
+			t.Fatalf("grid 001 that night: %+v", c)
+		}
+	}
+	if planned != 1 || gaps == 0 || len(cov.Grids) != int(count(t, m, `SELECT count(*) FROM grids WHERE code LIKE '990101%'`)) {
+		t.Fatalf("that night: %d patrols planned, %d grids short, %d grids", planned, gaps, len(cov.Grids))
+	}
+}

@@ -26,6 +26,8 @@ CREATE TABLE roster_assignments (
   grid_code TEXT NOT NULL REFERENCES grids(code),
   shift TEXT NOT NULL,
   lent INTEGER NOT NULL DEFAULT 0 CHECK (lent IN (0, 1)),
+  -- The patrol order it became when the roster was published (or amended).
+  order_uid TEXT REFERENCES orders(uid),
   UNIQUE (roster_uid, unit_code, grid_code, shift)
 ) STRICT;
 CREATE INDEX roster_assignments_unit ON roster_assignments(unit_code, shift);

@@ -1,0 +1,162 @@
+package mirror
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"kapok/data"
+	"kapok/data/gpkg"
+	"kapok/data/schedule"
+)
+
+// Publishing turns a roster into patrol orders through the orders path: one
+// order per assignment (the unit and the grid as targets, the shift as the
+// window), each with its journal entry. A published roster is changed only
+// by amendments: an assignment added issues its order at once, one taken
+// off cancels its order; nothing is rewritten silently.
+
+// CheckRoster lists a roster's conflicts as the actor would publish it.
+func (m *Mirror) CheckRoster(ctx context.Context, id, actor string, now time.Time) ([]schedule.Conflict, *schedule.Plan, error) {
+	p, err := m.RosterPlan(ctx, id, actor, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	return schedule.Check(p), p, nil
+}
+
+// PublishRoster issues the patrol orders of a roster read at version (0:
+// not checked) and marks it published; refused while a hard conflict
+// remains. It returns the roster and how many orders it issued (a roster
+// published again issues only those of assignments added since).
+func (m *Mirror) PublishRoster(ctx context.Context, id, actor string, version int64, now time.Time) (data.Roster, int, error) {
+	conflicts, p, err := m.CheckRoster(ctx, id, actor, now)
+	if err != nil {
+		return data.Roster{}, 0, err
+	}
+	var r data.Roster
+	if r, err = rosterBy(ctx, m.DB, id); err != nil {
+		return r, 0, err
+	}
+	if hard := hardCount(conflicts); hard > 0 {
+		return r, 0, data.Refuse(data.CodeRosterHasConflicts, "roster", data.Value("roster", r.ID), data.Value("count", hard))
+	}
+	issued := 0
+	err = m.update(ctx, func(tx *sql.Tx) error {
+		user, userID, err := userAndID(ctx, tx, actor)
+		if err != nil {
+			return err
+		}
+		now2, err := rosterBy(ctx, tx, r.ID)
+		if err != nil {
+			return err
+		}
+		// The plan was checked outside this transaction: the roster must
+		// be as it was then, and as the actor read it.
+		if now2.Version != r.Version || version != 0 && version != r.Version {
+			return data.Refuse(data.CodeRosterChanged, "roster", data.Value("roster", r.ID))
+		}
+		if !user.Covers(r.Region) {
+			return data.Refuse(data.CodeRosterOutsideJurisdiction, "roster", data.Value("region", r.Region), data.Value("jurisdiction", user.Jurisdiction))
+		}
+		if issued, err = issueRosterOrders(ctx, tx, r, p.Shifts, user.Login, now); err != nil {
+			return err
+		}
+		r.Version++
+		r.State = data.RosterPublished
+		if _, err := tx.ExecContext(ctx, `UPDATE rosters SET state = ?, version = ?, published_at = ?, updated_at = ? WHERE uid = ?`,
+			r.State, r.Version, gpkg.Time{Time: now}, gpkg.Time{Time: now}, r.ID); err != nil {
+			return err
+		}
+		if err := rosterHistory(ctx, tx, r.ID, now, userID, "publish", "", "", "", issued); err != nil {
+			return err
+		}
+		_, err = journalAppend(ctx, tx, change{Kind: data.KindRosterPublish, Subject: r.ID, Actor: user.Login, At: now,
+			Payload: map[string]any{"roster": r.ID, "orders": issued}})
+		return err
+	})
+	return r, issued, err
+}
+
+// issueRosterOrders issues a patrol order for each assignment of the roster
+// that has none yet, and links them.
+func issueRosterOrders(ctx context.Context, tx *sql.Tx, r data.Roster, shifts []data.ShiftDef, actor string, now time.Time) (int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT uid, unit_code, grid_code, shift FROM roster_assignments WHERE roster_uid = ? AND order_uid IS NULL
+		ORDER BY shift, unit_code, grid_code`, r.ID)
+	if err != nil {
+		return 0, err
+	}
+	type pending struct{ uid, unit, grid, shift string }
+	var todo []pending
+	for rows.Next() {
+		var a pending
+		if err := rows.Scan(&a.uid, &a.unit, &a.grid, &a.shift); err != nil {
+			_ = rows.Close()
+			return 0, err
+		}
+		todo = append(todo, a)
+	}
+	if err := closeRows(rows); err != nil {
+		return 0, err
+	}
+	for _, a := range todo {
+		o, err := issueAssignmentOrder(ctx, tx, r, shifts, a.unit, a.grid, a.shift, actor, now)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE roster_assignments SET order_uid = ? WHERE uid = ?`, o.UID, a.uid); err != nil {
+			return 0, err
+		}
+	}
+	return len(todo), nil
+}
+
+// issueAssignmentOrder is the patrol order of one assignment.
+func issueAssignmentOrder(ctx context.Context, tx *sql.Tx, r data.Roster, shifts []data.ShiftDef, unit, grid, shift, actor string, now time.Time) (data.Order, error) {
+	s, err := data.ParseShift(shift, shifts)
+	if err != nil {
+		return data.Order{}, err
+	}
+	start, end := s.Span(shifts)
+	req := data.OrderRequest{Type: data.OrderPatrol, Priority: data.PriorityNormal, Start: start, End: end,
+		Task: fmt.Sprintf("巡逻 %s · 排班 %s %s", grid, r.Week, shift), Targets: []string{unit, grid}, Actor: actor}
+	if err := req.Check(); err != nil {
+		return data.Order{}, err
+	}
+	return issueOrderTx(ctx, tx, req, now)
+}
+
+// amendPublished keeps a published roster's orders in step with a change
+// made in the caller's transaction: an assignment added issues its order,
+// one taken off cancels its order (uid: the assignment's order, if any).
+func amendPublished(ctx context.Context, tx *sql.Tx, r data.Roster, c data.RosterChange, shift string, add bool, orderUID string, user data.User, now time.Time) error {
+	if add {
+		o, err := issueAssignmentOrder(ctx, tx, r, r.Shifts, c.Unit, c.Grid, shift, user.Login, now)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE roster_assignments SET order_uid = ? WHERE roster_uid = ? AND unit_code = ? AND grid_code = ? AND shift = ?`,
+			o.UID, r.ID, c.Unit, c.Grid, shift)
+		return err
+	}
+	if orderUID == "" {
+		return nil
+	}
+	o, err := findOrder(ctx, tx, orderUID)
+	if err != nil {
+		return err
+	}
+	_, err = moveOrderTx(ctx, tx, o, data.OrderCancelled, user, now, "roster "+r.ID+" amended")
+	return err
+}
+
+func hardCount(cs []schedule.Conflict) int {
+	n := 0
+	for _, c := range cs {
+		if c.Hard {
+			n++
+		}
+	}
+	return n
+}
