@@ -53,6 +53,8 @@ usage:
   kapok roster  plan --mirror FILE --region CODE --week 2026-W49 [--user LOGIN]
   kapok roster  assign|unassign --mirror FILE --roster ID --unit U --grid G --shift 2026-12-01/day [--user LOGIN]
   kapok roster  show --mirror FILE --roster ID [--format table|csv|json]
+  kapok roster  check|publish --mirror FILE --roster ID [--user LOGIN]
+  kapok roster  coverage --mirror FILE --region CODE --at RFC3339 [--user LOGIN]
   kapok journal verify --mirror FILE
   kapok journal list --mirror FILE [--since RFC3339] [--actor LOGIN] [--kind KIND] [--format table|json]
   kapok [run]   [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION]

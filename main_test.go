@@ -526,23 +526,54 @@ func TestRosterCommand(t *testing.T) {
 		{[]string{"roster", "assign", "--mirror", path, "--roster", "ffffffff", "--unit", "U9901010010010011", "--grid", "990101001001001", "--shift", "2026-12-01/day"}, 1, "no roster ffffffff"},
 		{[]string{"roster", "assign", "--mirror", path, "--roster", id, "--unit", "U9901010010010011"}, 2, "are required"},
 		{[]string{"roster", "show", "--mirror", path, "--roster", id, "--format", "xml"}, 2, "--format is table, csv or json"},
-		{[]string{"roster", "rewrite"}, 2, "give plan, assign, unassign, show"},
+		{[]string{"roster", "rewrite"}, 2, "give plan, assign, unassign, show, check, publish, coverage"},
 	} {
 		code, _, errOut := cli(t, bad.args...)
 		if code != bad.code || !strings.Contains(errOut, bad.says) {
 			t.Errorf("%v: status %d, %q; want %d and %q", bad.args[1:], code, errOut, bad.code, bad.says)
 		}
 	}
-	t.Setenv("LANG", "zh_CN.UTF-8")
-	if code, _, errOut := cli(t, "roster", "plan", "--mirror", path, "--region", "990101", "--week", "2026-W60"); code != 1 || !strings.Contains(errOut, "不是 ISO 周") {
-		t.Fatalf("zh refusal: %d %q", code, errOut)
-	}
 	m, err = mirror.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = m.Close() }()
 	if n := fixture.Count(t, m, `SELECT count(*) FROM journal`); n != journal {
 		t.Fatalf("refusals wrote %d journal entries", n-journal)
+	}
+	_ = m.Close()
+
+	// Check, publish, coverage: a double booking is a hard conflict that
+	// check lists and exits 1 on, and that publishing refuses.
+	if code, _, errOut := cli(t, "roster", "assign", "--mirror", path, "--roster", id, "--unit", "U9901010010010011", "--grid", "990101001001002",
+		"--shift", "2026-12-01/day", "--user", "leader_990101"); code != 0 {
+		t.Fatalf("assign: %q", errOut)
+	}
+	code, out, errOut = cli(t, "roster", "check", "--mirror", path, "--roster", id, "--user", "leader_990101")
+	if code != 1 || !strings.Contains(out, "hard  double_booked  U9901010010010011") || !strings.Contains(errOut, "has 2 hard conflicts") {
+		t.Fatalf("check: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := cli(t, "roster", "publish", "--mirror", path, "--roster", id, "--user", "leader_990101"); code != 1 || !strings.Contains(errOut, "hard conflicts") {
+		t.Fatalf("publish with conflicts: %d %q", code, errOut)
+	}
+	if code, _, errOut := cli(t, "roster", "unassign", "--mirror", path, "--roster", id, "--unit", "U9901010010010011", "--grid", "990101001001002",
+		"--shift", "2026-12-01/day", "--user", "leader_990101"); code != 0 {
+		t.Fatalf("unassign: %q", errOut)
+	}
+	if code, out, _ := cli(t, "roster", "check", "--mirror", path, "--roster", id, "--user", "leader_990101"); code != 0 || !strings.Contains(out, "0 conflicts (0 hard)") {
+		t.Fatalf("check: %d %q", code, out)
+	}
+	if code, out, errOut := cli(t, "roster", "publish", "--mirror", path, "--roster", id, "--user", "leader_990101"); code != 0 || !strings.Contains(out, "published, 1 patrol orders issued") {
+		t.Fatalf("publish: %d %q %q", code, out, errOut)
+	}
+	code, out, _ = cli(t, "roster", "coverage", "--mirror", path, "--region", "990101001", "--at", "2026-12-01T10:00:00+08:00")
+	if code != 0 || !strings.Contains(out, "grids short of patrols in 2026-12-01/day") || strings.Contains(out, "990101001001001  ") {
+		t.Fatalf("coverage: %d %q", code, out)
+	}
+	if code, _, errOut := cli(t, "roster", "coverage", "--mirror", path, "--region", "990101", "--at", "tomorrow"); code != 2 || !strings.Contains(errOut, "not an RFC 3339 time") {
+		t.Fatalf("coverage --at tomorrow: %d %q", code, errOut)
+	}
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	if code, _, errOut := cli(t, "roster", "plan", "--mirror", path, "--region", "990101", "--week", "2026-W60"); code != 1 || !strings.Contains(errOut, "不是 ISO 周") {
+		t.Fatalf("zh refusal: %d %q", code, errOut)
 	}
 }

@@ -7,15 +7,17 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
 	"kapok/data"
+	"kapok/data/schedule"
 )
 
 // The roster subcommands: plan, assign, unassign and show a week's patrol
 // roster.
 
 func rosterCmd(args []string, out io.Writer) error {
-	sub, err := subcommand("roster", args, []string{"plan", "assign", "unassign", "show"}, out)
+	sub, err := subcommand("roster", args, []string{"plan", "assign", "unassign", "show", "check", "publish", "coverage"}, out)
 	if err != nil {
 		return err
 	}
@@ -24,6 +26,12 @@ func rosterCmd(args []string, out io.Writer) error {
 		return rosterPlan(args[1:], out)
 	case "assign", "unassign":
 		return rosterAssign(sub, args[1:], out)
+	case "check":
+		return rosterCheck(args[1:], out)
+	case "publish":
+		return rosterPublish(args[1:], out)
+	case "coverage":
+		return rosterCoverage(args[1:], out)
 	}
 	return rosterShow(args[1:], out)
 }
@@ -167,4 +175,131 @@ func printRoster(out io.Writer, v data.RosterView, format string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Shift, a.Unit, a.Grid, lent)
 	}
 	return tw.Flush()
+}
+
+func rosterCheck(args []string, out io.Writer) error {
+	fs := flags("roster check", "roster check --mirror FILE --roster ID [--user LOGIN]", out)
+	path := mirrorFlag(fs)
+	id := fs.String("roster", "", "the roster's key (or its first 8 characters or more)")
+	user := fs.String("user", data.SystemLogin, "login of the planner (units and grids outside their jurisdiction are conflicts)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *id == "" {
+		return misuse("--roster is required")
+	}
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	conflicts, p, err := m.CheckRoster(context.Background(), *id, *user, caseNow())
+	if err != nil {
+		return err
+	}
+	cov := schedule.Cover(p)
+	sum := cov.Summary()
+	hard := 0
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	for _, c := range conflicts {
+		level := "soft"
+		if c.Hard {
+			level, hard = "hard", hard+1
+		}
+		detail := ""
+		switch c.Kind {
+		case schedule.DoubleBooked, schedule.TooLittleRest:
+			detail = "with " + c.Other.String()
+		case schedule.TooManyShifts:
+			detail = fmt.Sprintf("%d shifts", c.Count)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", level, c.Kind, c.Unit, c.Grid, c.Shift, detail)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%d conflicts (%d hard); %d patrols required, %d planned; %d grid-shifts short (%d uncovered, %d under-covered)\n",
+		len(conflicts), hard, sum.Required, sum.Planned, sum.Gaps, sum.Uncovered, sum.Under)
+	if hard > 0 {
+		v, err := m.Roster(context.Background(), *id)
+		if err != nil {
+			return err
+		}
+		return data.Refuse(data.CodeRosterHasConflicts, "roster", data.Value("roster", v.ID), data.Value("count", hard))
+	}
+	return nil
+}
+
+func rosterPublish(args []string, out io.Writer) error {
+	fs := flags("roster publish", "roster publish --mirror FILE --roster ID [--user LOGIN]", out)
+	path := mirrorFlag(fs)
+	id := fs.String("roster", "", "the roster's key (or its first 8 characters or more)")
+	user := fs.String("user", data.SystemLogin, "login of the planner")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *id == "" {
+		return misuse("--roster is required")
+	}
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	ctx := context.Background()
+	v, err := m.Roster(ctx, *id)
+	if err != nil {
+		return err
+	}
+	r, n, err := m.PublishRoster(ctx, v.ID, *user, v.Version, caseNow())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s published, %d patrol orders issued\n", r.ID, n)
+	return nil
+}
+
+func rosterCoverage(args []string, out io.Writer) error {
+	fs := flags("roster coverage", "roster coverage --mirror FILE --region CODE --at RFC3339 [--user LOGIN]", out)
+	path := mirrorFlag(fs)
+	region := fs.String("region", "", "the district or street code")
+	at := fs.String("at", "", "the instant, RFC 3339 (e.g. 2026-12-01T22:00:00+08:00)")
+	user := fs.String("user", data.SystemLogin, "login of the reader")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *region == "" || *at == "" {
+		return misuse("--region and --at are required")
+	}
+	t, err := time.Parse(time.RFC3339, *at)
+	if err != nil {
+		return misuse("--at %q is not an RFC 3339 time (e.g. 2026-12-01T22:00:00+08:00)", *at)
+	}
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	cov, si, err := m.CoverageAt(context.Background(), *region, *user, t, caseNow())
+	if err != nil {
+		return err
+	}
+	if si < 0 {
+		fmt.Fprintln(out, "no shift at that time")
+		return nil
+	}
+	short := 0
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "grid\trequired\tplanned\n")
+	for g, code := range cov.Grids {
+		if c := cov.At(g, si); c.Planned < c.Required {
+			short++
+			fmt.Fprintf(tw, "%s\t%d\t%d\n", code, c.Required, c.Planned)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s: %d of %d grids short of patrols in %s\n", *region, short, len(cov.Grids), cov.Shifts[si])
+	return nil
 }
