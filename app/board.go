@@ -13,7 +13,7 @@ import (
 // boardColumns are the status board's columns and the sort key of each.
 var boardColumns = []struct{ title, sort string }{
 	{"Region", "name"}, {"Open", "open"}, {"Overdue", "overdue"}, {"On time", "ontime"},
-	{"Available", "available"}, {"Dispatched", "dispatched"},
+	{"Available", "available"}, {"Dispatched", "dispatched"}, {"No one on duty", "unstaffed"},
 }
 
 func (c *Console) buildBoard() {
@@ -86,8 +86,15 @@ func boardCell(r data.BoardRow, col int) string {
 		return fmt.Sprintf("%.1f%%", 100*r.OnTimeRate())
 	case 4:
 		return fmt.Sprint(r.UnitsAvailable)
+	case 5:
+		return fmt.Sprint(r.UnitsDispatched)
 	}
-	return fmt.Sprint(r.UnitsDispatched)
+	// Centers (the region's and those below) with nobody on duty in the
+	// shift under way: flagged, as they should be none.
+	if r.Unstaffed > 0 {
+		return fmt.Sprintf("⚠ %d", r.Unstaffed)
+	}
+	return "0"
 }
 
 // ShowBoard shows the status of the regions below parent ("" for the

@@ -345,3 +345,26 @@ func TestQueueListsTheFirstCases(t *testing.T) {
 		}
 	}
 }
+
+// A center's details show its duty roster; a center with nobody on duty
+// now says so, and the board counts it under "No one on duty".
+func TestDutyInCenterDetailsAndBoard(t *testing.T) {
+	c := newTestConsole(t, "leader")
+	c.ShowDetail("C990101001001")
+	if txt := c.DetailText(); !strings.Contains(txt, "Duty roster") || !strings.Contains(txt, "duty officer") || strings.Contains(txt, "Nobody on duty now") {
+		t.Fatalf("a staffed center: %q", txt)
+	}
+	if _, err := c.M.DB.Exec(`DELETE FROM center_duty WHERE center_code = 'C990101001001'`); err != nil {
+		t.Fatal(err)
+	}
+	c.ShowDetail("C990101001001")
+	if txt := c.DetailText(); !strings.Contains(txt, "Nobody on duty now") {
+		t.Fatalf("an unstaffed center: %q", txt)
+	}
+	c.ShowBoard("")
+	for _, r := range c.BoardRows() {
+		if r.Code == "990101" && (r.Unstaffed == 0 || !strings.HasPrefix(boardCell(r, len(boardColumns)-1), "⚠")) {
+			t.Fatalf("board row %+v", r)
+		}
+	}
+}

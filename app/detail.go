@@ -66,6 +66,7 @@ func (c *Console) writeDetail(b *strings.Builder) error {
 		line("Units", fmt.Sprintf("%d (%s)", d.Units, T("{{.N}} available", map[string]any{"N": d.Available})))
 		line("Open events", d.OpenEvents)
 		line("Overdue events", d.Overdue)
+		c.writeDuty(b, d)
 		c.writeEvents(b, "Most urgent open events", d.Urgent)
 	case strings.HasPrefix(code, "U"):
 		d, err := c.M.UnitDetail(bg, code)
@@ -142,4 +143,21 @@ func onDuty(on bool) string {
 		return " · " + T("on duty")
 	}
 	return ""
+}
+
+// writeDuty writes a center's duty roster from the shift under way to the
+// end of the next day, and flags a center with nobody on duty now.
+func (c *Console) writeDuty(b *strings.Builder, d *data.CenterDetail) {
+	fmt.Fprintf(b, "**%s**\n\n", T("Duty roster"))
+	if d.Unstaffed {
+		fmt.Fprintf(b, "- ⚠ %s\n", T("Nobody on duty now"))
+	}
+	for _, p := range d.Duty {
+		s, e := p.Start.In(beijing), p.End.In(beijing)
+		fmt.Fprintf(b, "- %s %s–%s · %s · %s %s\n", s.Format("01-02"), s.Format("15:04"), e.Format("15:04"), Term(p.Role), p.Person, p.Phone)
+	}
+	if len(d.Duty) == 0 && !d.Unstaffed {
+		fmt.Fprintf(b, "- %s\n", T("none"))
+	}
+	b.WriteString("\n")
 }

@@ -74,6 +74,7 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 	keys = append(keys, strs(data.OrderStates)...)
 	keys = append(keys, strs(data.EventStates)...)
 	keys = append(keys, strs(data.UnitStatuses)...)
+	keys = append(keys, string(data.DutyLeader), string(data.DutyOfficer))
 	keys = append(keys, data.Terms...)
 	keys = append(keys, "open", "Most urgent open events", "grid_patrol", "hotline_12345", "video", "police", "referral",
 		"normal", "alert", "emergency", "unit_staff", "volunteer", "grid_worker",

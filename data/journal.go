@@ -36,6 +36,8 @@ const (
 	KindRosterAssign   = "roster.assign"
 	KindRosterUnassign = "roster.unassign"
 	KindRosterPublish  = "roster.publish"
+	KindDutyAssign     = "duty.assign"
+	KindDutyRemove     = "duty.remove"
 	// KindAudit is a row of the audit log that the journal replaced,
 	// carried over into the chain.
 	KindAudit = "audit"

@@ -76,6 +76,10 @@ const (
 	CodeGridOutsideRoster         Code = "grid_outside_roster"
 	CodeAssignmentUnknown         Code = "assignment_unknown"
 	CodeRosterHasConflicts        Code = "roster_has_conflicts"
+	CodeCenterUnknown             Code = "center_unknown"
+	CodeDutyPersonEmpty           Code = "duty_person_empty"
+	CodeDutyRoleUnknown           Code = "duty_role_unknown"
+	CodeDutyUnknown               Code = "duty_unknown"
 
 	// What a check of the journal's hash chain finds wrong. Not refusals of
 	// a change but faults of the mirror, said the same way.
@@ -153,6 +157,10 @@ var RefusalArgs = map[Code][]string{
 	CodeGridOutsideRoster:         {"grid", "region"},
 	CodeAssignmentUnknown:         {"unit", "grid", "shift"},
 	CodeRosterHasConflicts:        {"roster", "count"},
+	CodeCenterUnknown:             {"center"},
+	CodeDutyPersonEmpty:           nil,
+	CodeDutyRoleUnknown:           {"role"},
+	CodeDutyUnknown:               {"duty"},
 	CodeJournalEdited:             {"entry"},
 	CodeJournalMissing:            {"entry", "after", "count"},
 	CodeJournalReordered:          {"entry", "after"},

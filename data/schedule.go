@@ -224,3 +224,27 @@ type RosterView struct {
 	Roster
 	Assignments []Assignment
 }
+
+// DutyRole is a person's role on a center's duty roster.
+type DutyRole string
+
+// Duty roles: the leader on duty (带班领导) and the duty officer (值班员).
+const (
+	DutyLeader  DutyRole = "leader_on_duty"
+	DutyOfficer DutyRole = "duty_officer"
+)
+
+// Duty is one person on duty at a center in one shift.
+type Duty struct {
+	UID, Center, Shift string
+	Start, End         time.Time
+	Person, Phone      string
+	Role               DutyRole
+}
+
+// DutyRequest puts a person on a center's duty roster for a shift.
+type DutyRequest struct {
+	Center, Shift, Person, Phone string
+	Role                         DutyRole
+	Actor                        string
+}

@@ -27,6 +27,7 @@ type BoardRow struct {
 	Closed, OnTime  int // events closed that had a deadline, and those closed by it
 	UnitsAvailable  int
 	UnitsDispatched int
+	Unstaffed       int // centers in the region (its own and those below) with nobody on duty now
 }
 
 // OnTimeRate is the share of closed events closed by their deadline, or -1
@@ -42,7 +43,7 @@ func (r BoardRow) OnTimeRate() float64 {
 var BoardColumns = []string{"name", "open", "overdue", "ontime", "available", "dispatched"}
 
 // SortBoard sorts rows by a column: "name" (code order), "open", "overdue",
-// "ontime", "available", "dispatched"; numbers descending, so the worst or
+// "ontime", "available", "dispatched", "unstaffed"; numbers descending, so the worst or
 // busiest region comes first (on-time rate ascending, for the same reason).
 func SortBoard(rows []BoardRow, column string) error {
 	key := map[string]func(BoardRow) float64{
@@ -51,6 +52,7 @@ func SortBoard(rows []BoardRow, column string) error {
 		"ontime":     func(r BoardRow) float64 { return r.OnTimeRate() },
 		"available":  func(r BoardRow) float64 { return -float64(r.UnitsAvailable) },
 		"dispatched": func(r BoardRow) float64 { return -float64(r.UnitsDispatched) },
+		"unstaffed":  func(r BoardRow) float64 { return -float64(r.Unstaffed) },
 	}
 	if column == "name" {
 		sort.SliceStable(rows, func(i, j int) bool { return rows[i].Code < rows[j].Code })
@@ -72,6 +74,10 @@ type CenterDetail struct {
 	Available           int // units available now
 	OpenEvents, Overdue int
 	Urgent              []EventBrief // up to 20 open events, nearest deadline first
+	// Duty is its duty roster from the shift under way to the end of the
+	// next day; Unstaffed says nobody is on duty now.
+	Duty      []Duty
+	Unstaffed bool
 }
 
 // GridDetail is what the console shows for a grid.

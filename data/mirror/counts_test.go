@@ -43,6 +43,8 @@ func TestBoardCountsFollowWritesByOthers(t *testing.T) {
 				OnTime:          int(fixture.Count(t, mine, `SELECT count(*) FROM events WHERE grid_code LIKE ? || '%' AND closed_at <= deadline`, r.Code)),
 				UnitsAvailable:  int(fixture.Count(t, mine, `SELECT count(*) FROM units WHERE grid_code LIKE ? || '%' AND status = 'available'`, r.Code)),
 				UnitsDispatched: int(fixture.Count(t, mine, `SELECT count(*) FROM units WHERE grid_code LIKE ? || '%' AND status = 'dispatched'`, r.Code)),
+				Unstaffed: int(fixture.Count(t, mine, `SELECT count(*) FROM centers c WHERE c.region_code LIKE ? || '%' AND NOT EXISTS
+					(SELECT 1 FROM center_duty d WHERE d.center_code = c.code AND d.start_at <= ?2 AND d.end_at > ?2)`, r.Code, gpkg.Time{Time: now})),
 			}
 			if r != want {
 				t.Fatalf("%s: board row %+v, tables say %+v", step, r, want)

@@ -49,8 +49,26 @@ func (m *Mirror) CenterDetail(ctx context.Context, code string, asOf time.Time) 
 	if err != nil {
 		return nil, err
 	}
-	d.Urgent, err = m.openEvents(ctx, `e.grid_code LIKE ? || '%'`, prefix, asOf, 20)
-	return d, err
+	if d.Urgent, err = m.openEvents(ctx, `e.grid_code LIKE ? || '%'`, prefix, asOf, 20); err != nil {
+		return nil, err
+	}
+	// The duty roster from the shift under way to the end of the next day.
+	if d.Duty, err = m.DutyOf(ctx, code, asOf, beijingMidnightAfter(asOf).Add(24*time.Hour)); err != nil {
+		return nil, err
+	}
+	d.Unstaffed = true
+	for _, p := range d.Duty {
+		if !p.Start.After(asOf) && p.End.After(asOf) {
+			d.Unstaffed = false
+		}
+	}
+	return d, nil
+}
+
+// beijingMidnightAfter is the first 00:00 Beijing time after t.
+func beijingMidnightAfter(t time.Time) time.Time {
+	b := t.In(data.BeijingTime)
+	return time.Date(b.Year(), b.Month(), b.Day()+1, 0, 0, 0, 0, data.BeijingTime)
 }
 
 // openEvents lists open events matching a condition on e (one argument),

@@ -194,6 +194,15 @@ func (m *Mirror) StatusBoard(ctx context.Context, parent string, asOf time.Time)
 	if err := busy.Err(); err != nil {
 		return nil, err
 	}
+	unstaffed, err := m.unstaffedCenters(ctx, parent, asOf)
+	if err != nil {
+		return nil, err
+	}
+	for _, region := range unstaffed {
+		if r := row(region); r != nil {
+			r.Unstaffed++
+		}
+	}
 	res := make([]data.BoardRow, len(out))
 	for i, r := range out {
 		res[i] = *r
