@@ -1,0 +1,5 @@
+//go:build !race
+
+package autofill
+
+const raceEnabled = false

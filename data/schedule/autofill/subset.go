@@ -1,0 +1,179 @@
+package autofill
+
+// A small plan (a community's handful of units) can afford an exact
+// neighbourhood the chains only sample: every set of up to three units is
+// taken out together and their weeks chosen again jointly and exactly,
+// everyone else's kept. This is what finds the moves that involve three
+// units over several shifts at once (one takes another's early shift so
+// that the second can work two later ones the third could not). Its cost
+// grows with the cube of the units, so big plans do without it.
+const subsetMaxUnits = 8
+
+// improveSubsets runs the exact re-choice over every set of k units (k =
+// min(3, units)) and reports whether any week improved.
+func (s *solver) improveSubsets() bool {
+	U := len(s.uRow)
+	if U > subsetMaxUnits || U == 0 {
+		return false
+	}
+	k := min(3, U)
+	improved := false
+	set := make([]int, k)
+	var rec func(i, from int)
+	rec = func(i, from int) {
+		if i == k {
+			if s.tick() {
+				return
+			}
+			if s.resolveUnits(set) {
+				improved = true
+			}
+			return
+		}
+		for u := from; u < U; u++ {
+			set[i] = u
+			rec(i+1, u+1)
+		}
+	}
+	rec(0, 0)
+	return improved
+}
+
+// subsetValue is a choice's worth: slots covered, then cost.
+type subsetValue struct {
+	cov  int
+	cost int64
+}
+
+func (a subsetValue) better(b subsetValue) bool {
+	return a.cov > b.cov || a.cov == b.cov && a.cost < b.cost
+}
+
+// resolveUnits takes the units' new assignments out and gives them the
+// best joint weeks: a search over the shifts in time order, each unit
+// idle or at a grid still short of patrols, memoized on every unit's
+// shift count and last shift (in a valid shift table rest from the last
+// is rest from all, checked again on the way out all the same).
+func (s *solver) resolveUnits(units []int) bool {
+	S := s.S
+	type old struct{ u, c, g int }
+	var olds []old
+	oldVal := subsetValue{}
+	for _, u := range units {
+		for c := range S {
+			if g := int(s.st[u*S+c]); g >= 0 {
+				olds = append(olds, old{u, c, g})
+				oldVal.cov++
+				oldVal.cost += s.cost(u, g)
+				s.unassign(u, c)
+			}
+		}
+	}
+	k := len(units)
+	count := make([]int32, k)
+	last := make([]int, k)
+	for i, u := range units {
+		count[i] = s.cnt[u]
+		last[i] = -1
+	}
+	type memoVal struct {
+		v      subsetValue
+		choice [3]int32 // grid per unit in this shift, -1 idle
+	}
+	memo := map[uint64]memoVal{}
+	keyOf := func(c int) uint64 {
+		key := uint64(c)
+		for i := range k {
+			key = key<<16 | uint64(count[i])<<8 | uint64(last[i]+1)
+		}
+		return key
+	}
+	var solve func(c int) subsetValue
+	solve = func(c int) subsetValue {
+		if c == S {
+			return subsetValue{}
+		}
+		key := keyOf(c)
+		if m, ok := memo[key]; ok {
+			return m.v
+		}
+		best := memoVal{v: subsetValue{cov: -1}}
+		var choice [3]int32
+		var enum func(i int, acc subsetValue)
+		enum = func(i int, acc subsetValue) {
+			if i == k {
+				saved := last
+				savedCount := count
+				last = append([]int(nil), last...)
+				count = append([]int32(nil), count...)
+				for j := range k {
+					if choice[j] >= 0 {
+						count[j]++
+						last[j] = c
+					}
+				}
+				sub := solve(c + 1)
+				last, count = saved, savedCount
+				v := subsetValue{acc.cov + sub.cov, acc.cost + sub.cost}
+				if v.better(best.v) {
+					best = memoVal{v, choice}
+				}
+				return
+			}
+			choice[i] = -1
+			enum(i+1, acc)
+			u := units[i]
+			if s.st[u*S+c] != stFree || count[i] >= s.K || last[i] >= 0 && s.clash[last[i]*S+c] {
+				return
+			}
+			for _, cd := range s.unitCands[u] {
+				g := int(cd.id)
+				if s.need[g*S+c] <= 0 {
+					continue
+				}
+				s.need[g*S+c]--
+				choice[i] = int32(g)
+				enum(i+1, subsetValue{acc.cov + 1, acc.cost + cd.cost})
+				s.need[g*S+c]++
+			}
+			choice[i] = -1
+		}
+		enum(0, subsetValue{})
+		memo[key] = best
+		return best.v
+	}
+	newVal := solve(0)
+	if newVal.better(oldVal) {
+		// Replay the choices from the memo.
+		type made struct{ u, c, g int }
+		var mades []made
+		for c := range S {
+			m := memo[keyOf(c)]
+			for i := range k {
+				if g := m.choice[i]; g >= 0 {
+					mades = append(mades, made{units[i], c, int(g)})
+					count[i]++
+					last[i] = c
+				}
+			}
+		}
+		ok := true
+		for i, a := range mades {
+			for _, b := range mades[:i] {
+				if a.u == b.u && s.clash[a.c*S+b.c] {
+					ok = false
+				}
+			}
+		}
+		if ok {
+			for _, m := range mades {
+				s.assign(m.u, m.g, m.c)
+			}
+			return true
+		}
+	}
+	for _, o := range olds {
+		s.assign(o.u, o.g, o.c)
+	}
+	return false
+}
