@@ -50,7 +50,7 @@ usage:
                 [--sort remaining|priority|state|reported] [--format table|csv|json]
   kapok cases   show --mirror FILE --case CODE
   kapok cases   recommend --mirror FILE --case CODE [-n 5] [--user LOGIN] [--format table|json]
-  kapok roster  plan --mirror FILE --region CODE --week 2026-W49 [--user LOGIN]
+  kapok roster  plan --mirror FILE --region CODE --week 2026-W49 [--auto] [--user LOGIN]
   kapok roster  assign|unassign --mirror FILE --roster ID --unit U --grid G --shift 2026-12-01/day [--user LOGIN]
   kapok roster  show --mirror FILE --roster ID [--format table|csv|json]
   kapok roster  check|publish --mirror FILE --roster ID [--user LOGIN]

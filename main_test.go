@@ -572,6 +572,15 @@ func TestRosterCommand(t *testing.T) {
 	if code, _, errOut := cli(t, "roster", "coverage", "--mirror", path, "--region", "990101", "--at", "tomorrow"); code != 2 || !strings.Contains(errOut, "not an RFC 3339 time") {
 		t.Fatalf("coverage --at tomorrow: %d %q", code, errOut)
 	}
+	// --auto fills a new roster with a proposal that checks clean.
+	code, out, errOut = cli(t, "roster", "plan", "--mirror", path, "--region", "990102", "--week", "2026-W50", "--auto", "--user", "leader")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 2 || !strings.Contains(lines[1], "assignments proposed") {
+		t.Fatalf("plan --auto: %d %q %q", code, out, errOut)
+	}
+	if code, out, _ := cli(t, "roster", "check", "--mirror", path, "--roster", lines[0], "--user", "leader"); code != 0 || !strings.Contains(out, "(0 hard)") {
+		t.Fatalf("check of the proposal: %d %q", code, out)
+	}
 	t.Setenv("LANG", "zh_CN.UTF-8")
 	if code, _, errOut := cli(t, "roster", "plan", "--mirror", path, "--region", "990101", "--week", "2026-W60"); code != 1 || !strings.Contains(errOut, "不是 ISO 周") {
 		t.Fatalf("zh refusal: %d %q", code, errOut)

@@ -37,10 +37,11 @@ func rosterCmd(args []string, out io.Writer) error {
 }
 
 func rosterPlan(args []string, out io.Writer) error {
-	fs := flags("roster plan", "roster plan --mirror FILE --region CODE --week 2026-W49 [--user LOGIN]", out)
+	fs := flags("roster plan", "roster plan --mirror FILE --region CODE --week 2026-W49 [--auto] [--user LOGIN]", out)
 	path := mirrorFlag(fs)
 	region := fs.String("region", "", "the district or street code")
 	week := fs.String("week", "", "the ISO week, e.g. 2026-W49")
+	auto := fs.Bool("auto", false, "fill it with a proposal that keeps the rules (see roster check for what it could not cover)")
 	user := fs.String("user", data.SystemLogin, "login of the planner")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -53,11 +54,30 @@ func rosterPlan(args []string, out io.Writer) error {
 		return err
 	}
 	defer closeMirror(m)
-	r, err := m.PlanRoster(context.Background(), *region, *week, *user, caseNow())
+	ctx := context.Background()
+	r, err := m.PlanRoster(ctx, *region, *week, *user, caseNow())
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(out, r.ID)
+	if !*auto {
+		return nil
+	}
+	_, res, err := m.AutoFill(ctx, r.ID, *user, r.Version, caseNow(), nil)
+	if err != nil {
+		return err
+	}
+	_, p, err := m.CheckRoster(ctx, r.ID, *user, caseNow())
+	if err != nil {
+		return err
+	}
+	sum := schedule.Cover(p).Summary()
+	travel := 0.0
+	if len(res.Assignments) > 0 {
+		travel = res.Travel / float64(len(res.Assignments))
+	}
+	fmt.Fprintf(out, "%d assignments proposed (%.0f m from home on average); %d patrols required, %d planned; %d grid-shifts short\n",
+		len(res.Assignments), travel, sum.Required, sum.Planned, sum.Gaps)
 	return nil
 }
 

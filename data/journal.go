@@ -36,6 +36,7 @@ const (
 	KindRosterAssign   = "roster.assign"
 	KindRosterUnassign = "roster.unassign"
 	KindRosterPublish  = "roster.publish"
+	KindRosterAutofill = "roster.autofill"
 	KindDutyAssign     = "duty.assign"
 	KindDutyRemove     = "duty.remove"
 	// KindAudit is a row of the audit log that the journal replaced,

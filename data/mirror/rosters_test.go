@@ -448,3 +448,47 @@ func TestPublishRosterAndAmend(t *testing.T) {
 		t.Fatalf("that night: %d patrols planned, %d grids short, %d grids", planned, gaps, len(cov.Grids))
 	}
 }
+
+// Auto-fill adds a proposal that keeps every rule (the roster then checks
+// without a hard conflict and publishes), in one transaction with one
+// history row and journal entry; a roster changed since it was read is
+// refused.
+func TestAutoFillRoster(t *testing.T) {
+	m := fixture.City(t)
+	r, err := m.PlanRoster(ctx, "990101", "2026-W49", "leader_990101", rosterNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = m.AutoFill(ctx, r.ID, "leader_990101", r.Version+1, rosterNow, nil)
+	refused(t, "auto-fill on a stale version", err, data.CodeRosterChanged)
+	calls := 0
+	got, res, err := m.AutoFill(ctx, r.ID, "leader_990101", r.Version, rosterNow, func(done, total int) { calls++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Assignments) == 0 || calls == 0 || got.Version != r.Version+1 {
+		t.Fatalf("%d assignments, %d progress calls, version %d", len(res.Assignments), calls, got.Version)
+	}
+	v, err := m.Roster(ctx, r.ID)
+	if err != nil || len(v.Assignments) != len(res.Assignments) {
+		t.Fatalf("the roster has %d of %d proposed: %v", len(v.Assignments), len(res.Assignments), err)
+	}
+	conflicts, _, err := m.CheckRoster(ctx, r.ID, "leader_990101", rosterNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range conflicts {
+		if c.Hard {
+			t.Fatalf("auto-fill made a hard conflict: %+v", c)
+		}
+	}
+	if n := count(t, m, `SELECT count FROM roster_history WHERE roster_uid = ? AND action = 'autofill'`, r.ID); n != int64(len(res.Assignments)) {
+		t.Fatalf("history says %d added", n)
+	}
+	if n := count(t, m, `SELECT count(*) FROM journal WHERE kind = 'roster.autofill' AND subject = ?`, r.ID); n != 1 {
+		t.Fatalf("%d auto-fill journal entries", n)
+	}
+	if _, n, err := m.PublishRoster(ctx, r.ID, "leader_990101", got.Version, rosterNow); err != nil || n != len(res.Assignments) {
+		t.Fatalf("publishing the filled roster: %d orders, %v", n, err)
+	}
+}

@@ -1,0 +1,77 @@
+package mirror
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"kapok/data"
+	"kapok/data/gpkg"
+	"kapok/data/schedule/autofill"
+)
+
+// AutoFill proposes assignments for a roster read at version (0: not
+// checked) with data/schedule/autofill and adds them, all in one
+// transaction with one history row and one journal entry (the count); a
+// roster changed since it was read, or since the proposal was computed, is
+// refused. On a published roster the new assignments are amendments: their
+// orders are issued at once. progress (may be nil) follows the proposal.
+func (m *Mirror) AutoFill(ctx context.Context, id, actor string, version int64, now time.Time, progress func(done, total int)) (data.Roster, autofill.Result, error) {
+	p, err := m.RosterPlan(ctx, id, actor, now)
+	if err != nil {
+		return data.Roster{}, autofill.Result{}, err
+	}
+	r, err := rosterBy(ctx, m.DB, id)
+	if err != nil {
+		return r, autofill.Result{}, err
+	}
+	if version != 0 && version != r.Version {
+		return r, autofill.Result{}, data.Refuse(data.CodeRosterChanged, "roster", data.Value("roster", r.ID))
+	}
+	res, err := autofill.Fill(ctx, p, progress)
+	if err != nil {
+		return r, res, err
+	}
+	err = m.update(ctx, func(tx *sql.Tx) error {
+		user, userID, err := userAndID(ctx, tx, actor)
+		if err != nil {
+			return err
+		}
+		cur, err := rosterBy(ctx, tx, r.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Version != r.Version {
+			return data.Refuse(data.CodeRosterChanged, "roster", data.Value("roster", r.ID))
+		}
+		if !user.Covers(r.Region) {
+			return data.Refuse(data.CodeRosterOutsideJurisdiction, "roster", data.Value("region", r.Region), data.Value("jurisdiction", user.Jurisdiction))
+		}
+		for _, a := range res.Assignments {
+			uid, err := newUID()
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO roster_assignments (uid, roster_uid, unit_code, grid_code, shift, lent) VALUES (?, ?, ?, ?, ?, ?)`,
+				uid, r.ID, a.Unit, a.Grid, a.Shift.String(), a.Lent); err != nil {
+				return err
+			}
+		}
+		if r.State == data.RosterPublished {
+			if _, err := issueRosterOrders(ctx, tx, r, r.Shifts, user.Login, now); err != nil {
+				return err
+			}
+		}
+		r.Version++
+		if _, err := tx.ExecContext(ctx, `UPDATE rosters SET version = ?, updated_at = ? WHERE uid = ?`, r.Version, gpkg.Time{Time: now}, r.ID); err != nil {
+			return err
+		}
+		if err := rosterHistory(ctx, tx, r.ID, now, userID, "autofill", "", "", "", len(res.Assignments)); err != nil {
+			return err
+		}
+		_, err = journalAppend(ctx, tx, change{Kind: data.KindRosterAutofill, Subject: r.ID, Actor: user.Login, At: now,
+			Payload: map[string]any{"roster": r.ID, "added": len(res.Assignments), "uncovered": len(res.Uncovered), "travel_m": int64(res.Travel)}})
+		return err
+	})
+	return r, res, err
+}
