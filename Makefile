@@ -53,6 +53,9 @@ bench: deps
 	$(GO) test -run '^$$' -bench 'CaseQueue|CaseDetail|RecommendDemo' -benchmem ./data/mirror
 	$(GO) test -run '^$$' -bench 'CaseAction' -benchtime 500x -benchmem ./data/mirror
 	$(GO) test -run '^$$' -bench 'Recommend|NewRanker' -benchmem ./data/dispatch
+	$(GO) test -run '^$$' -bench . -benchmem ./data/schedule
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./data/schedule/autofill
+	$(GO) test -run '^$$' -bench 'CheckDistrictRoster|CoverageCity' -benchmem ./data/mirror
 	$(GO) test -run '^$$' -bench . ./data/journal
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./maps
 	$(GO) test -run '^$$' -bench 'WholeCity|Recolor|Pan100|DistrictCold|PointToGrid|MillionPoints|LoadCityMapMemory|RenderCommand' -benchtime 2s ./app/citymap

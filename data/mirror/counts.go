@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"kapok/data"
+	"kapok/data/gpkg"
+	"kapok/data/schedule"
 )
 
 // countCache keeps per grid what the status board counts and seldom
@@ -28,6 +30,16 @@ type countCache struct {
 	events     map[string]data.GridEvents
 	eventsAt   int64
 	eventsAsOf time.Time
+	// Cases per grid of a region in a window (a roster's risk), until the
+	// next change to events.
+	risk    map[string]int
+	riskAt  int64
+	riskKey string
+	// Every grid and unit as plans read them (planBase).
+	grids       []schedule.Grid
+	gridsAt     int64
+	unitList    []schedule.Unit
+	unitsListAt int64
 }
 
 // closedCounts are a grid's closed events with a deadline, and of those the
@@ -117,4 +129,25 @@ func countIfMoved(ctx context.Context, db *sql.DB, name string, at *int64, have 
 	}
 	*at = gen
 	return nil
+}
+
+// casesByGrid counts the cases reported in each grid of region in [from,
+// to), kept until the next change to events or another question. The map
+// is shared: callers only read it.
+func (m *Mirror) casesByGrid(ctx context.Context, region string, from, to time.Time) (map[string]int, error) {
+	c := &m.counts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := region + "|" + from.UTC().String() + "|" + to.UTC().String()
+	have := c.risk != nil && c.riskKey == key
+	err := countIfMoved(ctx, m.DB, "events", &c.riskAt, have, func(tx *sql.Tx) error {
+		out := map[string]int{}
+		if err := groupInts(ctx, tx, out, `SELECT grid_code, count(*) FROM events WHERE grid_code LIKE ? || '%' AND reported_at >= ? AND reported_at < ?
+			GROUP BY grid_code`, region, gpkg.Time{Time: from}, gpkg.Time{Time: to}); err != nil {
+			return err
+		}
+		c.risk, c.riskKey = out, key
+		return nil
+	})
+	return c.risk, err
 }

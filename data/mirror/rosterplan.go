@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -50,15 +52,20 @@ func (m *Mirror) RosterPlan(ctx context.Context, id, actor string, now time.Time
 // published rosters of the week holding at, and the index of the shift at
 // at (-1 when no shift of the district's table holds it).
 func (m *Mirror) CoverageAt(ctx context.Context, region, actor string, at, now time.Time) (schedule.Coverage, int, error) {
-	if len(region) != 6 && len(region) != 9 {
+	if len(region) != 4 && len(region) != 6 && len(region) != 9 {
 		return schedule.Coverage{}, -1, data.Refuse(data.CodeRosterRegion, "region", data.Value("code", region))
 	}
 	if err := regionExists(ctx, m.DB, region); err != nil {
 		return schedule.Coverage{}, -1, err
 	}
-	shifts, err := districtShifts(ctx, m.DB, region[:6])
-	if err != nil {
-		return schedule.Coverage{}, -1, err
+	// The whole city is covered in the default shifts (its districts may
+	// each have their own table; a district or street in its own).
+	shifts := data.DefaultShifts
+	if len(region) >= 6 {
+		var err error
+		if shifts, err = districtShifts(ctx, m.DB, region[:6]); err != nil {
+			return schedule.Coverage{}, -1, err
+		}
 	}
 	week := data.WeekOf(at)
 	p, err := m.regionPlan(ctx, data.Roster{Region: region, Week: week, Shifts: shifts}, actor, now)
@@ -100,63 +107,40 @@ func (m *Mirror) regionPlan(ctx context.Context, v data.Roster, actor string, no
 	if err != nil {
 		return nil, err
 	}
-	rules, err := districtRules(ctx, m.DB, v.Region[:6])
-	if err != nil {
-		return nil, err
+	// The units of the district (a street's roster may borrow from the
+	// rest of it); for the whole city, the city's, under the default rules.
+	district := v.Region
+	rules := data.DefaultPatrolRules()
+	if len(district) >= 6 {
+		district = district[:6]
+		if rules, err = districtRules(ctx, m.DB, district); err != nil {
+			return nil, err
+		}
 	}
 	p := &schedule.Plan{Week: v.Week, Shifts: v.Shifts, Rules: rules, Jurisdiction: user.Jurisdiction}
 	monday := v.Week.Monday()
 
-	risk := map[string]int{}
-	if err := groupInts(ctx, m.DB, risk, `SELECT grid_code, count(*) FROM events WHERE grid_code LIKE ? || '%' AND reported_at >= ? AND reported_at < ?
-		GROUP BY grid_code`, v.Region, gpkg.Time{Time: monday.Add(-HighRiskWindow)}, gpkg.Time{Time: monday}); err != nil {
-		return nil, err
-	}
-	rows, err := m.DB.QueryContext(ctx, `SELECT g.code, g.kind, (r.minx + r.maxx) / 2, (r.miny + r.maxy) / 2
-		FROM grids g JOIN rtree_grids_geom r ON r.id = g.fid WHERE g.code LIKE ? || '%' ORDER BY g.code`, v.Region)
+	risk, err := m.casesByGrid(ctx, v.Region, monday.Add(-HighRiskWindow), monday)
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var g schedule.Grid
-		if err := rows.Scan(&g.Code, &g.Kind, &g.At[0], &g.At[1]); err != nil {
-			_ = rows.Close()
-			return nil, err
-		}
-		g.Street, g.HighRisk = g.Code[:9], risk[g.Code] >= HighRiskCases
+	grids, units, err := m.planBase(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range withPrefix(grids, v.Region, func(g schedule.Grid) string { return g.Code }) {
+		g.HighRisk = risk[g.Code] >= HighRiskCases
 		p.Grids = append(p.Grids, g)
 	}
-	if err := closeRows(rows); err != nil {
-		return nil, err
-	}
-
 	shifts := data.WeekShifts(v.Week, v.Shifts)
 	byCode := map[string]int{}
-	rows, err = m.DB.QueryContext(ctx, `SELECT code, grid_code, geom FROM units WHERE grid_code LIKE ? || '%' ORDER BY code`, v.Region[:6])
-	if err != nil {
-		return nil, err
-	}
-	var gb sql.RawBytes
-	for rows.Next() {
-		var u schedule.Unit
-		if err := rows.Scan(&u.Code, &u.Grid, &gb); err != nil {
-			_ = rows.Close()
-			return nil, err
-		}
-		g, err := gpkg.DecodeGeom(gb)
-		if err != nil {
-			_ = rows.Close()
-			return nil, fmt.Errorf("unit %s: %w", u.Code, err)
-		}
-		if pt, ok := g.(orb.Point); ok {
-			u.At = pt
-		}
-		u.Street = u.Grid[:9]
+	for _, u := range withPrefix(units, district, func(u schedule.Unit) string { return u.Grid }) {
 		byCode[u.Code] = len(p.Units)
-		p.Units = append(p.Units, u)
+		p.Units = append(p.Units, u) // a copy: Unavailable is this plan's
 	}
-	if err := closeRows(rows); err != nil {
-		return nil, err
+	sort.Slice(p.Units, func(i, j int) bool { return p.Units[i].Code < p.Units[j].Code })
+	for i, u := range p.Units {
+		byCode[u.Code] = i
 	}
 	unavailable := func(unit string, from, to time.Time) {
 		i, ok := byCode[unit]
@@ -180,7 +164,7 @@ func (m *Mirror) regionPlan(ctx context.Context, v data.Roster, actor string, no
 			AND o.uid NOT IN (SELECT order_uid FROM roster_assignments WHERE roster_uid = ?4 AND order_uid IS NOT NULL)`,
 	} {
 		// (The roster's own patrol orders do not make its units unavailable.)
-		rows, err := m.DB.QueryContext(ctx, q, v.Region[:6], gpkg.Time{Time: monday}, gpkg.Time{Time: weekEnd}, v.ID)
+		rows, err := m.DB.QueryContext(ctx, q, district, gpkg.Time{Time: monday}, gpkg.Time{Time: weekEnd}, v.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -276,4 +260,78 @@ func closeRows(rows *sql.Rows) error {
 		return err
 	}
 	return rows.Close()
+}
+
+// planBase is every grid (code, kind, street, the centre of its bounds) in
+// code order and every unit (code, home grid and street, place) in grid
+// order, kept until the regions or the units change (their generations):
+// a plan takes its region's share of them. The slices are shared: callers
+// copy the elements they change.
+func (m *Mirror) planBase(ctx context.Context) ([]schedule.Grid, []schedule.Unit, error) {
+	c := &m.counts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	err := countIfMoved(ctx, m.DB, "regions", &c.gridsAt, c.grids != nil, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT g.code, g.kind, (r.minx + r.maxx) / 2, (r.miny + r.maxy) / 2
+			FROM grids g JOIN rtree_grids_geom r ON r.id = g.fid ORDER BY g.code`)
+		if err != nil {
+			return err
+		}
+		var out []schedule.Grid
+		for rows.Next() {
+			var g schedule.Grid
+			if err := rows.Scan(&g.Code, &g.Kind, &g.At[0], &g.At[1]); err != nil {
+				_ = rows.Close()
+				return err
+			}
+			g.Street = g.Code[:min(9, len(g.Code))]
+			out = append(out, g)
+		}
+		if err := closeRows(rows); err != nil {
+			return err
+		}
+		c.grids = out
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	err = countIfMoved(ctx, m.DB, "units", &c.unitsListAt, c.unitList != nil, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT code, grid_code, geom FROM units ORDER BY grid_code, code`)
+		if err != nil {
+			return err
+		}
+		var out []schedule.Unit
+		var gb sql.RawBytes
+		for rows.Next() {
+			var u schedule.Unit
+			if err := rows.Scan(&u.Code, &u.Grid, &gb); err != nil {
+				_ = rows.Close()
+				return err
+			}
+			g, err := gpkg.DecodeGeom(gb)
+			if err != nil {
+				_ = rows.Close()
+				return fmt.Errorf("unit %s: %w", u.Code, err)
+			}
+			if pt, ok := g.(orb.Point); ok {
+				u.At = pt
+			}
+			u.Street = u.Grid[:min(9, len(u.Grid))]
+			out = append(out, u)
+		}
+		if err := closeRows(rows); err != nil {
+			return err
+		}
+		c.unitList = out
+		return nil
+	})
+	return c.grids, c.unitList, err
+}
+
+// withPrefix is the run of xs (sorted by key) whose key starts with prefix.
+func withPrefix[T any](xs []T, prefix string, key func(T) string) []T {
+	lo := sort.Search(len(xs), func(i int) bool { return key(xs[i]) >= prefix })
+	hi := sort.Search(len(xs), func(i int) bool { k := key(xs[i]); return k > prefix && !strings.HasPrefix(k, prefix) })
+	return xs[lo:max(lo, hi)]
 }

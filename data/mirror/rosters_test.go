@@ -492,3 +492,39 @@ func TestAutoFillRoster(t *testing.T) {
 		t.Fatalf("publishing the filled roster: %d orders, %v", n, err)
 	}
 }
+
+// The grids and units a plan reads are kept between plans and read again
+// when another process changes them.
+func TestRosterPlanSeesUnitsMovedElsewhere(t *testing.T) {
+	m := fixture.City(t)
+	r, err := m.PlanRoster(ctx, "990101", "2026-W49", "leader", rosterNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := func() bool {
+		p, err := m.RosterPlan(ctx, r.ID, "leader", rosterNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range p.Units {
+			if u.Code == "U9901010010010011" {
+				return true
+			}
+		}
+		return false
+	}
+	if !has() {
+		t.Fatal("the unit is not in its district's plan")
+	}
+	other, err := mirror.Open(m.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = other.Close() }()
+	if _, err := other.DB.Exec(`UPDATE units SET grid_code = (SELECT min(code) FROM grids WHERE code LIKE '990102%') WHERE code = 'U9901010010010011'`); err != nil {
+		t.Fatal(err)
+	}
+	if has() {
+		t.Fatal("a unit moved to another district by another process is still in the plan")
+	}
+}

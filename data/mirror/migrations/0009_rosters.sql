@@ -31,6 +31,9 @@ CREATE TABLE roster_assignments (
   UNIQUE (roster_uid, unit_code, grid_code, shift)
 ) STRICT;
 CREATE INDEX roster_assignments_unit ON roster_assignments(unit_code, shift);
+-- A roster's assignments read from the index alone (a district's week is
+-- thousands of rows, read on every check).
+CREATE INDEX roster_assignments_read ON roster_assignments(roster_uid, unit_code, grid_code, shift, lent);
 CREATE INDEX roster_assignments_grid ON roster_assignments(grid_code);
 
 -- Every change to a roster, in order: who did what, when.
