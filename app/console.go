@@ -67,6 +67,9 @@ type Console struct {
 	// JournalBanner is the warning shown over everything while the
 	// journal's chain is broken (hidden while it holds).
 	JournalBanner *fyne.Container
+	// Sched is the Schedules tab (patrol rosters) and the coverage
+	// theme's shift slider under the map.
+	Sched SchedulesTab
 
 	regions        []data.RegionSummary
 	byCode         map[string]int // region code → position in regions
@@ -201,7 +204,7 @@ func (c *Console) Build() {
 		c.rightTabs(boardPane, ordersPane),
 	)
 	right.Offset = 0.36
-	mapPane := container.NewBorder(nil, c.Legend, nil, nil, c.Map)
+	mapPane := container.NewBorder(nil, container.NewVBox(c.coverageBar(), c.Legend), nil, nil, c.Map)
 	// Panels sit on opaque backgrounds: the map's last frame slides under
 	// them while a new one is drawn.
 	opaque := func(o fyne.CanvasObject) fyne.CanvasObject {
@@ -219,19 +222,23 @@ func (c *Console) Build() {
 	c.updateStatus()
 }
 
-// rightTabs are the status board, the cases and the orders; the tab shown
-// stays when the window is built again (a change of language).
+// rightTabs are the status board, the cases, the orders and the
+// schedules; the tab shown stays when the window is built again (a change
+// of language).
 func (c *Console) rightTabs(board, orders fyne.CanvasObject) *container.AppTabs {
 	shown := 0
 	if c.RightTabs != nil {
 		shown = c.RightTabs.SelectedIndex()
 	}
+	schedules := container.NewTabItem(T("Schedules"), c.schedulesPane())
 	c.RightTabs = container.NewAppTabs(
 		container.NewTabItem(T("Status board"), board),
 		container.NewTabItem(T("Cases"), c.casesPane()),
 		container.NewTabItem(T("Orders"), orders),
+		schedules,
 	)
 	c.RightTabs.SelectIndex(shown)
+	c.RightTabs.OnSelected = func(t *container.TabItem) { c.rightTabChosen(t == schedules) }
 	return c.RightTabs
 }
 
@@ -245,7 +252,7 @@ func (c *Console) buildToolbar() fyne.CanvasObject {
 	c.ToolSel.Horizontal = true
 	c.ToolSel.Required = true
 	c.ToolSel.SetSelected(tools[c.Map.Tool])
-	themes := []string{T("Grid kinds"), T("Open events"), T("Overdue events"), T("Unit availability")}
+	themes := []string{T("Grid kinds"), T("Open events"), T("Overdue events"), T("Unit availability"), T("Coverage")}
 	c.ThemeSel = widget.NewSelect(themes, func(s string) {
 		if i := slices.Index(themes, s); i >= 0 {
 			c.SetTheme(citymap.Themes[i])
@@ -266,12 +273,16 @@ func (c *Console) SetTheme(name string) {
 	if name == c.theme {
 		return
 	}
+	if name == "coverage" {
+		c.loadCoverage()
+	}
 	if err := c.City.SetTheme(name); err != nil {
 		c.Status.SetText(c.text(err))
 		return
 	}
 	c.theme = name
 	c.buildLegendItems()
+	c.showCoverageBar()
 	c.Map.Redraw()
 }
 

@@ -47,7 +47,8 @@ func (c *Console) refreshStatus() error {
 
 // Tick is the console's minute: the clocks move on, the cases overdue past
 // their matter's grace are escalated, the orders whose window ended are
-// marked overdue, and every panel shows the new time.
+// marked overdue, and every panel shows the new time, the rosters and the
+// coverage theme as they stand.
 func (c *Console) Tick() error {
 	now := c.Now()
 	if _, err := c.M.EscalateOverdue(bg, now); err != nil {
@@ -62,5 +63,11 @@ func (c *Console) Tick() error {
 	c.Orders.Refresh()
 	c.City.Map.Reload("orders")
 	c.CasesChanged("")
+	// Rosters changed elsewhere (another console, the command line) show
+	// within the minute.
+	c.loadRosters()
+	if c.theme == "coverage" {
+		c.loadCoverage()
+	}
 	return nil
 }

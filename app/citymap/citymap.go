@@ -13,11 +13,13 @@ import (
 
 	"kapok/assets"
 	"kapok/data"
+	"kapok/data/schedule"
 	kmaps "kapok/maps"
 )
 
-// Themes colour the grids by status.
-var Themes = []string{"plain", "events", "overdue", "units"}
+// Themes colour the grids by status. "coverage" colours them by the patrols
+// planned for them in one shift, from the coverage set with SetCoverage.
+var Themes = []string{"plain", "events", "overdue", "units", "coverage"}
 
 // CityMap is the city ready to draw.
 type CityMap struct {
@@ -36,6 +38,26 @@ type CityMap struct {
 	loadUnits func() (*UnitLayer, error)
 	unitsMu   sync.Mutex
 	unitsNow  *UnitLayer
+	// coverage is the patrols required and planned per grid code in the
+	// shift the coverage theme shows (SetCoverage); grids not in it are
+	// outside the region shown.
+	coverMu  sync.Mutex
+	coverage map[string]schedule.Cell
+}
+
+// SetCoverage sets what the coverage theme shows: the patrols required and
+// planned in one shift for the grids of a region (nil: none). The grids are
+// recoloured by the next SetTheme("coverage").
+func (cm *CityMap) SetCoverage(cells map[string]schedule.Cell) {
+	cm.coverMu.Lock()
+	defer cm.coverMu.Unlock()
+	cm.coverage = cells
+}
+
+func (cm *CityMap) coverageCells() map[string]schedule.Cell {
+	cm.coverMu.Lock()
+	defer cm.coverMu.Unlock()
+	return cm.coverage
 }
 
 // UnitLayer is the emergency units, indexed for nearest-unit queries.
@@ -62,7 +84,7 @@ func (cm *CityMap) units() (*UnitLayer, error) {
 
 // SetTheme recolours the grids by another theme; nothing is rasterized again.
 func (cm *CityMap) SetTheme(theme string) error {
-	colorOf, err := themeColors(theme, cm.Grids, cm.Events, cm.units)
+	colorOf, err := themeColors(theme, cm.Grids, cm.Events, cm.units, cm.coverageCells())
 	if err != nil {
 		return err
 	}
@@ -168,7 +190,7 @@ func load(ctx context.Context, m data.MapService, theme string, console bool, as
 		}
 		return &UnitLayer{Units: units, Index: kmaps.NewIndex(ufs)}, nil
 	})
-	colorOf, err := themeColors(theme, grids, events, cm.units)
+	colorOf, err := themeColors(theme, grids, events, cm.units, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -244,11 +266,66 @@ var (
 	unitsAll    = color.NRGBA{159, 214, 155, 255}
 	unitsSome   = color.NRGBA{244, 211, 94, 255}
 	unitsNone   = color.NRGBA{217, 83, 79, 255}
+
+	coverCovered = color.NRGBA{140, 205, 135, 255}
+	coverUnder   = color.NRGBA{246, 196, 82, 255}
+	coverNone    = color.NRGBA{226, 98, 88, 255}
+	coverFree    = color.NRGBA{250, 250, 246, 255}
+	coverOutside = color.NRGBA{214, 214, 210, 255}
 )
 
-// themeColors returns the grid colour function of a theme.
-func themeColors(theme string, grids []data.Grid, ev map[string]data.GridEvents, units func() (*UnitLayer, error)) (func(int) color.NRGBA, error) {
+// Coverage is where a grid stands in a shift: covered (planned at least
+// the patrols required), under-covered (some, too few), uncovered (none of
+// those required) or none required.
+type Coverage int
+
+// Coverage states, worst last.
+const (
+	NoneRequired Coverage = iota
+	Covered
+	UnderCovered
+	Uncovered
+)
+
+// CoverageOf is a cell's state.
+func CoverageOf(c schedule.Cell) Coverage {
+	switch {
+	case c.Required <= 0:
+		return NoneRequired
+	case c.Planned >= c.Required:
+		return Covered
+	case c.Planned > 0:
+		return UnderCovered
+	}
+	return Uncovered
+}
+
+// CoverageColor is a coverage state's colour, on the map and in the
+// console's roster grid.
+func CoverageColor(k Coverage) color.NRGBA {
+	switch k {
+	case Covered:
+		return coverCovered
+	case UnderCovered:
+		return coverUnder
+	case Uncovered:
+		return coverNone
+	}
+	return coverFree
+}
+
+// themeColors returns the grid colour function of a theme; cov is the
+// coverage theme's cells.
+func themeColors(theme string, grids []data.Grid, ev map[string]data.GridEvents, units func() (*UnitLayer, error), cov map[string]schedule.Cell) (func(int) color.NRGBA, error) {
 	switch theme {
+	case "coverage":
+		return func(i int) color.NRGBA {
+			c, ok := cov[grids[i].Code]
+			if !ok {
+				return coverOutside
+			}
+			return CoverageColor(CoverageOf(c))
+		}, nil
 	case "plain":
 		return func(i int) color.NRGBA { return kindColor[grids[i].Kind] }, nil
 	case "events", "overdue":
@@ -289,7 +366,7 @@ func themeColors(theme string, grids []data.Grid, ev map[string]data.GridEvents,
 			return unitsNone
 		}, nil
 	}
-	return nil, fmt.Errorf("unknown theme %q (themes: plain, events, overdue, units)", theme)
+	return nil, fmt.Errorf("unknown theme %q (themes: %s)", theme, strings.Join(Themes, ", "))
 }
 
 // addLabels names districts and streets in Chinese over pinyin, and
@@ -362,6 +439,9 @@ func Legend(theme string) []LegendEntry {
 		return []LegendEntry{{noOverdue, "none overdue"}, {eventRamp[2], "1 overdue"}, {eventRamp[3], "2 or more overdue"}}
 	case "units":
 		return []LegendEntry{{unitsAll, "all units available"}, {unitsSome, "some available"}, {unitsNone, "none available"}, {unitsAbsent, "no units"}}
+	case "coverage":
+		return []LegendEntry{{coverCovered, "covered"}, {coverUnder, "under-covered"}, {coverNone, "uncovered"}, {coverFree, "none required"},
+			{coverOutside, "outside the region shown"}}
 	}
 	return nil
 }
