@@ -202,7 +202,7 @@ func (s *solver) checkCtx() error {
 func (s *solver) tick() bool {
 	s.ticks++
 	if s.ticks&1023 == 0 {
-		s.checkCtx()
+		return s.checkCtx() != nil // the error is kept in s.err
 	}
 	return s.err != nil
 }
