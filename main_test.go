@@ -482,7 +482,11 @@ func TestRosterCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("plan: %d %q", code, errOut)
 	}
-	id := strings.TrimSpace(out)
+	plan := strings.Split(strings.TrimSpace(out), "\n")
+	if len(plan) != 2 || !strings.Contains(plan[1], "× 21 shifts:") || !strings.Contains(plan[1], "0 planned") {
+		t.Fatalf("plan prints the roster's key and coverage: %q", out)
+	}
+	id := plan[0]
 	for _, shift := range []string{"2026-12-01/day", "2026-12-02/night"} {
 		if code, out, errOut := cli(t, "roster", "assign", "--mirror", path, "--roster", id[:8], "--unit", "U9901010010010011", "--grid", "990101001001001",
 			"--shift", shift, "--user", "leader_990101"); code != 0 || !strings.HasPrefix(out, id) {
@@ -526,7 +530,7 @@ func TestRosterCommand(t *testing.T) {
 		{[]string{"roster", "assign", "--mirror", path, "--roster", "ffffffff", "--unit", "U9901010010010011", "--grid", "990101001001001", "--shift", "2026-12-01/day"}, 1, "no roster ffffffff"},
 		{[]string{"roster", "assign", "--mirror", path, "--roster", id, "--unit", "U9901010010010011"}, 2, "are required"},
 		{[]string{"roster", "show", "--mirror", path, "--roster", id, "--format", "xml"}, 2, "--format is table, csv or json"},
-		{[]string{"roster", "rewrite"}, 2, "give plan, assign, unassign, show, check, publish, coverage"},
+		{[]string{"roster", "rewrite"}, 2, "give plan, assign, unassign, show, check, publish, coverage, rules"},
 	} {
 		code, _, errOut := cli(t, bad.args...)
 		if code != bad.code || !strings.Contains(errOut, bad.says) {
@@ -575,11 +579,38 @@ func TestRosterCommand(t *testing.T) {
 	// --auto fills a new roster with a proposal that checks clean.
 	code, out, errOut = cli(t, "roster", "plan", "--mirror", path, "--region", "990102", "--week", "2026-W50", "--auto", "--user", "leader")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if code != 0 || len(lines) != 2 || !strings.Contains(lines[1], "assignments proposed") {
+	if code != 0 || len(lines) != 3 || !strings.Contains(lines[1], "assignments proposed") || strings.Contains(lines[2], " 0 planned") {
 		t.Fatalf("plan --auto: %d %q %q", code, out, errOut)
 	}
 	if code, out, _ := cli(t, "roster", "check", "--mirror", path, "--roster", lines[0], "--user", "leader"); code != 0 || !strings.Contains(out, "(0 hard)") {
 		t.Fatalf("check of the proposal: %d %q", code, out)
+	}
+	// A district's own rules: two 12-hour shifts, more patrols at night in
+	// commercial grids; rosters planned afterwards use them.
+	code, out, errOut = cli(t, "roster", "rules", "--mirror", path, "--district", "990102", "--shifts", "day=8-20,night=20-24",
+		"--required", "commercial:night=3,residential:day=1,residential:night=1", "--min-rest-hours", "10", "--user", "leader")
+	if code != 0 || !strings.Contains(out, "day 08-20 night 20-24") || !strings.Contains(out, "least rest 10h0m0s") {
+		t.Fatalf("rules: %d %q %q", code, out, errOut)
+	}
+	code, out, _ = cli(t, "roster", "plan", "--mirror", path, "--region", "990102", "--week", "2026-W51", "--user", "leader")
+	if code != 0 || !strings.Contains(out, "× 14 shifts:") {
+		t.Fatalf("a roster under the district's shifts: %d %q", code, out)
+	}
+	for _, bad := range []struct {
+		args []string
+		code int
+		says string
+	}{
+		{[]string{"roster", "rules", "--mirror", path, "--district", "990102", "--shifts", "day=8-16,late=15-24"}, 1, "no overlap"},
+		{[]string{"roster", "rules", "--mirror", path, "--district", "990102", "--shifts", "day"}, 2, "want NAME=START-END"},
+		{[]string{"roster", "rules", "--mirror", path, "--district", "990102", "--lending", "maybe"}, 2, "--lending is yes or no"},
+		{[]string{"roster", "rules", "--mirror", path, "--district", "990102", "--max-shifts", "5", "--user", "leader_990101"}, 1, "outside your jurisdiction"},
+		{[]string{"roster", "rules", "--mirror", path, "--district", "990109"}, 1, "990109"},
+	} {
+		code, _, errOut := cli(t, bad.args...)
+		if code != bad.code || !strings.Contains(errOut, bad.says) {
+			t.Errorf("%v: status %d, %q; want %d and %q", bad.args[1:], code, errOut, bad.code, bad.says)
+		}
 	}
 	t.Setenv("LANG", "zh_CN.UTF-8")
 	if code, _, errOut := cli(t, "roster", "plan", "--mirror", path, "--region", "990101", "--week", "2026-W60"); code != 1 || !strings.Contains(errOut, "不是 ISO 周") {

@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -17,7 +20,7 @@ import (
 // roster.
 
 func rosterCmd(args []string, out io.Writer) error {
-	sub, err := subcommand("roster", args, []string{"plan", "assign", "unassign", "show", "check", "publish", "coverage"}, out)
+	sub, err := subcommand("roster", args, []string{"plan", "assign", "unassign", "show", "check", "publish", "coverage", "rules"}, out)
 	if err != nil {
 		return err
 	}
@@ -32,6 +35,8 @@ func rosterCmd(args []string, out io.Writer) error {
 		return rosterPublish(args[1:], out)
 	case "coverage":
 		return rosterCoverage(args[1:], out)
+	case "rules":
+		return rosterRules(args[1:], out)
 	}
 	return rosterShow(args[1:], out)
 }
@@ -60,24 +65,24 @@ func rosterPlan(args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(out, r.ID)
-	if !*auto {
-		return nil
-	}
-	_, res, err := m.AutoFill(ctx, r.ID, *user, r.Version, caseNow(), nil)
-	if err != nil {
-		return err
+	if *auto {
+		_, res, err := m.AutoFill(ctx, r.ID, *user, r.Version, caseNow(), nil)
+		if err != nil {
+			return err
+		}
+		travel := 0.0
+		if len(res.Assignments) > 0 {
+			travel = res.Travel / float64(len(res.Assignments))
+		}
+		fmt.Fprintf(out, "%d assignments proposed (%.0f m from home on average)\n", len(res.Assignments), travel)
 	}
 	_, p, err := m.CheckRoster(ctx, r.ID, *user, caseNow())
 	if err != nil {
 		return err
 	}
 	sum := schedule.Cover(p).Summary()
-	travel := 0.0
-	if len(res.Assignments) > 0 {
-		travel = res.Travel / float64(len(res.Assignments))
-	}
-	fmt.Fprintf(out, "%d assignments proposed (%.0f m from home on average); %d patrols required, %d planned; %d grid-shifts short\n",
-		len(res.Assignments), travel, sum.Required, sum.Planned, sum.Gaps)
+	fmt.Fprintf(out, "%d grids × %d shifts: %d patrols required, %d planned; %d grid-shifts short (%d uncovered, %d under-covered)\n",
+		len(p.Grids), len(schedule.Cover(p).Shifts), sum.Required, sum.Planned, sum.Gaps, sum.Uncovered, sum.Under)
 	return nil
 }
 
@@ -321,5 +326,118 @@ func rosterCoverage(args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "%s: %d of %d grids short of patrols in %s\n", *region, short, len(cov.Grids), cov.Shifts[si])
+	return nil
+}
+
+func rosterRules(args []string, out io.Writer) error {
+	fs := flags("roster rules", "roster rules --mirror FILE --district CODE [--shifts day=8-16,evening=16-24,night=0-8] [--required KIND:SHIFT=N,…] "+
+		"[--max-shifts N] [--min-rest-hours H] [--high-risk-extra N] [--lending yes|no] [--user LOGIN]", out)
+	path := mirrorFlag(fs)
+	district := fs.String("district", "", "the district's code")
+	shifts := fs.String("shifts", "", "the district's shift table: NAME=START-END hours, comma-separated")
+	required := fs.String("required", "", "required patrols per shift by grid kind, e.g. commercial:night=3,village:day=0")
+	maxShifts := fs.Int("max-shifts", -1, "a unit's most shifts a week")
+	minRest := fs.Float64("min-rest-hours", -1, "a unit's least rest between two shifts, hours")
+	extra := fs.Int("high-risk-extra", -1, "patrols added for a high-risk grid")
+	lending := fs.String("lending", "", "yes or no: may a unit patrol outside its street (flagged)")
+	user := fs.String("user", data.SystemLogin, "login of the user setting them")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *district == "" {
+		return misuse("--district is required")
+	}
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	ctx := context.Background()
+	defs, rules, err := m.DistrictRules(ctx, *district)
+	if err != nil {
+		return err
+	}
+	var newDefs []data.ShiftDef
+	if *shifts != "" {
+		for _, part := range strings.Split(*shifts, ",") {
+			name, span, ok := strings.Cut(strings.TrimSpace(part), "=")
+			from, to, ok2 := strings.Cut(span, "-")
+			a, err1 := strconv.Atoi(from)
+			b, err2 := strconv.Atoi(to)
+			if !ok || !ok2 || err1 != nil || err2 != nil {
+				return misuse("--shifts %q: want NAME=START-END, e.g. day=8-16", part)
+			}
+			newDefs = append(newDefs, data.ShiftDef{Name: name, Start: a, End: b})
+		}
+	}
+	changed := false
+	if *required != "" {
+		req := map[string]map[string]int{}
+		for kind, byShift := range rules.Required {
+			req[kind] = map[string]int{}
+			for sh, n := range byShift {
+				req[kind][sh] = n
+			}
+		}
+		for _, part := range strings.Split(*required, ",") {
+			key, val, ok := strings.Cut(strings.TrimSpace(part), "=")
+			kind, sh, ok2 := strings.Cut(key, ":")
+			n, err := strconv.Atoi(val)
+			if !ok || !ok2 || err != nil || n < 0 {
+				return misuse("--required %q: want KIND:SHIFT=N, e.g. commercial:night=3", part)
+			}
+			if req[kind] == nil {
+				req[kind] = map[string]int{}
+			}
+			req[kind][sh] = n
+		}
+		rules.Required, changed = req, true
+	}
+	if *maxShifts >= 0 {
+		rules.MaxShifts, changed = *maxShifts, true
+	}
+	if *minRest >= 0 {
+		rules.MinRest, changed = time.Duration(*minRest*float64(time.Hour)), true
+	}
+	if *extra >= 0 {
+		rules.HighRiskExtra, changed = *extra, true
+	}
+	switch *lending {
+	case "":
+	case "yes", "no":
+		rules.AllowLending, changed = *lending == "yes", true
+	default:
+		return misuse("--lending is yes or no")
+	}
+	if newDefs != nil || changed {
+		var set *data.PatrolRules
+		if changed {
+			set = &rules
+		}
+		if err := m.SetDistrictRules(ctx, *district, newDefs, set, *user, caseNow()); err != nil {
+			return err
+		}
+		if newDefs != nil {
+			defs = newDefs
+		}
+	}
+	fmt.Fprintf(out, "district  %s\nshifts   ", *district)
+	for _, d := range defs {
+		fmt.Fprintf(out, " %s %02d-%02d", d.Name, d.Start, d.End)
+	}
+	fmt.Fprintf(out, "\nmax shifts a week %d, least rest %s, high-risk extra %d, lending %v\nrequired patrols per shift:\n",
+		rules.MaxShifts, rules.MinRest, rules.HighRiskExtra, rules.AllowLending)
+	kinds := make([]string, 0, len(rules.Required))
+	for k := range rules.Required {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		fmt.Fprintf(out, "  %-12s", k)
+		for _, d := range defs {
+			fmt.Fprintf(out, " %s %d", d.Name, rules.Required[k][d.Name])
+		}
+		fmt.Fprintln(out)
+	}
 	return nil
 }

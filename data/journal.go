@@ -37,6 +37,7 @@ const (
 	KindRosterUnassign = "roster.unassign"
 	KindRosterPublish  = "roster.publish"
 	KindRosterAutofill = "roster.autofill"
+	KindDistrictRules  = "district.rules"
 	KindDutyAssign     = "duty.assign"
 	KindDutyRemove     = "duty.remove"
 	// KindAudit is a row of the audit log that the journal replaced,
