@@ -57,6 +57,7 @@ usage:
   kapok roster  coverage --mirror FILE --region CODE --at RFC3339 [--user LOGIN]
   kapok roster  rules --mirror FILE --district CODE [--shifts day=8-16,…] [--required KIND:SHIFT=N,…] [--max-shifts N]
                 [--min-rest-hours H] [--high-risk-extra N] [--lending yes|no] [--user LOGIN]
+  kapok roster  leave --mirror FILE --unit U --from RFC3339 --to RFC3339 [--reason R] [--user LOGIN]
   kapok journal verify --mirror FILE
   kapok journal list --mirror FILE [--since RFC3339] [--actor LOGIN] [--kind KIND] [--format table|json]
   kapok [run]   [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION]

@@ -534,7 +534,7 @@ func TestRosterCommand(t *testing.T) {
 		{[]string{"roster", "assign", "--mirror", path, "--roster", "ffffffff", "--unit", "U9901010010010011", "--grid", "990101001001001", "--shift", "2026-12-01/day"}, 1, "no roster ffffffff"},
 		{[]string{"roster", "assign", "--mirror", path, "--roster", id, "--unit", "U9901010010010011"}, 2, "are required"},
 		{[]string{"roster", "show", "--mirror", path, "--roster", id, "--format", "xml"}, 2, "--format is table, csv or json"},
-		{[]string{"roster", "rewrite"}, 2, "give plan, assign, unassign, show, check, publish, coverage, rules"},
+		{[]string{"roster", "rewrite"}, 2, "give plan, assign, unassign, show, check, publish, coverage, rules, leave"},
 	} {
 		code, _, errOut := cli(t, bad.args...)
 		if code != bad.code || !strings.Contains(errOut, bad.says) {
@@ -610,6 +610,30 @@ func TestRosterCommand(t *testing.T) {
 		{[]string{"roster", "rules", "--mirror", path, "--district", "990102", "--lending", "maybe"}, 2, "--lending is yes or no"},
 		{[]string{"roster", "rules", "--mirror", path, "--district", "990102", "--max-shifts", "5", "--user", "leader_990101"}, 1, "outside your jurisdiction"},
 		{[]string{"roster", "rules", "--mirror", path, "--district", "990109"}, 1, "990109"},
+	} {
+		code, _, errOut := cli(t, bad.args...)
+		if code != bad.code || !strings.Contains(errOut, bad.says) {
+			t.Errorf("%v: status %d, %q; want %d and %q", bad.args[1:], code, errOut, bad.code, bad.says)
+		}
+	}
+	// A unit on leave on the Tuesday afternoon: assigning it then is a hard
+	// conflict that check reports.
+	if code, _, errOut := cli(t, "roster", "leave", "--mirror", path, "--unit", "U9901010010010011", "--from", "2026-12-01T12:00:00+08:00",
+		"--to", "2026-12-01T18:00:00+08:00", "--reason", "培训", "--user", "leader_990101"); code != 0 {
+		t.Fatalf("leave: %q", errOut)
+	}
+	code, out, _ = cli(t, "roster", "check", "--mirror", path, "--roster", id, "--user", "leader_990101")
+	if code != 1 || !strings.Contains(out, "unit_unavailable  U9901010010010011  990101001001001  2026-12-01/day") {
+		t.Fatalf("check after the leave: %d %q", code, out)
+	}
+	for _, bad := range []struct {
+		args []string
+		code int
+		says string
+	}{
+		{[]string{"roster", "leave", "--mirror", path, "--unit", "U9901010010010011", "--from", "2026-12-01T18:00:00+08:00", "--to", "2026-12-01T12:00:00+08:00"}, 1, "is not after the start"},
+		{[]string{"roster", "leave", "--mirror", path, "--unit", "U0", "--from", "2026-12-01T12:00:00+08:00", "--to", "2026-12-01T18:00:00+08:00"}, 1, "U0"},
+		{[]string{"roster", "leave", "--mirror", path, "--unit", "U9901010010010011", "--from", "noon", "--to", "2026-12-01T18:00:00+08:00"}, 2, "RFC 3339"},
 	} {
 		code, _, errOut := cli(t, bad.args...)
 		if code != bad.code || !strings.Contains(errOut, bad.says) {

@@ -20,7 +20,7 @@ import (
 // roster.
 
 func rosterCmd(args []string, out io.Writer) error {
-	sub, err := subcommand("roster", args, []string{"plan", "assign", "unassign", "show", "check", "publish", "coverage", "rules"}, out)
+	sub, err := subcommand("roster", args, []string{"plan", "assign", "unassign", "show", "check", "publish", "coverage", "rules", "leave"}, out)
 	if err != nil {
 		return err
 	}
@@ -37,6 +37,8 @@ func rosterCmd(args []string, out io.Writer) error {
 		return rosterCoverage(args[1:], out)
 	case "rules":
 		return rosterRules(args[1:], out)
+	case "leave":
+		return rosterLeave(args[1:], out)
 	}
 	return rosterShow(args[1:], out)
 }
@@ -439,5 +441,37 @@ func rosterRules(args []string, out io.Writer) error {
 		}
 		fmt.Fprintln(out)
 	}
+	return nil
+}
+
+func rosterLeave(args []string, out io.Writer) error {
+	fs := flags("roster leave", "roster leave --mirror FILE --unit U --from RFC3339 --to RFC3339 [--reason R] [--user LOGIN]", out)
+	path := mirrorFlag(fs)
+	unit := fs.String("unit", "", "the unit's code")
+	from := fs.String("from", "", "the start, RFC 3339")
+	to := fs.String("to", "", "the end, RFC 3339")
+	reason := fs.String("reason", "", "why (leave, training, repair)")
+	user := fs.String("user", data.SystemLogin, "login of the user marking it")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *unit == "" || *from == "" || *to == "" {
+		return misuse("--unit, --from and --to are required")
+	}
+	start, err1 := time.Parse(time.RFC3339, *from)
+	end, err2 := time.Parse(time.RFC3339, *to)
+	if err1 != nil || err2 != nil {
+		return misuse("--from and --to are RFC 3339 times (e.g. 2026-12-01T08:00:00+08:00)")
+	}
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	uid, err := m.MarkLeave(context.Background(), *unit, start, end, *reason, *user, caseNow())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, uid)
 	return nil
 }

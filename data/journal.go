@@ -38,6 +38,7 @@ const (
 	KindRosterPublish  = "roster.publish"
 	KindRosterAutofill = "roster.autofill"
 	KindDistrictRules  = "district.rules"
+	KindUnitLeave      = "unit.leave"
 	KindDutyAssign     = "duty.assign"
 	KindDutyRemove     = "duty.remove"
 	// KindAudit is a row of the audit log that the journal replaced,
