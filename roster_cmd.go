@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"sort"
@@ -338,9 +339,9 @@ func rosterRules(args []string, out io.Writer) error {
 	district := fs.String("district", "", "the district's code")
 	shifts := fs.String("shifts", "", "the district's shift table: NAME=START-END hours, comma-separated")
 	required := fs.String("required", "", "required patrols per shift by grid kind, e.g. commercial:night=3,village:day=0")
-	maxShifts := fs.Int("max-shifts", -1, "a unit's most shifts a week")
-	minRest := fs.Float64("min-rest-hours", -1, "a unit's least rest between two shifts, hours")
-	extra := fs.Int("high-risk-extra", -1, "patrols added for a high-risk grid")
+	maxShifts := fs.Int("max-shifts", 0, "a unit's most shifts a week (0: no limit)")
+	minRest := fs.Float64("min-rest-hours", 0, "a unit's least rest between two shifts, hours")
+	extra := fs.Int("high-risk-extra", 0, "patrols added for a high-risk grid")
 	lending := fs.String("lending", "", "yes or no: may a unit patrol outside its street (flagged)")
 	user := fs.String("user", data.SystemLogin, "login of the user setting them")
 	if err := parse(fs, args); err != nil {
@@ -395,13 +396,18 @@ func rosterRules(args []string, out io.Writer) error {
 		}
 		rules.Required, changed = req, true
 	}
-	if *maxShifts >= 0 {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if (given["max-shifts"] && *maxShifts < 0) || (given["min-rest-hours"] && *minRest < 0) || (given["high-risk-extra"] && *extra < 0) {
+		return misuse("--max-shifts, --min-rest-hours and --high-risk-extra cannot be negative")
+	}
+	if given["max-shifts"] {
 		rules.MaxShifts, changed = *maxShifts, true
 	}
-	if *minRest >= 0 {
+	if given["min-rest-hours"] {
 		rules.MinRest, changed = time.Duration(*minRest*float64(time.Hour)), true
 	}
-	if *extra >= 0 {
+	if given["high-risk-extra"] {
 		rules.HighRiskExtra, changed = *extra, true
 	}
 	switch *lending {

@@ -76,6 +76,8 @@ const (
 	CodeGridOutsideRoster         Code = "grid_outside_roster"
 	CodeAssignmentUnknown         Code = "assignment_unknown"
 	CodeRosterHasConflicts        Code = "roster_has_conflicts"
+	CodeRosterAmbiguous           Code = "roster_ambiguous"
+	CodeRulesInvalid              Code = "rules_invalid"
 	CodeCenterUnknown             Code = "center_unknown"
 	CodeDutyPersonEmpty           Code = "duty_person_empty"
 	CodeDutyRoleUnknown           Code = "duty_role_unknown"
@@ -157,6 +159,8 @@ var RefusalArgs = map[Code][]string{
 	CodeGridOutsideRoster:         {"grid", "region"},
 	CodeAssignmentUnknown:         {"unit", "grid", "shift"},
 	CodeRosterHasConflicts:        {"roster", "count"},
+	CodeRosterAmbiguous:           {"roster"},
+	CodeRulesInvalid:              {"what"},
 	CodeCenterUnknown:             {"center"},
 	CodeDutyPersonEmpty:           nil,
 	CodeDutyRoleUnknown:           {"role"},

@@ -52,7 +52,7 @@ func (m *Mirror) closedByGrid(ctx context.Context) (map[string]closedCounts, err
 	c := &m.counts
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	err := countIfMoved(ctx, m.DB, "closed_events", &c.closedAt, c.closed != nil, func(tx *sql.Tx) error {
+	err := countIfMoved(ctx, m.DB, "closed_events", &c.closedAt, c.closed != nil, func(tx querier) error {
 		rows, err := tx.QueryContext(ctx, `SELECT grid_code, count(*), count(*) FILTER (WHERE closed_at <= deadline)
 			FROM events WHERE closed_at IS NOT NULL AND deadline IS NOT NULL GROUP BY grid_code`)
 		if err != nil {
@@ -83,7 +83,7 @@ func (m *Mirror) unitsByGrid(ctx context.Context) (map[string]int, error) {
 	c := &m.counts
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	err := countIfMoved(ctx, m.DB, "units", &c.unitsAt, c.units != nil, func(tx *sql.Tx) error {
+	err := countIfMoved(ctx, m.DB, "units", &c.unitsAt, c.units != nil, func(tx querier) error {
 		rows, err := tx.QueryContext(ctx, `SELECT grid_code, count(*) FROM units GROUP BY grid_code`)
 		if err != nil {
 			return err
@@ -111,20 +111,36 @@ func (m *Mirror) unitsByGrid(ctx context.Context) (map[string]int, error) {
 // generation moved since *at, counts again in the same read transaction (so
 // the count and its generation are of one snapshot) and records the new
 // generation in *at.
-func countIfMoved(ctx context.Context, db *sql.DB, name string, at *int64, have bool, count func(*sql.Tx) error) error {
-	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+func countIfMoved(ctx context.Context, db *sql.DB, name string, at *int64, have bool, count func(querier) error) (err error) {
+	// A deferred read transaction on a connection of its own: the mirror's
+	// transactions begin IMMEDIATE (they take the write lock), which a read
+	// made while this process writes (a check inside a publish) would wait
+	// for in vain.
+	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = tx.Rollback() }()
+	defer func() {
+		if cerr := conn.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	if _, err := conn.ExecContext(ctx, `BEGIN DEFERRED`); err != nil {
+		return err
+	}
+	defer func() {
+		if _, rerr := conn.ExecContext(context.Background(), `ROLLBACK`); err == nil {
+			err = rerr
+		}
+	}()
 	var gen int64
-	if err := tx.QueryRowContext(ctx, `SELECT gen FROM kapok_count_gens WHERE name = ?`, name).Scan(&gen); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT gen FROM kapok_count_gens WHERE name = ?`, name).Scan(&gen); err != nil {
 		return err
 	}
 	if have && gen == *at {
 		return nil
 	}
-	if err := count(tx); err != nil {
+	if err := count(conn); err != nil {
 		return err
 	}
 	*at = gen
@@ -140,7 +156,7 @@ func (m *Mirror) casesByGrid(ctx context.Context, region string, from, to time.T
 	defer c.mu.Unlock()
 	key := region + "|" + from.UTC().String() + "|" + to.UTC().String()
 	have := c.risk != nil && c.riskKey == key
-	err := countIfMoved(ctx, m.DB, "events", &c.riskAt, have, func(tx *sql.Tx) error {
+	err := countIfMoved(ctx, m.DB, "events", &c.riskAt, have, func(tx querier) error {
 		out := map[string]int{}
 		if err := groupInts(ctx, tx, out, `SELECT grid_code, count(*) FROM events WHERE grid_code LIKE ? || '%' AND reported_at >= ? AND reported_at < ?
 			GROUP BY grid_code`, region, gpkg.Time{Time: from}, gpkg.Time{Time: to}); err != nil {

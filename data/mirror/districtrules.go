@@ -33,6 +33,11 @@ func (m *Mirror) SetDistrictRules(ctx context.Context, district string, shifts [
 			return err
 		}
 	}
+	if rules != nil {
+		if err := checkRules(*rules); err != nil {
+			return err
+		}
+	}
 	return m.update(ctx, func(tx *sql.Tx) error {
 		user, err := userBy(ctx, tx, actor)
 		if err != nil {
@@ -81,4 +86,21 @@ func districtCode(ctx context.Context, q queryRower, code string) error {
 		return data.Refuse(data.CodeRosterRegion, "district", data.Value("code", code))
 	}
 	return regionExists(ctx, q, code)
+}
+
+// checkRules refuses negative limits and counts.
+func checkRules(r data.PatrolRules) error {
+	for what, bad := range map[string]bool{"max shifts": r.MaxShifts < 0, "high-risk extra": r.HighRiskExtra < 0, "min rest": r.MinRest < 0} {
+		if bad {
+			return data.Refuse(data.CodeRulesInvalid, "rules", data.Value("what", what))
+		}
+	}
+	for kind, byShift := range r.Required {
+		for shift, n := range byShift {
+			if n < 0 {
+				return data.Refuse(data.CodeRulesInvalid, "rules", data.Value("what", kind+":"+shift))
+			}
+		}
+	}
+	return nil
 }

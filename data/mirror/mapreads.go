@@ -143,7 +143,7 @@ func (m *Mirror) EventsByGrid(ctx context.Context, asOf time.Time) (map[string]d
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	have := c.events != nil && c.eventsAsOf.Equal(asOf)
-	err := countIfMoved(ctx, m.DB, "events", &c.eventsAt, have, func(tx *sql.Tx) error {
+	err := countIfMoved(ctx, m.DB, "events", &c.eventsAt, have, func(tx querier) error {
 		// Only open events count, so an index holds all it reads; all
 		// times are stored in one fixed-width UTC form, so text order is
 		// time order.

@@ -7,6 +7,7 @@ import (
 
 	"kapok/data"
 	"kapok/data/gpkg"
+	"kapok/data/schedule"
 	"kapok/data/schedule/autofill"
 )
 
@@ -42,6 +43,19 @@ func (m *Mirror) AutoFill(ctx context.Context, id, actor string, version int64, 
 			return err
 		}
 		if cur.Version != r.Version {
+			return data.Refuse(data.CodeRosterChanged, "roster", data.Value("roster", r.ID))
+		}
+		// The proposal was made outside this transaction: checked again on
+		// the committed state (no other writer can change it meanwhile),
+		// it must bring no hard conflict — another roster published, a unit
+		// put on leave since would refuse it as changed meanwhile.
+		now2, err := m.RosterPlan(ctx, r.ID, actor, now)
+		if err != nil {
+			return err
+		}
+		before := schedule.Check(now2)
+		now2.Assignments = append(now2.Assignments, res.Assignments...)
+		if len(newHardConflicts(before, schedule.Check(now2))) > 0 {
 			return data.Refuse(data.CodeRosterChanged, "roster", data.Value("roster", r.ID))
 		}
 		if !user.Covers(r.Region) {

@@ -158,9 +158,11 @@ func (m *Mirror) regionPlan(ctx context.Context, v data.Roster, actor string, no
 	}
 	weekEnd := monday.AddDate(0, 0, 7)
 	for _, q := range []string{
-		`SELECT unit_code, +start_at, +end_at FROM unit_leave WHERE unit_code LIKE 'U' || ?1 || '%' AND start_at < ?3 AND end_at > ?2`,
+		`SELECT unit_code, +start_at, +end_at FROM unit_leave WHERE unit_code IN (SELECT code FROM units WHERE grid_code LIKE ?1 || '%')
+			AND start_at < ?3 AND end_at > ?2`,
 		`SELECT t.target_code, +o.start_at, +o.end_at FROM orders o JOIN order_targets t ON t.order_uid = o.uid
-			WHERE t.target_kind = 'unit' AND t.target_code LIKE 'U' || ?1 || '%' AND o.state IN ` + dueOrders + ` AND o.start_at < ?3 AND o.end_at > ?2
+			WHERE t.target_kind = 'unit' AND t.target_code IN (SELECT code FROM units WHERE grid_code LIKE ?1 || '%')
+			AND o.state IN ` + dueOrders + ` AND o.start_at < ?3 AND o.end_at > ?2
 			AND o.uid NOT IN (SELECT order_uid FROM roster_assignments WHERE roster_uid = ?4 AND order_uid IS NOT NULL)`,
 	} {
 		// (The roster's own patrol orders do not make its units unavailable.)
@@ -271,7 +273,7 @@ func (m *Mirror) planBase(ctx context.Context) ([]schedule.Grid, []schedule.Unit
 	c := &m.counts
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	err := countIfMoved(ctx, m.DB, "regions", &c.gridsAt, c.grids != nil, func(tx *sql.Tx) error {
+	err := countIfMoved(ctx, m.DB, "regions", &c.gridsAt, c.grids != nil, func(tx querier) error {
 		rows, err := tx.QueryContext(ctx, `SELECT g.code, g.kind, (r.minx + r.maxx) / 2, (r.miny + r.maxy) / 2
 			FROM grids g JOIN rtree_grids_geom r ON r.id = g.fid ORDER BY g.code`)
 		if err != nil {
@@ -296,7 +298,7 @@ func (m *Mirror) planBase(ctx context.Context) ([]schedule.Grid, []schedule.Unit
 	if err != nil {
 		return nil, nil, err
 	}
-	err = countIfMoved(ctx, m.DB, "units", &c.unitsListAt, c.unitList != nil, func(tx *sql.Tx) error {
+	err = countIfMoved(ctx, m.DB, "units", &c.unitsListAt, c.unitList != nil, func(tx querier) error {
 		rows, err := tx.QueryContext(ctx, `SELECT code, grid_code, geom FROM units ORDER BY grid_code, code`)
 		if err != nil {
 			return err

@@ -30,35 +30,35 @@ func (m *Mirror) CheckRoster(ctx context.Context, id, actor string, now time.Tim
 // not checked) and marks it published; refused while a hard conflict
 // remains. It returns the roster and how many orders it issued (a roster
 // published again issues only those of assignments added since).
+//
+// The roster is checked inside the write transaction, before it writes:
+// the plan is read from the committed state, which no other writer can
+// change while this one holds the file's lock, so what is checked is what
+// is published (another roster published meanwhile, a unit put on leave,
+// are seen).
 func (m *Mirror) PublishRoster(ctx context.Context, id, actor string, version int64, now time.Time) (data.Roster, int, error) {
-	conflicts, p, err := m.CheckRoster(ctx, id, actor, now)
-	if err != nil {
-		return data.Roster{}, 0, err
-	}
 	var r data.Roster
-	if r, err = rosterBy(ctx, m.DB, id); err != nil {
-		return r, 0, err
-	}
-	if hard := hardCount(conflicts); hard > 0 {
-		return r, 0, data.Refuse(data.CodeRosterHasConflicts, "roster", data.Value("roster", r.ID), data.Value("count", hard))
-	}
 	issued := 0
-	err = m.update(ctx, func(tx *sql.Tx) error {
+	err := m.update(ctx, func(tx *sql.Tx) error {
 		user, userID, err := userAndID(ctx, tx, actor)
 		if err != nil {
 			return err
 		}
-		now2, err := rosterBy(ctx, tx, r.ID)
-		if err != nil {
+		if r, err = rosterBy(ctx, tx, id); err != nil {
 			return err
 		}
-		// The plan was checked outside this transaction: the roster must
-		// be as it was then, and as the actor read it.
-		if now2.Version != r.Version || version != 0 && version != r.Version {
+		if version != 0 && version != r.Version {
 			return data.Refuse(data.CodeRosterChanged, "roster", data.Value("roster", r.ID))
 		}
 		if !user.Covers(r.Region) {
 			return data.Refuse(data.CodeRosterOutsideJurisdiction, "roster", data.Value("region", r.Region), data.Value("jurisdiction", user.Jurisdiction))
+		}
+		conflicts, p, err := m.CheckRoster(ctx, r.ID, actor, now)
+		if err != nil {
+			return err
+		}
+		if hard := hardCount(conflicts); hard > 0 {
+			return data.Refuse(data.CodeRosterHasConflicts, "roster", data.Value("roster", r.ID), data.Value("count", hard))
 		}
 		if issued, err = issueRosterOrders(ctx, tx, r, p.Shifts, user.Login, now); err != nil {
 			return err
@@ -77,6 +77,27 @@ func (m *Mirror) PublishRoster(ctx context.Context, id, actor string, version in
 		return err
 	})
 	return r, issued, err
+}
+
+// newHardConflicts are the hard conflicts of after that before does not
+// have (a unit further over its limit counts as new: its count changed).
+func newHardConflicts(before, after []schedule.Conflict) []schedule.Conflict {
+	key := func(c schedule.Conflict) string {
+		return fmt.Sprint(c.Kind, "|", c.Unit, "|", c.Grid, "|", c.Shift.String(), "|", c.Other.String(), "|", c.Count)
+	}
+	seen := map[string]bool{}
+	for _, c := range before {
+		if c.Hard {
+			seen[key(c)] = true
+		}
+	}
+	var out []schedule.Conflict
+	for _, c := range after {
+		if c.Hard && !seen[key(c)] {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // issueRosterOrders issues a patrol order for each assignment of the roster
@@ -146,6 +167,11 @@ func amendPublished(ctx context.Context, tx *sql.Tx, r data.Roster, c data.Roste
 	o, err := findOrder(ctx, tx, orderUID)
 	if err != nil {
 		return err
+	}
+	// An order already cancelled, done or overdue stays as it is: the
+	// assignment is taken off, the order's record kept.
+	if !o.State.CanMoveTo(data.OrderCancelled) {
+		return nil
 	}
 	_, err = moveOrderTx(ctx, tx, o, data.OrderCancelled, user, now, "roster "+r.ID+" amended")
 	return err

@@ -81,28 +81,6 @@ func (m *Mirror) PlanRoster(ctx context.Context, region, week, actor string, now
 // issued at once, and it is refused if it would bring a hard conflict (a
 // published roster never has one).
 func (m *Mirror) AssignPatrol(ctx context.Context, c data.RosterChange, now time.Time) (data.Roster, error) {
-	r, err := rosterBy(ctx, m.DB, c.Roster)
-	if err != nil {
-		return r, err
-	}
-	if r.State == data.RosterPublished {
-		p, err := m.RosterPlan(ctx, r.ID, c.Actor, now)
-		if err != nil {
-			return r, err
-		}
-		before := hardCount(schedule.Check(p))
-		if s, err := data.ParseShift(c.Shift, r.Shifts); err == nil {
-			p.Assignments = append(p.Assignments, data.Assignment{Unit: c.Unit, Grid: c.Grid, Shift: s})
-		}
-		if after := hardCount(schedule.Check(p)); after > before {
-			return r, data.Refuse(data.CodeRosterHasConflicts, "roster", data.Value("roster", r.ID), data.Value("count", after))
-		}
-		// The plan was checked outside the change's transaction: the change
-		// must meet the roster as checked.
-		if c.Version == 0 || c.Version > r.Version {
-			c.Version = r.Version
-		}
-	}
 	return m.changeRoster(ctx, c, now, true)
 }
 
@@ -158,6 +136,19 @@ func (m *Mirror) changeRoster(ctx context.Context, c data.RosterChange, now time
 		action, kind := "assign", data.KindRosterAssign
 		lent := unitGrid[:9] != c.Grid[:9]
 		var orderUID sql.NullString
+		if add && r.State == data.RosterPublished {
+			// An amendment: checked here, inside the transaction, on the
+			// committed state no other writer can change meanwhile.
+			p, err := m.RosterPlan(ctx, r.ID, c.Actor, now)
+			if err != nil {
+				return err
+			}
+			before := schedule.Check(p)
+			p.Assignments = append(p.Assignments, data.Assignment{Unit: c.Unit, Grid: c.Grid, Shift: shift})
+			if added := newHardConflicts(before, schedule.Check(p)); len(added) > 0 {
+				return data.Refuse(data.CodeRosterHasConflicts, "roster", data.Value("roster", r.ID), data.Value("count", len(added)))
+			}
+		}
 		if add {
 			uid, err := newUID()
 			if err != nil {
@@ -169,8 +160,26 @@ func (m *Mirror) changeRoster(ctx context.Context, c data.RosterChange, now time
 			if err != nil {
 				return err
 			}
-			if k, err := res.RowsAffected(); err != nil || k == 0 {
+			k, err := res.RowsAffected()
+			if err != nil {
 				return err
+			}
+			if k == 0 {
+				// There already: nothing to do, unless the roster is
+				// published and the patrol's order was cancelled meanwhile
+				// (elsewhere): then it is issued again.
+				if r.State != data.RosterPublished {
+					return nil
+				}
+				var live int
+				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM roster_assignments a JOIN orders o ON o.uid = a.order_uid
+					WHERE a.roster_uid = ? AND a.unit_code = ? AND a.grid_code = ? AND a.shift = ? AND o.state != 'cancelled'`,
+					r.ID, c.Unit, c.Grid, shift.String()).Scan(&live); err != nil {
+					return err
+				}
+				if live > 0 {
+					return nil
+				}
 			}
 		} else {
 			action, kind = "unassign", data.KindRosterUnassign
@@ -284,19 +293,39 @@ func (m *Mirror) Roster(ctx context.Context, id string) (data.RosterView, error)
 
 // rosterBy reads a roster by its key or a prefix of it (at least 8
 // characters, as people copy it from a listing).
-func rosterBy(ctx context.Context, q queryRower, id string) (data.Roster, error) {
+func rosterBy(ctx context.Context, q querier, id string) (data.Roster, error) {
 	var r data.Roster
 	var week, shifts string
 	if len(id) < 8 {
 		return r, data.Refuse(data.CodeRosterUnknown, "roster", data.Value("roster", id))
 	}
-	err := q.QueryRowContext(ctx, `SELECT uid, region_code, week, state, version, shifts FROM rosters WHERE uid = ?1 OR uid LIKE ?1 || '%'
-		ORDER BY uid = ?1 DESC LIMIT 1`, id).Scan(&r.ID, &r.Region, &week, &r.State, &r.Version, &shifts)
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, data.Refuse(data.CodeRosterUnknown, "roster", data.Value("roster", id))
-	}
+	// The key itself, or the one key it begins (compared as text, not LIKE:
+	// no wildcards); a prefix two keys share is refused, as keys made in
+	// the same minute share their first characters (UUIDv7).
+	rows, err := q.QueryContext(ctx, `SELECT uid, region_code, week, state, version, shifts FROM rosters
+		WHERE uid = ?1 OR substr(uid, 1, length(?1)) = ?1 ORDER BY uid = ?1 DESC LIMIT 2`, id)
 	if err != nil {
 		return r, err
+	}
+	n, exact := 0, false
+	for rows.Next() {
+		n++
+		if n == 1 {
+			if err := rows.Scan(&r.ID, &r.Region, &week, &r.State, &r.Version, &shifts); err != nil {
+				_ = rows.Close()
+				return r, err
+			}
+			exact = r.ID == id
+		}
+	}
+	if err := closeRows(rows); err != nil {
+		return r, err
+	}
+	switch {
+	case n == 0:
+		return r, data.Refuse(data.CodeRosterUnknown, "roster", data.Value("roster", id))
+	case n > 1 && !exact:
+		return data.Roster{}, data.Refuse(data.CodeRosterAmbiguous, "roster", data.Value("roster", id))
 	}
 	if r.Week, err = data.ParseWeek(week); err != nil {
 		return r, err
@@ -369,4 +398,10 @@ func rosterHistory(ctx context.Context, tx *sql.Tx, roster string, at time.Time,
 		VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM roster_history WHERE roster_uid = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8)`,
 		roster, gpkg.Time{Time: at}, actor, action, unit, grid, shift, count)
 	return err
+}
+
+// querier is a database or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }

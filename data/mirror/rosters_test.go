@@ -528,3 +528,116 @@ func TestRosterPlanSeesUnitsMovedElsewhere(t *testing.T) {
 		t.Fatal("a unit moved to another district by another process is still in the plan")
 	}
 }
+
+// Fixes after review: a key prefix two rosters share is refused and LIKE
+// wildcards name nothing; leave counts for a unit whatever its code;
+// publishing checks inside its transaction (a roster published before with
+// the same unit and shift refuses it); an order cancelled elsewhere neither
+// blocks taking its assignment off nor stops it being issued again; an
+// amendment pushing a unit further over its limit is refused; negative
+// rules are refused.
+func TestRosterReviewFixes(t *testing.T) {
+	m := fixture.City(t)
+	a, err := m.PlanRoster(ctx, "990101", "2026-W49", "leader", rosterNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := m.PlanRoster(ctx, "990101001", "2026-W49", "leader", rosterNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	common := 0
+	for common < len(a.ID) && a.ID[common] == b.ID[common] {
+		common++
+	}
+	if common >= 8 {
+		_, err := m.Roster(ctx, a.ID[:common])
+		refused(t, "a shared prefix", err, data.CodeRosterAmbiguous)
+	}
+	_, err = m.Roster(ctx, "%%%%%%%%")
+	refused(t, "wildcards", err, data.CodeRosterUnknown)
+
+	// The same unit and shift in both; B published first: A is refused.
+	for _, r := range []data.Roster{a, b} {
+		if _, err := m.AssignPatrol(ctx, data.RosterChange{Roster: r.ID, Unit: "U9901010010010011", Grid: "990101001001001", Shift: "2026-12-01/day", Actor: "leader"}, rosterNow); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := m.PublishRoster(ctx, b.ID, "leader", 0, rosterNow); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = m.PublishRoster(ctx, a.ID, "leader", 0, rosterNow)
+	refused(t, "publishing a roster whose unit another published roster took", err, data.CodeRosterHasConflicts)
+
+	// B's order cancelled elsewhere: taken off without a refusal, then
+	// assigned again with a new order.
+	var order string
+	if err := m.DB.QueryRow(`SELECT order_uid FROM roster_assignments WHERE roster_uid = ?`, b.ID).Scan(&order); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.MoveOrder(ctx, order, data.OrderCancelled, "leader", rosterNow); err != nil {
+		t.Fatal(err)
+	}
+	c := data.RosterChange{Roster: b.ID, Unit: "U9901010010010011", Grid: "990101001001001", Shift: "2026-12-01/day", Actor: "leader"}
+	if _, err := m.AssignPatrol(ctx, c, rosterNow); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, m, `SELECT count(*) FROM roster_assignments a JOIN orders o ON o.uid = a.order_uid WHERE a.roster_uid = ? AND o.state = 'issued'`, b.ID); n != 1 {
+		t.Fatalf("re-assigning after the order was cancelled: %d live orders", n)
+	}
+	if _, err := m.MoveOrder(ctx, order, data.OrderCancelled, "leader", rosterNow); err == nil {
+		t.Fatal("the old order moved again")
+	}
+	if err := m.DB.QueryRow(`SELECT order_uid FROM roster_assignments WHERE roster_uid = ?`, b.ID).Scan(&order); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.MoveOrder(ctx, order, data.OrderCancelled, "leader", rosterNow); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.UnassignPatrol(ctx, c, rosterNow); err != nil {
+		t.Fatalf("taking off an assignment whose order was cancelled: %v", err)
+	}
+
+	// Over the limit: three shifts published, the district's limit set to
+	// two, a fourth refused.
+	for _, s := range []string{"2026-12-02/day", "2026-12-03/day", "2026-12-04/day"} {
+		if _, err := m.AssignPatrol(ctx, data.RosterChange{Roster: b.ID, Unit: "U9901010010010011", Grid: "990101001001001", Shift: s, Actor: "leader"}, rosterNow); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rules := data.DefaultPatrolRules()
+	rules.MaxShifts = 2
+	if err := m.SetDistrictRules(ctx, "990101", nil, &rules, "leader", rosterNow); err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.AssignPatrol(ctx, data.RosterChange{Roster: b.ID, Unit: "U9901010010010011", Grid: "990101001001001", Shift: "2026-12-05/day", Actor: "leader"}, rosterNow)
+	refused(t, "a fourth shift past a limit of two", err, data.CodeRosterHasConflicts)
+	rules.MaxShifts = -3
+	refused(t, "negative rules", m.SetDistrictRules(ctx, "990101", nil, &rules, "leader", rosterNow), data.CodeRulesInvalid)
+
+	// Leave of a unit moved to the other district (its code still says
+	// 990101) counts in that district's plan.
+	if _, err := m.DB.Exec(`UPDATE units SET grid_code = (SELECT min(code) FROM grids WHERE code LIKE '990102%') WHERE code = 'U9901010010010021'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.MarkLeave(ctx, "U9901010010010021", time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC), "休假", "leader", rosterNow); err != nil {
+		t.Fatal(err)
+	}
+	c2, err := m.PlanRoster(ctx, "990102", "2026-W49", "leader", rosterNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := m.RosterPlan(ctx, c2.ID, "leader", rosterNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, u := range p.Units {
+		if u.Code == "U9901010010010021" {
+			found = u.Unavailable["2026-12-02/day"]
+		}
+	}
+	if !found {
+		t.Fatal("the moved unit's leave does not count in its new district")
+	}
+}

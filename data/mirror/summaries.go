@@ -2,7 +2,6 @@ package mirror
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -47,7 +46,7 @@ func (m *Mirror) regionList(ctx context.Context) ([]data.RegionSummary, error) {
 	c := &m.counts
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	err := countIfMoved(ctx, m.DB, "regions", &c.regionsAt, c.regions != nil, func(tx *sql.Tx) error {
+	err := countIfMoved(ctx, m.DB, "regions", &c.regionsAt, c.regions != nil, func(tx querier) error {
 		grids := map[string]int{}
 		rows, err := tx.QueryContext(ctx, `SELECT code FROM grids`)
 		if err != nil {
