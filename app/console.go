@@ -148,7 +148,7 @@ func NewConsoleAt(win fyne.Window, m *mirror.Mirror, city *citymap.CityMap, user
 		c.gridsOf[g.CommunityCode] = append(c.gridsOf[g.CommunityCode], g.Code)
 	}
 	c.Over = citymap.AddOverlays(city, m)
-	c.Over.AsOf = func() time.Time { return c.AsOf }
+	c.Over.SetAsOf(c.AsOf)
 	if err := city.SetTheme(c.theme); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ package app
 // units, at the console's clock; code, if any, is the case to show.
 func (c *Console) CasesChanged(code string) {
 	c.AsOf = c.Now()
+	c.Over.SetAsOf(c.AsOf)
 	if code != "" {
 		c.caseSel = code
 		c.focus = code

@@ -4,6 +4,7 @@ import (
 	"context"
 	"image/color"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -25,11 +26,25 @@ var HiddenAtStart = map[string]bool{"cameras": true, "patrol_routes": true}
 // mirror the first time a frame shows them.
 type Overlays struct {
 	m data.MapService
-	// AsOf is the instant case markers are classed at (the console's
-	// clock; the mirror's time unless set).
-	AsOf   func() time.Time
+	// asOf is the instant case markers are classed at (SetAsOf: the
+	// console's clock; the wall clock until set), in Unix nanoseconds: the
+	// layers load on the goroutine drawing a frame while the console moves
+	// its clock on.
+	asOf   atomic.Int64
 	mu     sync.Mutex
 	loaded map[string][]data.MapFeature
+}
+
+// SetAsOf sets the instant case markers are classed at (the next time they
+// are loaded: see Forget).
+func (o *Overlays) SetAsOf(t time.Time) { o.asOf.Store(t.UnixNano()) }
+
+// at is the instant set, or now.
+func (o *Overlays) at() time.Time {
+	if n := o.asOf.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Now()
 }
 
 // Feature returns the overlay feature behind a marker id.
@@ -60,7 +75,7 @@ func (o *Overlays) load(layer string) []data.MapFeature {
 		return fs
 	}
 	ctx := context.Background()
-	fs, err := o.m.LoadOverlay(ctx, layer, o.AsOf())
+	fs, err := o.m.LoadOverlay(ctx, layer, o.at())
 	if err != nil {
 		fs = nil // the map without this layer rather than no map
 	}
@@ -102,7 +117,7 @@ var CenterStyles = []CenterStyle{
 // AddOverlays adds the centers, events, cameras, checkpoints, patrol routes
 // and orders layers to the city map.
 func AddOverlays(cm *CityMap, m data.MapService) *Overlays {
-	o := &Overlays{m: m, loaded: map[string][]data.MapFeature{}, AsOf: time.Now}
+	o := &Overlays{m: m, loaded: map[string][]data.MapFeature{}}
 	points := func(layer string, keep func(data.MapFeature) bool, colorOf func(data.MapFeature) color.NRGBA) func() ([]kmaps.Feature, func(int) color.NRGBA) {
 		return func() ([]kmaps.Feature, func(int) color.NRGBA) {
 			fs := o.load(layer)
