@@ -716,3 +716,52 @@ func TestOrderingABigRegionGoesThroughItsCenters(t *testing.T) {
 		t.Fatalf("targets %v", got)
 	}
 }
+
+// The order dialog lists the free units of the selected grids as a
+// recommendation would: nearest the selection's centre first.
+func TestOrderPrefillsNearestUnitsFirst(t *testing.T) {
+	c := newTestConsole(t, "leader")
+	var sel []int
+	for code, pos := range c.City.Pos {
+		if strings.HasPrefix(code, "990101") {
+			sel = append(sel, pos)
+		}
+	}
+	c.SelectGrids(sel, false)
+	test.Tap(c.IssueBtn)
+	d := c.Dialog()
+	if d == nil {
+		t.Fatal("Issue order opened no dialog")
+	}
+	var units []string
+	for _, code := range splitCodes(d.Targets.Text) {
+		if strings.HasPrefix(code, "U") {
+			units = append(units, code)
+		}
+	}
+	if len(units) < 3 {
+		t.Fatalf("%d units pre-filled: too few to test their order", len(units))
+	}
+	var b orb.Bound
+	for i, p := range sel {
+		gb := c.City.Map.FillIndex().Feature(p).Geom.Bound()
+		if i == 0 {
+			b = gb
+		} else {
+			b = b.Union(gb)
+		}
+	}
+	ul, err := c.City.Units()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dist := map[string]float64{}
+	for _, u := range ul.Units {
+		dist[u.Code] = planar.Distance(kmaps.Project(u.Location).(orb.Point), b.Center())
+	}
+	for i := 1; i < len(units); i++ {
+		if dist[units[i-1]] > dist[units[i]] {
+			t.Fatalf("pre-filled units not nearest first: %s (%.0f m) before %s (%.0f m)", units[i-1], dist[units[i-1]], units[i], dist[units[i]])
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -13,8 +14,11 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 
 	"kapok/data"
+	kmaps "kapok/maps"
 )
 
 // orderMoves are the Orders panel's buttons: the state each moves to.
@@ -189,9 +193,11 @@ func (c *Console) OpenOrderDialog() {
 			c.showError(err)
 			return
 		}
-		// Only the units available now: a unit on a case or another order
-		// would be refused when the order starts. Those left out are named
-		// under the form.
+		// Only the units available now, as for a dispatch: a unit on a case
+		// or another order is not free to take this one. Those left out are
+		// named under the form. The free ones are listed as a
+		// recommendation ranks them: all are in the selected grids, so by
+		// distance from the selection's centre.
 		unavailable, err := c.M.UnavailableUnits(bg)
 		if err != nil {
 			c.showError(err)
@@ -205,6 +211,7 @@ func (c *Console) OpenOrderDialog() {
 				free = append(free, u)
 			}
 		}
+		c.nearestFirst(free)
 		targets = append(append(targets, centers...), free...)
 	}
 	d := &OrderDialog{}
@@ -313,4 +320,39 @@ func translated[S ~string](xs []S) []string {
 		out[i] = Term(x)
 	}
 	return out
+}
+
+// nearestFirst orders unit codes by distance from the centre of the
+// selected grids (Web Mercator metres), ties by code; units the map has not
+// loaded keep their place at the end.
+func (c *Console) nearestFirst(units []string) {
+	ul, err := c.City.Units()
+	if err != nil || len(c.selected) == 0 {
+		return
+	}
+	var b orb.Bound
+	for i, p := range c.selected {
+		gb := c.City.Map.FillIndex().Feature(p).Geom.Bound()
+		if i == 0 {
+			b = gb
+		} else {
+			b = b.Union(gb)
+		}
+	}
+	centre := b.Center()
+	dist := map[string]float64{}
+	for _, u := range ul.Units {
+		dist[u.Code] = planar.Distance(kmaps.Project(u.Location).(orb.Point), centre)
+	}
+	sort.SliceStable(units, func(i, j int) bool {
+		di, oki := dist[units[i]]
+		dj, okj := dist[units[j]]
+		if oki != okj {
+			return oki
+		}
+		if di != dj {
+			return di < dj
+		}
+		return units[i] < units[j]
+	})
 }
