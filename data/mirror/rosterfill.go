@@ -80,11 +80,17 @@ func (m *Mirror) AutoFill(ctx context.Context, id, actor string, version int64, 
 		if _, err := tx.ExecContext(ctx, `UPDATE rosters SET version = ?, updated_at = ? WHERE uid = ?`, r.Version, gpkg.Time{Time: now}, r.ID); err != nil {
 			return err
 		}
-		if err := rosterHistory(ctx, tx, r.ID, now, userID, "autofill", "", "", "", len(res.Assignments)); err != nil {
-			return err
+		// A history row per assignment added, and all of them in the
+		// journal entry: what the fill did is on record, not just how much.
+		added := make([][3]string, len(res.Assignments))
+		for i, a := range res.Assignments {
+			if err := rosterHistory(ctx, tx, r.ID, now, userID, "autofill", a.Unit, a.Grid, a.Shift.String(), 1); err != nil {
+				return err
+			}
+			added[i] = [3]string{a.Unit, a.Grid, a.Shift.String()}
 		}
 		_, err = journalAppend(ctx, tx, change{Kind: data.KindRosterAutofill, Subject: r.ID, Actor: user.Login, At: now,
-			Payload: map[string]any{"roster": r.ID, "added": len(res.Assignments), "uncovered": len(res.Uncovered), "travel_m": int64(res.Travel)}})
+			Payload: map[string]any{"roster": r.ID, "added": added, "uncovered": len(res.Uncovered), "travel_m": int64(res.Travel)}})
 		return err
 	})
 	return r, res, err

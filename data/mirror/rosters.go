@@ -120,7 +120,10 @@ func (m *Mirror) changeRoster(ctx context.Context, c data.RosterChange, now time
 		if err != nil {
 			return err
 		}
-		if !user.Covers(unitGrid) {
+		// Putting a unit on a roster needs the unit within the actor's
+		// jurisdiction; taking one off needs only the roster's region (a
+		// district's planner may remove a unit a city planner lent to it).
+		if add && !user.Covers(unitGrid) {
 			return data.Refuse(data.CodeUnitOutsideJurisdiction, "unit", data.Value("unit", c.Unit), data.Value("jurisdiction", user.Jurisdiction))
 		}
 		var n int

@@ -482,8 +482,11 @@ func TestAutoFillRoster(t *testing.T) {
 			t.Fatalf("auto-fill made a hard conflict: %+v", c)
 		}
 	}
-	if n := count(t, m, `SELECT count FROM roster_history WHERE roster_uid = ? AND action = 'autofill'`, r.ID); n != int64(len(res.Assignments)) {
-		t.Fatalf("history says %d added", n)
+	if n := count(t, m, `SELECT count(*) FROM roster_history WHERE roster_uid = ? AND action = 'autofill' AND unit_code != '' AND shift != ''`, r.ID); n != int64(len(res.Assignments)) {
+		t.Fatalf("the history has %d of the %d assignments added", n, len(res.Assignments))
+	}
+	if n := count(t, m, `SELECT json_array_length(entry, '$.payload.added') FROM journal WHERE kind = 'roster.autofill' AND subject = ?`, r.ID); n != int64(len(res.Assignments)) {
+		t.Fatalf("the journal entry lists %d of the %d assignments added", n, len(res.Assignments))
 	}
 	if n := count(t, m, `SELECT count(*) FROM journal WHERE kind = 'roster.autofill' AND subject = ?`, r.ID); n != 1 {
 		t.Fatalf("%d auto-fill journal entries", n)
@@ -639,5 +642,25 @@ func TestRosterReviewFixes(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("the moved unit's leave does not count in its new district")
+	}
+}
+
+// A district's planner may take off their roster a unit of another
+// district that a city planner put on it, but may not put one on.
+func TestDistrictPlannerTakesOffALentUnit(t *testing.T) {
+	m := fixture.City(t)
+	r, err := m.PlanRoster(ctx, "990101", "2026-W49", "leader", rosterNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := data.RosterChange{Roster: r.ID, Unit: "U9901020012010011", Grid: "990101001001001", Shift: "2026-12-01/day", Actor: "leader"}
+	if _, err := m.AssignPatrol(ctx, c, rosterNow); err != nil {
+		t.Fatal(err)
+	}
+	c.Actor = "leader_990101"
+	_, err = m.AssignPatrol(ctx, data.RosterChange{Roster: r.ID, Unit: c.Unit, Grid: c.Grid, Shift: "2026-12-02/day", Actor: c.Actor}, rosterNow)
+	refused(t, "putting another district's unit on", err, data.CodeUnitOutsideJurisdiction)
+	if _, err := m.UnassignPatrol(ctx, c, rosterNow); err != nil {
+		t.Fatalf("taking it off: %v", err)
 	}
 }
