@@ -54,7 +54,7 @@ usage:
   kapok roster  assign|unassign --mirror FILE --roster ID --unit U --grid G --shift 2026-12-01/day [--user LOGIN]
   kapok roster  show --mirror FILE --roster ID [--format table|csv|json]
   kapok roster  check|publish --mirror FILE --roster ID [--user LOGIN]
-  kapok roster  coverage --mirror FILE --region CODE --at RFC3339 [--user LOGIN]
+  kapok roster  coverage --mirror FILE --region CODE --at RFC3339 [--by-street] [--user LOGIN]
   kapok roster  rules --mirror FILE --district CODE [--shifts day=8-16,…] [--required KIND:SHIFT=N,…] [--max-shifts N]
                 [--min-rest-hours H] [--high-risk-extra N] [--lending yes|no] [--user LOGIN]
   kapok roster  leave --mirror FILE --unit U --from RFC3339 --to RFC3339 [--reason R] [--user LOGIN]

@@ -577,6 +577,20 @@ func TestRosterCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "grids short of patrols in 2026-12-01/day") || strings.Contains(out, "990101001001001  ") {
 		t.Fatalf("coverage: %d %q", code, out)
 	}
+	code, out, _ = cli(t, "roster", "coverage", "--mirror", path, "--region", "990101", "--at", "2026-12-01T10:00:00+08:00", "--by-street")
+	if code != 0 || !strings.Contains(out, "street     grids") || !strings.Contains(out, "streets in 2026-12-01/day") {
+		t.Fatalf("coverage by street: %d %q", code, out)
+	}
+	var sumPlanned int
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) == 5 && strings.HasPrefix(f[0], "990101") {
+			n, _ := strconv.Atoi(f[3])
+			sumPlanned += n
+		}
+	}
+	if sumPlanned != 1 {
+		t.Fatalf("by street: %d patrols planned in all, the published roster has 1 that shift", sumPlanned)
+	}
 	if code, _, errOut := cli(t, "roster", "coverage", "--mirror", path, "--region", "990101", "--at", "tomorrow"); code != 2 || !strings.Contains(errOut, "not an RFC 3339 time") {
 		t.Fatalf("coverage --at tomorrow: %d %q", code, errOut)
 	}

@@ -288,10 +288,11 @@ func rosterPublish(args []string, out io.Writer) error {
 }
 
 func rosterCoverage(args []string, out io.Writer) error {
-	fs := flags("roster coverage", "roster coverage --mirror FILE --region CODE --at RFC3339 [--user LOGIN]", out)
+	fs := flags("roster coverage", "roster coverage --mirror FILE --region CODE --at RFC3339 [--by-street] [--user LOGIN]", out)
 	path := mirrorFlag(fs)
-	region := fs.String("region", "", "the district or street code")
+	region := fs.String("region", "", "the city, district or street code")
 	at := fs.String("at", "", "the instant, RFC 3339 (e.g. 2026-12-01T22:00:00+08:00)")
+	byStreet := fs.Bool("by-street", false, "a line per street (patrols required and planned, grids short) instead of the grids short")
 	user := fs.String("user", data.SystemLogin, "login of the reader")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -315,6 +316,9 @@ func rosterCoverage(args []string, out io.Writer) error {
 	if si < 0 {
 		fmt.Fprintln(out, "no shift at that time")
 		return nil
+	}
+	if *byStreet {
+		return printCoverageByStreet(out, cov, si)
 	}
 	short := 0
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
@@ -479,5 +483,42 @@ func rosterLeave(args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(out, uid)
+	return nil
+}
+
+// printCoverageByStreet is the coverage at one shift as a table per street:
+// patrols required and planned (counted up to the required: a second
+// patrol where one is needed covers nothing more), grids short of patrols.
+func printCoverageByStreet(out io.Writer, cov schedule.Coverage, si int) error {
+	type line struct{ grids, required, planned, short int }
+	by := map[string]*line{}
+	var streets []string
+	for g, code := range cov.Grids {
+		st := code[:min(9, len(code))]
+		l := by[st]
+		if l == nil {
+			l = &line{}
+			by[st] = l
+			streets = append(streets, st)
+		}
+		c := cov.At(g, si)
+		l.grids++
+		l.required += c.Required
+		l.planned += min(c.Planned, c.Required)
+		if c.Planned < c.Required {
+			l.short++
+		}
+	}
+	sort.Strings(streets)
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "street\tgrids\trequired\tplanned\tgrids short\n")
+	for _, st := range streets {
+		l := by[st]
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", st, l.grids, l.required, l.planned, l.short)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%d streets in %s\n", len(streets), cov.Shifts[si])
 	return nil
 }
