@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"kapok/data"
+	"kapok/data/mirror"
 	"kapok/data/schedule"
 )
 
@@ -206,22 +207,12 @@ func printRoster(out io.Writer, v data.RosterView, format string) error {
 }
 
 func rosterCheck(args []string, out io.Writer) error {
-	fs := flags("roster check", "roster check --mirror FILE --roster ID [--user LOGIN]", out)
-	path := mirrorFlag(fs)
-	id := fs.String("roster", "", "the roster's key (or its first 8 characters or more)")
-	user := fs.String("user", data.SystemLogin, "login of the planner (units and grids outside their jurisdiction are conflicts)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *id == "" {
-		return misuse("--roster is required")
-	}
-	m, err := openMirrorFlag(*path)
+	m, id, user, err := openRosterCmd("check", args, out, "login of the planner (units and grids outside their jurisdiction are conflicts)")
 	if err != nil {
 		return err
 	}
 	defer closeMirror(m)
-	conflicts, p, err := m.CheckRoster(context.Background(), *id, *user, caseNow())
+	conflicts, p, err := m.CheckRoster(context.Background(), id, user, caseNow())
 	if err != nil {
 		return err
 	}
@@ -249,7 +240,7 @@ func rosterCheck(args []string, out io.Writer) error {
 	fmt.Fprintf(out, "%d conflicts (%d hard); %d patrols required, %d planned; %d grid-shifts short (%d uncovered, %d under-covered)\n",
 		len(conflicts), hard, sum.Required, sum.Planned, sum.Gaps, sum.Uncovered, sum.Under)
 	if hard > 0 {
-		v, err := m.Roster(context.Background(), *id)
+		v, err := m.Roster(context.Background(), id)
 		if err != nil {
 			return err
 		}
@@ -259,27 +250,17 @@ func rosterCheck(args []string, out io.Writer) error {
 }
 
 func rosterPublish(args []string, out io.Writer) error {
-	fs := flags("roster publish", "roster publish --mirror FILE --roster ID [--user LOGIN]", out)
-	path := mirrorFlag(fs)
-	id := fs.String("roster", "", "the roster's key (or its first 8 characters or more)")
-	user := fs.String("user", data.SystemLogin, "login of the planner")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *id == "" {
-		return misuse("--roster is required")
-	}
-	m, err := openMirrorFlag(*path)
+	m, id, user, err := openRosterCmd("publish", args, out, "login of the planner")
 	if err != nil {
 		return err
 	}
 	defer closeMirror(m)
 	ctx := context.Background()
-	v, err := m.Roster(ctx, *id)
+	v, err := m.Roster(ctx, id)
 	if err != nil {
 		return err
 	}
-	r, n, err := m.PublishRoster(ctx, v.ID, *user, v.Version, caseNow())
+	r, n, err := m.PublishRoster(ctx, v.ID, user, v.Version, caseNow())
 	if err != nil {
 		return err
 	}
@@ -521,4 +502,21 @@ func printCoverageByStreet(out io.Writer, cov schedule.Coverage, si int) error {
 	}
 	fmt.Fprintf(out, "%d streets in %s\n", len(streets), cov.Shifts[si])
 	return nil
+}
+
+// openRosterCmd reads the flags of a subcommand acting on one roster as a
+// user (--mirror, --roster, --user) and opens the mirror.
+func openRosterCmd(sub string, args []string, out io.Writer, userHelp string) (*mirror.Mirror, string, string, error) {
+	fs := flags("roster "+sub, "roster "+sub+" --mirror FILE --roster ID [--user LOGIN]", out)
+	path := mirrorFlag(fs)
+	id := fs.String("roster", "", "the roster's key (or its first 8 characters or more)")
+	user := fs.String("user", data.SystemLogin, userHelp)
+	if err := parse(fs, args); err != nil {
+		return nil, "", "", err
+	}
+	if *id == "" {
+		return nil, "", "", misuse("--roster is required")
+	}
+	m, err := openMirrorFlag(*path)
+	return m, *id, *user, err
 }
