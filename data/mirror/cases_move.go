@@ -293,23 +293,8 @@ func holdUnits(ctx context.Context, tx *sql.Tx, units []string, user data.User, 
 // releaseUnits releases what a case or an order holds; a unit with no other
 // open hold becomes available again.
 func releaseUnits(ctx context.Context, tx *sql.Tx, kind, holder string, now time.Time) error {
-	rows, err := tx.QueryContext(ctx, `SELECT unit_code FROM unit_holds WHERE holder_kind = ? AND holder = ? AND released_at IS NULL`, kind, holder)
+	units, err := queryColumn[string](ctx, tx, `SELECT unit_code FROM unit_holds WHERE holder_kind = ? AND holder = ? AND released_at IS NULL`, kind, holder)
 	if err != nil {
-		return err
-	}
-	var units []string
-	for rows.Next() {
-		var u string
-		if err := rows.Scan(&u); err != nil {
-			_ = rows.Close()
-			return err
-		}
-		units = append(units, u)
-	}
-	if err := rows.Close(); err != nil {
-		return err
-	}
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE unit_holds SET released_at = ? WHERE holder_kind = ? AND holder = ? AND released_at IS NULL`,

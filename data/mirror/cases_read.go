@@ -340,19 +340,8 @@ func (m *Mirror) Case(ctx context.Context, code string, now time.Time) (*data.Ca
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	urows, err := m.DB.QueryContext(ctx, `SELECT unit_code FROM unit_holds WHERE holder_kind = 'case' AND holder = ? AND released_at IS NULL ORDER BY unit_code`, code)
-	if err != nil {
-		return nil, err
-	}
-	defer urows.Close()
-	for urows.Next() {
-		var u string
-		if err := urows.Scan(&u); err != nil {
-			return nil, err
-		}
-		d.Units = append(d.Units, u)
-	}
-	return d, urows.Err()
+	d.Units, err = queryColumn[string](ctx, m.DB, `SELECT unit_code FROM unit_holds WHERE holder_kind = 'case' AND holder = ? AND released_at IS NULL ORDER BY unit_code`, code)
+	return d, err
 }
 
 // caseNotFound turns a missing row into the case_unknown refusal.

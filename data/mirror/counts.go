@@ -84,21 +84,8 @@ func (m *Mirror) unitsByGrid(ctx context.Context) (map[string]int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	err := countIfMoved(ctx, m.DB, "units", &c.unitsAt, c.units != nil, func(tx querier) error {
-		rows, err := tx.QueryContext(ctx, `SELECT grid_code, count(*) FROM units GROUP BY grid_code`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
 		out := map[string]int{}
-		for rows.Next() {
-			var g string
-			var n int
-			if err := rows.Scan(&g, &n); err != nil {
-				return err
-			}
-			out[g] = n
-		}
-		if err := rows.Err(); err != nil {
+		if err := groupCounts(ctx, tx, out, `SELECT grid_code, count(*) FROM units GROUP BY grid_code`); err != nil {
 			return err
 		}
 		c.units = out
@@ -158,7 +145,7 @@ func (m *Mirror) casesByGrid(ctx context.Context, region string, from, to time.T
 	have := c.risk != nil && c.riskKey == key
 	err := countIfMoved(ctx, m.DB, "events", &c.riskAt, have, func(tx querier) error {
 		out := map[string]int{}
-		if err := groupInts(ctx, tx, out, `SELECT grid_code, count(*) FROM events WHERE grid_code LIKE ? || '%' AND reported_at >= ? AND reported_at < ?
+		if err := groupCounts(ctx, tx, out, `SELECT grid_code, count(*) FROM events WHERE grid_code LIKE ? || '%' AND reported_at >= ? AND reported_at < ?
 			GROUP BY grid_code`, region, gpkg.Time{Time: from}, gpkg.Time{Time: to}); err != nil {
 			return err
 		}

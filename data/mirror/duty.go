@@ -126,21 +126,8 @@ func (m *Mirror) DutyOf(ctx context.Context, center string, from, to time.Time) 
 // unstaffedCenters lists the region codes of the centers under parent ("":
 // all) with nobody on duty at at.
 func (m *Mirror) unstaffedCenters(ctx context.Context, parent string, at time.Time) ([]string, error) {
-	rows, err := m.DB.QueryContext(ctx, `SELECT c.region_code FROM centers c WHERE c.region_code LIKE ?1 || '%'
+	return queryColumn[string](ctx, m.DB, `SELECT c.region_code FROM centers c WHERE c.region_code LIKE ?1 || '%'
 		AND NOT EXISTS (SELECT 1 FROM center_duty d WHERE d.center_code = c.code AND d.start_at <= ?2 AND d.end_at > ?2)`, parent, gpkg.Time{Time: at})
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var r string
-		if err := rows.Scan(&r); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 func centerRegion(ctx context.Context, q queryRower, center string) (string, error) {

@@ -84,21 +84,8 @@ func (l *GridLookup) Grid(ctx context.Context, code string) (data.Grid, error) {
 // GridsInBox returns the fids of the grids whose bounds meet the box, through
 // the GeoPackage R-tree.
 func (m *Mirror) GridsInBox(ctx context.Context, b orb.Bound) ([]int64, error) {
-	rows, err := m.DB.QueryContext(ctx, `SELECT id FROM rtree_grids_geom WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?`,
+	return queryColumn[int64](ctx, m.DB, `SELECT id FROM rtree_grids_geom WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?`,
 		b.Min[0], b.Max[0], b.Min[1], b.Max[1])
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // LoadShapes reads the code, name and boundary of every region of a level.

@@ -201,19 +201,8 @@ func (m *Mirror) Responsible(ctx context.Context, grids []string) (centers, unit
 }
 
 func appendUnitsOf(ctx context.Context, db *sql.DB, grid string, units []string) ([]string, error) {
-	rows, err := db.QueryContext(ctx, `SELECT code FROM units WHERE grid_code = ? ORDER BY code`, grid)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var u string
-		if err := rows.Scan(&u); err != nil {
-			return nil, err
-		}
-		units = append(units, u)
-	}
-	return units, rows.Err()
+	more, err := queryColumn[string](ctx, db, `SELECT code FROM units WHERE grid_code = ? ORDER BY code`, grid)
+	return append(units, more...), err
 }
 
 const orderColumns = `o.uid, o.number, o.order_type, o.task, o.priority, o.state, u.login, o.issued_at, o.start_at, o.end_at,
@@ -423,24 +412,9 @@ func (m *Mirror) MarkOverdue(ctx context.Context, now time.Time) (int, error) {
 // in progress; units already busy elsewhere, dispatched or offline are left
 // as they are (the order still reaches them).
 func holdOrderUnits(ctx context.Context, tx *sql.Tx, order string, now time.Time) error {
-	rows, err := tx.QueryContext(ctx, `SELECT u.code FROM order_targets t JOIN units u ON u.code = t.target_code
+	units, err := queryColumn[string](ctx, tx, `SELECT u.code FROM order_targets t JOIN units u ON u.code = t.target_code
 		WHERE t.order_uid = ? AND t.target_kind = 'unit' AND u.status = 'available' ORDER BY u.code`, order)
 	if err != nil {
-		return err
-	}
-	var units []string
-	for rows.Next() {
-		var u string
-		if err := rows.Scan(&u); err != nil {
-			_ = rows.Close()
-			return err
-		}
-		units = append(units, u)
-	}
-	if err := rows.Close(); err != nil {
-		return err
-	}
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	return holdUnits(ctx, tx, units, data.User{}, "order", order, now)

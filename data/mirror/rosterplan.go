@@ -235,35 +235,6 @@ func districtRules(ctx context.Context, q queryRower, district string) (data.Pat
 	return rules, nil
 }
 
-// groupInts fills into with a two-column (key, count) query's rows.
-func groupInts(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, into map[string]int, query string, args ...any) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k string
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			return err
-		}
-		into[k] = n
-	}
-	return rows.Err()
-}
-
-// closeRows closes rows and returns the error that ended them, if any.
-func closeRows(rows *sql.Rows) error {
-	if err := rows.Err(); err != nil {
-		_ = rows.Close()
-		return err
-	}
-	return rows.Close()
-}
-
 // planBase is every grid (code, kind, street, the centre of its bounds) in
 // code order and every unit (code, home grid and street, place) in grid
 // order, kept until the regions or the units change (their generations):

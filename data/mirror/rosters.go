@@ -402,9 +402,3 @@ func rosterHistory(ctx context.Context, tx *sql.Tx, roster string, at time.Time,
 		roster, gpkg.Time{Time: at}, actor, action, unit, grid, shift, count)
 	return err
 }
-
-// querier is a database or a transaction.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}

@@ -102,10 +102,10 @@ func (m *Mirror) Stats(ctx context.Context, now time.Time) (*Stats, error) {
 	if s.BuiltAsOf, err = m.Meta(ctx, "as_of"); err != nil {
 		return nil, err
 	}
-	if err := m.groupCount(ctx, `SELECT level, count(*) FROM centers GROUP BY level`, s.CentersByLevel); err != nil {
+	if err := groupCounts(ctx, m.DB, s.CentersByLevel, `SELECT level, count(*) FROM centers GROUP BY level`); err != nil {
 		return nil, err
 	}
-	if err := m.groupCount(ctx, `SELECT state, count(*) FROM events GROUP BY state`, s.EventsByState); err != nil {
+	if err := groupCounts(ctx, m.DB, s.EventsByState, `SELECT state, count(*) FROM events GROUP BY state`); err != nil {
 		return nil, err
 	}
 	// Overdue as the domain says (data.Event.Overdue): open past the
@@ -136,23 +136,6 @@ func (m *Mirror) Stats(ctx context.Context, now time.Time) (*Stats, error) {
 		s.SizeBytes += wal.Size()
 	}
 	return s, nil
-}
-
-func (m *Mirror) groupCount(ctx context.Context, q string, into map[string]int64) error {
-	rows, err := m.DB.QueryContext(ctx, q)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k string
-		var n int64
-		if err := rows.Scan(&k, &n); err != nil {
-			return err
-		}
-		into[k] = n
-	}
-	return rows.Err()
 }
 
 // Meta reads one kapok_meta value ("" when unset).
