@@ -4,9 +4,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -83,16 +81,7 @@ func TestCasesSurviveKill9(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
 	var last int64
 	for round := range 12 {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperCaseWriter$")
-		cmd.Env = append(os.Environ(), caseWriterEnv+"="+path)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Duration(80+rng.IntN(250)) * time.Millisecond)
-		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
-		_ = cmd.Wait()
+		killWhileWriting(t, rng, "TestHelperCaseWriter", caseWriterEnv, path)
 		n := checkCasesWhole(t, path)
 		if n < last {
 			t.Fatalf("round %d: %d cases, fewer than %d", round, n, last)

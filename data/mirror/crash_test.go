@@ -110,16 +110,7 @@ func TestOrdersSurviveKill9(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 9))
 	var last int64
 	for round := range 12 {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperOrderWriter$")
-		cmd.Env = append(os.Environ(), helperEnv+"="+path)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Duration(80+rng.IntN(250)) * time.Millisecond)
-		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
-		_ = cmd.Wait()
+		killWhileWriting(t, rng, "TestHelperOrderWriter", helperEnv, path)
 		n := checkOrdersWhole(t, path)
 		if n < last {
 			t.Fatalf("round %d: %d orders, fewer than the %d before", round, n, last)
@@ -169,4 +160,21 @@ func TestConcurrentOrderWriters(t *testing.T) {
 	if n := checkOrdersWhole(t, path); n != 6*perWriter {
 		t.Fatalf("%d orders, want %d", n, 6*perWriter)
 	}
+}
+
+// killWhileWriting runs the helper test name (a writer that loops until
+// killed) on the mirror at path in a process of its own, and kills it with
+// SIGKILL after 80 to 330 ms: somewhere in the middle of a write.
+func killWhileWriting(t *testing.T, rng *rand.Rand, name, env, path string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+name+"$")
+	cmd.Env = append(os.Environ(), env+"="+path)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Duration(80+rng.IntN(250)) * time.Millisecond)
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
 }

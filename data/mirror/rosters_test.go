@@ -4,9 +4,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -236,16 +234,7 @@ func TestRosterSurvivesKill9(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 9))
 	var last int64
 	for round := range 10 {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRosterWriter$")
-		cmd.Env = append(os.Environ(), rosterWriterEnv+"="+path)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Duration(80+rng.IntN(250)) * time.Millisecond)
-		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
-		_ = cmd.Wait()
+		killWhileWriting(t, rng, "TestHelperRosterWriter", rosterWriterEnv, path)
 		m, err := mirror.Open(path)
 		if err != nil {
 			t.Fatal(err)
