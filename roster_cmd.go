@@ -84,9 +84,10 @@ func rosterPlan(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sum := schedule.Cover(p).Summary()
+	cov := schedule.Cover(p)
+	sum := cov.Summary()
 	fmt.Fprintf(out, "%d grids × %d shifts: %d patrols required, %d planned; %d grid-shifts short (%d uncovered, %d under-covered)\n",
-		len(p.Grids), len(schedule.Cover(p).Shifts), sum.Required, sum.Planned, sum.Gaps, sum.Uncovered, sum.Under)
+		len(p.Grids), len(cov.Shifts), sum.Required, sum.Planned, sum.Gaps, sum.Uncovered, sum.Under)
 	return nil
 }
 
