@@ -307,7 +307,7 @@ func casesShow(args []string, out io.Writer) error {
 }
 
 // beijing is the zone steps are shown in: China Standard Time, no DST.
-var beijing = time.FixedZone("CST", 8*3600)
+var beijing = data.BeijingTime
 
 // openForCase parses a step's flags, requires --case and opens the mirror.
 func openForCase(fs *flag.FlagSet, args []string, path, code *string) (*mirror.Mirror, error) {

@@ -450,4 +450,4 @@ func (c *Console) updateStatus() {
 	c.Status.SetText(line)
 }
 
-var beijing = time.FixedZone("CST", 8*3600)
+var beijing = data.BeijingTime

@@ -103,7 +103,7 @@ func (c *Catalog) Text(l Lang, key string, args map[string]string) string {
 }
 
 // beijing is the time zone the console and the briefings show times in.
-var beijing = time.FixedZone("CST", 8*3600)
+var beijing = data.BeijingTime
 
 // Refusal is a refusal as text: its code's message with the arguments
 // filled in, domain words translated, instants in Beijing time.

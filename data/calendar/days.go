@@ -1,10 +1,15 @@
 package calendar
 
-import "time"
+import (
+	"time"
 
-// Beijing is China Standard Time. A fixed zone rather than Asia/Shanghai:
-// it needs no time-zone database, and China has kept UTC+8 since 1991.
-var Beijing = time.FixedZone("CST", 8*60*60)
+	"kapok/data"
+)
+
+// Beijing is China Standard Time (data.BeijingTime). A fixed zone rather
+// than Asia/Shanghai: it needs no time-zone database, and China has kept
+// UTC+8 since 1991.
+var Beijing = data.BeijingTime
 
 const (
 	dayLength = 24 * time.Hour

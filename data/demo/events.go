@@ -98,7 +98,7 @@ func (c *demoCity) writeEvents(tx *sql.Tx) error {
 // reportHourWeights weight the Beijing hours 0-23 of a report.
 var reportHourWeights = []float64{1, 1, 1, 1, 1, 1, 2, 4, 8, 9, 9, 8, 6, 7, 8, 8, 8, 7, 6, 5, 4, 3, 2, 1}
 
-var beijing = time.FixedZone("CST", 8*3600)
+var beijing = data.BeijingTime
 
 // beijingMidnight is 00:00 Beijing time of the day t falls in.
 func beijingMidnight(t time.Time) time.Time {

@@ -121,7 +121,7 @@ func caseCode(now time.Time, uid string) string {
 	return "E" + now.In(beijing).Format("20060102") + "-" + uid[len(uid)-8:]
 }
 
-var beijing = time.FixedZone("CST", 8*3600)
+var beijing = data.BeijingTime
 
 // placeCase finds the case's grid and a point for it: the grid given (its
 // point the grid's inner point) or the grid containing the point given.
