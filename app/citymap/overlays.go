@@ -141,7 +141,7 @@ func AddOverlays(cm *CityMap, m data.MapService) *Overlays {
 		fs := o.load("dispatch")
 		out := make([]kmaps.Feature, 0, len(fs))
 		for i, f := range fs {
-			out = append(out, kmaps.Feature{ID: i, Geom: kmaps.Project(f.Geom)})
+			out = append(out, kmaps.Feature{ID: i, Geom: kmaps.Project(orb.Clone(f.Geom))}) // a copy: the loaded features are shared and Project works in place
 		}
 		return out
 	}, kmaps.OutlineStyle{Color: DispatchColor, Width: 2, MinZoom: 11})
@@ -153,7 +153,7 @@ func AddOverlays(cm *CityMap, m data.MapService) *Overlays {
 		fs := o.load("patrol_routes")
 		out := make([]kmaps.Feature, 0, len(fs))
 		for i, f := range fs {
-			out = append(out, kmaps.Feature{ID: i, Geom: kmaps.Project(f.Geom)})
+			out = append(out, kmaps.Feature{ID: i, Geom: kmaps.Project(orb.Clone(f.Geom))}) // a copy: the loaded features are shared and Project works in place
 		}
 		return out
 	}, kmaps.OutlineStyle{Color: color.NRGBA{20, 140, 60, 230}, Width: 2, MinZoom: 11})
