@@ -39,6 +39,7 @@ const (
 	KindRosterAutofill = "roster.autofill"
 	KindDistrictRules  = "district.rules"
 	KindUnitLeave      = "unit.leave"
+	KindUnitLeaveEnd   = "unit.leave.cancel"
 	KindDutyAssign     = "duty.assign"
 	KindDutyRemove     = "duty.remove"
 	// KindAudit is a row of the audit log that the journal replaced,

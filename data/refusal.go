@@ -82,6 +82,10 @@ const (
 	CodeDutyPersonEmpty           Code = "duty_person_empty"
 	CodeDutyRoleUnknown           Code = "duty_role_unknown"
 	CodeDutyUnknown               Code = "duty_unknown"
+	CodeRouteUnknown              Code = "route_unknown"
+	CodeRouteOutsideRoster        Code = "route_outside_roster"
+	CodeAreaEither                Code = "area_either"
+	CodeLeaveUnknown              Code = "leave_unknown"
 
 	// What a check of the journal's hash chain finds wrong. Not refusals of
 	// a change but faults of the mirror, said the same way.
@@ -165,6 +169,10 @@ var RefusalArgs = map[Code][]string{
 	CodeDutyPersonEmpty:           nil,
 	CodeDutyRoleUnknown:           {"role"},
 	CodeDutyUnknown:               {"duty"},
+	CodeRouteUnknown:              {"route"},
+	CodeRouteOutsideRoster:        {"route", "region"},
+	CodeAreaEither:                nil,
+	CodeLeaveUnknown:              {"leave"},
 	CodeJournalEdited:             {"entry"},
 	CodeJournalMissing:            {"entry", "after", "count"},
 	CodeJournalReordered:          {"entry", "after"},

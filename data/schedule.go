@@ -166,11 +166,22 @@ type Roster struct {
 	Shifts  []ShiftDef
 }
 
-// Assignment is a unit patrolling a grid in a shift of a roster.
+// Assignment is a unit patrolling an area in a shift of a roster: one grid,
+// or a patrol route (Route set, Grid empty), which patrols every grid the
+// route crosses.
 type Assignment struct {
 	Unit, Grid string
+	Route      string
 	Shift      Shift
 	Lent       bool // the unit patrols outside its own street
+}
+
+// Area is the assignment's patrol area: its route's code, or its grid's.
+func (a Assignment) Area() string {
+	if a.Route != "" {
+		return a.Route
+	}
+	return a.Grid
 }
 
 // PatrolRules are a district's rules for patrol rosters, as data.
@@ -214,9 +225,10 @@ func (r PatrolRules) RequiredPatrols(kind, shift string, highRisk bool) int {
 // RosterChange is one assignment added to or taken from a roster, by an
 // actor who read the roster at Version (0: do not check).
 type RosterChange struct {
-	Roster, Unit, Grid, Shift string
-	Actor                     string
-	Version                   int64
+	// Grid or Route, exactly one: the area patrolled.
+	Roster, Unit, Grid, Route, Shift string
+	Actor                            string
+	Version                          int64
 }
 
 // RosterView is a roster with its assignments, in shift order then unit.
