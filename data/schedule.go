@@ -176,6 +176,32 @@ type Assignment struct {
 	Lent       bool // the unit patrols outside its own street
 }
 
+// When a patrol route is walked (patrol_routes.shift).
+const (
+	RouteByDay   = "day"
+	RouteByNight = "night"
+	RouteAllDay  = "all_day"
+)
+
+// RouteWalkable is whether a route walked at times (RouteByDay, RouteByNight,
+// RouteAllDay) is walked in a shift of def: a day route in the shifts whose
+// middle falls from 06:00 to before 18:00, a night route in the others,
+// an all-day route in any. By the middle, so that the default evening
+// (16-24) is a night shift and the day (08-16) a day one.
+func RouteWalkable(times string, def ShiftDef) bool {
+	mid := def.Start + def.End // twice the middle hour, in whole hours
+	day := mid >= 12 && mid < 36
+	switch times {
+	case RouteAllDay:
+		return true
+	case RouteByDay:
+		return day
+	case RouteByNight:
+		return !day
+	}
+	return false
+}
+
 // Area is the assignment's patrol area: its route's code, or its grid's.
 func (a Assignment) Area() string {
 	if a.Route != "" {

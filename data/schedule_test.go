@@ -78,3 +78,29 @@ func TestRequiredPatrols(t *testing.T) {
 		t.Fatal("the default rules: commercial nights need more than days, high risk adds, an unknown kind needs none")
 	}
 }
+
+func TestRouteWalkable(t *testing.T) {
+	for _, c := range []struct {
+		times      string
+		start, end int
+		want       bool
+	}{
+		{RouteByDay, 8, 16, true},
+		{RouteByDay, 16, 24, false}, // evening: middle 20:00
+		{RouteByDay, 0, 8, false},
+		{RouteByNight, 16, 24, true},
+		{RouteByNight, 0, 8, true},
+		{RouteByNight, 8, 16, false},
+		{RouteByDay, 6, 7, true},     // middle 06:30
+		{RouteByDay, 5, 7, true},     // middle 06:00: day from 06:00
+		{RouteByDay, 17, 19, false},  // middle 18:00: night from 18:00
+		{RouteByNight, 17, 19, true}, //
+		{RouteAllDay, 0, 8, true},
+		{RouteAllDay, 8, 16, true},
+		{"weekends", 8, 16, false}, // unknown times: never
+	} {
+		if got := RouteWalkable(c.times, ShiftDef{"s", c.start, c.end}); got != c.want {
+			t.Errorf("RouteWalkable(%q, %d-%d) = %v, want %v", c.times, c.start, c.end, got, c.want)
+		}
+	}
+}

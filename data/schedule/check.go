@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"kapok/data"
 )
 
 // Check lists every conflict of the plan's assignments, each with its kind
@@ -12,21 +14,29 @@ import (
 // (the same unit, grid and shift) is one assignment: checked once, and no
 // conflict in itself.
 //
-// Of each assignment: its unit or grid is unknown (UnknownUnit,
-// UnknownGrid; a unit or grid code repeated in the plan is its first one);
+// An assignment's area is its grid, or its route (Assignment.Route): what
+// is said of grids below is said of routes alike, with the route's street
+// for the grid's.
+//
+// Of each assignment: its unit, grid or route is unknown (UnknownUnit,
+// UnknownGrid, UnknownRoute; a code repeated in the plan is its first
+// one); it walks a route in a shift the route is not walked in
+// (RouteOffShift, data.RouteWalkable);
 // its shift is not one of the week's (ShiftOutsideWeek: another week, a
 // Day not at 00:00 Beijing time, or a name not in p.Shifts); its shift is
 // among the unit's Unavailable (UnitUnavailable); its grid or the unit's
 // home grid does not start with p.Jurisdiction when that is set
-// (OutsideJurisdiction, one conflict for either or both); the unit's street
+// (OutsideJurisdiction, one conflict for either or both; an unknown
+// route's place is not known, its unit's is checked); the unit's street
 // is not the grid's (Lent, hard only when the rules forbid lending). What
 // is unknown is not checked further: an unknown unit has no street to lend
 // it from.
 //
 // Of each unit, over its assignments in the week's shifts (one outside the
 // week is a conflict already and has no place in the week's time):
-//   - DoubleBooked: in two or more grids in one shift, one conflict per
-//     grid, Other the same shift;
+//   - DoubleBooked: in two or more areas in one shift (two grids, a grid
+//     and a route, two routes), one conflict per area, Other the same
+//     shift;
 //   - TooLittleRest: two of its shifts less than p.Rules.MinRest apart (from
 //     the end of the earlier to the start of the later; adjacent shifts are
 //     0 apart, across midnight too), one conflict per pair, on the later
@@ -37,12 +47,12 @@ import (
 //     limit.
 //
 // A conflict of a shift rather than an assignment (rest, too many) names
-// the grid of that shift, the first in code order when the unit has
-// several. In-week shifts are given as the week's own (data.WeekShifts),
+// the area of that shift, the first in area order (grid code, then route
+// code: a route's grid is "") when the unit has several. In-week shifts are given as the week's own (data.WeekShifts),
 // whatever zone the assignment's Day was in.
 //
 // The order is by unit code, then shift start, then kind (in the order of
-// the constants), then grid, then the other shift and the count: the same
+// the constants), then area, then the other shift and the count: the same
 // plan gives the same list. A district's roster (2,000 units, 20,000
 // assignments) takes under 10 ms, even with a conflict for most
 // assignments (the benchmark's random roster): the assignments are grouped by
@@ -75,9 +85,10 @@ type checker struct {
 
 // entry is one assignment of the unit being checked.
 type entry struct {
-	a    int32 // index in p.Assignments
-	col  int32 // column in the week, -1 outside it
-	grid int32 // row in p.Grids, -1 when unknown
+	a     int32 // index in p.Assignments
+	col   int32 // column in the week, -1 outside it
+	grid  int32 // row in p.Grids, -1 when unknown or a route
+	route int32 // row in p.Routes, -1 when unknown or a grid
 	// When the shift starts (Unix seconds and nanoseconds: a time.Time
 	// holds a pointer); set outside the week only.
 	sec  int64
@@ -100,7 +111,7 @@ type found struct {
 // kinds are the conflict kinds in the order of the constants, the order a
 // shift's conflicts are listed in.
 var kinds = [...]ConflictKind{DoubleBooked, TooLittleRest, TooManyShifts, UnitUnavailable, OutsideJurisdiction,
-	UnknownUnit, UnknownGrid, ShiftOutsideWeek, Lent}
+	UnknownUnit, UnknownGrid, UnknownRoute, ShiftOutsideWeek, RouteOffShift, Lent}
 
 const (
 	kDoubleBooked uint8 = iota
@@ -110,7 +121,9 @@ const (
 	kOutsideJurisdiction
 	kUnknownUnit
 	kUnknownGrid
+	kUnknownRoute
 	kShiftOutsideWeek
+	kRouteOffShift
 	kLent
 )
 
@@ -120,6 +133,12 @@ func (ck *checker) run() []Conflict {
 	for i := range p.Grids {
 		if _, ok := gridRow[p.Grids[i].Code]; !ok {
 			gridRow[p.Grids[i].Code] = int32(i)
+		}
+	}
+	routeRow := make(map[string]int32, len(p.Routes))
+	for i := range p.Routes {
+		if _, ok := routeRow[p.Routes[i].Code]; !ok {
+			routeRow[p.Routes[i].Code] = int32(i)
 		}
 	}
 	// Unit ids: a known unit's index in p.Units, then the unknown codes
@@ -176,8 +195,12 @@ func (ck *checker) run() []Conflict {
 		es = es[:0]
 		for _, i := range byUnit[first[id]:first[id+1]] {
 			a := &p.Assignments[i]
-			e := entry{a: i, col: int32(x.col(a.Shift)), grid: -1}
-			if g, ok := gridRow[a.Grid]; ok {
+			e := entry{a: i, col: int32(x.col(a.Shift)), grid: -1, route: -1}
+			if a.Route != "" {
+				if r, ok := routeRow[a.Route]; ok {
+					e.route = r
+				}
+			} else if g, ok := gridRow[a.Grid]; ok {
 				e.grid = g
 			}
 			if e.col < 0 {
@@ -202,7 +225,7 @@ func (ck *checker) run() []Conflict {
 	for i, f := range ck.found {
 		a := &p.Assignments[f.a]
 		c := &out[i]
-		c.Kind, c.Hard, c.Unit, c.Grid, c.Count = kinds[f.kind], f.hard, code(f.unit), a.Grid, int(f.count)
+		c.Kind, c.Hard, c.Unit, c.Grid, c.Route, c.Count = kinds[f.kind], f.hard, code(f.unit), a.Grid, a.Route, int(f.count)
 		if f.col >= 0 {
 			c.Shift = x.shifts[f.col]
 		} else {
@@ -241,7 +264,7 @@ func (ck *checker) dedup(es []entry) []entry {
 				return c
 			}
 		}
-		if c := strings.Compare(as[a.a].Grid, as[b.a].Grid); c != 0 {
+		if c := compareArea(&as[a.a], &as[b.a]); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.a, b.a)
@@ -249,7 +272,7 @@ func (ck *checker) dedup(es []entry) []entry {
 	// Outside the week, equal starts and names are the same shift: a known
 	// name fixes the Day from the start, and an unknown one starts at Day.
 	same := func(a, b entry) bool {
-		return a.col == b.col && as[a.a].Grid == as[b.a].Grid &&
+		return a.col == b.col && compareArea(&as[a.a], &as[b.a]) == 0 &&
 			(a.col >= 0 || a.sec == b.sec && a.nsec == b.nsec && as[a.a].Shift.Name == as[b.a].Shift.Name)
 	}
 	kept := es[:0]
@@ -274,11 +297,21 @@ func (ck *checker) unit(id int32, u *Unit, es []entry) {
 		if u == nil {
 			ck.add(f, kUnknownUnit)
 		}
-		if e.grid < 0 {
+		var street string // of the area; "" when unknown
+		switch {
+		case a.Route != "" && e.route < 0:
+			ck.add(f, kUnknownRoute)
+		case a.Route != "":
+			street = p.Routes[e.route].Street
+		case e.grid < 0:
 			ck.add(f, kUnknownGrid)
+		default:
+			street = p.Grids[e.grid].Street
 		}
 		if e.col < 0 {
 			ck.add(f, kShiftOutsideWeek)
+		} else if e.route >= 0 && !data.RouteWalkable(p.Routes[e.route].Times, x.order[int(e.col)%len(x.order)]) {
+			ck.add(f, kRouteOffShift)
 		}
 		if u != nil && len(u.Unavailable) > 0 {
 			var key string
@@ -291,17 +324,24 @@ func (ck *checker) unit(id int32, u *Unit, es []entry) {
 				ck.add(f, kUnitUnavailable)
 			}
 		}
-		if j := p.Jurisdiction; j != "" && (!strings.HasPrefix(a.Grid, j) || u != nil && !strings.HasPrefix(u.Grid, j)) {
+		// A grid's code starts with its street's; a route's place is its
+		// street.
+		place := a.Grid
+		if a.Route != "" {
+			place = street
+		}
+		areaOut := (a.Route == "" || e.route >= 0) && !strings.HasPrefix(place, p.Jurisdiction)
+		if j := p.Jurisdiction; j != "" && (areaOut || u != nil && !strings.HasPrefix(u.Grid, j)) {
 			ck.add(f, kOutsideJurisdiction)
 		}
-		if u != nil && e.grid >= 0 && u.Street != p.Grids[e.grid].Street {
+		if u != nil && (e.grid >= 0 || e.route >= 0) && u.Street != street {
 			f.hard = !p.Rules.AllowLending
 			ck.add(f, kLent)
 		}
 	}
 
 	// The week's shifts come first in es, in time order: a run of one
-	// column is one shift in several grids.
+	// column is one shift in several areas.
 	inWeek := 0
 	for inWeek < len(es) && es[inWeek].col >= 0 {
 		inWeek++
@@ -322,7 +362,7 @@ func (ck *checker) unit(id int32, u *Unit, es []entry) {
 	}
 
 	// Rest and count, between the distinct shifts; each names the shift's
-	// first entry, whose grid is the first in code order.
+	// first entry, whose area is the first in area order.
 	for k, j := range ck.cols {
 		later := es[j]
 		for _, i := range ck.cols[:k] {
@@ -374,7 +414,7 @@ func (ck *checker) sort(fs []found) {
 		if c := cmp.Compare(a.kind, b.kind); c != 0 {
 			return c
 		}
-		if c := strings.Compare(as[a.a].Grid, as[b.a].Grid); c != 0 {
+		if c := compareArea(&as[a.a], &as[b.a]); c != 0 {
 			return c
 		}
 		// Columns are in time order; only in-week shifts are ever other.
@@ -383,4 +423,13 @@ func (ck *checker) sort(fs []found) {
 		}
 		return cmp.Compare(a.count, b.count)
 	})
+}
+
+// compareArea orders assignments by area: grid code, then route code (a
+// route's grid is "", so routes come before grids).
+func compareArea(a, b *data.Assignment) int {
+	if c := strings.Compare(a.Grid, b.Grid); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Route, b.Route)
 }

@@ -15,6 +15,10 @@ import (
 // a unit the plan lacks still counts: the cell is planned, and Check
 // reports the unit.
 //
+// An assignment to a route is planned in every grid the route crosses
+// (an unknown route's in none), in its shift whichever shifts the route
+// is walked in: Check reports a route walked out of its time.
+//
 // Grid codes are keys and expected unique; a code the plan repeats has
 // every one of its rows planned alike.
 //
@@ -23,6 +27,7 @@ import (
 // column by arithmetic, one matrix allocated whole, and the required
 // patrols of a row worked out once per grid kind rather than per cell.
 func Cover(p *Plan) Coverage {
+	as := routeGrids(p)
 	x := newWeekIndex(p.Week, p.Shifts)
 	ns := len(x.shifts)
 	c := Coverage{
@@ -63,10 +68,10 @@ func Cover(p *Plan) Coverage {
 	// on the chain is not counted again: no map entry per assignment, and
 	// a cell's chain is as long as its patrols, a few.
 	head := make([]int32, len(c.Cells))
-	next := make([]int32, len(p.Assignments))
+	next := make([]int32, len(as))
 	var crowded map[cellUnit]struct{} // cells whose chain grew long: see below
-	for i := range p.Assignments {
-		a := &p.Assignments[i]
+	for i := range as {
+		a := &as[i]
 		g, ok := rows[a.Grid]
 		if !ok {
 			continue
@@ -86,7 +91,7 @@ func Cover(p *Plan) Coverage {
 		}
 		dup, n := false, 0
 		for j := head[cell]; j != 0; j = next[j-1] {
-			if p.Assignments[j-1].Unit == a.Unit {
+			if as[j-1].Unit == a.Unit {
 				dup = true
 				break
 			}
@@ -107,7 +112,7 @@ func Cover(p *Plan) Coverage {
 			crowded = map[cellUnit]struct{}{}
 		}
 		for j := head[cell]; j != 0; j = next[j-1] {
-			crowded[cellUnit{int32(cell), p.Assignments[j-1].Unit}] = struct{}{}
+			crowded[cellUnit{int32(cell), as[j-1].Unit}] = struct{}{}
 		}
 		crowded[cellUnit{int32(cell), a.Unit}] = struct{}{}
 		head[cell] = crowdedCell
@@ -120,6 +125,37 @@ func Cover(p *Plan) Coverage {
 		}
 	}
 	return c
+}
+
+// routeGrids is the plan's assignments with each to a route replaced by
+// one to each grid the route crosses; the plan's own slice when none is.
+func routeGrids(p *Plan) []data.Assignment {
+	n := 0
+	for i := range p.Assignments {
+		if p.Assignments[i].Route != "" {
+			n++
+		}
+	}
+	if n == 0 {
+		return p.Assignments
+	}
+	routes := make(map[string]*Route, len(p.Routes))
+	for i := len(p.Routes) - 1; i >= 0; i-- { // the first of a code repeated
+		routes[p.Routes[i].Code] = &p.Routes[i]
+	}
+	out := make([]data.Assignment, 0, len(p.Assignments)+n*8)
+	for _, a := range p.Assignments {
+		if a.Route == "" {
+			out = append(out, a)
+			continue
+		}
+		if r := routes[a.Route]; r != nil {
+			for _, g := range r.Grids {
+				out = append(out, data.Assignment{Unit: a.Unit, Grid: g, Shift: a.Shift, Lent: a.Lent})
+			}
+		}
+	}
+	return out
 }
 
 // maxChain is how many units a cell chains before it is looked up in a map

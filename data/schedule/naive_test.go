@@ -27,9 +27,18 @@ func naiveCover(p *Plan) Coverage {
 	}
 	units := map[at][]string{}
 	for _, a := range p.Assignments {
-		k := at{a.Grid, a.Shift.Name, a.Shift.Day.Unix(), a.Shift.Day.Nanosecond()}
-		if !slices.Contains(units[k], a.Unit) {
-			units[k] = append(units[k], a.Unit)
+		grids := []string{a.Grid}
+		if a.Route != "" {
+			grids = nil
+			if r := naiveRoute(p, a.Route); r != nil {
+				grids = r.Grids
+			}
+		}
+		for _, g := range grids {
+			k := at{g, a.Shift.Name, a.Shift.Day.Unix(), a.Shift.Day.Nanosecond()}
+			if !slices.Contains(units[k], a.Unit) {
+				units[k] = append(units[k], a.Unit)
+			}
 		}
 	}
 	c := Coverage{Shifts: shifts, Grids: make([]string, len(p.Grids)), Cells: make([]Cell, len(p.Grids)*len(shifts))}
@@ -88,7 +97,25 @@ func naiveShiftAt(c Coverage, t time.Time, defs []data.ShiftDef) (int, bool) {
 }
 
 var kindOrder = []ConflictKind{DoubleBooked, TooLittleRest, TooManyShifts, UnitUnavailable, OutsideJurisdiction,
-	UnknownUnit, UnknownGrid, ShiftOutsideWeek, Lent}
+	UnknownUnit, UnknownGrid, UnknownRoute, ShiftOutsideWeek, RouteOffShift, Lent}
+
+// naiveRoute is the plan's first route of the code, nil for none.
+func naiveRoute(p *Plan, code string) *Route {
+	for i := range p.Routes {
+		if p.Routes[i].Code == code {
+			return &p.Routes[i]
+		}
+	}
+	return nil
+}
+
+// areaLess orders assignments by grid code, then route code.
+func areaLess(a, b data.Assignment) bool {
+	if a.Grid != b.Grid {
+		return a.Grid < b.Grid
+	}
+	return a.Route < b.Route
+}
 
 func naiveCheck(p *Plan) []Conflict {
 	week := data.WeekShifts(p.Week, p.Shifts)
@@ -112,7 +139,7 @@ func naiveCheck(p *Plan) []Conflict {
 	for _, a := range p.Assignments {
 		dup := false
 		for _, b := range byUnit[a.Unit] {
-			dup = dup || b.Grid == a.Grid && same(a.Shift, b.Shift)
+			dup = dup || b.Grid == a.Grid && b.Route == a.Route && same(a.Shift, b.Shift)
 		}
 		if !dup {
 			byUnit[a.Unit] = append(byUnit[a.Unit], a)
@@ -125,32 +152,50 @@ func naiveCheck(p *Plan) []Conflict {
 		for _, a := range as {
 			s, in := canon(a.Shift)
 			gi, gridKnown := gridAt[a.Grid]
-			c := Conflict{Hard: true, Unit: code, Grid: a.Grid, Shift: s}
+			route := naiveRoute(p, a.Route)
+			c := Conflict{Hard: true, Unit: code, Grid: a.Grid, Route: a.Route, Shift: s}
 			with := func(k ConflictKind, hard bool) Conflict { c.Kind, c.Hard = k, hard; return c }
 			if !known {
 				out = append(out, with(UnknownUnit, true))
 			}
-			if !gridKnown {
+			areaKnown, street, place := false, "", a.Grid
+			if a.Route != "" {
+				place = "?" // an unknown route's place is not checked
+				if route != nil {
+					areaKnown, street, place = true, route.Street, route.Street
+				} else {
+					out = append(out, with(UnknownRoute, true))
+				}
+			} else if gridKnown {
+				areaKnown, street = true, p.Grids[gi].Street
+			} else {
 				out = append(out, with(UnknownGrid, true))
 			}
 			if !in {
 				out = append(out, with(ShiftOutsideWeek, true))
+			} else if route != nil {
+				for _, d := range p.Shifts {
+					if d.Name == s.Name && !data.RouteWalkable(route.Times, d) {
+						out = append(out, with(RouteOffShift, true))
+						break
+					}
+				}
 			}
 			if known && p.Units[ui].Unavailable[s.String()] {
 				out = append(out, with(UnitUnavailable, true))
 			}
-			if j := p.Jurisdiction; j != "" && (!strings.HasPrefix(a.Grid, j) || known && !strings.HasPrefix(p.Units[ui].Grid, j)) {
+			if j := p.Jurisdiction; j != "" && (place != "?" && !strings.HasPrefix(place, j) || known && !strings.HasPrefix(p.Units[ui].Grid, j)) {
 				out = append(out, with(OutsideJurisdiction, true))
 			}
-			if known && gridKnown && p.Units[ui].Street != p.Grids[gi].Street {
+			if known && areaKnown && p.Units[ui].Street != street {
 				out = append(out, with(Lent, !p.Rules.AllowLending))
 			}
 			if !in {
 				continue
 			}
 			for _, b := range as {
-				if bs, bin := canon(b.Shift); bin && same(bs, s) && b.Grid != a.Grid {
-					out = append(out, Conflict{Kind: DoubleBooked, Hard: true, Unit: code, Grid: a.Grid, Shift: s, Other: s})
+				if bs, bin := canon(b.Shift); bin && same(bs, s) && (b.Grid != a.Grid || b.Route != a.Route) {
+					out = append(out, Conflict{Kind: DoubleBooked, Hard: true, Unit: code, Grid: a.Grid, Route: a.Route, Shift: s, Other: s})
 					break
 				}
 			}
@@ -163,26 +208,28 @@ func naiveCheck(p *Plan) []Conflict {
 			}
 		}
 		sort.SliceStable(shifts, func(i, j int) bool { return startOf(shifts[i], p.Shifts).Before(startOf(shifts[j], p.Shifts)) })
-		gridOf := func(s data.Shift) string {
-			g := ""
-			for _, a := range as {
-				if same(a.Shift, s) && (g == "" || a.Grid < g) {
-					g = a.Grid
+		areaOf := func(s data.Shift) data.Assignment {
+			var first *data.Assignment
+			for i, a := range as {
+				if same(a.Shift, s) && (first == nil || areaLess(a, *first)) {
+					first = &as[i]
 				}
 			}
-			return g
+			return *first
 		}
 		for j := range shifts {
 			for i := range j {
 				_, end := shifts[i].Span(p.Shifts)
 				start, _ := shifts[j].Span(p.Shifts)
 				if start.Sub(end) < p.Rules.MinRest {
-					out = append(out, Conflict{Kind: TooLittleRest, Hard: true, Unit: code, Grid: gridOf(shifts[j]), Shift: shifts[j], Other: shifts[i]})
+					f := areaOf(shifts[j])
+					out = append(out, Conflict{Kind: TooLittleRest, Hard: true, Unit: code, Grid: f.Grid, Route: f.Route, Shift: shifts[j], Other: shifts[i]})
 				}
 			}
 		}
 		if m := p.Rules.MaxShifts; m > 0 && len(shifts) > m {
-			out = append(out, Conflict{Kind: TooManyShifts, Hard: true, Unit: code, Grid: gridOf(shifts[m]), Shift: shifts[m], Count: len(shifts)})
+			f := areaOf(shifts[m])
+			out = append(out, Conflict{Kind: TooManyShifts, Hard: true, Unit: code, Grid: f.Grid, Route: f.Route, Shift: shifts[m], Count: len(shifts)})
 		}
 	}
 
@@ -200,8 +247,8 @@ func naiveCheck(p *Plan) []Conflict {
 		if ka, kb := slices.Index(kindOrder, a.Kind), slices.Index(kindOrder, b.Kind); ka != kb {
 			return ka < kb
 		}
-		if a.Grid != b.Grid {
-			return a.Grid < b.Grid
+		if a.Grid != b.Grid || a.Route != b.Route {
+			return areaLess(data.Assignment{Grid: a.Grid, Route: a.Route}, data.Assignment{Grid: b.Grid, Route: b.Route})
 		}
 		if oa, ob := startOf(a.Other, p.Shifts), startOf(b.Other, p.Shifts); !oa.Equal(ob) {
 			return oa.Before(ob)
@@ -248,6 +295,17 @@ func randomPlan(r *rand.Rand) *Plan {
 		p.Grids = append(p.Grids, Grid{Code: gridCodes[r.IntN(len(gridCodes))], Street: []string{"A", "B"}[r.IntN(2)],
 			Kind: kinds[r.IntN(len(kinds))], HighRisk: r.IntN(3) == 0})
 	}
+	routeCodes := []string{"R1", "R2", "R3"}
+	for range r.IntN(4) {
+		rt := Route{Code: routeCodes[r.IntN(len(routeCodes))], Street: []string{"A", "B"}[r.IntN(2)],
+			Times: []string{data.RouteByDay, data.RouteByNight, data.RouteAllDay}[r.IntN(3)]}
+		for _, g := range append(gridCodes, "Z99") {
+			if r.IntN(3) == 0 {
+				rt.Grids = append(rt.Grids, g)
+			}
+		}
+		p.Routes = append(p.Routes, rt)
+	}
 	shifts := data.WeekShifts(p.Week, p.Shifts)
 	unitCodes := []string{"u1", "u2", "u3", "u4", "u5"}
 	assignedUnits, assignedGrids := append(unitCodes, "x9"), append(gridCodes, "Z99")
@@ -274,6 +332,9 @@ func randomPlan(r *rand.Rand) *Plan {
 			s.Day = s.Day.UTC()
 		}
 		a := data.Assignment{Unit: assignedUnits[r.IntN(len(assignedUnits))], Grid: assignedGrids[r.IntN(len(assignedGrids))], Shift: s}
+		if r.IntN(4) == 0 { // a route, maybe unknown ("R9")
+			a.Grid, a.Route = "", append(routeCodes, "R9")[r.IntN(len(routeCodes)+1)]
+		}
 		p.Assignments = append(p.Assignments, a)
 		if r.IntN(5) == 0 {
 			p.Assignments = append(p.Assignments, a)

@@ -15,6 +15,9 @@ type Plan struct {
 	Rules  data.PatrolRules
 	Grids  []Grid
 	Units  []Unit
+	// Routes are the patrol routes units of the plan may walk instead of
+	// patrolling one grid.
+	Routes []Route
 	// Assignments made so far (for Check and Cover), or kept (for autofill,
 	// which adds to them).
 	Assignments []data.Assignment
@@ -28,6 +31,15 @@ type Grid struct {
 	Code, Street, Kind string
 	HighRisk           bool      // many cases lately: needs more patrols
 	At                 orb.Point // a point inside it (lon/lat), for travel
+}
+
+// Route is a patrol route: a unit walking it in a shift patrols every grid
+// it crosses in that shift.
+type Route struct {
+	Code, Street string
+	Times        string    // when it is walked: data.RouteByDay, RouteByNight or RouteAllDay
+	Grids        []string  // the grids it crosses, in code order (any street's)
+	At           orb.Point // where it starts (lon/lat), for travel
 }
 
 // Unit is a unit that may patrol.
@@ -68,16 +80,20 @@ const (
 	OutsideJurisdiction ConflictKind = "outside_jurisdiction" // hard: the unit or grid is outside the actor's region
 	UnknownUnit         ConflictKind = "unknown_unit"         // hard
 	UnknownGrid         ConflictKind = "unknown_grid"         // hard
+	UnknownRoute        ConflictKind = "unknown_route"        // hard
 	ShiftOutsideWeek    ConflictKind = "shift_outside_week"   // hard
+	RouteOffShift       ConflictKind = "route_off_shift"      // hard: a day route in a night shift, or the reverse
 	Lent                ConflictKind = "lent"                 // soft (hard when Rules.AllowLending is off): outside its street
 )
 
-// Conflict is one problem of a roster, with what it concerns.
+// Conflict is one problem of a roster, with what it concerns: the unit,
+// and the area of the assignment (its Grid, or its Route).
 type Conflict struct {
 	Kind  ConflictKind
 	Hard  bool
 	Unit  string
 	Grid  string
+	Route string
 	Shift data.Shift
 	// Other is the other shift of a double booking or too short a rest;
 	// Count the unit's shifts for TooManyShifts.
