@@ -58,6 +58,12 @@ usage:
   kapok roster  rules --mirror FILE --district CODE [--shifts day=8-16,…] [--required KIND:SHIFT=N,…] [--max-shifts N]
                 [--min-rest-hours H] [--high-risk-extra N] [--lending yes|no] [--user LOGIN]
   kapok roster  leave --mirror FILE --unit U --from RFC3339 --to RFC3339 [--reason R] [--user LOGIN]
+  kapok duty    assign --mirror FILE --center CODE --shift 2026-12-01/day --person NAME [--phone P]
+                [--role leader_on_duty|duty_officer] [--user LOGIN]
+  kapok duty    remove --mirror FILE --id UID [--user LOGIN]
+  kapok duty    show --mirror FILE --center CODE [--week 2026-W49 | --at RFC3339] [--format table|csv|json]
+  kapok duty    gaps --mirror FILE [--region CODE] [--at RFC3339] [--format table|csv|json]
+                (exits 1 while a center has nobody on duty in the shift under way)
   kapok journal verify --mirror FILE
   kapok journal list --mirror FILE [--since RFC3339] [--actor LOGIN] [--kind KIND] [--format table|json]
   kapok [run]   [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION]
@@ -75,7 +81,7 @@ type command func(args []string, out io.Writer) error
 
 var commands = map[string]command{
 	"demo": demoCmd, "stats": statsCmd, "import": importCmd, "export": exportCmd, "render": renderCmd,
-	"orders": ordersCmd, "journal": journalCmd, "cases": casesCmd, "roster": rosterCmd, "run": runCmd,
+	"orders": ordersCmd, "journal": journalCmd, "cases": casesCmd, "roster": rosterCmd, "duty": dutyCmd, "run": runCmd,
 }
 
 // runCLI runs one command line and returns the process's exit status.
