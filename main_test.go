@@ -514,6 +514,20 @@ func TestRosterCommand(t *testing.T) {
 	if code, out, _ := cli(t, "roster", "show", "--mirror", path, "--roster", id); code != 0 || !strings.Contains(out, "2026-12-01/day  U9901010010010011  990101001001001") {
 		t.Fatalf("show table: %q", out)
 	}
+	// A patrol route: walked by the unit, listed as a route, taken off.
+	walk := []string{"--mirror", path, "--roster", id, "--unit", "U9901010010010011", "--route", "R9901010013", "--shift", "2026-12-03/day", "--user", "leader_990101"}
+	if code, _, errOut := cli(t, append([]string{"roster", "assign"}, walk...)...); code != 0 {
+		t.Fatalf("assign a route: %d %q", code, errOut)
+	}
+	if code, out, _ := cli(t, "roster", "show", "--mirror", path, "--roster", id); code != 0 || !strings.Contains(out, "2026-12-03/day  U9901010010010011  route R9901010013") {
+		t.Fatalf("show a route walk: %q", out)
+	}
+	if code, out, _ := cli(t, "roster", "show", "--mirror", path, "--roster", id, "--format", "csv"); code != 0 || !strings.Contains(out, "2026-12-03/day,U9901010010010011,,R9901010013,false") {
+		t.Fatalf("show a route walk as CSV: %q", out)
+	}
+	if code, _, errOut := cli(t, append([]string{"roster", "unassign"}, walk...)...); code != 0 {
+		t.Fatalf("unassign a route: %d %q", code, errOut)
+	}
 	m, err := mirror.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -533,6 +547,9 @@ func TestRosterCommand(t *testing.T) {
 		{[]string{"roster", "assign", "--mirror", path, "--roster", id, "--unit", "U9901010010010011", "--grid", "990101001001001", "--shift", "2026-12-01/dusk"}, 1, "is not a shift"},
 		{[]string{"roster", "assign", "--mirror", path, "--roster", "ffffffff", "--unit", "U9901010010010011", "--grid", "990101001001001", "--shift", "2026-12-01/day"}, 1, "no roster ffffffff"},
 		{[]string{"roster", "assign", "--mirror", path, "--roster", id, "--unit", "U9901010010010011"}, 2, "are required"},
+		{[]string{"roster", "assign", "--mirror", path, "--roster", id, "--unit", "U9901010010010011", "--grid", "990101001001001", "--route", "R9901010013", "--shift", "2026-12-01/day"}, 2, "one of --grid and --route"},
+		{[]string{"roster", "assign", "--mirror", path, "--roster", id, "--unit", "U9901010010010011", "--route", "R0", "--shift", "2026-12-01/day"}, 1, "no patrol route R0"},
+		{[]string{"roster", "assign", "--mirror", path, "--roster", id, "--unit", "U9901010010010011", "--route", "R9901020011", "--shift", "2026-12-01/day"}, 1, "is not in the roster's region 990101"},
 		{[]string{"roster", "show", "--mirror", path, "--roster", id, "--format", "xml"}, 2, "--format is table, csv or json"},
 		{[]string{"roster", "rewrite"}, 2, "give plan, assign, unassign, show, check, publish, coverage, rules, leave"},
 	} {

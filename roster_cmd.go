@@ -92,19 +92,20 @@ func rosterPlan(args []string, out io.Writer) error {
 }
 
 func rosterAssign(sub string, args []string, out io.Writer) error {
-	fs := flags("roster "+sub, "roster "+sub+" --mirror FILE --roster ID --unit U --grid G --shift 2026-12-01/day [--user LOGIN]", out)
+	fs := flags("roster "+sub, "roster "+sub+" --mirror FILE --roster ID --unit U (--grid G | --route R) --shift 2026-12-01/day [--user LOGIN]", out)
 	path := mirrorFlag(fs)
 	var c data.RosterChange
 	fs.StringVar(&c.Roster, "roster", "", "the roster's key (or its first 8 characters or more)")
 	fs.StringVar(&c.Unit, "unit", "", "the unit's code")
-	fs.StringVar(&c.Grid, "grid", "", "the grid's code")
+	fs.StringVar(&c.Grid, "grid", "", "the grid's code (or --route)")
+	fs.StringVar(&c.Route, "route", "", "a patrol route's code: the unit walks it and patrols every grid it crosses (or --grid)")
 	fs.StringVar(&c.Shift, "shift", "", "the shift: YYYY-MM-DD/name (day, evening, night unless the district set its own)")
 	fs.StringVar(&c.Actor, "user", data.SystemLogin, "login of the planner")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if c.Roster == "" || c.Unit == "" || c.Grid == "" || c.Shift == "" {
-		return misuse("--roster, --unit, --grid and --shift are required")
+	if c.Roster == "" || c.Unit == "" || c.Shift == "" || (c.Grid == "") == (c.Route == "") {
+		return misuse("--roster, --unit, --shift and one of --grid and --route are required")
 	}
 	m, err := openMirrorFlag(*path)
 	if err != nil {
@@ -162,7 +163,8 @@ func printRoster(out io.Writer, v data.RosterView, format string) error {
 	case "json":
 		type row struct {
 			Unit  string `json:"unit"`
-			Grid  string `json:"grid"`
+			Grid  string `json:"grid,omitempty"`
+			Route string `json:"route,omitempty"`
 			Shift string `json:"shift"`
 			Lent  bool   `json:"lent"`
 		}
@@ -175,16 +177,16 @@ func printRoster(out io.Writer, v data.RosterView, format string) error {
 			Assignments []row  `json:"assignments"`
 		}{v.ID, v.Region, v.Week.String(), string(v.State), v.Version, []row{}}
 		for _, a := range v.Assignments {
-			doc.Assignments = append(doc.Assignments, row{a.Unit, a.Grid, a.Shift.String(), a.Lent})
+			doc.Assignments = append(doc.Assignments, row{a.Unit, a.Grid, a.Route, a.Shift.String(), a.Lent})
 		}
 		return json.NewEncoder(out).Encode(doc)
 	case "csv":
 		w := csv.NewWriter(out)
-		if err := w.Write([]string{"shift", "unit", "grid", "lent"}); err != nil {
+		if err := w.Write([]string{"shift", "unit", "grid", "route", "lent"}); err != nil {
 			return err
 		}
 		for _, a := range v.Assignments {
-			if err := w.Write([]string{a.Shift.String(), a.Unit, a.Grid, fmt.Sprint(a.Lent)}); err != nil {
+			if err := w.Write([]string{a.Shift.String(), a.Unit, a.Grid, a.Route, fmt.Sprint(a.Lent)}); err != nil {
 				return err
 			}
 		}
@@ -202,7 +204,7 @@ func printRoster(out io.Writer, v data.RosterView, format string) error {
 		if a.Lent {
 			lent = "lent"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Shift, a.Unit, a.Grid, lent)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Shift, a.Unit, areaText(a.Grid, a.Route), lent)
 	}
 	return tw.Flush()
 }
@@ -233,7 +235,7 @@ func rosterCheck(args []string, out io.Writer) error {
 		case schedule.TooManyShifts:
 			detail = fmt.Sprintf("%d shifts", c.Count)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", level, c.Kind, c.Unit, c.Grid, c.Shift, detail)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", level, c.Kind, c.Unit, areaText(c.Grid, c.Route), c.Shift, detail)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -520,4 +522,12 @@ func openRosterCmd(sub string, args []string, out io.Writer, userHelp string) (*
 	}
 	m, err := openMirrorFlag(*path)
 	return m, *id, *user, err
+}
+
+// areaText is an assignment's area for a listing: the grid, or "route R…".
+func areaText(grid, route string) string {
+	if route != "" {
+		return "route " + route
+	}
+	return grid
 }

@@ -22,6 +22,7 @@ type Mirror struct {
 
 	rank   rankerCache // for Recommend
 	counts countCache  // for StatusBoard
+	routes routeCache  // for rosters
 }
 
 // The services the mirror provides.

@@ -66,13 +66,13 @@ func (m *Mirror) AutoFill(ctx context.Context, id, actor string, version int64, 
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO roster_assignments (uid, roster_uid, unit_code, grid_code, shift, lent) VALUES (?, ?, ?, ?, ?, ?)`,
-				uid, r.ID, a.Unit, a.Grid, a.Shift.String(), a.Lent); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO roster_assignments (uid, roster_uid, unit_code, grid_code, route_code, shift, lent)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, uid, r.ID, a.Unit, nullIfEmpty(a.Grid), nullIfEmpty(a.Route), a.Shift.String(), a.Lent); err != nil {
 				return err
 			}
 		}
 		if r.State == data.RosterPublished {
-			if _, err := issueRosterOrders(ctx, tx, r, r.Shifts, user.Login, now); err != nil {
+			if _, err := issueRosterOrders(ctx, tx, r, now2, user.Login, now); err != nil {
 				return err
 			}
 		}
@@ -81,16 +81,24 @@ func (m *Mirror) AutoFill(ctx context.Context, id, actor string, version int64, 
 			return err
 		}
 		// A history row per assignment added, and all of them in the
-		// journal entry: what the fill did is on record, not just how much.
-		added := make([][3]string, len(res.Assignments))
-		for i, a := range res.Assignments {
-			if err := rosterHistory(ctx, tx, r.ID, now, userID, "autofill", a.Unit, a.Grid, a.Shift.String(), 1); err != nil {
+		// journal entry: what the fill did is on record, not just how much
+		// (grid patrols as added, route walks as walked: unit, area, shift).
+		added, walked := [][3]string{}, [][3]string{}
+		for _, a := range res.Assignments {
+			if err := rosterHistory(ctx, tx, r.ID, now, userID, "autofill", historyRow{a.Unit, a.Grid, a.Route, a.Shift.String(), 1}); err != nil {
 				return err
 			}
-			added[i] = [3]string{a.Unit, a.Grid, a.Shift.String()}
+			if a.Route != "" {
+				walked = append(walked, [3]string{a.Unit, a.Route, a.Shift.String()})
+			} else {
+				added = append(added, [3]string{a.Unit, a.Grid, a.Shift.String()})
+			}
 		}
-		_, err = journalAppend(ctx, tx, change{Kind: data.KindRosterAutofill, Subject: r.ID, Actor: user.Login, At: now,
-			Payload: map[string]any{"roster": r.ID, "added": added, "uncovered": len(res.Uncovered), "travel_m": int64(res.Travel)}})
+		payload := map[string]any{"roster": r.ID, "added": added, "uncovered": len(res.Uncovered), "travel_m": int64(res.Travel)}
+		if len(walked) > 0 {
+			payload["walked"] = walked
+		}
+		_, err = journalAppend(ctx, tx, change{Kind: data.KindRosterAutofill, Subject: r.ID, Actor: user.Login, At: now, Payload: payload})
 		return err
 	})
 	return r, res, err

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -30,7 +32,8 @@ const (
 // its region (kind, street, risk, the centre of their bounds); the units of
 // its district (a street's roster may borrow from the rest of the
 // district, flagged as lent) with the shifts each cannot patrol; its
-// assignments; and the actor's jurisdiction.
+// assignments; the patrol routes of its streets (the grids each crosses);
+// and the actor's jurisdiction.
 //
 // A unit cannot patrol a shift that overlaps its leave, the window of an
 // order holding it (issued, acknowledged or in progress), or — when it is
@@ -42,6 +45,9 @@ func (m *Mirror) RosterPlan(ctx context.Context, id, actor string, now time.Time
 	}
 	p, err := m.regionPlan(ctx, data.Roster{ID: v.ID, Region: v.Region, Week: v.Week, Shifts: v.Shifts}, actor, now)
 	if err != nil {
+		return nil, err
+	}
+	if p.Routes, err = m.PatrolRoutes(ctx, v.Region); err != nil {
 		return nil, err
 	}
 	p.Assignments = v.Assignments
@@ -72,23 +78,35 @@ func (m *Mirror) CoverageAt(ctx context.Context, region, actor string, at, now t
 	if err != nil {
 		return schedule.Coverage{}, -1, err
 	}
-	rows, err := m.DB.QueryContext(ctx, `SELECT a.unit_code, a.grid_code, a.shift FROM roster_assignments a JOIN rosters r ON r.uid = a.roster_uid
-		WHERE r.week = ? AND r.state = 'published' AND a.grid_code LIKE ? || '%'`, week.String(), region)
+	// The published assignments to the region's grids, and the walks of
+	// its streets' routes (a route of a neighbouring street crossing into
+	// the region is not counted here).
+	rows, err := m.DB.QueryContext(ctx, `SELECT a.unit_code, ifnull(a.grid_code, ''), ifnull(a.route_code, ''), a.shift
+		FROM roster_assignments a JOIN rosters r ON r.uid = a.roster_uid
+		WHERE r.week = ?1 AND r.state = 'published' AND (a.grid_code LIKE ?2 || '%'
+			OR a.route_code IN (SELECT code FROM patrol_routes WHERE street_code LIKE ?2 || '%'))`, week.String(), region)
 	if err != nil {
 		return schedule.Coverage{}, -1, err
 	}
+	walked := map[string]bool{}
 	for rows.Next() {
 		var a data.Assignment
 		var shift string
-		if err := rows.Scan(&a.Unit, &a.Grid, &shift); err != nil {
+		if err := rows.Scan(&a.Unit, &a.Grid, &a.Route, &shift); err != nil {
 			_ = rows.Close()
 			return schedule.Coverage{}, -1, err
 		}
 		if a.Shift, err = data.ParseShift(shift, shifts); err == nil {
 			p.Assignments = append(p.Assignments, a)
+			if a.Route != "" {
+				walked[a.Route] = true
+			}
 		}
 	}
 	if err := closeRows(rows); err != nil {
+		return schedule.Coverage{}, -1, err
+	}
+	if p.Routes, err = m.routesNamed(ctx, slices.Sorted(maps.Keys(walked))); err != nil {
 		return schedule.Coverage{}, -1, err
 	}
 	c := schedule.Cover(p)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"kapok/data"
@@ -12,8 +13,9 @@ import (
 )
 
 // Publishing turns a roster into patrol orders through the orders path: one
-// order per assignment (the unit and the grid as targets, the shift as the
-// window), each with its journal entry. A published roster is changed only
+// order per assignment (the unit and the grid as targets — for a route
+// walk, the grids of the roster's region the route crosses —, the shift as
+// the window), each with its journal entry. A published roster is changed only
 // by amendments: an assignment added issues its order at once, one taken
 // off cancels its order; nothing is rewritten silently.
 
@@ -60,7 +62,7 @@ func (m *Mirror) PublishRoster(ctx context.Context, id, actor string, version in
 		if hard := hardCount(conflicts); hard > 0 {
 			return data.Refuse(data.CodeRosterHasConflicts, "roster", data.Value("roster", r.ID), data.Value("count", hard))
 		}
-		if issued, err = issueRosterOrders(ctx, tx, r, p.Shifts, user.Login, now); err != nil {
+		if issued, err = issueRosterOrders(ctx, tx, r, p, user.Login, now); err != nil {
 			return err
 		}
 		r.Version++
@@ -69,7 +71,7 @@ func (m *Mirror) PublishRoster(ctx context.Context, id, actor string, version in
 			r.State, r.Version, gpkg.Time{Time: now}, gpkg.Time{Time: now}, r.ID); err != nil {
 			return err
 		}
-		if err := rosterHistory(ctx, tx, r.ID, now, userID, "publish", "", "", "", issued); err != nil {
+		if err := rosterHistory(ctx, tx, r.ID, now, userID, "publish", historyRow{count: issued}); err != nil {
 			return err
 		}
 		_, err = journalAppend(ctx, tx, change{Kind: data.KindRosterPublish, Subject: r.ID, Actor: user.Login, At: now,
@@ -83,7 +85,7 @@ func (m *Mirror) PublishRoster(ctx context.Context, id, actor string, version in
 // have (a unit further over its limit counts as new: its count changed).
 func newHardConflicts(before, after []schedule.Conflict) []schedule.Conflict {
 	key := func(c schedule.Conflict) string {
-		return fmt.Sprint(c.Kind, "|", c.Unit, "|", c.Grid, "|", c.Shift.String(), "|", c.Other.String(), "|", c.Count)
+		return fmt.Sprint(c.Kind, "|", c.Unit, "|", c.Grid, "|", c.Route, "|", c.Shift.String(), "|", c.Other.String(), "|", c.Count)
 	}
 	seen := map[string]bool{}
 	for _, c := range before {
@@ -102,17 +104,20 @@ func newHardConflicts(before, after []schedule.Conflict) []schedule.Conflict {
 
 // issueRosterOrders issues a patrol order for each assignment of the roster
 // that has none yet, and links them.
-func issueRosterOrders(ctx context.Context, tx *sql.Tx, r data.Roster, shifts []data.ShiftDef, actor string, now time.Time) (int, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT uid, unit_code, grid_code, shift FROM roster_assignments WHERE roster_uid = ? AND order_uid IS NULL
-		ORDER BY shift, unit_code, grid_code`, r.ID)
+func issueRosterOrders(ctx context.Context, tx *sql.Tx, r data.Roster, p *schedule.Plan, actor string, now time.Time) (int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT uid, unit_code, ifnull(grid_code, ''), ifnull(route_code, ''), shift FROM roster_assignments
+		WHERE roster_uid = ? AND order_uid IS NULL ORDER BY shift, unit_code, area_code`, r.ID)
 	if err != nil {
 		return 0, err
 	}
-	type pending struct{ uid, unit, grid, shift string }
+	type pending struct {
+		uid string
+		a   data.RosterChange
+	}
 	var todo []pending
 	for rows.Next() {
 		var a pending
-		if err := rows.Scan(&a.uid, &a.unit, &a.grid, &a.shift); err != nil {
+		if err := rows.Scan(&a.uid, &a.a.Unit, &a.a.Grid, &a.a.Route, &a.a.Shift); err != nil {
 			_ = rows.Close()
 			return 0, err
 		}
@@ -122,7 +127,7 @@ func issueRosterOrders(ctx context.Context, tx *sql.Tx, r data.Roster, shifts []
 		return 0, err
 	}
 	for _, a := range todo {
-		o, err := issueAssignmentOrder(ctx, tx, r, shifts, a.unit, a.grid, a.shift, actor, now)
+		o, err := issueAssignmentOrder(ctx, tx, r, p.Shifts, p.Routes, a.a, actor, now)
 		if err != nil {
 			return 0, err
 		}
@@ -133,15 +138,32 @@ func issueRosterOrders(ctx context.Context, tx *sql.Tx, r data.Roster, shifts []
 	return len(todo), nil
 }
 
-// issueAssignmentOrder is the patrol order of one assignment.
-func issueAssignmentOrder(ctx context.Context, tx *sql.Tx, r data.Roster, shifts []data.ShiftDef, unit, grid, shift, actor string, now time.Time) (data.Order, error) {
-	s, err := data.ParseShift(shift, shifts)
+// issueAssignmentOrder is the patrol order of one assignment (a's Unit,
+// Grid or Route, and Shift); routes are the roster's plan's.
+func issueAssignmentOrder(ctx context.Context, tx *sql.Tx, r data.Roster, shifts []data.ShiftDef, routes []schedule.Route, a data.RosterChange, actor string, now time.Time) (data.Order, error) {
+	s, err := data.ParseShift(a.Shift, shifts)
 	if err != nil {
 		return data.Order{}, err
 	}
 	start, end := s.Span(shifts)
+	targets, task := []string{a.Unit, a.Grid}, fmt.Sprintf("巡逻 %s · 排班 %s %s", a.Grid, r.Week, a.Shift)
+	if a.Route != "" {
+		// The route's grids in the roster's region: the order's targets are
+		// what the unit patrols, within what the planner may order.
+		targets = []string{a.Unit}
+		for _, rt := range routes {
+			if rt.Code == a.Route {
+				for _, g := range rt.Grids {
+					if strings.HasPrefix(g, r.Region) {
+						targets = append(targets, g)
+					}
+				}
+			}
+		}
+		task = fmt.Sprintf("巡逻路线 %s · 排班 %s %s", a.Route, r.Week, a.Shift)
+	}
 	req := data.OrderRequest{Type: data.OrderPatrol, Priority: data.PriorityNormal, Start: start, End: end,
-		Task: fmt.Sprintf("巡逻 %s · 排班 %s %s", grid, r.Week, shift), Targets: []string{unit, grid}, Actor: actor}
+		Task: task, Targets: targets, Actor: actor}
 	if err := req.Check(); err != nil {
 		return data.Order{}, err
 	}
@@ -150,15 +172,17 @@ func issueAssignmentOrder(ctx context.Context, tx *sql.Tx, r data.Roster, shifts
 
 // amendPublished keeps a published roster's orders in step with a change
 // made in the caller's transaction: an assignment added issues its order,
-// one taken off cancels its order (uid: the assignment's order, if any).
-func amendPublished(ctx context.Context, tx *sql.Tx, r data.Roster, c data.RosterChange, shift string, add bool, orderUID string, user data.User, now time.Time) error {
+// one taken off cancels its order (uid: the assignment's order, if any;
+// routes: the roster's plan's).
+func amendPublished(ctx context.Context, tx *sql.Tx, r data.Roster, routes []schedule.Route, c data.RosterChange, shift string, add bool, orderUID string, user data.User, now time.Time) error {
 	if add {
-		o, err := issueAssignmentOrder(ctx, tx, r, r.Shifts, c.Unit, c.Grid, shift, user.Login, now)
+		c.Shift = shift
+		o, err := issueAssignmentOrder(ctx, tx, r, r.Shifts, routes, c, user.Login, now)
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE roster_assignments SET order_uid = ? WHERE roster_uid = ? AND unit_code = ? AND grid_code = ? AND shift = ?`,
-			o.UID, r.ID, c.Unit, c.Grid, shift)
+		_, err = tx.ExecContext(ctx, `UPDATE roster_assignments SET order_uid = ? WHERE roster_uid = ? AND unit_code = ? AND area_code = ? AND shift = ?`,
+			o.UID, r.ID, c.Unit, c.Grid+c.Route, shift)
 		return err
 	}
 	if orderUID == "" {

@@ -60,7 +60,7 @@ func (m *Mirror) PlanRoster(ctx context.Context, region, week, actor string, now
 			VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)`, r.ID, region, w.String(), r.State, string(js), userID, gpkg.Time{Time: now}, gpkg.Time{Time: now}); err != nil {
 			return err
 		}
-		if err := rosterHistory(ctx, tx, r.ID, now, userID, "plan", "", "", "", 0); err != nil {
+		if err := rosterHistory(ctx, tx, r.ID, now, userID, "plan", historyRow{}); err != nil {
 			return err
 		}
 		_, err = journalAppend(ctx, tx, change{Kind: data.KindRosterPlan, Subject: r.ID, Actor: user.Login, At: now,
@@ -70,12 +70,14 @@ func (m *Mirror) PlanRoster(ctx context.Context, region, week, actor string, now
 	return r, err
 }
 
-// AssignPatrol adds a unit patrolling a grid in a shift to a roster.
-// Conflicts with other assignments (double booking, rest, shifts per week,
-// availability) are the check's to list; what is refused here is what can
-// never be right: an unknown roster, unit, grid or shift, a grid outside
-// the roster's region, a shift outside its week, a unit or region outside
-// the actor's jurisdiction.
+// AssignPatrol adds a unit patrolling an area — a grid, or a patrol route
+// (c.Grid or c.Route, exactly one) — in a shift to a roster. Conflicts
+// with other assignments (double booking, rest, shifts per week,
+// availability, a route walked out of its time) are the check's to list;
+// what is refused here is what can never be right: an unknown roster,
+// unit, grid, route or shift, neither or both of a grid and a route, a
+// grid or route outside the roster's region, a shift outside its week, a
+// unit or region outside the actor's jurisdiction.
 //
 // On a published roster the change is an amendment: its patrol order is
 // issued at once, and it is refused if it would bring a hard conflict (a
@@ -126,19 +128,15 @@ func (m *Mirror) changeRoster(ctx context.Context, c data.RosterChange, now time
 		if add && !user.Covers(unitGrid) {
 			return data.Refuse(data.CodeUnitOutsideJurisdiction, "unit", data.Value("unit", c.Unit), data.Value("jurisdiction", user.Jurisdiction))
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM grids WHERE code = ?`, c.Grid).Scan(&n); err != nil {
+		street, err := areaStreet(ctx, tx, c, r.Region)
+		if err != nil {
 			return err
 		}
-		if n == 0 {
-			return data.Refuse(data.CodeGridUnknown, "grid", data.Value("grid", c.Grid))
-		}
-		if !strings.HasPrefix(c.Grid, r.Region) {
-			return data.Refuse(data.CodeGridOutsideRoster, "grid", data.Value("grid", c.Grid), data.Value("region", r.Region))
-		}
+		area := c.Grid + c.Route // one of them is ""
 		action, kind := "assign", data.KindRosterAssign
-		lent := unitGrid[:9] != c.Grid[:9]
+		lent := unitGrid[:9] != street
 		var orderUID sql.NullString
+		var routes []schedule.Route // the plan's, for an amendment's order
 		if add && r.State == data.RosterPublished {
 			// An amendment: checked here, inside the transaction, on the
 			// committed state no other writer can change meanwhile.
@@ -147,10 +145,11 @@ func (m *Mirror) changeRoster(ctx context.Context, c data.RosterChange, now time
 				return err
 			}
 			before := schedule.Check(p)
-			p.Assignments = append(p.Assignments, data.Assignment{Unit: c.Unit, Grid: c.Grid, Shift: shift})
+			p.Assignments = append(p.Assignments, data.Assignment{Unit: c.Unit, Grid: c.Grid, Route: c.Route, Shift: shift})
 			if added := newHardConflicts(before, schedule.Check(p)); len(added) > 0 {
 				return data.Refuse(data.CodeRosterHasConflicts, "roster", data.Value("roster", r.ID), data.Value("count", len(added)))
 			}
+			routes = p.Routes
 		}
 		if add {
 			uid, err := newUID()
@@ -158,8 +157,9 @@ func (m *Mirror) changeRoster(ctx context.Context, c data.RosterChange, now time
 				return err
 			}
 			// Adding what is there already changes nothing and is no error.
-			res, err := tx.ExecContext(ctx, `INSERT INTO roster_assignments (uid, roster_uid, unit_code, grid_code, shift, lent) VALUES (?, ?, ?, ?, ?, ?)
-				ON CONFLICT (roster_uid, unit_code, grid_code, shift) DO NOTHING`, uid, r.ID, c.Unit, c.Grid, shift.String(), lent)
+			res, err := tx.ExecContext(ctx, `INSERT INTO roster_assignments (uid, roster_uid, unit_code, grid_code, route_code, shift, lent)
+				VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (roster_uid, unit_code, area_code, shift) DO NOTHING`,
+				uid, r.ID, c.Unit, nullIfEmpty(c.Grid), nullIfEmpty(c.Route), shift.String(), lent)
 			if err != nil {
 				return err
 			}
@@ -176,8 +176,8 @@ func (m *Mirror) changeRoster(ctx context.Context, c data.RosterChange, now time
 				}
 				var live int
 				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM roster_assignments a JOIN orders o ON o.uid = a.order_uid
-					WHERE a.roster_uid = ? AND a.unit_code = ? AND a.grid_code = ? AND a.shift = ? AND o.state != 'cancelled'`,
-					r.ID, c.Unit, c.Grid, shift.String()).Scan(&live); err != nil {
+					WHERE a.roster_uid = ? AND a.unit_code = ? AND a.area_code = ? AND a.shift = ? AND o.state != 'cancelled'`,
+					r.ID, c.Unit, area, shift.String()).Scan(&live); err != nil {
 					return err
 				}
 				if live > 0 {
@@ -186,24 +186,24 @@ func (m *Mirror) changeRoster(ctx context.Context, c data.RosterChange, now time
 			}
 		} else {
 			action, kind = "unassign", data.KindRosterUnassign
-			if err := tx.QueryRowContext(ctx, `SELECT order_uid FROM roster_assignments WHERE roster_uid = ? AND unit_code = ? AND grid_code = ? AND shift = ?`,
-				r.ID, c.Unit, c.Grid, shift.String()).Scan(&orderUID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			if err := tx.QueryRowContext(ctx, `SELECT order_uid FROM roster_assignments WHERE roster_uid = ? AND unit_code = ? AND area_code = ? AND shift = ?`,
+				r.ID, c.Unit, area, shift.String()).Scan(&orderUID); err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
-			res, err := tx.ExecContext(ctx, `DELETE FROM roster_assignments WHERE roster_uid = ? AND unit_code = ? AND grid_code = ? AND shift = ?`,
-				r.ID, c.Unit, c.Grid, shift.String())
+			res, err := tx.ExecContext(ctx, `DELETE FROM roster_assignments WHERE roster_uid = ? AND unit_code = ? AND area_code = ? AND shift = ?`,
+				r.ID, c.Unit, area, shift.String())
 			if err != nil {
 				return err
 			}
 			if k, err := res.RowsAffected(); err != nil {
 				return err
 			} else if k == 0 {
-				return data.Refuse(data.CodeAssignmentUnknown, "assignment", data.Value("unit", c.Unit), data.Value("grid", c.Grid), data.Value("shift", shift.String()))
+				return data.Refuse(data.CodeAssignmentUnknown, "assignment", data.Value("unit", c.Unit), data.Value("grid", area), data.Value("shift", shift.String()))
 			}
 		}
 		amended := r.State == data.RosterPublished
 		if amended {
-			if err := amendPublished(ctx, tx, r, c, shift.String(), add, orderUID.String, user, now); err != nil {
+			if err := amendPublished(ctx, tx, r, routes, c, shift.String(), add, orderUID.String, user, now); err != nil {
 				return err
 			}
 		}
@@ -218,11 +218,14 @@ func (m *Mirror) changeRoster(ctx context.Context, c data.RosterChange, now time
 				count = -1
 			}
 		}
-		if err := rosterHistory(ctx, tx, r.ID, now, userID, action, c.Unit, c.Grid, shift.String(), count); err != nil {
+		if err := rosterHistory(ctx, tx, r.ID, now, userID, action, historyRow{c.Unit, c.Grid, c.Route, shift.String(), count}); err != nil {
 			return err
 		}
-		_, err = journalAppend(ctx, tx, change{Kind: kind, Subject: r.ID, Actor: user.Login, At: now,
-			Payload: map[string]any{"roster": r.ID, "unit": c.Unit, "grid": c.Grid, "shift": shift.String(), "lent": lent && add, "amendment": amended}})
+		payload := map[string]any{"roster": r.ID, "unit": c.Unit, "grid": c.Grid, "shift": shift.String(), "lent": lent && add, "amendment": amended}
+		if c.Route != "" {
+			payload["route"] = c.Route
+		}
+		_, err = journalAppend(ctx, tx, change{Kind: kind, Subject: r.ID, Actor: user.Login, At: now, Payload: payload})
 		return err
 	})
 	return r, err
@@ -246,18 +249,26 @@ func (m *Mirror) Roster(ctx context.Context, id string) (data.RosterView, error)
 	// One row for all: go-sqlite3 costs more per row handed to Go than
 	// SQLite reading it (a district's week is ~17,000 rows: 30 ms as rows).
 	var all sql.NullString
-	if err := m.DB.QueryRowContext(ctx, `SELECT group_concat(unit_code || ' ' || grid_code || ' ' || shift || ' ' || lent, char(10))
+	// (Codes have no spaces; "-" stands for the area kind not set.)
+	if err := m.DB.QueryRowContext(ctx, `SELECT group_concat(unit_code || ' ' || ifnull(grid_code, '-') || ' ' || ifnull(route_code, '-')
+		|| ' ' || shift || ' ' || lent, char(10))
 		FROM roster_assignments WHERE roster_uid = ?`, r.ID).Scan(&all); err != nil {
 		return v, err
 	}
 	var keys []int
 	for line := range strings.Lines(all.String) {
 		f := strings.Fields(line)
-		if len(f) != 4 {
+		if len(f) != 5 {
 			return v, fmt.Errorf("roster %s: assignment %q", r.ID, line)
 		}
-		a := data.Assignment{Unit: f[0], Grid: f[1], Lent: f[3] == "1"}
-		shift := f[2]
+		unset := func(code string) string {
+			if code == "-" {
+				return ""
+			}
+			return code
+		}
+		a := data.Assignment{Unit: f[0], Grid: unset(f[1]), Route: unset(f[2]), Lent: f[4] == "1"}
+		shift := f[3]
 		s, ok := byName[shift]
 		if !ok {
 			// Not a shift of the roster's week (written by hand): read it
@@ -284,7 +295,7 @@ func (m *Mirror) Roster(ctx context.Context, id string) (data.RosterView, error)
 		if ua, ub := v.Assignments[a].Unit, v.Assignments[b].Unit; ua != ub {
 			return ua < ub
 		}
-		return v.Assignments[a].Grid < v.Assignments[b].Grid
+		return v.Assignments[a].Area() < v.Assignments[b].Area()
 	})
 	sorted := make([]data.Assignment, len(idx))
 	for i, k := range idx {
@@ -396,9 +407,52 @@ func regionExists(ctx context.Context, q queryRower, code string) error {
 	return nil
 }
 
-func rosterHistory(ctx context.Context, tx *sql.Tx, roster string, at time.Time, actor int64, action, unit, grid, shift string, count int) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO roster_history (roster_uid, seq, at, actor, action, unit_code, grid_code, shift, count)
-		VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM roster_history WHERE roster_uid = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8)`,
-		roster, gpkg.Time{Time: at}, actor, action, unit, grid, shift, count)
+// historyRow is what a roster's history row says beyond who and when: the
+// unit, its area (grid or route), the shift, and a count.
+type historyRow struct {
+	unit, grid, route, shift string
+	count                    int
+}
+
+func rosterHistory(ctx context.Context, tx *sql.Tx, roster string, at time.Time, actor int64, action string, h historyRow) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO roster_history (roster_uid, seq, at, actor, action, unit_code, grid_code, route_code, shift, count)
+		VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM roster_history WHERE roster_uid = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`,
+		roster, gpkg.Time{Time: at}, actor, action, h.unit, h.grid, h.route, h.shift, h.count)
 	return err
 }
+
+// areaStreet checks the area of a change — a grid or a route, exactly one,
+// known, inside the roster's region — and gives its street.
+func areaStreet(ctx context.Context, q queryRower, c data.RosterChange, region string) (string, error) {
+	if (c.Grid == "") == (c.Route == "") {
+		return "", data.Refuse(data.CodeAreaEither, "area")
+	}
+	if c.Route != "" {
+		var street string
+		err := q.QueryRowContext(ctx, `SELECT street_code FROM patrol_routes WHERE code = ?`, c.Route).Scan(&street)
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", data.Refuse(data.CodeRouteUnknown, "route", data.Value("route", c.Route))
+		}
+		if err != nil {
+			return "", err
+		}
+		if !strings.HasPrefix(street, region) {
+			return "", data.Refuse(data.CodeRouteOutsideRoster, "route", data.Value("route", c.Route), data.Value("region", region))
+		}
+		return street, nil
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM grids WHERE code = ?`, c.Grid).Scan(&n); err != nil {
+		return "", err
+	}
+	if n == 0 {
+		return "", data.Refuse(data.CodeGridUnknown, "grid", data.Value("grid", c.Grid))
+	}
+	if !strings.HasPrefix(c.Grid, region) {
+		return "", data.Refuse(data.CodeGridOutsideRoster, "grid", data.Value("grid", c.Grid), data.Value("region", region))
+	}
+	return c.Grid[:min(9, len(c.Grid))], nil
+}
+
+// nullIfEmpty is NULL for "", for optional references.
+func nullIfEmpty(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }

@@ -180,8 +180,8 @@ func TestConcurrentRosterChanges(t *testing.T) {
 const rosterWriterEnv = "KAPOK_ROSTER_WRITER"
 
 // TestHelperRosterWriter is not a test: run with KAPOK_ROSTER_WRITER=path,
-// it assigns and unassigns patrols on that mirror's first roster until it
-// is killed.
+// it assigns and unassigns patrols (of a grid, of a route) on that
+// mirror's first roster until it is killed.
 func TestHelperRosterWriter(t *testing.T) {
 	path := os.Getenv(rosterWriterEnv)
 	if path == "" {
@@ -202,6 +202,9 @@ func TestHelperRosterWriter(t *testing.T) {
 	shifts := data.WeekShifts(r.Week, r.Shifts)
 	for i := 0; ; i++ {
 		c := data.RosterChange{Roster: id, Unit: "U9901010010010011", Grid: "990101001001001", Shift: shifts[i%len(shifts)].String(), Actor: "leader"}
+		if i%2 == 1 { // every other change walks a patrol route instead
+			c.Grid, c.Route = "", "R9901010013"
+		}
 		if _, err := m.AssignPatrol(ctx, c, time.Now()); err != nil {
 			t.Fatal(err)
 		}
