@@ -29,6 +29,17 @@ func (m *Mirror) AutoFill(ctx context.Context, id, actor string, version int64, 
 	if version != 0 && version != r.Version {
 		return r, autofill.Result{}, data.Refuse(data.CodeRosterChanged, "roster", data.Value("roster", r.ID))
 	}
+	// A unit another draft has in a shift is not proposed for it: the
+	// fill would make a conflict of its own.
+	for i := range p.Units {
+		u := &p.Units[i]
+		for shift := range u.Booked {
+			if u.Unavailable == nil {
+				u.Unavailable = map[string]bool{}
+			}
+			u.Unavailable[shift] = true
+		}
+	}
 	res, err := autofill.Fill(ctx, p, progress)
 	if err != nil {
 		return r, res, err

@@ -201,6 +201,31 @@ func (m *Mirror) regionPlan(ctx context.Context, v data.Roster, actor string, no
 			return nil, err
 		}
 	}
+	// Units another draft roster of the week has patrolling: the check
+	// says so (softly) and auto-fill leaves them be. By the shift's text:
+	// the rosters of one district share its shift table.
+	rows, err := m.DB.QueryContext(ctx, `SELECT a.unit_code, a.shift, min(a.roster_uid) FROM roster_assignments a JOIN rosters r ON r.uid = a.roster_uid
+		WHERE r.week = ? AND r.state = 'draft' AND r.uid != ? AND a.unit_code IN (SELECT code FROM units WHERE grid_code LIKE ? || '%')
+		GROUP BY a.unit_code, a.shift`, v.Week.String(), v.ID, district)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var unit, shift, roster string
+		if err := rows.Scan(&unit, &shift, &roster); err != nil {
+			_ = rows.Close()
+			return nil, err
+		}
+		if i, ok := byCode[unit]; ok {
+			if p.Units[i].Booked == nil {
+				p.Units[i].Booked = map[string]string{}
+			}
+			p.Units[i].Booked[shift] = roster
+		}
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, err
+	}
 	busy, err := m.UnavailableUnits(ctx)
 	if err != nil {
 		return nil, err

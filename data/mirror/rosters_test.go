@@ -477,8 +477,19 @@ func TestAutoFillRoster(t *testing.T) {
 	if n := count(t, m, `SELECT count(*) FROM roster_history WHERE roster_uid = ? AND action = 'autofill' AND unit_code != '' AND shift != ''`, r.ID); n != int64(len(res.Assignments)) {
 		t.Fatalf("the history has %d of the %d assignments added", n, len(res.Assignments))
 	}
-	if n := count(t, m, `SELECT json_array_length(entry, '$.payload.added') FROM journal WHERE kind = 'roster.autofill' AND subject = ?`, r.ID); n != int64(len(res.Assignments)) {
+	// Grid patrols as added, route walks as walked.
+	if n := count(t, m, `SELECT json_array_length(entry, '$.payload.added') + ifnull(json_array_length(entry, '$.payload.walked'), 0)
+		FROM journal WHERE kind = 'roster.autofill' AND subject = ?`, r.ID); n != int64(len(res.Assignments)) {
 		t.Fatalf("the journal entry lists %d of the %d assignments added", n, len(res.Assignments))
+	}
+	walks := 0
+	for _, a := range res.Assignments {
+		if a.Route != "" {
+			walks++
+		}
+	}
+	if n := count(t, m, `SELECT count(*) FROM roster_assignments WHERE roster_uid = ? AND route_code IS NOT NULL`, r.ID); n != int64(walks) {
+		t.Fatalf("%d route walks stored of %d proposed", n, walks)
 	}
 	if n := count(t, m, `SELECT count(*) FROM journal WHERE kind = 'roster.autofill' AND subject = ?`, r.ID); n != 1 {
 		t.Fatalf("%d auto-fill journal entries", n)

@@ -24,7 +24,9 @@ import (
 // (RouteOffShift, data.RouteWalkable);
 // its shift is not one of the week's (ShiftOutsideWeek: another week, a
 // Day not at 00:00 Beijing time, or a name not in p.Shifts); its shift is
-// among the unit's Unavailable (UnitUnavailable); its grid or the unit's
+// among the unit's Unavailable (UnitUnavailable); another draft roster has
+// the unit in that shift (BookedElsewhere, soft, Roster that roster: by the
+// unit's Booked); its grid or the unit's
 // home grid does not start with p.Jurisdiction when that is set
 // (OutsideJurisdiction, one conflict for either or both; an unknown
 // route's place is not known, its unit's is checked); the unit's street
@@ -111,7 +113,7 @@ type found struct {
 // kinds are the conflict kinds in the order of the constants, the order a
 // shift's conflicts are listed in.
 var kinds = [...]ConflictKind{DoubleBooked, TooLittleRest, TooManyShifts, UnitUnavailable, OutsideJurisdiction,
-	UnknownUnit, UnknownGrid, UnknownRoute, ShiftOutsideWeek, RouteOffShift, Lent}
+	UnknownUnit, UnknownGrid, UnknownRoute, ShiftOutsideWeek, RouteOffShift, Lent, BookedElsewhere}
 
 const (
 	kDoubleBooked uint8 = iota
@@ -125,6 +127,7 @@ const (
 	kShiftOutsideWeek
 	kRouteOffShift
 	kLent
+	kBookedElsewhere
 )
 
 func (ck *checker) run() []Conflict {
@@ -234,6 +237,9 @@ func (ck *checker) run() []Conflict {
 		if f.other >= 0 {
 			c.Other = x.shifts[f.other]
 		}
+		if f.kind == kBookedElsewhere {
+			c.Roster = p.Units[f.unit].Booked[c.Shift.String()]
+		}
 	}
 	return out
 }
@@ -313,7 +319,7 @@ func (ck *checker) unit(id int32, u *Unit, es []entry) {
 		} else if e.route >= 0 && !data.RouteWalkable(p.Routes[e.route].Times, x.order[int(e.col)%len(x.order)]) {
 			ck.add(f, kRouteOffShift)
 		}
-		if u != nil && len(u.Unavailable) > 0 {
+		if u != nil && len(u.Unavailable)+len(u.Booked) > 0 {
 			var key string
 			if e.col >= 0 {
 				key = x.key(int(e.col))
@@ -322,6 +328,11 @@ func (ck *checker) unit(id int32, u *Unit, es []entry) {
 			}
 			if u.Unavailable[key] {
 				ck.add(f, kUnitUnavailable)
+			}
+			if _, ok := u.Booked[key]; ok {
+				soft := f
+				soft.hard = false
+				ck.add(soft, kBookedElsewhere)
 			}
 		}
 		// A grid's code starts with its street's; a route's place is its

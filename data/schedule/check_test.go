@@ -36,7 +36,7 @@ func lent(unit, grid string, s data.Shift, isHard bool) Conflict {
 func listed(cs []Conflict) string {
 	var b strings.Builder
 	for _, c := range cs {
-		fmt.Fprintf(&b, "\n\t%s %s hard=%v %s%s %s other=%s count=%d", c.Unit, c.Kind, c.Hard, c.Grid, c.Route, c.Shift, c.Other, c.Count)
+		fmt.Fprintf(&b, "\n\t%s %s hard=%v %s%s %s other=%s count=%d %s", c.Unit, c.Kind, c.Hard, c.Grid, c.Route, c.Shift, c.Other, c.Count, c.Roster)
 	}
 	return b.String()
 }

@@ -97,7 +97,7 @@ func naiveShiftAt(c Coverage, t time.Time, defs []data.ShiftDef) (int, bool) {
 }
 
 var kindOrder = []ConflictKind{DoubleBooked, TooLittleRest, TooManyShifts, UnitUnavailable, OutsideJurisdiction,
-	UnknownUnit, UnknownGrid, UnknownRoute, ShiftOutsideWeek, RouteOffShift, Lent}
+	UnknownUnit, UnknownGrid, UnknownRoute, ShiftOutsideWeek, RouteOffShift, Lent, BookedElsewhere}
 
 // naiveRoute is the plan's first route of the code, nil for none.
 func naiveRoute(p *Plan, code string) *Route {
@@ -183,6 +183,14 @@ func naiveCheck(p *Plan) []Conflict {
 			}
 			if known && p.Units[ui].Unavailable[s.String()] {
 				out = append(out, with(UnitUnavailable, true))
+			}
+			if known {
+				if other, ok := p.Units[ui].Booked[s.String()]; ok {
+					b := with(BookedElsewhere, false)
+					b.Roster = other
+					out = append(out, b)
+					c.Roster = ""
+				}
 			}
 			if j := p.Jurisdiction; j != "" && (place != "?" && !strings.HasPrefix(place, j) || known && !strings.HasPrefix(p.Units[ui].Grid, j)) {
 				out = append(out, with(OutsideJurisdiction, true))
@@ -316,6 +324,12 @@ func randomPlan(r *rand.Rand) *Plan {
 				u.Unavailable = map[string]bool{}
 			}
 			u.Unavailable[shifts[r.IntN(len(shifts))].String()] = true
+		}
+		for range r.IntN(3) {
+			if u.Booked == nil {
+				u.Booked = map[string]string{}
+			}
+			u.Booked[shifts[r.IntN(len(shifts))].String()] = []string{"roster-a", "roster-b"}[r.IntN(2)]
 		}
 		p.Units = append(p.Units, u)
 	}

@@ -49,6 +49,11 @@ type Unit struct {
 	// Unavailable are the shifts (data.Shift.String()) it cannot patrol:
 	// dispatched on a case, on leave, held by an order.
 	Unavailable map[string]bool
+	// Booked are the shifts (data.Shift.String()) another draft roster of
+	// the week has it patrolling in, with that roster's key: not yet a
+	// rule broken (neither may be published), but one of the two must
+	// give way.
+	Booked map[string]string
 }
 
 // Cell is one grid in one shift: patrols required and planned.
@@ -83,6 +88,7 @@ const (
 	UnknownRoute        ConflictKind = "unknown_route"        // hard
 	ShiftOutsideWeek    ConflictKind = "shift_outside_week"   // hard
 	RouteOffShift       ConflictKind = "route_off_shift"      // hard: a day route in a night shift, or the reverse
+	BookedElsewhere     ConflictKind = "booked_elsewhere"     // soft: another draft roster has the unit in the shift
 	Lent                ConflictKind = "lent"                 // soft (hard when Rules.AllowLending is off): outside its street
 )
 
@@ -99,4 +105,6 @@ type Conflict struct {
 	// Count the unit's shifts for TooManyShifts.
 	Other data.Shift
 	Count int
+	// Roster is the other roster of BookedElsewhere.
+	Roster string
 }
