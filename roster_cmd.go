@@ -72,13 +72,21 @@ func rosterPlan(args []string, out io.Writer) error {
 	if *auto {
 		_, res, err := m.AutoFill(ctx, r.ID, *user, r.Version, caseNow(), nil)
 		if err != nil {
+			// The plan is made and kept (its key is above): say so, so that
+			// no one plans the week again beside it.
+			fmt.Fprintf(out, "the draft is kept, empty: auto-fill it from the console or assign with kapok roster assign --roster %s\n", r.ID)
 			return err
 		}
-		travel := 0.0
+		travel, walks := 0.0, 0
 		if len(res.Assignments) > 0 {
 			travel = res.Travel / float64(len(res.Assignments))
 		}
-		fmt.Fprintf(out, "%d assignments proposed (%.0f m from home on average)\n", len(res.Assignments), travel)
+		for _, a := range res.Assignments {
+			if a.Route != "" {
+				walks++
+			}
+		}
+		fmt.Fprintf(out, "%d assignments proposed, %d of them patrol routes (%.0f m from home on average)\n", len(res.Assignments), walks, travel)
 	}
 	_, p, err := m.CheckRoster(ctx, r.ID, *user, caseNow())
 	if err != nil {
@@ -234,6 +242,8 @@ func rosterCheck(args []string, out io.Writer) error {
 			detail = "with " + c.Other.String()
 		case schedule.TooManyShifts:
 			detail = fmt.Sprintf("%d shifts", c.Count)
+		case schedule.BookedElsewhere:
+			detail = "in draft roster " + c.Roster
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", level, c.Kind, c.Unit, areaText(c.Grid, c.Route), c.Shift, detail)
 	}
