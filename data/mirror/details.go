@@ -10,6 +10,7 @@ import (
 
 	"kapok/data"
 	"kapok/data/gpkg"
+	"kapok/data/schedule"
 )
 
 func notFound(kind, code string, err error) error {
@@ -56,7 +57,15 @@ func (m *Mirror) CenterDetail(ctx context.Context, code string, asOf time.Time) 
 	if d.Duty, err = m.DutyOf(ctx, code, asOf, beijingMidnightAfter(asOf).Add(24*time.Hour)); err != nil {
 		return nil, err
 	}
-	d.Unstaffed = true
+	// Unstaffed as the board counts it (DutyGaps): nobody on duty in a
+	// shift of the district's table under way; in hours the table leaves
+	// out nobody is due.
+	shifts, err := centerShifts(ctx, m.DB, d.RegionCode, nil)
+	if err != nil {
+		return nil, err
+	}
+	_, due := schedule.Coverage{Shifts: data.WeekShifts(data.WeekOf(asOf), shifts)}.ShiftAt(asOf, shifts)
+	d.Unstaffed = due
 	for _, p := range d.Duty {
 		if !p.Start.After(asOf) && p.End.After(asOf) {
 			d.Unstaffed = false

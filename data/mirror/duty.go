@@ -124,10 +124,18 @@ func (m *Mirror) DutyOf(ctx context.Context, center string, from, to time.Time) 
 }
 
 // unstaffedCenters lists the region codes of the centers under parent ("":
-// all) with nobody on duty at at.
+// all) with nobody on duty at at, in a shift of their district's table
+// (DutyGaps: the board and kapok duty gaps count alike).
 func (m *Mirror) unstaffedCenters(ctx context.Context, parent string, at time.Time) ([]string, error) {
-	return queryColumn[string](ctx, m.DB, `SELECT c.region_code FROM centers c WHERE c.region_code LIKE ?1 || '%'
-		AND NOT EXISTS (SELECT 1 FROM center_duty d WHERE d.center_code = c.code AND d.start_at <= ?2 AND d.end_at > ?2)`, parent, gpkg.Time{Time: at})
+	gaps, _, err := m.DutyGaps(ctx, parent, at)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(gaps))
+	for i, g := range gaps {
+		out[i] = g.Region
+	}
+	return out, nil
 }
 
 func centerRegion(ctx context.Context, q queryRower, center string) (string, error) {

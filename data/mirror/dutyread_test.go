@@ -120,6 +120,22 @@ func TestDutyGaps(t *testing.T) {
 	if len(codes) != 9 || slices.ContainsFunc(codes, func(c string) bool { return len(c) > 6 && c[:7] == "C990102" }) {
 		t.Fatalf("with 990102 keeping a night shift only: %v", codes)
 	}
+	// The board and the center's details count alike.
+	rows, err := m.StatusBoard(ctx, "", sat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if want := map[string]int{"990101": 8, "990102": 0}[r.Code]; r.Unstaffed != want {
+			t.Fatalf("board on Saturday: %s %d unstaffed, want %d", r.Code, r.Unstaffed, want)
+		}
+	}
+	if d, err := m.CenterDetail(ctx, "C990102", sat); err != nil || d.Unstaffed {
+		t.Fatalf("C990102's details on Saturday: unstaffed %v, %v", d.Unstaffed, err)
+	}
+	if d, err := m.CenterDetail(ctx, "C990101", sat); err != nil || !d.Unstaffed {
+		t.Fatalf("C990101's details on Saturday: unstaffed %v, %v", d.Unstaffed, err)
+	}
 	if codes := gapCodes(t, m, "990102", time.Date(2026, 11, 28, 3, 0, 0, 0, data.BeijingTime)); len(codes) != 7 {
 		t.Fatalf("990102's night: %v", codes)
 	}
