@@ -17,14 +17,15 @@ import (
 // Result is what Fill proposes.
 type Result struct {
 	// Assignments are the new ones only (the plan's are kept as they
-	// are), by shift in time order, then grid in the plan's order, then
-	// unit code.
+	// are), by shift in time order; in each shift the grid patrols first,
+	// by grid in the plan's order, then the route walks (Route set, Grid
+	// empty), by route in the plan's order; then unit code.
 	Assignments []data.Assignment
 	// Uncovered are the grids still short of patrols in a shift, by shift
 	// in time order, then grid in the plan's order.
 	Uncovered []Uncovered
 	// Travel is the new assignments' total distance in metres from each
-	// unit's home to its grid (Distance).
+	// unit's home to its grid, or to its route's start (Distance).
 	Travel float64
 }
 
@@ -56,8 +57,8 @@ const (
 // candidate pair.
 func Distance(a, b orb.Point) float64 { return geo.Distance(a, b) }
 
-// Slot states of a unit in a shift (solver.st); a state ≥ 0 is the grid of
-// a new assignment.
+// Slot states of a unit in a shift (solver.st); a state ≥ 0 is the area of
+// a new assignment: a grid (below solver.G) or a route (G + its index).
 const (
 	stFree = -1 // may be assigned, rules permitting
 	stKept = -2 // a kept assignment in this shift
@@ -83,12 +84,25 @@ func Fill(ctx context.Context, p *schedule.Plan, progress func(done, total int))
 	}
 	s := newSolver(ctx, p)
 	steps := s.S * (1 + improveRounds)
+	if s.R > 0 {
+		steps++ // the week's route walks
+	}
 	done := 0
 	step := func() {
 		done++
 		if progress != nil {
 			progress(done, steps)
 		}
+	}
+	if s.R > 0 {
+		// Walks first, over the whole week: each fills several slots, and
+		// a construction in time order would have spent the units on single
+		// grids of the first days before the later days' walks came up.
+		s.walkRoutes(nil)
+		if err := s.checkCtx(); err != nil {
+			return Result{}, err
+		}
+		step()
 	}
 	for c := range s.S {
 		if err := s.checkCtx(); err != nil {
@@ -130,6 +144,7 @@ func Fill(ctx context.Context, p *schedule.Plan, progress func(done, total int))
 	if err := s.checkCtx(); err != nil {
 		return Result{}, err
 	}
+	s.dropIdle()
 	s.repairLending()
 	return s.result(), nil
 }
@@ -152,13 +167,25 @@ type solver struct {
 	K       int32     // most shifts a unit may have; S when the rules set none
 	lending bool
 
-	// Grids: the plan's (a code repeated is its first), the ones outside
-	// the jurisdiction included (for Uncovered) but never filled.
-	gRow    []int32 // row in p.Grids
+	// Areas: the plan's grids (a code repeated is its first), the ones
+	// outside the jurisdiction included (for Uncovered) but never filled,
+	// then its routes (see routes.go): area G+r is route r. gStreet, gIn,
+	// gX and gY are by area, so that cost, lending and candidates treat a
+	// route's start like a grid's point.
+	G       int
+	gRow    []int32 // row in p.Grids, per grid
 	gStreet []int32
 	gIn     []bool
 	gX, gY  []float64
-	need    []int32 // g*S+c: patrols still missing
+	// need (g*S+c) is the patrols grid g still misses in shift c: what
+	// the rules require less the kept assignments (never below 0), less
+	// the new ones. A walk patrols grids that need nothing more, so it
+	// may fall below 0: the cell is over-covered.
+	need []int32
+	// covered is the slots the new assignments fill: Σ over cells of what
+	// was missing before them less what is missing now (need above 0).
+	covered int
+	routes
 	// Units inside the jurisdiction (a code repeated is its first).
 	uRow    []int32
 	uStreet []int32
@@ -282,6 +309,8 @@ func newSolver(ctx context.Context, p *schedule.Plan) *solver {
 		s.gY = append(s.gY, g.At[1]*ky)
 	}
 	G := len(s.gRow)
+	s.G = G
+	routeID := s.addRoutes(street, gridRow, kx, ky)
 	s.need = make([]int32, G*S)
 	for g := range G {
 		pg := &p.Grids[s.gRow[g]]
@@ -330,23 +359,40 @@ func newSolver(ctx context.Context, p *schedule.Plan) *solver {
 		}
 	}
 
-	// Kept assignments: each counts once for its grid and shift (made
-	// twice is once), and its shift is the unit's. Those outside the week
-	// have no place in its time and count for nothing.
+	// Kept assignments: a unit counts once in a grid and shift (made twice,
+	// or a grid and a route crossing it, is once: as schedule.Cover
+	// counts), a route in every grid it crosses, and the shift is the
+	// unit's whatever its area, known or not. Those outside the week have
+	// no place in its time and count for nothing.
 	col := weekColumns(p.Week, p.Shifts, s.shifts)
 	type key struct {
-		unit, grid string
-		c          int
+		unit string
+		g    int32
+		c    int
 	}
 	seen := make(map[key]bool, len(p.Assignments))
+	count := func(unit string, g int32, c int) {
+		if seen[key{unit, g, c}] {
+			return
+		}
+		seen[key{unit, g, c}] = true
+		if s.need[int(g)*S+c] > 0 {
+			s.need[int(g)*S+c]--
+		}
+	}
 	for _, a := range p.Assignments {
 		c := col(a.Shift)
-		if c < 0 || seen[key{a.Unit, a.Grid, c}] {
+		if c < 0 {
 			continue
 		}
-		seen[key{a.Unit, a.Grid, c}] = true
-		if g, ok := gridRow[a.Grid]; ok && s.need[int(g)*S+c] > 0 {
-			s.need[int(g)*S+c]--
+		if a.Route != "" {
+			if r, ok := routeID[a.Route]; ok {
+				for _, g := range s.rGrids[r] {
+					count(a.Unit, g, c)
+				}
+			}
+		} else if g, ok := gridRow[a.Grid]; ok {
+			count(a.Unit, g, c)
 		}
 		if u, ok := unitRow[a.Unit]; ok && s.st[int(u)*S+c] != stKept {
 			s.st[int(u)*S+c] = stKept
@@ -368,6 +414,7 @@ func newSolver(ctx context.Context, p *schedule.Plan) *solver {
 		}
 	}
 	s.buildCandidates()
+	s.initRoutes()
 	return s
 }
 
@@ -411,6 +458,19 @@ func (s *solver) cost(u, g int) int64 {
 	return c
 }
 
+// value is what a change is worth: slots covered, then cost (lent, then
+// travel: see cost).
+type value struct {
+	cov  int
+	cost int64
+}
+
+func (a value) better(b value) bool {
+	return a.cov > b.cov || a.cov == b.cov && a.cost < b.cost
+}
+
+func (a value) plus(b value) value { return value{a.cov + b.cov, a.cost + b.cost} }
+
 // canTake is whether unit u may be given shift c now: free in it, under
 // its most shifts, and rested from its other new shifts (kept ones are
 // folded into stOff).
@@ -427,18 +487,50 @@ func (s *solver) canTake(u, c int) bool {
 	return true
 }
 
-func (s *solver) assign(u, g, c int) {
-	s.st[u*s.S+c] = int32(g)
+// assign gives unit u area a (a grid, or G + a route) in shift c.
+func (s *solver) assign(u, a, c int) {
+	s.st[u*s.S+c] = int32(a)
 	s.cnt[u]++
-	s.need[g*s.S+c]--
+	s.patrol(a, c, -1)
 }
 
+// unassign takes unit u's new assignment in shift c out and returns its
+// area.
 func (s *solver) unassign(u, c int) int {
-	g := int(s.st[u*s.S+c])
+	a := int(s.st[u*s.S+c])
 	s.st[u*s.S+c] = stFree
 	s.cnt[u]--
-	s.need[g*s.S+c]++
-	return g
+	s.patrol(a, c, 1)
+	return a
+}
+
+// patrol changes the need of the grids area a patrols in shift c by d:
+// -1 for one more patrol, +1 for one fewer.
+func (s *solver) patrol(a, c int, d int32) {
+	if a < s.G {
+		s.addNeed(a, c, d)
+		return
+	}
+	for _, g := range s.rGrids[a-s.G] {
+		s.addNeed(int(g), c, d)
+	}
+}
+
+// addNeed changes grid g's need in shift c by d (±1) and keeps what
+// depends on it: the slots covered and the routes' counts.
+func (s *solver) addNeed(g, c int, d int32) {
+	i := g*s.S + c
+	was := s.need[i]
+	now := was + d
+	s.need[i] = now
+	if d < 0 && was > 0 {
+		s.covered++
+	} else if d > 0 && now > 0 {
+		s.covered--
+	}
+	if len(s.gRoutes) > 0 && len(s.gRoutes[g]) > 0 {
+		s.routeNeedChanged(g, c, was, now)
+	}
 }
 
 // Candidate list sizes: a grid's nearest units of its own street, and with

@@ -1,6 +1,7 @@
 package autofill
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -21,6 +22,9 @@ type synthConfig struct {
 	grids, units, streets int
 	km                    float64 // side of the square it covers; 10 when 0
 	unavailable           float64 // share of unit-shifts unavailable
+	// routes: 3 patrol routes per 100 grids of a street (one walked by
+	// day, one by night, one all day), as the demo city has per street.
+	routes bool
 }
 
 // synthPlan is a deterministic synthetic plan for the default week and
@@ -113,7 +117,46 @@ func synthPlan(cfg synthConfig) *schedule.Plan {
 		}
 		p.Units = append(p.Units, u)
 	}
+	if cfg.routes {
+		addSynthRoutes(rng, p)
+	}
 	return p
+}
+
+// addSynthRoutes gives each street of the plan 3 routes per 100 of its
+// grids (rounded up), by day, by night and all day in turn, each a loop
+// around a random grid of the street through the 20 of its grids nearest
+// that one (all of them in a smaller street), starting at the loop's
+// farthest grid.
+func addSynthRoutes(rng *rand.Rand, p *schedule.Plan) {
+	var streets []string
+	byStreet := map[string][]int{}
+	for i, g := range p.Grids {
+		if _, ok := byStreet[g.Street]; !ok {
+			streets = append(streets, g.Street)
+		}
+		byStreet[g.Street] = append(byStreet[g.Street], i)
+	}
+	times := []string{data.RouteByDay, data.RouteByNight, data.RouteAllDay}
+	for _, st := range streets {
+		gs := byStreet[st]
+		n := 3 * ((len(gs) + 99) / 100)
+		for i := range n {
+			centre := p.Grids[gs[rng.IntN(len(gs))]].At
+			near := slices.Clone(gs)
+			slices.SortFunc(near, func(a, b int) int {
+				return cmp.Compare(geo.Distance(centre, p.Grids[a].At), geo.Distance(centre, p.Grids[b].At))
+			})
+			near = near[:min(20, len(near))]
+			codes := make([]string, len(near))
+			for j, g := range near {
+				codes[j] = p.Grids[g].Code
+			}
+			slices.Sort(codes)
+			p.Routes = append(p.Routes, schedule.Route{Code: fmt.Sprintf("%sR%02d", st, i+1), Street: st,
+				Times: times[i%3], Grids: codes, At: p.Grids[near[len(near)-1]].At})
+		}
+	}
 }
 
 var (
@@ -135,7 +178,6 @@ func required(p *schedule.Plan) int {
 
 func benchFill(b *testing.B, cfg synthConfig) {
 	p := synthPlan(cfg)
-	req := required(p)
 	var r Result
 	b.ResetTimer()
 	for b.Loop() {
@@ -144,9 +186,44 @@ func benchFill(b *testing.B, cfg synthConfig) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(100*float64(len(r.Assignments))/float64(req), "coverage%")
+	b.StopTimer()
+	cov := schedule.Cover(withNew(p, r))
+	sum := cov.Summary()
+	b.ReportMetric(100*float64(sum.Planned)/float64(sum.Required), "coverage%")
+	lo, hi := dayCoverage(cov)
+	b.ReportMetric(100*lo, "worstday%")
+	b.ReportMetric(100*hi, "bestday%")
 	b.ReportMetric(r.Travel/float64(max(len(r.Assignments), 1)), "m/assignment")
 	b.ReportMetric(float64(lentCount(r)), "lent")
+	walks := 0
+	for _, a := range r.Assignments {
+		if a.Route != "" {
+			walks++
+		}
+	}
+	b.ReportMetric(float64(walks), "walks")
+}
+
+// dayCoverage is the least and the most share of a day's required patrols
+// planned, over the week's days.
+func dayCoverage(cov schedule.Coverage) (lo, hi float64) {
+	perDay := len(cov.Shifts) / 7
+	lo = 1
+	for d := range 7 {
+		req, planned := 0, 0
+		for g := range cov.Grids {
+			for c := d * perDay; c < (d+1)*perDay; c++ {
+				cell := cov.At(g, c)
+				req += cell.Required
+				planned += min(cell.Planned, cell.Required)
+			}
+		}
+		if req > 0 {
+			lo = min(lo, float64(planned)/float64(req))
+			hi = max(hi, float64(planned)/float64(req))
+		}
+	}
+	return lo, hi
 }
 
 func benchGreedy(b *testing.B, cfg synthConfig) {
@@ -170,6 +247,15 @@ func BenchmarkGreedyDistrict(b *testing.B) { benchGreedy(b, districtConfig) }
 // The whole city: 20,031 grids, 21,590 units, 50 streets (target 20 s).
 func BenchmarkFillCity(b *testing.B)   { benchFill(b, cityConfig) }
 func BenchmarkGreedyCity(b *testing.B) { benchGreedy(b, cityConfig) }
+
+// The same with patrol routes: 60 in the district, 600 in the city.
+func BenchmarkFillDistrictRoutes(b *testing.B) { benchFill(b, withRoutes(districtConfig)) }
+func BenchmarkFillCityRoutes(b *testing.B)     { benchFill(b, withRoutes(cityConfig)) }
+
+func withRoutes(cfg synthConfig) synthConfig {
+	cfg.routes = true
+	return cfg
+}
 
 // greedyNearest is the anchor to compare with: shift by shift in time
 // order, the (grid, unit) pairs of each shift (every grid's 32 nearest

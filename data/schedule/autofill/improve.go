@@ -31,6 +31,11 @@ import (
 // bounded: this repairs what the shift-by-shift construction and the
 // single-unit and single-shift moves cannot reach, it does not search the
 // whole week.
+//
+// Walks take no part in chains: a unit walking a route stays on it, and
+// a shift it walks in blocks it like a kept one. A hole a walk covers
+// meanwhile (the unit that left a grid was not needed there) is no hole:
+// the chain gains the slot and may close.
 
 // chainLimits are the work and depth allowed for one chain: small plans
 // get a near-exhaustive search, big ones a bounded one.
@@ -93,7 +98,9 @@ func (s *solver) anyRoom() bool {
 
 // ejectChains takes assignments out one at a time, dearest first, and
 // looks for a chain that fills the hole more cheaply. In big plans only
-// the lent ones and the dearest twentieth are tried.
+// the lent ones and the dearest twentieth are tried. A walk that fills
+// one slot only (others cover the rest of its route) is tried like a
+// grid: taken out, it leaves that one hole.
 func (s *solver) ejectChains() bool {
 	S := s.S
 	if s.seen == nil {
@@ -106,8 +113,8 @@ func (s *solver) ejectChains() bool {
 	var starts []start
 	for u := range s.uRow {
 		for c := range S {
-			if g := s.st[u*S+c]; g >= 0 {
-				starts = append(starts, start{int32(u), int32(c), s.cost(u, int(g))})
+			if a := s.st[u*S+c]; a >= 0 && s.held(u, c) == 1 {
+				starts = append(starts, start{int32(u), int32(c), s.cost(u, int(a))})
 			}
 		}
 	}
@@ -127,9 +134,9 @@ func (s *solver) ejectChains() bool {
 	improved := false
 	for _, st := range starts {
 		u, c := int(st.u), int(st.c)
-		g := int(s.st[u*S+c])
-		if g < 0 || total <= 0 {
-			continue // moved by an earlier chain
+		a := int(s.st[u*S+c])
+		if a < 0 || total <= 0 || s.held(u, c) != 1 {
+			continue // moved, or its walk changed, by an earlier chain
 		}
 		if s.tick() {
 			return improved
@@ -137,15 +144,19 @@ func (s *solver) ejectChains() bool {
 		s.stamp++
 		s.budget = perChain
 		s.unassign(u, c)
+		g := a
+		if a >= s.G {
+			g = s.openGrid(a-s.G, c)
+		}
 		// u may not simply come back: mark it so while the chain runs.
 		s.st[u*S+c] = stOff
-		ok := s.fill(g, c, 0, -1, -s.cost(u, g))
+		ok := s.fill(g, c, 0, -1, -s.cost(u, a))
 		s.st[u*S+c] = stFree
 		total -= perChain - s.budget
 		if ok {
 			improved = true
 		} else {
-			s.assign(u, g, c)
+			s.assign(u, a, c)
 		}
 	}
 	return improved
@@ -159,6 +170,9 @@ func closes(cov int, acc int64) bool { return cov > 0 || cov == 0 && acc < 0 }
 // coverage and cost the chain has changed so far, this hole left open.
 func (s *solver) fill(g, c, depth, cov int, acc int64) bool {
 	S := s.S
+	if s.need[g*S+c] <= 0 {
+		return closes(cov+1, acc) // a walk covers it: no hole
+	}
 	if depth > 0 && closes(cov, acc) {
 		return true // leave this hole open
 	}
@@ -171,7 +185,7 @@ func (s *solver) fill(g, c, depth, cov int, acc int64) bool {
 		u := int(cd.id)
 		st := s.st[u*S+c]
 		switch {
-		case st == stKept || st == stOff || st == int32(g):
+		case st == stKept || st == stOff || st == int32(g) || st >= int32(s.G):
 			continue
 		case st >= 0: // in another grid of the shift: move it
 			g2 := s.unassign(u, c)
@@ -187,7 +201,10 @@ func (s *solver) fill(g, c, depth, cov int, acc int64) bool {
 		var blockers [2]int
 		nb := 0
 		for _, o := range s.conflct[c] {
-			if s.st[u*S+int(o)] >= 0 {
+			if a := s.st[u*S+int(o)]; a >= int32(s.G) {
+				nb = len(blockers) + 1 // a walk is not given up
+				break
+			} else if a >= 0 {
 				if nb == len(blockers) {
 					nb++
 					break
@@ -209,7 +226,7 @@ func (s *solver) fill(g, c, depth, cov int, acc int64) bool {
 			}
 		case nb == 0 && over:
 			for c2 := range S {
-				if s.st[u*S+c2] >= 0 && s.giveUp(u, []int{c2}, g, c, depth, cov, acc+cd.cost) {
+				if a := s.st[u*S+c2]; a >= 0 && a < int32(s.G) && s.giveUp(u, []int{c2}, g, c, depth, cov, acc+cd.cost) {
 					return true
 				}
 			}
@@ -294,88 +311,83 @@ func (s *solver) anyHole(u int) (int, int, int64) {
 }
 
 // improveUnits gives each unit in turn its best week given everyone
-// else's: its new shifts are taken out, and a dynamic programme over the
-// week's shifts in time order chooses the most shifts (rested from each
-// other, within its most shifts), then the cheapest, each shift at its
-// cheapest grid still short of patrols. The old week comes back unless
-// the new one is strictly better. This is what moves a unit's patrol from
-// a shift where it was the only one near to one where another can stand
-// in, and what turns one shift into two where rest allowed it.
+// else's: its new assignments are taken out, and a dynamic programme over
+// the week's shifts in time order chooses the most slots (shifts rested
+// from each other, within its most shifts), then the cheapest, each
+// shift at the unit's best area then (bestArea: its cheapest grid still
+// short of patrols, or the route whose walk fills most). The old week
+// comes back unless the new one is strictly better. This is what moves a
+// unit's patrol from a shift where it was the only one near to one where
+// another can stand in, what turns one shift into two where rest allowed
+// it, and what trades a grid for a walk (or a walk that others' walks
+// have made idle for a grid).
 func (s *solver) improveUnits() bool {
 	S := s.S
 	improved := false
-	bestG := make([]int32, S)
-	bestCost := make([]int64, S)
-	var dp []int64
+	bestA := make([]int32, S)
+	bestV := make([]value, S)
+	var dp []value
 	var from []int16
-	type old struct{ c, g int32 }
+	type old struct{ c, a int32 }
 	var olds []old
-	const inf = int64(1) << 62
+	none := value{cov: -1}
 	for u := range s.uRow {
 		if s.tick() {
 			return improved
 		}
 		olds = olds[:0]
-		var oldCost int64
+		oldV := value{cov: s.covered}
 		for c := range S {
-			if g := s.st[u*S+c]; g >= 0 {
-				olds = append(olds, old{int32(c), g})
-				oldCost += s.cost(u, int(g))
+			if a := s.st[u*S+c]; a >= 0 {
+				olds = append(olds, old{int32(c), a})
+				oldV.cost += s.cost(u, int(a))
 				s.unassign(u, c)
 			}
 		}
+		oldV.cov -= s.covered
 		room := int(s.K - s.cnt[u])
 		if room <= 0 {
 			for _, o := range olds {
-				s.assign(u, int(o.g), int(o.c))
+				s.assign(u, int(o.a), int(o.c))
 			}
 			continue
 		}
 		for c := range S {
-			bestG[c] = -1
-			if s.st[u*S+c] != stFree {
-				continue
-			}
-			for _, cd := range s.unitCands[u] {
-				if s.need[int(cd.id)*S+c] > 0 {
-					bestG[c], bestCost[c] = cd.id, cd.cost
-					break
-				}
-			}
+			bestA[c], bestV[c] = s.bestArea(u, c)
 		}
-		// dp[c*(room+1)+k]: least cost of k shifts, the last being c.
+		// dp[c*(room+1)+k]: the best k shifts, the last being c.
 		w := room + 1
 		dp = resize(dp, S*w)
 		from = resize(from, S*w)
 		for i := range dp {
-			dp[i] = inf
+			dp[i] = none
 		}
 		bestK, bestAt := 0, -1
-		var bestTotal int64
+		var bestTotal value
 		for c := range S {
-			if bestG[c] < 0 {
+			if bestA[c] < 0 {
 				continue
 			}
-			dp[c*w+1] = bestCost[c]
+			dp[c*w+1] = bestV[c]
 			from[c*w+1] = -1
 			for k := 2; k <= room; k++ {
 				for c0 := range c {
-					if s.clash[c0*S+c] || dp[c0*w+k-1] == inf {
+					if s.clash[c0*S+c] || dp[c0*w+k-1] == none {
 						continue
 					}
-					if v := dp[c0*w+k-1] + bestCost[c]; v < dp[c*w+k] {
+					if v := dp[c0*w+k-1].plus(bestV[c]); v.better(dp[c*w+k]) {
 						dp[c*w+k] = v
 						from[c*w+k] = int16(c0)
 					}
 				}
 			}
 			for k := 1; k <= room; k++ {
-				if v := dp[c*w+k]; v < inf && (k > bestK || k == bestK && v < bestTotal) {
+				if v := dp[c*w+k]; v != none && (bestAt < 0 || v.better(bestTotal)) {
 					bestK, bestAt, bestTotal = k, c, v
 				}
 			}
 		}
-		if bestK > len(olds) || bestK == len(olds) && bestK > 0 && bestTotal < oldCost {
+		if bestAt >= 0 && bestTotal.better(oldV) {
 			// Rest between consecutive choices implies it between all in
 			// a valid shift table; check all the same, a table may be odd.
 			var chosen []int
@@ -392,14 +404,14 @@ func (s *solver) improveUnits() bool {
 			}
 			if ok {
 				for _, c := range chosen {
-					s.assign(u, int(bestG[c]), c)
+					s.assign(u, int(bestA[c]), c)
 				}
 				improved = true
 				continue
 			}
 		}
 		for _, o := range olds {
-			s.assign(u, int(o.g), int(o.c))
+			s.assign(u, int(o.a), int(o.c))
 		}
 	}
 	return improved
@@ -412,9 +424,9 @@ func resize[T any](xs []T, n int) []T {
 	return xs[:n]
 }
 
-// repairLending gives a lent unit's slot to a unit of the grid's own
-// street that is idle in the shift and may take it, wherever one is left:
-// lending is for when the street has none.
+// repairLending gives a lent unit's slot (a grid, or a walk) to a unit of
+// the area's own street that is idle in the shift and may take it,
+// wherever one is left: lending is for when the street has none.
 func (s *solver) repairLending() {
 	if !s.lending {
 		return

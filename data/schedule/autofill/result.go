@@ -8,31 +8,39 @@ import (
 )
 
 // result reads the new assignments and what is still missing off the
-// state, in a stable order.
+// state, in a stable order: areas are numbered grids first, then routes,
+// each in the plan's order.
 func (s *solver) result() Result {
 	S := s.S
 	p := s.p
-	type made struct{ c, g, u int32 }
+	type made struct{ c, a, u int32 }
 	var ms []made
 	for u := range s.uRow {
 		for c := range S {
-			if g := s.st[u*S+c]; g >= 0 {
-				ms = append(ms, made{int32(c), g, int32(u)})
+			if a := s.st[u*S+c]; a >= 0 {
+				ms = append(ms, made{int32(c), a, int32(u)})
 			}
 		}
 	}
 	slices.SortFunc(ms, func(a, b made) int {
-		return cmp.Or(cmp.Compare(a.c, b.c), cmp.Compare(a.g, b.g),
+		return cmp.Or(cmp.Compare(a.c, b.c), cmp.Compare(a.a, b.a),
 			cmp.Compare(p.Units[s.uRow[a.u]].Code, p.Units[s.uRow[b.u]].Code))
 	})
 	var r Result
 	r.Assignments = make([]data.Assignment, 0, len(ms))
 	for _, m := range ms {
 		pu := &p.Units[s.uRow[m.u]]
-		pg := &p.Grids[s.gRow[m.g]]
-		r.Assignments = append(r.Assignments, data.Assignment{Unit: pu.Code, Grid: pg.Code,
-			Shift: s.shifts[m.c], Lent: pu.Street != pg.Street})
-		r.Travel += Distance(pu.At, pg.At)
+		a := data.Assignment{Unit: pu.Code, Shift: s.shifts[m.c]}
+		if int(m.a) < s.G {
+			pg := &p.Grids[s.gRow[m.a]]
+			a.Grid, a.Lent = pg.Code, pu.Street != pg.Street
+			r.Travel += Distance(pu.At, pg.At)
+		} else {
+			pr := &p.Routes[s.rRow[int(m.a)-s.G]]
+			a.Route, a.Lent = pr.Code, pu.Street != pr.Street
+			r.Travel += Distance(pu.At, pr.At)
+		}
+		r.Assignments = append(r.Assignments, a)
 	}
 	for c := range S {
 		for g := range s.gRow {

@@ -181,32 +181,33 @@ func (s *solver) solveComponent(c int, pairs [][2]int32) int {
 }
 
 // resolveShift takes shift c's new assignments out and solves the shift
-// again given every other shift: the units that rest or shifts elsewhere
-// now allow may fill it better. The old assignments come back unless the
-// new ones are strictly better (sparsity can make a solve miss a pair the
-// old one had).
+// again given every other shift — its walks (walkRoutes), then its grids
+// — the units that rest or shifts elsewhere now allow may fill it better.
+// The old assignments come back unless the new ones are strictly better
+// (sparsity can make a solve miss a pair the old one had).
 func (s *solver) resolveShift(c int) bool {
 	S := s.S
-	type old struct{ u, g int32 }
+	type old struct{ u, a int32 }
 	var olds []old
-	var oldCost int64
+	oldV := value{cov: s.covered}
 	for u := range s.uRow {
-		if g := s.st[u*S+c]; g >= 0 {
-			olds = append(olds, old{int32(u), g})
-			oldCost += s.cost(u, int(g))
+		if a := s.st[u*S+c]; a >= 0 {
+			olds = append(olds, old{int32(u), a})
+			oldV.cost += s.cost(u, int(a))
 			s.unassign(u, c)
 		}
 	}
+	base := s.covered
+	oldV.cov -= base
+	s.walkRoutes([]int{c})
 	s.solveShift(c)
-	n := 0
-	var newCost int64
+	newV := value{cov: s.covered - base}
 	for u := range s.uRow {
-		if g := s.st[u*S+c]; g >= 0 {
-			n++
-			newCost += s.cost(u, int(g))
+		if a := s.st[u*S+c]; a >= 0 {
+			newV.cost += s.cost(u, int(a))
 		}
 	}
-	if n > len(olds) || n == len(olds) && newCost < oldCost {
+	if newV.better(oldV) {
 		return true
 	}
 	for u := range s.uRow {
@@ -215,7 +216,7 @@ func (s *solver) resolveShift(c int) bool {
 		}
 	}
 	for _, o := range olds {
-		s.assign(int(o.u), int(o.g), c)
+		s.assign(int(o.u), int(o.a), c)
 	}
 	return false
 }

@@ -39,36 +39,28 @@ func (s *solver) improveSubsets() bool {
 	return improved
 }
 
-// subsetValue is a choice's worth: slots covered, then cost.
-type subsetValue struct {
-	cov  int
-	cost int64
-}
-
-func (a subsetValue) better(b subsetValue) bool {
-	return a.cov > b.cov || a.cov == b.cov && a.cost < b.cost
-}
-
 // resolveUnits takes the units' new assignments out and gives them the
 // best joint weeks: a search over the shifts in time order, each unit
-// idle or at a grid still short of patrols, memoized on every unit's
+// idle, at a grid still short of patrols or walking a route that fills
+// some (the units' choices in a shift counted together: two walks
+// crossing a grid that misses one patrol fill it once), memoized on every unit's
 // shift count and last shift (in a valid shift table rest from the last
 // is rest from all, checked again on the way out all the same).
 func (s *solver) resolveUnits(units []int) bool {
 	S := s.S
 	type old struct{ u, c, g int }
 	var olds []old
-	oldVal := subsetValue{}
+	oldVal := value{cov: s.covered}
 	for _, u := range units {
 		for c := range S {
 			if g := int(s.st[u*S+c]); g >= 0 {
 				olds = append(olds, old{u, c, g})
-				oldVal.cov++
 				oldVal.cost += s.cost(u, g)
 				s.unassign(u, c)
 			}
 		}
 	}
+	oldVal.cov -= s.covered
 	k := len(units)
 	count := make([]int32, k)
 	last := make([]int, k)
@@ -77,7 +69,7 @@ func (s *solver) resolveUnits(units []int) bool {
 		last[i] = -1
 	}
 	type memoVal struct {
-		v      subsetValue
+		v      value
 		choice [3]int32 // grid per unit in this shift, -1 idle
 	}
 	memo := map[uint64]memoVal{}
@@ -88,19 +80,19 @@ func (s *solver) resolveUnits(units []int) bool {
 		}
 		return key
 	}
-	var solve func(c int) subsetValue
-	solve = func(c int) subsetValue {
+	var solve func(c int) value
+	solve = func(c int) value {
 		if c == S {
-			return subsetValue{}
+			return value{}
 		}
 		key := keyOf(c)
 		if m, ok := memo[key]; ok {
 			return m.v
 		}
-		best := memoVal{v: subsetValue{cov: -1}}
+		best := memoVal{v: value{cov: -1}}
 		var choice [3]int32
-		var enum func(i int, acc subsetValue)
-		enum = func(i int, acc subsetValue) {
+		var enum func(i int, acc value)
+		enum = func(i int, acc value) {
 			if i == k {
 				saved := last
 				savedCount := count
@@ -114,7 +106,7 @@ func (s *solver) resolveUnits(units []int) bool {
 				}
 				sub := solve(c + 1)
 				last, count = saved, savedCount
-				v := subsetValue{acc.cov + sub.cov, acc.cost + sub.cost}
+				v := value{acc.cov + sub.cov, acc.cost + sub.cost}
 				if v.better(best.v) {
 					best = memoVal{v, choice}
 				}
@@ -131,14 +123,26 @@ func (s *solver) resolveUnits(units []int) bool {
 				if s.need[g*S+c] <= 0 {
 					continue
 				}
-				s.need[g*S+c]--
+				s.addNeed(g, c, -1)
 				choice[i] = int32(g)
-				enum(i+1, subsetValue{acc.cov + 1, acc.cost + cd.cost})
-				s.need[g*S+c]++
+				enum(i+1, value{acc.cov + 1, acc.cost + cd.cost})
+				s.addNeed(g, c, 1)
+			}
+			for _, cd := range s.unitRoutesOf(u) {
+				r := int(cd.id)
+				gain := int(s.rOpen[r*S+c])
+				if !s.rWalk[r*S+c] || gain == 0 {
+					continue
+				}
+				a := s.G + r
+				s.patrol(a, c, -1)
+				choice[i] = int32(a)
+				enum(i+1, value{acc.cov + gain, acc.cost + cd.cost})
+				s.patrol(a, c, 1)
 			}
 			choice[i] = -1
 		}
-		enum(0, subsetValue{})
+		enum(0, value{})
 		memo[key] = best
 		return best.v
 	}
