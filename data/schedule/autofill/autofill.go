@@ -197,6 +197,9 @@ type solver struct {
 	streetUnits []int // all plan units of each street, in the jurisdiction or not
 	streetIn    []int // those in the jurisdiction
 
+	// Each shift's required patrols and those still missing (fair.go).
+	shiftReq, shiftOpen []int32
+
 	// Candidates: each grid's nearest eligible units and each unit's
 	// nearest eligible grids, cheapest first, for the improvement moves.
 	gridCands [][]cand
@@ -415,6 +418,7 @@ func newSolver(ctx context.Context, p *schedule.Plan) *solver {
 	}
 	s.buildCandidates()
 	s.initRoutes()
+	s.initShiftCounts()
 	return s
 }
 
@@ -459,17 +463,24 @@ func (s *solver) cost(u, g int) int64 {
 }
 
 // value is what a change is worth: slots covered, then cost (lent, then
-// travel: see cost).
+// travel: see cost), then how thin the shifts it fills were (fair.go).
 type value struct {
 	cov  int
 	cost int64
+	fair int64
 }
 
 func (a value) better(b value) bool {
-	return a.cov > b.cov || a.cov == b.cov && a.cost < b.cost
+	if a.cov != b.cov {
+		return a.cov > b.cov
+	}
+	if a.cost != b.cost {
+		return a.cost < b.cost
+	}
+	return a.fair > b.fair
 }
 
-func (a value) plus(b value) value { return value{a.cov + b.cov, a.cost + b.cost} }
+func (a value) plus(b value) value { return value{a.cov + b.cov, a.cost + b.cost, a.fair + b.fair} }
 
 // canTake is whether unit u may be given shift c now: free in it, under
 // its most shifts, and rested from its other new shifts (kept ones are
@@ -525,8 +536,10 @@ func (s *solver) addNeed(g, c int, d int32) {
 	s.need[i] = now
 	if d < 0 && was > 0 {
 		s.covered++
+		s.shiftOpen[c]--
 	} else if d > 0 && now > 0 {
 		s.covered--
+		s.shiftOpen[c]++
 	}
 	if len(s.gRoutes) > 0 && len(s.gRoutes[g]) > 0 {
 		s.routeNeedChanged(g, c, was, now)

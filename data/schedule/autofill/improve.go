@@ -313,8 +313,9 @@ func (s *solver) anyHole(u int) (int, int, int64) {
 // improveUnits gives each unit in turn its best week given everyone
 // else's: its new assignments are taken out, and a dynamic programme over
 // the week's shifts in time order chooses the most slots (shifts rested
-// from each other, within its most shifts), then the cheapest, each
-// shift at the unit's best area then (bestArea: its cheapest grid still
+// from each other, within its most shifts), then the cheapest, then the
+// thinnest shifts (fair.go: a unit's nearest open grid is often the same
+// in most shifts, and ties went to the first), each shift at the unit's best area then (bestArea: its cheapest grid still
 // short of patrols, or the route whose walk fills most). The old week
 // comes back unless the new one is strictly better. This is what moves a
 // unit's patrol from a shift where it was the only one near to one where
@@ -336,15 +337,18 @@ func (s *solver) improveUnits() bool {
 			return improved
 		}
 		olds = olds[:0]
-		oldV := value{cov: s.covered}
 		for c := range S {
 			if a := s.st[u*S+c]; a >= 0 {
 				olds = append(olds, old{int32(c), a})
-				oldV.cost += s.cost(u, int(a))
 				s.unassign(u, c)
 			}
 		}
-		oldV.cov -= s.covered
+		// The old week valued as the new: against the state without it,
+		// shift by shift (one area a shift, so each alone).
+		var oldV value
+		for _, o := range olds {
+			oldV = oldV.plus(s.areaValue(int(o.a), int(o.c), s.cost(u, int(o.a))))
+		}
 		room := int(s.K - s.cnt[u])
 		if room <= 0 {
 			for _, o := range olds {

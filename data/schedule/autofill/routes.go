@@ -312,7 +312,7 @@ func (s *solver) dropIdle() {
 
 // bestArea is unit u's best new assignment in shift c given everyone
 // else's: an open grid among its candidates or a route it may walk, by
-// slots filled, then cost; -1 when it may take none (it is not free in
+// slots filled, then cost, then the shift's thinness; -1 when it may take none (it is not free in
 // the shift, or nothing open is near).
 func (s *solver) bestArea(u, c int) (int32, value) {
 	S := s.S
@@ -320,9 +320,10 @@ func (s *solver) bestArea(u, c int) (int32, value) {
 	if s.st[u*S+c] != stFree {
 		return best, bestV
 	}
+	w := s.slotWeight(c)
 	for _, cd := range s.unitCands[u] {
 		if s.need[int(cd.id)*S+c] > 0 {
-			best, bestV = cd.id, value{1, cd.cost}
+			best, bestV = cd.id, value{1, cd.cost, w}
 			break
 		}
 	}
@@ -331,7 +332,7 @@ func (s *solver) bestArea(u, c int) (int32, value) {
 		if !s.rWalk[i] || s.rOpen[i] == 0 {
 			continue
 		}
-		if v := (value{int(s.rOpen[i]), cd.cost}); best < 0 || v.better(bestV) {
+		if v := (value{int(s.rOpen[i]), cd.cost, int64(s.rOpen[i]) * w}); best < 0 || v.better(bestV) {
 			best, bestV = int32(s.G)+cd.id, v
 		}
 	}

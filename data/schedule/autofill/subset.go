@@ -1,5 +1,7 @@
 package autofill
 
+import "slices"
+
 // A small plan (a community's handful of units) can afford an exact
 // neighbourhood the chains only sample: every set of up to three units is
 // taken out together and their weeks chosen again jointly and exactly,
@@ -51,6 +53,7 @@ func (s *solver) resolveUnits(units []int) bool {
 	type old struct{ u, c, g int }
 	var olds []old
 	oldVal := value{cov: s.covered}
+	openBefore := slices.Clone(s.shiftOpen)
 	for _, u := range units {
 		for c := range S {
 			if g := int(s.st[u*S+c]); g >= 0 {
@@ -61,6 +64,13 @@ func (s *solver) resolveUnits(units []int) bool {
 		}
 	}
 	oldVal.cov -= s.covered
+	// Each shift's weight as the units' assignments left it, for the old
+	// and every new choice alike.
+	weight := make([]int64, S)
+	for c := range S {
+		weight[c] = s.slotWeight(c)
+		oldVal.fair += int64(s.shiftOpen[c]-openBefore[c]) * weight[c]
+	}
 	k := len(units)
 	count := make([]int32, k)
 	last := make([]int, k)
@@ -106,7 +116,7 @@ func (s *solver) resolveUnits(units []int) bool {
 				}
 				sub := solve(c + 1)
 				last, count = saved, savedCount
-				v := value{acc.cov + sub.cov, acc.cost + sub.cost}
+				v := acc.plus(sub)
 				if v.better(best.v) {
 					best = memoVal{v, choice}
 				}
@@ -125,7 +135,7 @@ func (s *solver) resolveUnits(units []int) bool {
 				}
 				s.addNeed(g, c, -1)
 				choice[i] = int32(g)
-				enum(i+1, value{acc.cov + 1, acc.cost + cd.cost})
+				enum(i+1, acc.plus(value{1, cd.cost, weight[c]}))
 				s.addNeed(g, c, 1)
 			}
 			for _, cd := range s.unitRoutesOf(u) {
@@ -137,7 +147,7 @@ func (s *solver) resolveUnits(units []int) bool {
 				a := s.G + r
 				s.patrol(a, c, -1)
 				choice[i] = int32(a)
-				enum(i+1, value{acc.cov + gain, acc.cost + cd.cost})
+				enum(i+1, acc.plus(value{gain, cd.cost, int64(gain) * weight[c]}))
 				s.patrol(a, c, 1)
 			}
 			choice[i] = -1
