@@ -67,6 +67,7 @@ bench: deps
 # A short run of every fuzzer (the seeds also run in `make test`).
 fuzz: deps
 	for f in FuzzReadGeoJSON FuzzReadCSV; do $(GO) test ./data/geoio -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
+	$(GO) test ./data -run '^$$' -fuzz '^FuzzParseIndicators$$' -fuzztime 30s
 	$(GO) test ./data/gpkg -run '^$$' -fuzz '^FuzzDecodeGeom$$' -fuzztime 30s
 	$(GO) test ./data/mirror -run '^$$' -fuzz '^FuzzDecodeMultiPolygons$$' -fuzztime 30s
 	for f in FuzzCanonicalFormIsJCS FuzzParseStoredEntry; do $(GO) test ./data/journal -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done

@@ -42,6 +42,9 @@ const (
 	KindUnitLeaveEnd   = "unit.leave.cancel"
 	KindDutyAssign     = "duty.assign"
 	KindDutyRemove     = "duty.remove"
+	// Monitoring (issue 11).
+	KindIndicatorFeed = "indicator.feed"
+	KindAlertAck      = "alert.ack"
 	// KindAudit is a row of the audit log that the journal replaced,
 	// carried over into the chain.
 	KindAudit = "audit"

@@ -1,13 +1,10 @@
 package data
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -98,72 +95,19 @@ func Matters() ([]MatterType, error) {
 // assets/matters.csv, refusing any bad value with an *InputError naming
 // the line and the column.
 func ParseMatters(file string, r io.Reader) ([]MatterType, error) {
-	cr := csv.NewReader(r)
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, &InputError{File: file, Reason: "empty file: no header row"}
-	}
-	if err != nil {
-		return nil, &InputError{File: file, Reason: err.Error()}
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
-	}
-	for _, want := range matterColumns {
-		if _, ok := col[want]; !ok {
-			return nil, &InputError{File: file, Record: "line 1", Reason: fmt.Sprintf("no column %q", want)}
-		}
-	}
 	var out []MatterType
-	seen := map[string]int{}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, &InputError{File: file, Reason: err.Error()}
-		}
-		line, _ := cr.FieldPos(0)
-		p := matterRow{rec: rec, col: col, file: file, line: line}
-		m, err := p.matter()
-		if err != nil {
-			return nil, err
-		}
-		if first, dup := seen[m.Code]; dup {
-			return nil, p.bad("code", fmt.Sprintf("%s is on line %d already", m.Code, first))
-		}
-		seen[m.Code] = line
+	err := readCatalogue(file, r, matterColumns, func(p catalogueRow) (string, error) {
+		m, err := matterOf(p)
 		out = append(out, m)
+		return m.Code, err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
-// matterRow is one record of the catalogue being read, with what an error
-// needs to name it.
-type matterRow struct {
-	rec  []string
-	col  map[string]int
-	file string
-	line int
-}
-
-func (p matterRow) get(c string) string { return strings.TrimSpace(p.rec[p.col[c]]) }
-
-func (p matterRow) bad(c, reason string) error {
-	return &InputError{File: p.file, Record: fmt.Sprintf("line %d, column %s", p.line, c), Reason: reason}
-}
-
-// whole reads a whole number of column c within [lo, hi].
-func (p matterRow) whole(c string, lo, hi int) (int, error) {
-	n, err := strconv.Atoi(p.get(c))
-	if err != nil || n < lo || n > hi {
-		return 0, p.bad(c, fmt.Sprintf("%q is not a whole number from %d to %d", p.get(c), lo, hi))
-	}
-	return n, nil
-}
-
-func (p matterRow) matter() (MatterType, error) {
+func matterOf(p catalogueRow) (MatterType, error) {
 	m := MatterType{Code: p.get("code"), NameZh: p.get("name_zh"), NameEn: p.get("name_en"),
 		Category: p.get("category"), Department: p.get("department"), HandlingLevel: p.get("handling_level")}
 	if !matterCode.MatchString(m.Code) {

@@ -87,6 +87,12 @@ const (
 	CodeAreaEither                Code = "area_either"
 	CodeLeaveUnknown              Code = "leave_unknown"
 
+	// Monitoring (issue 11).
+	CodeAlertUnknown             Code = "alert_unknown"
+	CodeAlertAcked               Code = "alert_acked"
+	CodeAlertAmbiguous           Code = "alert_ambiguous"
+	CodeAlertOutsideJurisdiction Code = "alert_outside_jurisdiction"
+
 	// What a check of the journal's hash chain finds wrong. Not refusals of
 	// a change but faults of the mirror, said the same way.
 	CodeJournalEdited        Code = "journal_entry_edited"
@@ -173,6 +179,10 @@ var RefusalArgs = map[Code][]string{
 	CodeRouteOutsideRoster:        {"route", "region"},
 	CodeAreaEither:                nil,
 	CodeLeaveUnknown:              {"leave"},
+	CodeAlertUnknown:              {"alert"},
+	CodeAlertAcked:                {"alert"},
+	CodeAlertAmbiguous:            {"alert"},
+	CodeAlertOutsideJurisdiction:  {"alert", "jurisdiction"},
 	CodeJournalEdited:             {"entry"},
 	CodeJournalMissing:            {"entry", "after", "count"},
 	CodeJournalReordered:          {"entry", "after"},

@@ -2,26 +2,32 @@ package demo
 
 import (
 	"database/sql"
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"kapok/data"
 	"kapok/data/mirror"
 )
 
 // indicatorValue is one hourly value: the base figure, scaled for the
 // district, following the day's two rush peaks, with noise. "today so far"
-// indicators accumulate through the local day, 7-day means barely move.
-func indicatorValue(c *demoCity, d IndicatorDef, scale float64, local int, percent bool, running *float64) float64 {
+// counts (and rainfall) accumulate through the local day, "today's mean"
+// rates average it (running is the day's sum so far), 7-day means barely
+// move.
+func indicatorValue(c *demoCity, d IndicatorDef, scale float64, local int, percent, accumulates bool, running *float64) float64 {
 	day := 0.5*math.Exp(-math.Pow(float64(local-8), 2)/6) + 0.5*math.Exp(-math.Pow(float64(local-18), 2)/8) - 0.25
 	x := d.Base * scale * (1 + d.DailySwing*day) * (1 + c.rng.NormFloat64()*0.06)
 	switch d.Code[len(d.Code)-1] {
 	case 'D':
-		if !percent {
-			*running += x
+		*running += x
+		if accumulates {
 			x = *running
+		} else {
+			x = *running / float64(local+1)
 		}
 	case 'W':
 		x = d.Base * scale * (1 + c.rng.NormFloat64()*0.01)
@@ -36,10 +42,26 @@ func indicatorValue(c *demoCity, d IndicatorDef, scale float64, local int, perce
 }
 
 func (c *demoCity) writeIndicators(tx *sql.Tx) error {
+	// The definitions are the catalogue's (assets/indicators.csv); the
+	// demo's metrics (IndicatorDefs) give each its typical value and swing.
+	catalogue, err := data.Indicators()
+	if err != nil {
+		return err
+	}
 	defs := IndicatorDefs()
-	b := mirror.NewBatcher(tx, "indicator_defs", "id", "code", "category", "name_zh", "name_en", "unit", "direction", "warn", "alarm")
-	for _, d := range defs {
-		b.Add(d.ID, d.Code, d.Category, d.NameZh, d.NameEn, d.Unit, d.Direction, d.Warn, d.Alarm)
+	if len(defs) != len(catalogue) {
+		return fmt.Errorf("demo: %d indicator metrics for a catalogue of %d", len(defs), len(catalogue))
+	}
+	b := mirror.NewBatcher(tx, "indicator_defs", "id", "code", "category", "name_zh", "name_en", "unit", "direction", "warn", "alarm",
+		"rollup", "threshold", "hysteresis", "refresh_seconds", "source")
+	for i, d := range catalogue {
+		if defs[i].Code != d.Code {
+			return fmt.Errorf("demo: metric %s where the catalogue has %s", defs[i].Code, d.Code)
+		}
+		if err := b.Add(d.ID, d.Code, d.Category, d.NameZh, d.NameEn, d.Unit, string(d.Direction), d.Warn, d.Alarm,
+			string(d.Rollup), string(d.Threshold), d.Hysteresis, int64(d.Refresh.Seconds()), d.Source); err != nil {
+			return err
+		}
 	}
 	if err := b.Flush(); err != nil {
 		return err
@@ -56,8 +78,11 @@ func (c *demoCity) writeIndicators(tx *sql.Tx) error {
 	firstDay := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, beijing).AddDate(0, 0, 1-c.opt.Days)
 	v := mirror.NewBatcher(tx, "indicator_values", "indicator_id", "district_code", "day", "hourly")
 	hourly := make([]string, 24)
-	for _, d := range defs {
+	for i, d := range defs {
 		percent := d.Unit == "%"
+		// Counts accumulate through the day, and so does rainfall; rates
+		// and indexes are averaged.
+		accumulates := catalogue[i].Threshold == data.ThresholdBaseline || d.Unit == "mm"
 		for _, dist := range c.src.Districts {
 			scale := float64(gridsIn[dist.Code]) / meanGrids
 			if percent || d.Unit == "指数" || d.Unit == "AQI" || d.Unit == "°C" || d.Unit == "km/h" || d.Unit == "分钟" || d.Unit == "小时" {
@@ -71,7 +96,7 @@ func (c *demoCity) writeIndicators(tx *sql.Tx) error {
 						hourly[local] = "null"
 						continue
 					}
-					hourly[local] = strconv.FormatFloat(indicatorValue(c, d, scale, local, percent, &running), 'f', -1, 64)
+					hourly[local] = strconv.FormatFloat(indicatorValue(c, d, scale, local, percent, accumulates, &running), 'f', -1, 64)
 				}
 				if err := v.Add(d.ID, dist.Code, date.Format("2006-01-02"), "["+strings.Join(hourly, ",")+"]"); err != nil {
 					return err

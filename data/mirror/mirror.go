@@ -20,9 +20,10 @@ type Mirror struct {
 	DB   *sql.DB
 	Path string
 
-	rank   rankerCache // for Recommend
-	counts countCache  // for StatusBoard
-	routes routeCache  // for rosters
+	rank    rankerCache  // for Recommend
+	counts  countCache   // for StatusBoard
+	routes  routeCache   // for rosters
+	archive archiveCache // for evaluating indicators
 }
 
 // The services the mirror provides.
