@@ -120,10 +120,10 @@
 //
 // # Cost
 //
-// A district (2,000 grids and units, 21 shifts, default rules) takes
-// under a second with or without its 60 routes, and the whole city
-// (20,000 grids, 21,590 units, 600 routes or none) about nine on the
-// benchmark machine (see bench_test.go). Fill checks its context between
+// A district (2,000 grids and units, 21 shifts, default rules, 60 routes
+// or none) takes about a second and the whole city (20,000 grids, 21,590
+// units, 600 routes or none) about ten on the benchmark machine, a busy
+// two-core VM (bench_test.go; figures in docs/benchmarks.md). Fill checks its context between
 // steps and inside the long ones, and calls progress after the week's
 // walks (when the plan has routes), after each shift of construction and
 // of each round's re-solve.
