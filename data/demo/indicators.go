@@ -1,16 +1,17 @@
 package demo
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"kapok/data"
 	"kapok/data/mirror"
+	"kapok/data/redcotton"
 )
 
 // indicatorValue is one hourly value: the base figure, scaled for the
@@ -107,44 +108,18 @@ func (c *demoCity) writeIndicators(tx *sql.Tx) error {
 	return v.Flush()
 }
 
-// redCottonWeights weight the five dimensions into the composite.
-var redCottonWeights = [5]float64{0.25, 0.15, 0.25, 0.2, 0.15}
-
-// writeIndex scores each district on the five dimensions of the Red Cotton
-// Index every day, combines them into the composite and ranks the districts.
+// writeIndex computes the Red Cotton Index of each of the demo's days from
+// the indicator values just written (assets/redcotton.csv,
+// docs/red-cotton-index.md), as the mirror does for any day.
 func (c *demoCity) writeIndex(tx *sql.Tx) error {
-	type score struct {
-		code string
-		dims [5]float64
-		comp float64
+	if c.opt.Days < 1 {
+		return nil
 	}
-	base := map[string][5]float64{}
-	for _, d := range c.src.Districts {
-		var b [5]float64
-		for i := range b {
-			b[i] = 78 + c.rng.Float64()*14
-		}
-		base[d.Code] = b
+	def, err := redcotton.Load()
+	if err != nil {
+		return err
 	}
-	b := mirror.NewBatcher(tx, "red_cotton_index", "district_code", "day", "safety", "rule_of_law", "services", "harmony", "participation", "composite", "rank")
-	for day := c.opt.Days - 1; day >= 0; day-- {
-		date := c.opt.AsOf.In(beijing).AddDate(0, 0, -day).Format("2006-01-02")
-		var scores []score
-		for _, d := range c.src.Districts {
-			s := score{code: d.Code}
-			for i := range s.dims {
-				s.dims[i] = math.Round(math.Min(100, base[d.Code][i]+c.rng.NormFloat64()*1.5)*10) / 10
-				s.comp += redCottonWeights[i] * s.dims[i]
-			}
-			s.comp = math.Round(s.comp*10) / 10
-			scores = append(scores, s)
-		}
-		sort.SliceStable(scores, func(i, j int) bool { return scores[i].comp > scores[j].comp })
-		for rank, s := range scores {
-			if err := b.Add(s.code, date, s.dims[0], s.dims[1], s.dims[2], s.dims[3], s.dims[4], s.comp, rank+1); err != nil {
-				return err
-			}
-		}
-	}
-	return b.Flush()
+	last := c.opt.AsOf.In(beijing)
+	_, err = mirror.WriteRedCotton(context.Background(), tx, def, last.AddDate(0, 0, 1-c.opt.Days).Format("2006-01-02"), last.Format("2006-01-02"))
+	return err
 }
