@@ -64,6 +64,8 @@ usage:
   kapok duty    show --mirror FILE --center CODE [--week 2026-W49 | --at RFC3339] [--format table|csv|json]
   kapok duty    gaps --mirror FILE [--region CODE] [--at RFC3339] [--format table|csv|json]
                 (exits 1 while a center has nobody on duty in the shift under way)
+  kapok index   --mirror FILE [--day YYYY-MM-DD] [--district CODE] [--format table|json]
+                the Red Cotton Index (红棉指数): a day's ranking, or a district's 30-day trend
   kapok journal verify --mirror FILE
   kapok journal list --mirror FILE [--since RFC3339] [--actor LOGIN] [--kind KIND] [--format table|json]
   kapok [run]   [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION]
@@ -81,7 +83,7 @@ type command func(args []string, out io.Writer) error
 
 var commands = map[string]command{
 	"demo": demoCmd, "stats": statsCmd, "import": importCmd, "export": exportCmd, "render": renderCmd,
-	"orders": ordersCmd, "journal": journalCmd, "cases": casesCmd, "roster": rosterCmd, "duty": dutyCmd, "run": runCmd,
+	"orders": ordersCmd, "journal": journalCmd, "cases": casesCmd, "roster": rosterCmd, "duty": dutyCmd, "index": indexCmd, "run": runCmd,
 }
 
 // runCLI runs one command line and returns the process's exit status.
