@@ -23,7 +23,7 @@ func TestDemoCommandAsOf(t *testing.T) {
 		return out, code, errOut
 	}
 	// What a build decides, as one string: its as-of, the cases and their
-	// steps, the indicators.
+	// steps, the indicators (hourly and by the minute), the Red Cotton Index.
 	city := func(path string) string {
 		m, err := mirror.Open(path)
 		if err != nil {
@@ -34,7 +34,9 @@ func TestDemoCommandAsOf(t *testing.T) {
 		for _, q := range []string{`SELECT value FROM kapok_meta WHERE key = 'as_of'`,
 			`SELECT group_concat(code || state || reported_at || coalesce(deadline, '') || hex(geom), ',') FROM (SELECT * FROM events ORDER BY code)`,
 			`SELECT group_concat(event_code || step || at, ',') FROM (SELECT * FROM event_history ORDER BY event_code, step)`,
-			`SELECT group_concat(hourly, ',') FROM (SELECT * FROM indicator_values ORDER BY 1, 2, 3)`} {
+			`SELECT group_concat(hourly, ',') FROM (SELECT * FROM indicator_values ORDER BY 1, 2, 3)`,
+			`SELECT group_concat(district_code || day || composite || rank, ',') FROM (SELECT * FROM red_cotton_index ORDER BY 1, 2)`,
+			`SELECT ifnull(group_concat(indicator_id || region_code || at || value, ','), '') FROM (SELECT * FROM indicator_readings ORDER BY 1, 2, 3)`} {
 			var s string
 			if err := m.DB.QueryRow(q).Scan(&s); err != nil {
 				t.Fatal(err)

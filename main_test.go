@@ -233,6 +233,7 @@ func TestLayering(t *testing.T) {
 		{"kapok/data/schedule/autofill", []string{"database/sql", "kapok/data/mirror", "kapok/app"}},
 		{"kapok/data/dispatch", []string{"database/sql", "kapok/data/mirror", "kapok/app"}},
 		{"kapok/data/calendar", []string{"database/sql", "kapok/data/mirror", "kapok/app"}},
+		{"kapok/data/redcotton", []string{"database/sql", "kapok/data/mirror", "kapok/app"}},
 		{"kapok/app/citymap", []string{"fyne.io/", "kapok/app/cmd"}},
 		{"kapok/app/msg", []string{"fyne.io/"}},
 		{"kapok", []string{"fyne.io/", "kapok/app/cmd"}},
