@@ -66,6 +66,12 @@ usage:
                 (exits 1 while a center has nobody on duty in the shift under way)
   kapok index   --mirror FILE [--day YYYY-MM-DD] [--district CODE] [--format table|json]
                 the Red Cotton Index (红棉指数): a day's ranking, or a district's 30-day trend
+  kapok feed    --mirror FILE [--user LOGIN] [--format csv|jsonl] FILE|-
+                indicator values (CSV indicator,region,time,value, or JSON Lines) in one transaction, then evaluated
+  kapok indicators list --mirror FILE [--category C] [--state warn|alarm] [--region CODE] [--format table|json]
+  kapok indicators show --mirror FILE --indicator CODE [--region CODE]
+  kapok alerts  list --mirror FILE [--open] [--unacked] [--severity warn|alarm] [--region CODE] [--limit N] [--format table|json]
+  kapok alerts  ack --mirror FILE --alert UID [--user LOGIN]
   kapok journal verify --mirror FILE
   kapok journal list --mirror FILE [--since RFC3339] [--actor LOGIN] [--kind KIND] [--format table|json]
   kapok [run]   [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION]
@@ -84,6 +90,7 @@ type command func(args []string, out io.Writer) error
 var commands = map[string]command{
 	"demo": demoCmd, "stats": statsCmd, "import": importCmd, "export": exportCmd, "render": renderCmd,
 	"orders": ordersCmd, "journal": journalCmd, "cases": casesCmd, "roster": rosterCmd, "duty": dutyCmd, "index": indexCmd, "run": runCmd,
+	"feed": feedCmd, "indicators": indicatorsCmd, "alerts": alertsCmd,
 }
 
 // runCLI runs one command line and returns the process's exit status.
