@@ -39,6 +39,8 @@ usage:
   kapok export  --mirror FILE --layer NAME --format geojson|gpkg|csv --out OUT
   kapok render  --mirror FILE --out PNG [--size WxH] [--region CODE | --bbox minlon,minlat,maxlon,maxlat]
                 [--theme plain|events|overdue|units] [--repeat N]
+  kapok chart   --mirror FILE --indicator CODE [--region CODE] [--days 1|30] [--sparkline] [--lang zh-CN|en] [--at RFC3339]
+                [--size WxH] --out FILE.png|.svg|.pdf
   kapok orders  issue --mirror FILE --targets CODE[,CODE...] --task TEXT --start RFC3339 --end RFC3339
                 [--type dispatch|patrol|inspection|briefing] [--priority low|normal|high|urgent] [--user LOGIN]
   kapok orders  list --mirror FILE
@@ -88,7 +90,7 @@ func main() {
 type command func(args []string, out io.Writer) error
 
 var commands = map[string]command{
-	"demo": demoCmd, "stats": statsCmd, "import": importCmd, "export": exportCmd, "render": renderCmd,
+	"demo": demoCmd, "stats": statsCmd, "import": importCmd, "export": exportCmd, "render": renderCmd, "chart": chartCmd,
 	"orders": ordersCmd, "journal": journalCmd, "cases": casesCmd, "roster": rosterCmd, "duty": dutyCmd, "index": indexCmd, "run": runCmd,
 	"feed": feedCmd, "indicators": indicatorsCmd, "alerts": alertsCmd,
 }
