@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -72,6 +73,17 @@ func FuzzReadCSV(f *testing.F) {
 
 func FuzzReadJSONL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
+		// A line the quick reader takes reads the same the slow way.
+		for _, line := range bytes.Split(in, []byte("\n")) {
+			quick, ok, qerr := plainRecord(line)
+			if !ok {
+				continue
+			}
+			slow, serr := jsonRecord(line)
+			if fmt.Sprint(qerr) != fmt.Sprint(serr) || (qerr == nil && !same([]data.Reading{quick}, []data.Reading{slow})) {
+				t.Fatalf("%q: quickly %+v %v, slowly %+v %v", line, quick, qerr, slow, serr)
+			}
+		}
 		checkRead(t, in, "fuzz.jsonl", func(file string, b []byte) ([]data.Reading, error) { return ReadJSONL(file, bytes.NewReader(b)) },
 			func(rs []data.Reading) []byte {
 				var b bytes.Buffer

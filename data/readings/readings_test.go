@@ -2,6 +2,7 @@ package readings
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"strings"
@@ -236,6 +237,39 @@ func TestLineLimit(t *testing.T) {
 				t.Fatalf("read %d of %d: %v", total, 2*MaxLine+1, err)
 			}
 			break
+		}
+	}
+}
+
+// The quick reader takes the common lines and leaves the rest to the slow
+// one; what it takes reads the same either way.
+func TestPlainRecord(t *testing.T) {
+	const irt = `"indicator":"transport-01H","region":"440106","time":"2026-11-26T08:00:00+08:00"`
+	for line, quick := range map[string]bool{
+		`{` + irt + `,"value":12.5}`:         true,
+		` { "value" : -3e1 ,` + irt + ` } `:  true,
+		`{` + irt + `,"value":NaN}`:          false, // malformed
+		`{` + irt + `,"value":1e400}`:        true,  // refused by both
+		`{` + irt + `,"value":"12.5"}`:       false,
+		`{` + irt + `,"value":null}`:         false,
+		`{` + irt + `,"value":1,"value":2}`:  false,
+		`{` + irt + `,"value":1,"unit":"x"}`: false,
+		`{` + irt + `}`:                      false,
+		`{"indicator":"transport-01H","region":"44\u00301\n06","time":"2026-11-26T08:00:00+08:00","value":1}`: false,
+		`{` + irt[:len(irt)-7] + `x","value":1}`: true, // a bad time, refused by both
+		`{` + irt + `,"value":1}{}`:              false,
+		`[1]`:                                    false,
+	} {
+		r, ok, err := plainRecord([]byte(line))
+		if ok != quick {
+			t.Errorf("%s: quick %v", line, ok)
+		}
+		if !ok {
+			continue
+		}
+		slow, serr := jsonRecord([]byte(line))
+		if fmt.Sprint(err) != fmt.Sprint(serr) || err == nil && !same([]data.Reading{r}, []data.Reading{slow}) {
+			t.Errorf("%s: quickly %+v %v, slowly %+v %v", line, r, err, slow, serr)
 		}
 	}
 }
