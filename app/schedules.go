@@ -48,6 +48,11 @@ type SchedulesTab struct {
 	// Message is the last step's outcome: a refusal (in red) or what was
 	// done.
 	Message *widget.Label
+	// Views are the week grid and the coverage by street (StreetShift
+	// chooses its shift, Streets lists the streets).
+	Views       *container.AppTabs
+	StreetShift *widget.Select
+	Streets     *widget.Table
 
 	rosterBox   *fyne.Container   // the list of rosters, hidden while there is none
 	rosterRows  *canvas.Rectangle // holds the list open to its rows (two at most)
@@ -81,6 +86,10 @@ type SchedulesTab struct {
 	picking  bool
 	dialog   *AssignDialog
 	names    map[string]string // unit code → name, read on first use
+
+	view       int              // the view shown: 0 the week grid, 1 by street
+	streets    []StreetCoverage // the roster's coverage by street, worst first
+	streetPick int              // the street table's shift: 0 the whole week, i+1 the i-th shift
 
 	// The coverage theme: the region and week it was read for, the week's
 	// coverage by published rosters, the shift shown and the district's
@@ -171,6 +180,14 @@ func (c *Console) schedulesPane() fyne.CanvasObject {
 	s.conflictBox = container.NewBorder(widget.NewLabelWithStyle(T("Conflicts"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, s.Conflicts)
 	s.roomy = false
 	c.buildRosterTable()
+	s.Views = container.NewAppTabs(
+		// (In a stack: the tabs show their content, and the grid stays
+		// hidden while there is no roster.)
+		container.NewTabItem(T("Week grid"), container.NewStack(s.Table)),
+		container.NewTabItem(T("By street"), c.streetsPane()),
+	)
+	s.Views.SelectIndex(s.view)
+	s.Views.OnSelected = func(*container.TabItem) { s.view = s.Views.SelectedIndex() }
 	c.setScheduleChoices()
 	c.loadRosters()
 
@@ -182,7 +199,7 @@ func (c *Console) schedulesPane() fyne.CanvasObject {
 		s.Summary,
 		s.Message,
 	)
-	split := container.NewVSplit(s.Table, s.conflictBox)
+	split := container.NewVSplit(s.Views, s.conflictBox)
 	split.Offset = 0.75
 	// In a scroll, so that the pane asks nothing of the window's layout
 	// (the splits keep their places with the tab or without it): it
@@ -561,6 +578,7 @@ func (c *Console) ShowRoster(id string) {
 	s.Conflicts.UnselectAll()
 	s.Conflicts.Refresh()
 	s.Table.Refresh()
+	c.showStreets()
 }
 
 // indexRoster precomputes what the table's cells show: row headers, the
@@ -814,6 +832,7 @@ func (c *Console) FocusConflict(k schedule.Conflict) {
 		return
 	}
 	s.focus = i
+	s.Views.SelectIndex(0) // the week grid, where the cell is
 	c.showGrid(k.Grid)
 	if pos, ok := c.City.Pos[k.Grid]; ok {
 		// The grid with its neighbours around it, as a case's.

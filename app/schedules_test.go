@@ -277,3 +277,17 @@ func TestScheduleTabAutoFillAndLanguage(t *testing.T) {
 		t.Fatalf("a street without a roster shows grid %s", g)
 	}
 }
+
+// planWeek49 shows the Schedules tab, on the region it opens on, and plans
+// a roster of week 2026-W49 there (next week at testNow).
+func planWeek49(t *testing.T, c *Console) *SchedulesTab {
+	t.Helper()
+	s := &c.Sched
+	c.RightTabs.SelectIndex(3)
+	s.Week.SetSelectedIndex(slices.Index(s.weeks, data.Week{Year: 2026, Num: 49}))
+	test.Tap(s.PlanBtn)
+	if s.roster.ID == "" {
+		t.Fatalf("no roster planned: %s", s.Message.Text)
+	}
+	return s
+}
