@@ -13,7 +13,7 @@ import (
 
 // Live keeps the demo city living while a console shows it: each Step
 // brings what a few seconds of the city bring — the transport group's
-// current values for the city and its districts (the minute indicators),
+// current values for its districts (the minute indicators),
 // now and then a case reported in some grid, and once in a while an
 // incident that drives one district's value into warn or alarm for a few
 // minutes and lets it come back, so that alerts open and clear.
@@ -55,7 +55,10 @@ func NewLive(ctx context.Context, m *mirror.Mirror, seed uint64, now time.Time) 
 	if err != nil {
 		return nil, err
 	}
-	regions, err := m.DB.QueryContext(ctx, `SELECT code FROM cities UNION ALL SELECT code FROM districts ORDER BY 1`)
+	// The districts only: the city's values are rolled up from theirs, and
+	// so is its baseline (values fed for the city itself would have no week
+	// behind them, and its baseline indicators could never alert).
+	regions, err := m.DB.QueryContext(ctx, `SELECT code FROM districts ORDER BY 1`)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,7 @@ func TestLiveCity(t *testing.T) {
 		opened += step.Alerts.Opened
 		cleared += step.Alerts.Cleared
 	}
-	// The minute indicators (a 1-minute refresh) × the city and 2 districts.
+	// The minute indicators (a 1-minute refresh) × the 2 districts.
 	defs, err := data.Indicators()
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +44,7 @@ func TestLiveCity(t *testing.T) {
 			minute++
 		}
 	}
-	if minute == 0 || values != 300*minute*3 {
+	if minute == 0 || values != 300*minute*2 {
 		t.Fatalf("%d values fed in 300 steps for %d minute indicators", values, minute)
 	}
 	if cases < 20 || cases > 80 {

@@ -14,8 +14,10 @@ import (
 )
 
 // transportMinutes is how far back before AsOf the transport group's
-// current values are kept minute by minute.
-const transportMinutes = 6 * 60
+// current values are kept minute by minute: three hours, enough for the
+// console's live view, and as much as the mirror's size allows (six took
+// it past 100 MB).
+const transportMinutes = 3 * 60
 
 // minuteNoise is the spread of a minute's value about the line between
 // the hours (a share of it).

@@ -78,10 +78,10 @@ func TestTransportMinutes(t *testing.T) {
 		FROM indicator_readings`).Scan(&rows, &regions, &first, &last, &hours); err != nil {
 		t.Fatal(err)
 	}
-	// 360 minutes (03:01–09:00) less the 6 hours (04:00–09:00), 9
+	// 180 minutes (06:01–09:00) less the 3 hours (07:00–09:00), 9
 	// indicators, 2 districts; none for the city.
-	if rows != 9*2*354 || regions != len(src.Districts) || hours != 0 ||
-		first != gpkg.FormatTime(opt.AsOf.Add(-359*time.Minute)) || last != gpkg.FormatTime(opt.AsOf.Add(-time.Minute)) {
+	if rows != 9*2*(transportMinutes-3) || regions != len(src.Districts) || hours != 0 ||
+		first != gpkg.FormatTime(opt.AsOf.Add(-(transportMinutes-1)*time.Minute)) || last != gpkg.FormatTime(opt.AsOf.Add(-time.Minute)) {
 		t.Fatalf("%d values in %d regions from %s to %s, %d on the hour", rows, regions, first, last, hours)
 	}
 	// Next to each hour the values are the archive's, give or take the
@@ -97,12 +97,12 @@ func TestTransportMinutes(t *testing.T) {
 			step = 1
 		}
 		for _, d := range src.Districts {
-			s, err := m.IndicatorSeries(ctx, code, d.Code, opt.AsOf.Add(-359*time.Minute), opt.AsOf)
+			s, err := m.IndicatorSeries(ctx, code, d.Code, opt.AsOf.Add(-(transportMinutes-1)*time.Minute), opt.AsOf)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(s.Points) != 360 {
-				t.Fatalf("%s in %s: %d points, want 360", code, d.Code, len(s.Points))
+			if len(s.Points) != transportMinutes {
+				t.Fatalf("%s in %s: %d points, want %d", code, d.Code, len(s.Points), transportMinutes)
 			}
 			for j, p := range s.Points {
 				if p.At.Minute() != 0 {
@@ -121,8 +121,8 @@ func TestTransportMinutes(t *testing.T) {
 			}
 		}
 		// The city, rolled up from its districts at every minute.
-		city, err := m.IndicatorSeries(ctx, code, "", opt.AsOf.Add(-359*time.Minute), opt.AsOf)
-		if err != nil || len(city.Points) != 360 || city.RolledUp != 360 {
+		city, err := m.IndicatorSeries(ctx, code, "", opt.AsOf.Add(-(transportMinutes-1)*time.Minute), opt.AsOf)
+		if err != nil || len(city.Points) != transportMinutes || city.RolledUp != transportMinutes {
 			t.Fatalf("%s in the city: %d points, %d rolled up, %v", code, len(city.Points), city.RolledUp, err)
 		}
 	}

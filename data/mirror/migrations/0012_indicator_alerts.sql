@@ -19,7 +19,8 @@ CREATE TABLE indicator_readings (
   value REAL NOT NULL,
   PRIMARY KEY (indicator_id, region_code, at)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX indicator_readings_at ON indicator_readings(at);
+-- (No index on at alone: every read is by indicator and region first, and
+-- the mirror's size is counted.)
 
 -- How each indicator stands in each region after the last evaluation: the
 -- value judged, its baseline (baseline thresholds) and the severity, which
