@@ -56,6 +56,8 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./data/schedule
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./data/schedule/autofill
 	$(GO) test -run '^$$' -bench 'CheckDistrictRoster|CoverageCity' -benchmem ./data/mirror
+	$(GO) test -run '^$$' -bench 'EvaluateIndicators' -benchmem ./data/mirror
+	$(GO) test -run '^$$' -bench 'Feed100k' -benchtime 3x -benchmem ./data/mirror
 	$(GO) test -run '^$$' -bench . ./data/journal
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./maps
 	$(GO) test -run '^$$' -bench 'WholeCity|Recolor|Pan100|DistrictCold|PointToGrid|MillionPoints|LoadCityMapMemory|RenderCommand' -benchtime 2s ./app/citymap
@@ -70,6 +72,8 @@ bench: deps
 fuzz: deps
 	for f in FuzzReadGeoJSON FuzzReadCSV; do $(GO) test ./data/geoio -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
 	$(GO) test ./data -run '^$$' -fuzz '^FuzzParseIndicators$$' -fuzztime 30s
+	$(GO) test ./data/redcotton -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 30s
+	for f in FuzzReadCSV FuzzReadJSONL; do $(GO) test ./data/readings -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
 	$(GO) test ./data/gpkg -run '^$$' -fuzz '^FuzzDecodeGeom$$' -fuzztime 30s
 	$(GO) test ./data/mirror -run '^$$' -fuzz '^FuzzDecodeMultiPolygons$$' -fuzztime 30s
 	for f in FuzzCanonicalFormIsJCS FuzzParseStoredEntry; do $(GO) test ./data/journal -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
