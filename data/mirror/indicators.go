@@ -91,22 +91,31 @@ func latestSamples(ctx context.Context, q querier, defs []data.Indicator, now ti
 		return nil, err
 	}
 	out := maps.Clone(archived)
-	// Values fed: each series' latest up to now.
-	rows, err := q.QueryContext(ctx, `SELECT indicator_id, region_code, +max(at), value FROM indicator_readings
-		WHERE at <= ? GROUP BY indicator_id, region_code`, gpkg.Time{Time: now})
+	// Values fed: each series' latest up to now — the one the trigger kept
+	// (a row per series, however many were fed), or for a series whose
+	// latest lies past now, the last one before it.
+	rows, err := q.QueryContext(ctx, `SELECT l.indicator_id, l.region_code,
+		CASE WHEN l.at <= ?1 THEN l.at ELSE (SELECT max(r.at) FROM indicator_readings r
+			WHERE r.indicator_id = l.indicator_id AND r.region_code = l.region_code AND r.at <= ?1) END AS at2,
+		CASE WHEN l.at <= ?1 THEN l.value ELSE (SELECT r.value FROM indicator_readings r
+			WHERE r.indicator_id = l.indicator_id AND r.region_code = l.region_code AND r.at <= ?1 ORDER BY r.at DESC LIMIT 1) END
+		FROM indicator_latest l`, gpkg.Time{Time: now})
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		var s series
-		var at gpkg.Time
-		var v float64
+		var at gpkg.NullTime
+		var v sql.NullFloat64
 		if err := rows.Scan(&s.id, &s.region, &at, &v); err != nil {
 			_ = rows.Close()
 			return nil, err
 		}
+		if !at.Valid || !v.Valid {
+			continue // fed only ahead of now
+		}
 		if old, ok := out[s]; !ok || at.Time.After(old.at) {
-			out[s] = sample{at: at.Time, value: v, baseline: math.NaN()}
+			out[s] = sample{at: at.Time, value: v.Float64, baseline: math.NaN()}
 		}
 	}
 	if err := closeRows(rows); err != nil {

@@ -329,3 +329,25 @@ func TestFeedSurvivesKill9(t *testing.T) {
 		t.Fatal("nothing was fed: the test tested nothing")
 	}
 }
+
+// An evaluation judges each series' latest value up to its now: one fed a
+// little ahead waits for its time.
+func TestEvaluationTakesNoValueAheadOfNow(t *testing.T) {
+	m := fixture.City(t)
+	now := fixture.AsOf
+	if _, err := m.Feed(ctx, "t", []data.Reading{reading(aqi, feedStreet, now.Add(-time.Minute), 200), reading(aqi, feedStreet, now.Add(4*time.Minute), 50)},
+		"operator", now); err != nil {
+		t.Fatal(err)
+	}
+	st, err := m.IndicatorStatuses(ctx, data.IndicatorFilter{Region: feedStreet, Indicator: aqi})
+	if err != nil || len(st) != 1 || st[0].Value != 200 || st[0].Severity != data.Alarm {
+		t.Fatalf("at now: %+v %v", st, err)
+	}
+	if _, err := m.EvaluateIndicators(ctx, now.Add(5*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	st, err = m.IndicatorStatuses(ctx, data.IndicatorFilter{Region: feedStreet, Indicator: aqi})
+	if err != nil || len(st) != 1 || st[0].Value != 50 || st[0].Severity != data.Normal {
+		t.Fatalf("five minutes later: %+v %v", st, err)
+	}
+}

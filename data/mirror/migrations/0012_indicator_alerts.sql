@@ -22,6 +22,22 @@ CREATE TABLE indicator_readings (
 -- (No index on at alone: every read is by indicator and region first, and
 -- the mirror's size is counted.)
 
+-- Each series' latest value fed, kept by a trigger, so that an evaluation
+-- reads a row per series however many values were fed.
+CREATE TABLE indicator_latest (
+  indicator_id INTEGER NOT NULL,
+  region_code TEXT NOT NULL,
+  at TEXT NOT NULL,
+  value REAL NOT NULL,
+  PRIMARY KEY (indicator_id, region_code)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER indicator_readings_latest AFTER INSERT ON indicator_readings
+BEGIN
+  INSERT INTO indicator_latest VALUES (new.indicator_id, new.region_code, new.at, new.value)
+  ON CONFLICT (indicator_id, region_code) DO UPDATE SET at = excluded.at, value = excluded.value
+  WHERE excluded.at > indicator_latest.at;
+END;
+
 -- How each indicator stands in each region after the last evaluation: the
 -- value judged, its baseline (baseline thresholds) and the severity, which
 -- the next evaluation's hysteresis starts from.
