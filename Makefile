@@ -9,7 +9,7 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # GEOS for computational geometry (cgo); GDAL for the interoperability test;
 # X11/GL headers for Fyne's cgo build.
-APT_PACKAGES := gcc libgeos-dev gdal-bin python3-gdal \
+APT_PACKAGES := gcc libgeos-dev gdal-bin python3-gdal poppler-utils \
 	libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 
 .PHONY: deps build run test bench lint fuzz screenshot clean
