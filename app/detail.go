@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"fyne.io/fyne/v2/widget"
+
 	"kapok/data"
 )
 
@@ -16,20 +18,66 @@ func (c *Console) ShowDetail(code string) {
 
 // DetailText is the detail panel's text (markdown).
 func (c *Console) DetailText() string {
+	text, _ := c.detailMarkdown()
+	return text
+}
+
+// detailLink is a link the detail panel shows at a place in its text (a
+// byte offset of the markdown), which opens a dialog changing what the
+// panel shows.
+type detailLink struct {
+	at   int
+	text string
+	tap  func()
+}
+
+// detailMarkdown is the detail panel's text and its links.
+func (c *Console) detailMarkdown() (string, []detailLink) {
 	var b strings.Builder
-	if err := c.writeDetail(&b); err != nil {
-		return T("Cannot show {{.Code}}: {{.Err}}", map[string]any{"Code": c.focus, "Err": c.text(err)})
+	var links []detailLink
+	if err := c.writeDetail(&b, &links); err != nil {
+		return T("Cannot show {{.Code}}: {{.Err}}", map[string]any{"Code": c.focus, "Err": c.text(err)}), nil
 	}
-	return b.String()
+	return b.String(), links
 }
 
+// refreshDetail shows the details again: the markdown, cut where a link
+// goes (markdown's own links would open a browser).
 func (c *Console) refreshDetail() {
-	if c.Detail != nil {
-		c.Detail.ParseMarkdown(c.DetailText())
+	if c.Detail == nil {
+		return
 	}
+	text, links := c.detailMarkdown()
+	if len(links) == 0 {
+		c.Detail.ParseMarkdown(text)
+		return
+	}
+	var segs []widget.RichTextSegment
+	last := 0
+	for _, l := range links {
+		segs = append(segs, widget.NewRichTextFromMarkdown(text[last:l.at]).Segments...)
+		// An empty paragraph after it ends its line: a link is inline, and
+		// would run into the text after it.
+		segs = append(segs, &widget.HyperlinkSegment{Text: l.text, OnTapped: l.tap}, &widget.TextSegment{Style: widget.RichTextStyleParagraph})
+		last = l.at
+	}
+	segs = append(segs, widget.NewRichTextFromMarkdown(text[last:]).Segments...)
+	c.Detail.Segments = segs
+	c.Detail.Refresh()
 }
 
-func (c *Console) writeDetail(b *strings.Builder) error {
+// DetailLinks are the links the detail panel shows, by their text.
+func (c *Console) DetailLinks() map[string]func() {
+	out := map[string]func(){}
+	for _, s := range c.Detail.Segments {
+		if h, ok := s.(*widget.HyperlinkSegment); ok {
+			out[h.Text] = h.OnTapped
+		}
+	}
+	return out
+}
+
+func (c *Console) writeDetail(b *strings.Builder, links *[]detailLink) error {
 	line := func(label string, value any) { fmt.Fprintf(b, "- %s: %v\n", T(label), value) }
 	code := c.focus
 	switch {
@@ -82,6 +130,9 @@ func (c *Console) writeDetail(b *strings.Builder) error {
 			caps[i] = T(cp)
 		}
 		line("Capabilities", strings.Join(caps, ", "))
+		if err := c.writeLeave(b, code, links); err != nil {
+			return err
+		}
 		fmt.Fprintf(b, "\n**%s** (%d)\n\n", T("Members"), len(d.Members))
 		for _, p := range d.Members {
 			fmt.Fprintf(b, "- %s · %s · %s%s\n", p.Name, T(p.Role), p.Phone, onDuty(p.OnDuty))
@@ -160,4 +211,33 @@ func (c *Console) writeDuty(b *strings.Builder, d *data.CenterDetail) {
 		fmt.Fprintf(b, "- %s\n", T("none"))
 	}
 	b.WriteString("\n")
+}
+
+// writeLeave lists a unit's leave under way or to come in the weeks the
+// Schedules tab offers, under a link to the leave dialog.
+func (c *Console) writeLeave(b *strings.Builder, unit string, links *[]detailLink) error {
+	now := c.Now()
+	_, to := c.leaveWindow()
+	ls, err := c.M.Leaves(bg, unit, now, to)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(b, "\n**%s**\n\n", T("Leave"))
+	*links = append(*links, detailLink{b.Len(), T("Leave…"), func() { c.OpenLeaveDialog(unit, nil) }})
+	for _, l := range ls {
+		mark := ""
+		if l.Start.Before(now) {
+			mark = " · **" + T("under way") + "**"
+		}
+		reason := ""
+		if l.Reason != "" {
+			reason = " · " + l.Reason
+		}
+		fmt.Fprintf(b, "- %s%s%s\n", leaveSpan(l), reason, mark)
+	}
+	if len(ls) == 0 {
+		fmt.Fprintf(b, "- %s\n", T("none"))
+	}
+	b.WriteString("\n")
+	return nil
 }

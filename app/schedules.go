@@ -53,6 +53,7 @@ type SchedulesTab struct {
 	Views       *container.AppTabs
 	StreetShift *widget.Select
 	Streets     *widget.Table
+	LeaveBtn    *widget.Button // a unit's leave
 
 	rosterBox   *fyne.Container   // the list of rosters, hidden while there is none
 	rosterRows  *canvas.Rectangle // holds the list open to its rows (two at most)
@@ -90,6 +91,7 @@ type SchedulesTab struct {
 	view       int              // the view shown: 0 the week grid, 1 by street
 	streets    []StreetCoverage // the roster's coverage by street, worst first
 	streetPick int              // the street table's shift: 0 the whole week, i+1 the i-th shift
+	leave      *LeaveDialog     // the leave dialog on show
 
 	// The coverage theme: the region and week it was read for, the week's
 	// coverage by published rosters, the shift shown and the district's
@@ -143,6 +145,7 @@ func (c *Console) schedulesPane() fyne.CanvasObject {
 	s.PublishBtn = widget.NewButtonWithIcon(T("Publish"), theme.MailSendIcon(), c.PublishRoster)
 	s.PublishBtn.Importance = widget.HighImportance
 	s.FillBtn = widget.NewButtonWithIcon(T("Auto-fill"), theme.MediaFastForwardIcon(), c.AutoFill)
+	s.LeaveBtn = widget.NewButtonWithIcon(T("Leave…"), theme.CalendarIcon(), func() { c.OpenLeaveDialog(c.leaveUnitGuess(), nil) })
 	s.Summary = widget.NewLabel("")
 	s.Summary.Wrapping = fyne.TextWrapWord
 	s.Hard = widget.NewLabel("")
@@ -195,7 +198,7 @@ func (c *Console) schedulesPane() fyne.CanvasObject {
 		container.NewBorder(nil, nil, nil, s.PlanBtn, container.NewGridWithColumns(2, s.Region, s.Week)),
 		s.rosterBox,
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.FillBtn, s.PublishBtn), s.State),
-		container.NewHBox(s.Hard, s.Soft),
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.LeaveBtn), container.NewHBox(s.Hard, s.Soft)),
 		s.Summary,
 		s.Message,
 	)
@@ -961,6 +964,7 @@ type AssignDialog struct {
 	Unit     *widget.Entry
 	Suggest  []*widget.Button // the nearest free units: tapping one fills Unit
 	TakeOff  []*widget.Button // one per unit assigned
+	Leave    []*widget.Button // one per unit assigned: its leave, for this shift
 	Assign   *widget.Button
 	Error    *widget.Label
 	Assigned []string
@@ -1061,8 +1065,13 @@ func (c *Console) OpenCell(row, col int) {
 		body.Add(widget.NewLabelWithStyle(T("Assigned"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		for _, u := range d.Assigned {
 			b := widget.NewButtonWithIcon(T("Take off"), theme.ContentRemoveIcon(), func() { c.changeCell(d, u, false) })
+			leave := widget.NewButtonWithIcon(T("Leave…"), theme.CalendarIcon(), func() {
+				d.close()
+				c.OpenLeaveDialog(u, &sh)
+			})
 			d.TakeOff = append(d.TakeOff, b)
-			body.Add(container.NewBorder(nil, nil, nil, b, widget.NewLabel(strings.TrimSpace(u+" "+c.unitName(u)))))
+			d.Leave = append(d.Leave, leave)
+			body.Add(container.NewBorder(nil, nil, nil, container.NewHBox(leave, b), widget.NewLabel(strings.TrimSpace(u+" "+c.unitName(u)))))
 		}
 	}
 	d.Unit = widget.NewEntry()
