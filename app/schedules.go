@@ -54,6 +54,7 @@ type SchedulesTab struct {
 	StreetShift *widget.Select
 	Streets     *widget.Table
 	LeaveBtn    *widget.Button // a unit's leave
+	RulesBtn    *widget.Button // the district's shift table and patrol rules
 
 	rosterBox   *fyne.Container   // the list of rosters, hidden while there is none
 	rosterRows  *canvas.Rectangle // holds the list open to its rows (two at most)
@@ -92,6 +93,7 @@ type SchedulesTab struct {
 	streets    []StreetCoverage // the roster's coverage by street, worst first
 	streetPick int              // the street table's shift: 0 the whole week, i+1 the i-th shift
 	leave      *LeaveDialog     // the leave dialog on show
+	rules      *RulesDialog     // the rules dialog on show
 
 	// The coverage theme: the region and week it was read for, the week's
 	// coverage by published rosters, the shift shown and the district's
@@ -146,6 +148,7 @@ func (c *Console) schedulesPane() fyne.CanvasObject {
 	s.PublishBtn.Importance = widget.HighImportance
 	s.FillBtn = widget.NewButtonWithIcon(T("Auto-fill"), theme.MediaFastForwardIcon(), c.AutoFill)
 	s.LeaveBtn = widget.NewButtonWithIcon(T("Leave…"), theme.CalendarIcon(), func() { c.OpenLeaveDialog(c.leaveUnitGuess(), nil) })
+	s.RulesBtn = widget.NewButtonWithIcon(T("Rules…"), theme.SettingsIcon(), c.OpenRulesDialog)
 	s.Summary = widget.NewLabel("")
 	s.Summary.Wrapping = fyne.TextWrapWord
 	s.Hard = widget.NewLabel("")
@@ -198,7 +201,7 @@ func (c *Console) schedulesPane() fyne.CanvasObject {
 		container.NewBorder(nil, nil, nil, s.PlanBtn, container.NewGridWithColumns(2, s.Region, s.Week)),
 		s.rosterBox,
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.FillBtn, s.PublishBtn), s.State),
-		container.NewBorder(nil, nil, nil, container.NewHBox(s.LeaveBtn), container.NewHBox(s.Hard, s.Soft)),
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.LeaveBtn, s.RulesBtn), container.NewHBox(s.Hard, s.Soft)),
 		s.Summary,
 		s.Message,
 	)
