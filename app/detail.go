@@ -114,7 +114,7 @@ func (c *Console) writeDetail(b *strings.Builder, links *[]detailLink) error {
 		line("Units", fmt.Sprintf("%d (%s)", d.Units, T("{{.N}} available", map[string]any{"N": d.Available})))
 		line("Open events", d.OpenEvents)
 		line("Overdue events", d.Overdue)
-		c.writeDuty(b, d)
+		c.writeDuty(b, d, links)
 		c.writeEvents(b, "Most urgent open events", d.Urgent)
 	case strings.HasPrefix(code, "U"):
 		d, err := c.M.UnitDetail(bg, code)
@@ -197,9 +197,13 @@ func onDuty(on bool) string {
 }
 
 // writeDuty writes a center's duty roster from the shift under way to the
-// end of the next day, and flags a center with nobody on duty now.
-func (c *Console) writeDuty(b *strings.Builder, d *data.CenterDetail) {
-	fmt.Fprintf(b, "**%s**\n\n", T("Duty roster"))
+// end of the next day, and flags a center with nobody on duty now; the
+// link editing it goes under the heading, above a list that may be long.
+func (c *Console) writeDuty(b *strings.Builder, d *data.CenterDetail, links *[]detailLink) {
+	// A blank line first: right after the list above, markdown would run
+	// the heading into its last item.
+	fmt.Fprintf(b, "\n**%s**\n\n", T("Duty roster"))
+	*links = append(*links, detailLink{b.Len(), T("Edit duty roster…"), func() { c.OpenDutyDialog(d.Code) }})
 	if d.Unstaffed {
 		fmt.Fprintf(b, "- ⚠ %s\n", T("Nobody on duty now"))
 	}

@@ -94,6 +94,7 @@ type SchedulesTab struct {
 	streetPick int              // the street table's shift: 0 the whole week, i+1 the i-th shift
 	leave      *LeaveDialog     // the leave dialog on show
 	rules      *RulesDialog     // the rules dialog on show
+	duty       *DutyDialog      // a center's duty roster dialog on show (a schedule too)
 
 	// The coverage theme: the region and week it was read for, the week's
 	// coverage by published rosters, the shift shown and the district's
