@@ -867,12 +867,18 @@ func (c *Console) conflictText(k schedule.Conflict) string {
 	if k.Hard {
 		level = T("hard")
 	}
-	parts := []string{T("{{.Level}}: {{.Kind}}", map[string]any{"Level": level, "Kind": conflictKind(k.Kind)}), k.Unit, k.Grid, shiftShort(k.Shift)}
+	area := k.Grid
+	if k.Route != "" {
+		area = k.Route // a walk of a patrol route
+	}
+	parts := []string{T("{{.Level}}: {{.Kind}}", map[string]any{"Level": level, "Kind": conflictKind(k.Kind)}), k.Unit, area, shiftShort(k.Shift)}
 	switch k.Kind {
 	case schedule.TooLittleRest:
 		parts = append(parts, T("after {{.Shift}}", map[string]any{"Shift": shiftShort(k.Other)}))
 	case schedule.TooManyShifts:
 		parts = append(parts, T("{{.N}} shifts in the week", map[string]any{"N": k.Count}))
+	case schedule.BookedElsewhere:
+		parts = append(parts, T("in roster {{.ID}}", map[string]any{"ID": k.Roster[:min(8, len(k.Roster))]}))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -896,6 +902,12 @@ func conflictKind(k schedule.ConflictKind) string {
 		return T("unknown grid")
 	case schedule.ShiftOutsideWeek:
 		return T("shift outside the week")
+	case schedule.UnknownRoute:
+		return T("unknown route")
+	case schedule.RouteOffShift:
+		return T("route not walked in this shift")
+	case schedule.BookedElsewhere:
+		return T("booked in another draft")
 	case schedule.Lent:
 		return T("lent from another street")
 	}
