@@ -421,6 +421,28 @@ func rosterHistory(ctx context.Context, tx *sql.Tx, roster string, at time.Time,
 	return err
 }
 
+// rosterHistoryRows writes many history rows of one action with one
+// prepared statement, numbered on from the roster's last.
+func rosterHistoryRows(ctx context.Context, tx *sql.Tx, roster string, at time.Time, actor int64, action string, hs []historyRow) error {
+	var last int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM roster_history WHERE roster_uid = ?`, roster).Scan(&last); err != nil {
+		return err
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO roster_history (roster_uid, seq, at, actor, action, unit_code, grid_code, route_code, shift, count)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	when := gpkg.Time{Time: at}
+	for i, h := range hs {
+		if _, err := ins.ExecContext(ctx, roster, last+int64(i)+1, when, actor, action, h.unit, h.grid, h.route, h.shift, h.count); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // areaStreet checks the area of a change — a grid or a route, exactly one,
 // known, inside the roster's region — and gives its street.
 func areaStreet(ctx context.Context, q queryRower, c data.RosterChange, region string) (string, error) {
