@@ -593,20 +593,7 @@ func addLast(p *plot.Plot, last Point, sev data.Severity, r vg.Length) error {
 
 // noData writes "no data" in the middle of an empty chart.
 func noData(p *plot.Plot, l Lang, start, end time.Time, ymin, ymax float64) error {
-	labels, err := plotter.NewLabels(plotter.XYLabels{
-		XYs:    plotter.XYs{{X: (unix(start) + unix(end)) / 2, Y: (ymin + ymax) / 2}},
-		Labels: []string{l.word("no data")},
-	})
-	if err != nil {
-		return err
-	}
-	for i := range labels.TextStyle {
-		labels.TextStyle[i].Font = fontOf(labelSize)
-		labels.TextStyle[i].Color = baseColor
-		labels.TextStyle[i].XAlign, labels.TextStyle[i].YAlign = draw.XCenter, draw.YCenter
-	}
-	p.Add(labels)
-	return nil
+	return noDataAt(p, l, (unix(start)+unix(end))/2, (ymin+ymax)/2)
 }
 
 // sparkline is the small chart: no axes, no words, the line and the last
