@@ -18,8 +18,10 @@ import (
 )
 
 // Themes colour the grids by status. "coverage" colours them by the patrols
-// planned for them in one shift, from the coverage set with SetCoverage.
-var Themes = []string{"plain", "events", "overdue", "units", "coverage"}
+// planned for them in one shift, from the coverage set with SetCoverage;
+// "redcotton" by their district's Red Cotton score (SetRedCotton),
+// "police" by their police incidents (Security.SetPolice).
+var Themes = []string{"plain", "events", "overdue", "units", "coverage", "redcotton", "police"}
 
 // CityMap is the city ready to draw.
 type CityMap struct {
@@ -43,6 +45,8 @@ type CityMap struct {
 	// outside the region shown.
 	coverMu  sync.Mutex
 	coverage map[string]schedule.Cell
+	// scores are the Red Cotton and police themes' (redcotton.go).
+	scores themeScores
 }
 
 // SetCoverage sets what the coverage theme shows: the patrols required and
@@ -84,7 +88,7 @@ func (cm *CityMap) units() (*UnitLayer, error) {
 
 // SetTheme recolours the grids by another theme; nothing is rasterized again.
 func (cm *CityMap) SetTheme(theme string) error {
-	colorOf, err := themeColors(theme, cm.Grids, cm.Events, cm.units, cm.coverageCells())
+	colorOf, err := cm.themeColorsOf(theme, cm.coverageCells())
 	if err != nil {
 		return err
 	}
@@ -163,7 +167,6 @@ func load(ctx context.Context, m data.MapService, theme string, console bool, as
 		street()
 		return nil
 	})
-	var colorOf func(int) color.NRGBA
 	wg.Wait()
 	if first != nil {
 		return nil, first
@@ -190,7 +193,7 @@ func load(ctx context.Context, m data.MapService, theme string, console bool, as
 		}
 		return &UnitLayer{Units: units, Index: kmaps.NewIndex(ufs)}, nil
 	})
-	colorOf, err := themeColors(theme, grids, events, cm.units, nil)
+	colorOf, err := cm.themeColorsOf(theme, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -442,6 +445,10 @@ func Legend(theme string) []LegendEntry {
 	case "coverage":
 		return []LegendEntry{{coverCovered, "covered"}, {coverUnder, "under-covered"}, {coverNone, "uncovered"}, {coverFree, "none required"},
 			{coverOutside, "outside the region shown"}}
+	case "redcotton":
+		return redCottonLegend()
+	case "police":
+		return policeLegend()
 	}
 	return nil
 }
