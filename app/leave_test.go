@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"kapok/data"
+	"kapok/data/mirror"
 	"kapok/data/schedule"
 )
 
@@ -149,7 +150,28 @@ func TestLeaveEndedNowAndRefused(t *testing.T) {
 	if len(d.End) != 1 || d.End[0] != nil || !strings.Contains(d.Done.Text, "ended") {
 		t.Fatalf("after ending: %d buttons, %q", len(d.End), d.Done.Text)
 	}
+	// Another under way, ended meanwhile at another console: ending it
+	// here is refused as over already, and it is listed as over.
+	uid, err := c.M.MarkLeave(bg, unit, testNow.Add(-time.Hour), testNow.Add(5*time.Hour), "培训", "leader", testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.listLeave(d)
+	i := slices.IndexFunc(d.Leaves, func(l mirror.Leave) bool { return l.UID == uid })
+	if i < 0 || d.End[i] == nil {
+		t.Fatalf("listed %+v", d.Leaves)
+	}
+	if err := c.M.EndLeave(bg, uid, "leader", testNow); err != nil {
+		t.Fatal(err)
+	}
 	journal := countRows(t, c.M, "journal")
+	test.Tap(d.End[i])
+	if want := "leave " + uid + " is over already (it ended " + testNow.In(beijing).Format("2006-01-02 15:04") + ")"; !strings.Contains(d.Error.Text, want) {
+		t.Fatalf("ending a leave over: %q, want %q", d.Error.Text, want)
+	}
+	if countRows(t, c.M, "journal") != journal || d.End[slices.IndexFunc(d.Leaves, func(l mirror.Leave) bool { return l.UID == uid })] != nil {
+		t.Fatal("a leave over was ended again, or still offers to be")
+	}
 	d.Unit.SetText("U9901020012010011")
 	test.Tap(d.Mark)
 	if !strings.Contains(d.Error.Text, "outside your jurisdiction") || countRows(t, c.M, "journal") != journal {

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"kapok/app/msg"
 	"kapok/data"
 )
 
@@ -58,7 +59,7 @@ func TestRulesDialog(t *testing.T) {
 	d.Rows[0].End.SetSelected("16")
 	d.MaxShifts.SetText("-1")
 	test.Tap(d.Save)
-	if !strings.Contains(d.Error.Text, "the patrol rules are not valid: max shifts cannot be negative") {
+	if !strings.Contains(d.Error.Text, "the patrol rules are not valid: the most shifts a unit a week cannot be negative") {
 		t.Fatalf("negative max shifts: %q", d.Error.Text)
 	}
 	unchanged("negative rules")
@@ -134,5 +135,49 @@ func TestRulesDialog(t *testing.T) {
 	test.Tap(s.PlanBtn)
 	if !slices.Equal(s.roster.Shifts, defs) || len(s.cov.Shifts) != 21 {
 		t.Fatalf("new roster's shifts %v", s.roster.Shifts)
+	}
+}
+
+// The refusals of rules set wrong read whole in either language: the rule
+// at fault, the grid kind and shift of a required count translated (no
+// English inside the Chinese), an empty shift table said so.
+func TestRulesRefusalsTranslated(t *testing.T) {
+	c := newTestConsole(t, "leader_990101")
+	cat, err := msg.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := func(defs []data.ShiftDef, change func(*data.PatrolRules)) error {
+		var rules *data.PatrolRules
+		if change != nil {
+			r := data.DefaultPatrolRules()
+			change(&r)
+			rules = &r
+		}
+		return c.M.SetDistrictRules(bg, "990101", defs, rules, c.User, testNow)
+	}
+	for _, k := range []struct {
+		err    error
+		zh, en string
+	}{
+		{set(nil, func(r *data.PatrolRules) { r.MaxShifts = -1 }),
+			"巡逻规则无效：每人每周最多班次不能为负数", "the patrol rules are not valid: the most shifts a unit a week cannot be negative"},
+		{set(nil, func(r *data.PatrolRules) { r.HighRiskExtra = -1 }),
+			"巡逻规则无效：高风险网格加巡次数不能为负数", "the patrol rules are not valid: the extra patrols of a high-risk grid cannot be negative"},
+		{set(nil, func(r *data.PatrolRules) { r.Required[data.GridCommercial]["evening"] = -1 }),
+			"巡逻规则无效：应巡次数（商业 · 晚班）不能为负数", "the patrol rules are not valid: the required patrols (commercial, evening) cannot be negative"},
+		{set([]data.ShiftDef{}, nil),
+			"班次表至少须有一个班次，每个班次须有名称，时间在 0–24 点之间，至少一小时，且不与其他班次重叠",
+			"the shift table needs at least one shift, each with a name, hours within 0–24, at least an hour, and no overlap with another"},
+	} {
+		if k.err == nil {
+			t.Fatalf("accepted: want %q", k.en)
+		}
+		if zh := cat.Error(msg.Chinese, k.err); zh != k.zh {
+			t.Errorf("zh %q, want %q", zh, k.zh)
+		}
+		if en := cat.Error(msg.English, k.err); en != k.en {
+			t.Errorf("en %q, want %q", en, k.en)
+		}
 	}
 }

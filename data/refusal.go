@@ -86,6 +86,7 @@ const (
 	CodeRouteOutsideRoster        Code = "route_outside_roster"
 	CodeAreaEither                Code = "area_either"
 	CodeLeaveUnknown              Code = "leave_unknown"
+	CodeLeaveOver                 Code = "leave_over"
 
 	// Monitoring (issue 11).
 	CodeAlertUnknown             Code = "alert_unknown"
@@ -170,7 +171,7 @@ var RefusalArgs = map[Code][]string{
 	CodeAssignmentUnknown:         {"unit", "grid", "shift"},
 	CodeRosterHasConflicts:        {"roster", "count"},
 	CodeRosterAmbiguous:           {"roster"},
-	CodeRulesInvalid:              {"what"},
+	CodeRulesInvalid:              {"what", "kind", "shift"}, // what a term (RuleTerms); kind and shift, terms, of a required count
 	CodeCenterUnknown:             {"center"},
 	CodeDutyPersonEmpty:           nil,
 	CodeDutyRoleUnknown:           {"role"},
@@ -179,6 +180,7 @@ var RefusalArgs = map[Code][]string{
 	CodeRouteOutsideRoster:        {"route", "region"},
 	CodeAreaEither:                nil,
 	CodeLeaveUnknown:              {"leave"},
+	CodeLeaveOver:                 {"leave", "end"},
 	CodeAlertUnknown:              {"alert"},
 	CodeAlertAcked:                {"alert"},
 	CodeAlertAmbiguous:            {"alert"},
@@ -277,6 +279,9 @@ func (e *InputError) Refusal() *Refusal {
 	return Refuse(CodeInputInvalid, "", Value("file", e.File), Value("record", e.Record), Value("reason", e.Reason))
 }
 
+// RuleTerms name the patrol rules a rules_invalid refusal points at.
+var RuleTerms = []string{"max shifts", "min rest", "high-risk extra", "required patrols"}
+
 // Terms lists every domain word a refusal may carry as a Term argument, so
 // that the edges can be checked to translate them all.
 var Terms = func() []string {
@@ -298,6 +303,11 @@ var Terms = func() []string {
 	}
 	for _, r := range Roles {
 		out = append(out, string(r))
+	}
+	out = append(out, RuleTerms...)
+	out = append(out, GridResidential, GridVillage, GridCommercial, GridIndustrial, GridSpecial)
+	for _, d := range DefaultShifts {
+		out = append(out, d.Name)
 	}
 	return out
 }()

@@ -73,10 +73,14 @@ type ShiftDef struct {
 // DefaultShifts are the three shifts of a day unless a district sets its own.
 var DefaultShifts = []ShiftDef{{"day", 8, 16}, {"evening", 16, 24}, {"night", 0, 8}}
 
-// CheckShifts validates a district's shift table: names unique and
-// non-empty, hours within 0-24, each shift at least an hour, no two
-// overlapping.
+// CheckShifts validates a district's shift table: at least one shift,
+// names unique and non-empty, hours within 0-24, each shift at least an
+// hour, no two overlapping.
 func CheckShifts(defs []ShiftDef) error {
+	if len(defs) == 0 {
+		// A district without shifts could plan no roster.
+		return Refuse(CodeShiftsInvalid, "shifts", Value("shift", ""))
+	}
 	seen := map[string]bool{}
 	for i, d := range defs {
 		if d.Name == "" || strings.ContainsAny(d.Name, "/ ") || seen[d.Name] || d.Start < 0 || d.End > 24 || d.End-d.Start < 1 {

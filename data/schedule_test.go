@@ -63,9 +63,13 @@ func TestShifts(t *testing.T) {
 		{{"a", 8, 8}},
 		{{"a", -1, 8}},
 		{{"a/b", 0, 8}},
+		{},
+		nil,
 	} {
 		if err := CheckShifts(bad); err == nil {
 			t.Errorf("%v accepted", bad)
+		} else if r := (*Refusal)(nil); !errors.As(err, &r) || r.Code != CodeShiftsInvalid {
+			t.Errorf("%v refused with %v, want %s", bad, err, CodeShiftsInvalid)
 		}
 	}
 }

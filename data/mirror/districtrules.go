@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"maps"
+	"slices"
 	"time"
 
 	"kapok/data"
@@ -88,17 +90,23 @@ func districtCode(ctx context.Context, q queryRower, code string) error {
 	return regionExists(ctx, q, code)
 }
 
-// checkRules refuses negative limits and counts.
+// checkRules refuses negative limits and counts, naming the rule as a term
+// (and a required count's grid kind and shift) for the edges to translate.
 func checkRules(r data.PatrolRules) error {
-	for what, bad := range map[string]bool{"max shifts": r.MaxShifts < 0, "high-risk extra": r.HighRiskExtra < 0, "min rest": r.MinRest < 0} {
-		if bad {
-			return data.Refuse(data.CodeRulesInvalid, "rules", data.Value("what", what))
+	for _, c := range []struct {
+		what string
+		bad  bool
+	}{{"max shifts", r.MaxShifts < 0}, {"min rest", r.MinRest < 0}, {"high-risk extra", r.HighRiskExtra < 0}} {
+		if c.bad {
+			return data.Refuse(data.CodeRulesInvalid, "rules", data.Term("what", c.what))
 		}
 	}
-	for kind, byShift := range r.Required {
-		for shift, n := range byShift {
-			if n < 0 {
-				return data.Refuse(data.CodeRulesInvalid, "rules", data.Value("what", kind+":"+shift))
+	kinds := slices.Sorted(maps.Keys(r.Required)) // the first in order, whatever the map's
+	for _, kind := range kinds {
+		byShift := r.Required[kind]
+		for _, shift := range slices.Sorted(maps.Keys(byShift)) {
+			if byShift[shift] < 0 {
+				return data.Refuse(data.CodeRulesInvalid, "rules", data.Term("what", "required patrols"), data.Term("kind", kind), data.Term("shift", shift))
 			}
 		}
 	}

@@ -115,8 +115,9 @@ func (m *Mirror) EndLeave(ctx context.Context, uid, actor string, now time.Time)
 			return data.Refuse(data.CodeUnitOutsideJurisdiction, "unit", data.Value("unit", l.Unit), data.Value("jurisdiction", user.Jurisdiction))
 		}
 		if !l.End.After(now) {
-			// Ending it now would put its end after where it is.
-			return data.Refuse(data.CodeWindowReversed, "leave", data.Time("start", now), data.Time("end", l.End))
+			// Nothing is left to end: ending it now would put its end
+			// after where it is.
+			return data.Refuse(data.CodeLeaveOver, "leave", data.Value("leave", uid), data.Time("end", l.End))
 		}
 		payload := map[string]any{"uid": uid, "unit": l.Unit, "start": gpkg.FormatTime(l.Start), "end": gpkg.FormatTime(l.End)}
 		if l.Start.Before(now) {

@@ -122,14 +122,24 @@ func TestLeavesListedAndEnded(t *testing.T) {
 		data.KindUnitLeaveEnd, now.UTC().Format("2006-01-02T15:04:05.000Z")); n != 1 {
 		t.Fatalf("%d journal entries for the leave cut short", n)
 	}
-	refused(t, "ended twice", m.EndLeave(ctx, uid, "leader", now.Add(time.Minute)), data.CodeWindowReversed)
+	err = m.EndLeave(ctx, uid, "leader", now.Add(time.Minute))
+	refused(t, "ended twice", err, data.CodeLeaveOver)
+	var ref *data.Refusal
+	if !errors.As(err, &ref) || ref.Arg("leave") != uid || ref.Arg("end") != now.UTC().Format(time.RFC3339) {
+		t.Fatalf("ended twice: %v, want the leave and its end %s", err, now)
+	}
 }
 
-// Ending a leave that is not there, of a unit outside the actor's
-// jurisdiction or by an unknown user is refused and writes nothing.
+// Ending a leave that is not there, over already, of a unit outside the
+// actor's jurisdiction or by an unknown user is refused and writes
+// nothing.
 func TestEndLeaveRefusalsWriteNothing(t *testing.T) {
 	m := fixture.City(t)
 	uid, err := m.MarkLeave(ctx, leaveUnit, rosterNow.Add(24*time.Hour), rosterNow.Add(48*time.Hour), "", "leader", rosterNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	past, err := m.MarkLeave(ctx, leaveUnit, rosterNow.Add(-48*time.Hour), rosterNow.Add(-24*time.Hour), "", "leader", rosterNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,6 +158,7 @@ func TestEndLeaveRefusalsWriteNothing(t *testing.T) {
 	}{
 		{"unknown leave", "0190aaaa-0000-7000-8000-000000000000", "leader", data.CodeLeaveUnknown},
 		{"empty key", "", "leader", data.CodeLeaveUnknown},
+		{"over already", past, "leader", data.CodeLeaveOver},
 		{"outside the jurisdiction", uid, "leader_990102", data.CodeUnitOutsideJurisdiction},
 		{"unknown user", uid, "nobody", data.CodeUserUnknown},
 	} {
@@ -155,6 +166,9 @@ func TestEndLeaveRefusalsWriteNothing(t *testing.T) {
 		refused(t, bad.what, err, bad.code)
 		var r *data.Refusal
 		if errors.As(err, &r) && bad.code == data.CodeLeaveUnknown && (len(r.Args) != 1 || r.Args[0].Name != "leave" || r.Args[0].Value != bad.uid) {
+			t.Fatalf("%s: arguments %+v", bad.what, r.Args)
+		}
+		if bad.code == data.CodeLeaveOver && (r.Arg("leave") != past || r.Arg("end") != rosterNow.Add(-24*time.Hour).UTC().Format(time.RFC3339)) {
 			t.Fatalf("%s: arguments %+v", bad.what, r.Args)
 		}
 	}
@@ -183,7 +197,7 @@ func TestConcurrentEndLeave(t *testing.T) {
 		from := rosterNow.Add(time.Duration(round+1) * time.Hour)
 		loser := data.CodeLeaveUnknown
 		if round%2 == 1 {
-			from, loser = rosterNow.Add(-time.Hour), data.CodeWindowReversed
+			from, loser = rosterNow.Add(-time.Hour), data.CodeLeaveOver
 		}
 		uid, err := ms[0].MarkLeave(ctx, leaveUnit, from, from.Add(24*time.Hour), "", "leader", rosterNow)
 		if err != nil {
