@@ -82,6 +82,10 @@ type SchedulesTab struct {
 	colOf    map[string]int // shift ("2026-12-01/day") → column
 	marks    []uint8        // 0 none, markSoft, markHard
 	assigned map[int][]string
+	walks    map[int][]walk // per cell: the walks of routes crossing its grid in its shift
+	nwalks   int            // the roster's walks (assignments to a route)
+	routeAt  map[string]int // route code → its index in plan.Routes
+	shown    string         // the route last shown on the map
 	hard     int
 	soft     int
 	focus    int // the cell chosen from the conflicts (-1: none)
@@ -233,7 +237,10 @@ func (c *Console) buildRosterTable() {
 			text := canvas.NewText("", theme.Color(theme.ColorNameForeground))
 			text.TextSize = theme.CaptionTextSize()
 			text.Alignment = fyne.TextAlignCenter
-			return container.NewStack(bg, container.NewCenter(text))
+			bar := canvas.NewRectangle(walkColor)
+			bar.SetMinSize(fyne.NewSize(1, 3))
+			bar.Hide()
+			return container.NewStack(bg, container.NewCenter(text), container.NewBorder(nil, bar, nil, nil))
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			ns := len(s.cov.Shifts)
@@ -265,6 +272,13 @@ func (c *Console) buildRosterTable() {
 			if text.Text != t {
 				text.Text = t
 				text.Refresh()
+			}
+			// A unit walking a route through the grid in the shift.
+			if bar := box.Objects[2].(*fyne.Container).Objects[0]; (len(s.walks[i]) > 0) != bar.Visible() {
+				bar.Show()
+				if len(s.walks[i]) == 0 {
+					bar.Hide()
+				}
 			}
 		})
 	s.Table.ShowHeaderRow = true
@@ -612,10 +626,11 @@ func (c *Console) indexRoster() {
 	}
 	s.marks = make([]uint8, len(s.cov.Cells))
 	s.assigned = map[int][]string{}
+	s.indexWalks()
 	s.hard, s.soft = 0, 0
 	if s.plan != nil {
 		for _, a := range s.plan.Assignments {
-			if i, ok := s.cellOf(a.Grid, a.Shift); ok && !slices.Contains(s.assigned[i], a.Unit) {
+			if i, ok := s.cellOf(a.Grid, a.Shift); ok && a.Route == "" && !slices.Contains(s.assigned[i], a.Unit) {
 				s.assigned[i] = append(s.assigned[i], a.Unit)
 			}
 		}
@@ -626,7 +641,8 @@ func (c *Console) indexRoster() {
 		} else {
 			s.soft++
 		}
-		if i, ok := s.cellOf(k.Grid, k.Shift); ok {
+		// A walk's conflict outlines every cell its route crosses.
+		for _, i := range s.areaCells(k.Grid, k.Route, k.Shift) {
 			m := markSoft
 			if k.Hard {
 				m = markHard
@@ -672,8 +688,12 @@ func (c *Console) showRosterState() {
 	s.State.SetText(T("{{.State}} · version {{.Version}} · {{.N}} assignments", map[string]any{
 		"State": rosterState(s.roster.State), "Version": s.roster.Version, "N": len(s.roster.Assignments)}))
 	sum := s.cov.Summary()
-	s.Summary.SetText(T("{{.Required}} patrols required, {{.Planned}} planned; {{.Gaps}} gaps ({{.Uncovered}} uncovered, {{.Under}} under-covered)", map[string]any{
-		"Required": sum.Required, "Planned": sum.Planned, "Gaps": sum.Gaps, "Uncovered": sum.Uncovered, "Under": sum.Under}))
+	summary := T("{{.Required}} patrols required, {{.Planned}} planned; {{.Gaps}} gaps ({{.Uncovered}} uncovered, {{.Under}} under-covered)", map[string]any{
+		"Required": sum.Required, "Planned": sum.Planned, "Gaps": sum.Gaps, "Uncovered": sum.Uncovered, "Under": sum.Under})
+	if s.nwalks > 0 {
+		summary += "; " + T("{{.N}} walks of patrol routes (a green bar under their cells)", map[string]any{"N": s.nwalks})
+	}
+	s.Summary.SetText(summary)
 	s.Summary.Show()
 	if s.hard > 0 {
 		s.Hard.SetText(T("Hard conflicts: {{.N}}", map[string]any{"N": s.hard}))
@@ -830,17 +850,24 @@ func (c *Console) RostersChanged() {
 	}
 }
 
-// FocusConflict marks the cell a conflict concerns, scrolls to it, and
-// selects its grid on the map and flies there.
+// FocusConflict marks the cell a conflict concerns (the first its walk's
+// route crosses), scrolls to it, and selects its grid (or shows its
+// route) on the map and flies there.
 func (c *Console) FocusConflict(k schedule.Conflict) {
 	s := &c.Sched
-	i, ok := s.cellOf(k.Grid, k.Shift)
-	if !ok {
+	cells := s.areaCells(k.Grid, k.Route, k.Shift)
+	if len(cells) == 0 {
 		return
 	}
+	i := cells[0]
 	s.focus = i
 	s.Views.SelectIndex(0) // the week grid, where the cell is
-	c.showGrid(k.Grid)
+	if k.Route != "" {
+		// A walk: its route's grids, the first of them in the week grid.
+		c.ShowRoute(k.Route)
+	} else {
+		c.showGrid(k.Grid)
+	}
 	if pos, ok := c.City.Pos[k.Grid]; ok {
 		// The grid with its neighbours around it, as a case's.
 		b := c.City.Map.FillIndex().Feature(pos).Geom.Bound()
@@ -984,7 +1011,20 @@ type AssignDialog struct {
 	Assign   *widget.Button
 	Error    *widget.Label
 	Assigned []string
-	close    func()
+	// The walks of routes through the grid in the shift, each with a
+	// button showing its route and one taking it off; and the routes to
+	// walk (walkable in the shift), each with a button showing it and its
+	// nearest free units (tapping one picks the route and the unit).
+	Walks       []walk
+	ShowWalk    []*widget.Button
+	TakeOffWalk []*widget.Button
+	Routes      []walkChoice
+	ShowRoute   []*widget.Button
+	WalkSuggest [][]*widget.Button
+	Route       *widget.Select // the route to walk
+	WalkUnit    *widget.Entry
+	AssignWalk  *widget.Button
+	close       func()
 }
 
 // Assigning is the cell dialog on show, or nil.
@@ -1004,8 +1044,17 @@ func (s *SchedulesTab) suggestions(row int, sh data.Shift, n int) []suggestion {
 	if s.plan == nil || row >= len(s.plan.Grids) {
 		return nil
 	}
+	g := s.plan.Grids[row]
+	return s.freeUnits(g.Street, g.At, sh, n)
+}
+
+// freeUnits are the n units of a street nearest to a point (their homes)
+// that are free to take the shift, as suggestions has it.
+func (s *SchedulesTab) freeUnits(street string, at orb.Point, sh data.Shift, n int) []suggestion {
+	if s.plan == nil {
+		return nil
+	}
 	p := s.plan
-	g := p.Grids[row]
 	key := sh.String()
 	start, end := sh.Span(p.Shifts)
 	blocked := map[string]bool{}
@@ -1032,10 +1081,10 @@ func (s *SchedulesTab) suggestions(row int, sh data.Shift, n int) []suggestion {
 	}
 	var out []suggestion
 	for _, u := range p.Units {
-		if u.Street != g.Street || u.Unavailable[key] || blocked[u.Code] || p.Rules.MaxShifts > 0 && len(shifts[u.Code]) >= p.Rules.MaxShifts {
+		if u.Street != street || u.Unavailable[key] || blocked[u.Code] || p.Rules.MaxShifts > 0 && len(shifts[u.Code]) >= p.Rules.MaxShifts {
 			continue
 		}
-		out = append(out, suggestion{u.Code, distanceMetres(g.At, u.At)})
+		out = append(out, suggestion{u.Code, distanceMetres(at, u.At)})
 	}
 	slices.SortFunc(out, func(a, b suggestion) int {
 		return cmp.Or(cmp.Compare(a.metres, b.metres), strings.Compare(a.unit, b.unit))
@@ -1090,6 +1139,7 @@ func (c *Console) OpenCell(row, col int) {
 			body.Add(container.NewBorder(nil, nil, nil, container.NewHBox(leave, b), widget.NewLabel(strings.TrimSpace(u+" "+c.unitName(u)))))
 		}
 	}
+	c.walksHere(d, body, row*len(s.cov.Shifts)+col)
 	d.Unit = widget.NewEntry()
 	d.Unit.SetPlaceHolder(T("Unit code"))
 	d.Assign = widget.NewButtonWithIcon(T("Assign"), theme.ContentAddIcon(), func() { c.changeCell(d, strings.TrimSpace(d.Unit.Text), true) })
@@ -1110,6 +1160,7 @@ func (c *Console) OpenCell(row, col int) {
 	} else {
 		body.Add(widget.NewLabel(T("No unit of the street is free in this shift.")))
 	}
+	c.walkToAssign(d, body, row, col)
 	body.Add(d.Error)
 	title := T("Grid {{.Grid}} · {{.Shift}}", map[string]any{"Grid": grid, "Shift": shiftLabel(sh, s.roster.Shifts)})
 	pop := c.showCellDialog(title, container.NewVScroll(body), d)
@@ -1117,9 +1168,15 @@ func (c *Console) OpenCell(row, col int) {
 	d.close = pop
 }
 
-// changeCell assigns a unit to the dialog's cell or takes one off, at the
-// version the roster was read at; a refusal stays in the dialog.
+// changeCell assigns a unit to the dialog's cell or takes one off.
 func (c *Console) changeCell(d *AssignDialog, unit string, add bool) {
+	c.changePatrol(d, unit, "", add)
+}
+
+// changePatrol assigns a unit to the dialog's grid, or to walk a route
+// (route not ""), in its shift, or takes it off, at the version the roster
+// was read at; a refusal stays in the dialog.
+func (c *Console) changePatrol(d *AssignDialog, unit, route string, add bool) {
 	s := &c.Sched
 	if unit == "" {
 		d.Error.SetText(T("Type a unit's code or pick one."))
@@ -1127,6 +1184,9 @@ func (c *Console) changeCell(d *AssignDialog, unit string, add bool) {
 		return
 	}
 	ch := data.RosterChange{Roster: s.roster.ID, Unit: unit, Grid: d.Grid, Shift: d.Shift.String(), Actor: c.User, Version: s.roster.Version}
+	if route != "" {
+		ch.Grid, ch.Route = "", route
+	}
 	var err error
 	if add {
 		_, err = c.M.AssignPatrol(bg, ch, c.Now())
@@ -1143,9 +1203,17 @@ func (c *Console) changeCell(d *AssignDialog, unit string, add bool) {
 	}
 	d.close()
 	c.RostersChanged()
-	msg := T("{{.Unit}} assigned to {{.Grid}}, {{.Shift}}", map[string]any{"Unit": unit, "Grid": d.Grid, "Shift": shiftShort(d.Shift)})
-	if !add {
-		msg = T("{{.Unit}} taken off {{.Grid}}, {{.Shift}}", map[string]any{"Unit": unit, "Grid": d.Grid, "Shift": shiftShort(d.Shift)})
+	args := map[string]any{"Unit": unit, "Grid": d.Grid, "Route": route, "Shift": shiftShort(d.Shift)}
+	var msg string
+	switch {
+	case route == "" && add:
+		msg = T("{{.Unit}} assigned to {{.Grid}}, {{.Shift}}", args)
+	case route == "":
+		msg = T("{{.Unit}} taken off {{.Grid}}, {{.Shift}}", args)
+	case add:
+		msg = T("{{.Unit}} walks route {{.Route}}, {{.Shift}}", args)
+	default:
+		msg = T("{{.Unit}} taken off route {{.Route}}, {{.Shift}}", args)
 	}
 	c.say(msg, false)
 }
