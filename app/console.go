@@ -236,6 +236,8 @@ func (c *Console) rightTabs(board, orders fyne.CanvasObject) *container.AppTabs 
 		container.NewTabItem(T("Cases"), c.casesPane()),
 		container.NewTabItem(T("Orders"), orders),
 		schedules,
+		container.NewTabItem(T("Red Cotton"), c.redCottonPane()),
+		container.NewTabItem(T("Security"), c.securityPane()),
 	)
 	c.RightTabs.SelectIndex(shown)
 	c.RightTabs.OnSelected = func(t *container.TabItem) { c.rightTabChosen(t == schedules) }
@@ -252,7 +254,8 @@ func (c *Console) buildToolbar() fyne.CanvasObject {
 	c.ToolSel.Horizontal = true
 	c.ToolSel.Required = true
 	c.ToolSel.SetSelected(tools[c.Map.Tool])
-	themes := []string{T("Grid kinds"), T("Open events"), T("Overdue events"), T("Unit availability"), T("Coverage")}
+	themes := []string{T("Grid kinds"), T("Open events"), T("Overdue events"), T("Unit availability"), T("Coverage"), T("Red Cotton Index"),
+		T("Police incidents")}
 	c.ThemeSel = widget.NewSelect(themes, func(s string) {
 		if i := slices.Index(themes, s); i >= 0 {
 			c.SetTheme(citymap.Themes[i])

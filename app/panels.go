@@ -158,6 +158,7 @@ func (c *Console) layersBox() fyne.CanvasObject {
 	for _, name := range citymap.MapLayers {
 		box.Add(c.Layers[name])
 	}
+	box.Add(c.securityLayerChecks())
 	box.Add(widget.NewSeparator())
 	box.Add(widget.NewLabelWithStyle(T("Symbols"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, s := range mapSymbols() {
