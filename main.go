@@ -76,8 +76,9 @@ usage:
   kapok alerts  ack --mirror FILE --alert UID [--user LOGIN]
   kapok journal verify --mirror FILE
   kapok journal list --mirror FILE [--since RFC3339] [--actor LOGIN] [--kind KIND] [--format table|json]
-  kapok [run]   [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION]
-                opens the console (default mirror: the demo city in the user's data folder)
+  kapok [run]   [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION] [--live]
+                opens the console (default mirror: the demo city in the user's data folder);
+                --live runs the living city's feed (on by default for the demo city)
 
 Exit status: 0 done, 1 refused or failed (the reason on stderr, in the language of LANG), 2 misused.
 `
@@ -588,7 +589,7 @@ func plural(n int64, one, many string) string {
 func runCmd(args []string, out io.Writer) error {
 	for _, a := range args {
 		if a == "-h" || a == "--help" || a == "-help" {
-			fmt.Fprint(out, "usage: kapok [run] [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION]\n")
+			fmt.Fprint(out, "usage: kapok [run] [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION] [--live]\n")
 			return nil
 		}
 	}

@@ -70,6 +70,9 @@ type Console struct {
 	// Sched is the Schedules tab (patrol rosters) and the coverage
 	// theme's shift slider under the map.
 	Sched SchedulesTab
+	// Mon is the Monitoring tab (indicators, charts, alerts), the notice
+	// of new alarms and the live status (live.go).
+	Mon MonitorTab
 
 	regions        []data.RegionSummary
 	byCode         map[string]int // region code → position in regions
@@ -215,15 +218,15 @@ func (c *Console) Build() {
 	body.Trailing.(*container.Split).Offset = 0.6
 	c.JournalBanner = container.NewStack()
 	c.JournalBanner.Hide()
-	c.Win.SetContent(container.NewBorder(container.NewVBox(c.JournalBanner, opaque(toolbar)), opaque(c.Status), nil, nil, body))
+	c.Win.SetContent(container.NewBorder(container.NewVBox(c.JournalBanner, c.alarmNotice(), opaque(toolbar)), opaque(c.Status), nil, nil, body))
 	c.showJournalCheck()
 	c.refreshDetail()
 	c.showSelection()
 	c.updateStatus()
 }
 
-// rightTabs are the status board, the cases, the orders and the
-// schedules; the tab shown stays when the window is built again (a change
+// rightTabs are the status board, the cases, the orders, the schedules
+// and the monitoring; the tab shown stays when the window is built again (a change
 // of language).
 func (c *Console) rightTabs(board, orders fyne.CanvasObject) *container.AppTabs {
 	shown := 0
@@ -231,16 +234,23 @@ func (c *Console) rightTabs(board, orders fyne.CanvasObject) *container.AppTabs 
 		shown = c.RightTabs.SelectedIndex()
 	}
 	schedules := container.NewTabItem(T("Schedules"), c.schedulesPane())
+	c.Mon.Tab = container.NewTabItem(T("Monitoring"), c.monitorPane())
 	c.RightTabs = container.NewAppTabs(
 		container.NewTabItem(T("Status board"), board),
 		container.NewTabItem(T("Cases"), c.casesPane()),
 		container.NewTabItem(T("Orders"), orders),
 		schedules,
+		c.Mon.Tab,
 		container.NewTabItem(T("Red Cotton"), c.redCottonPane()),
 		container.NewTabItem(T("Security"), c.securityPane()),
 	)
 	c.RightTabs.SelectIndex(shown)
-	c.RightTabs.OnSelected = func(t *container.TabItem) { c.rightTabChosen(t == schedules) }
+	c.RightTabs.OnSelected = func(t *container.TabItem) {
+		c.rightTabChosen(t == schedules)
+		if t == c.Mon.Tab {
+			c.monitorFollow()
+		}
+	}
 	return c.RightTabs
 }
 

@@ -1,9 +1,12 @@
 package app
 
+import "fyne.io/fyne/v2"
+
 // After a change (a case reported, moved, dispatched; the minute's tick),
 // everything that shows the city's status is read again: the tree's badges,
 // the status board, the map's colours, case markers, dispatch lines and
-// units, the case queue and the details.
+// units, the case queue and the details. After a write by another
+// connection (live.go) the orders, the rosters and the Monitoring tab too.
 
 // CasesChanged brings every panel up to date after a change to cases or
 // units, at the console's clock; code, if any, is the case to show.
@@ -58,6 +61,12 @@ func (c *Console) Tick() error {
 	if _, err := c.M.MarkOverdue(bg, now); err != nil {
 		return err
 	}
+	return c.reloadAll()
+}
+
+// reloadAll reads the orders, the cases and the city's status, the
+// rosters and the coverage theme again.
+func (c *Console) reloadAll() error {
 	if err := c.loadOrders(); err != nil {
 		return err
 	}
@@ -65,10 +74,23 @@ func (c *Console) Tick() error {
 	c.City.Map.Reload("orders")
 	c.CasesChanged("")
 	// Rosters changed elsewhere (another console, the command line) show
-	// within the minute.
+	// within the minute, or at once when the watcher sees the change.
 	c.loadRosters()
 	if c.theme == "coverage" {
 		c.loadCoverage()
 	}
 	return nil
+}
+
+// LiveChanged brings every panel up to date after the mirror changed under
+// the console (another process, the live demo feed; the indicators were
+// evaluated just before): the map's colours and markers, the board, the
+// tree's badges, the cases, the orders, the rosters, the indicators and
+// alerts (and the notice of a new alarm).
+func (c *Console) LiveChanged() {
+	if err := c.reloadAll(); err != nil {
+		fyne.LogError("reading the mirror again", err)
+	}
+	c.monitorFollow()
+	c.loadMonitor()
 }

@@ -30,6 +30,9 @@ type RunOptions struct {
 	// Quit, when set, closes the console this long after the first map
 	// frame is on screen (for screenshots and launch timing).
 	Quit time.Duration
+	// Live forces the live demo feed on (it is on by default for the demo
+	// city only; see live.go).
+	Live bool
 }
 
 // Run opens the console window and blocks until it is closed. The window
@@ -45,6 +48,7 @@ func Run(opt RunOptions) error {
 	bar := widget.NewProgressBarInfinite()
 	w.SetContent(container.NewCenter(container.NewVBox(widget.NewLabel("Kapok"), stage, bar)))
 	var result error
+	var console *Console // set on the UI goroutine, read there after the window closes
 	started := time.Now()
 	go func() {
 		l, err := load(opt, func(s string) { fyne.Do(func() { stage.SetText(s) }) })
@@ -89,9 +93,16 @@ func Run(opt RunOptions) error {
 			}
 			c.VerifyJournalInBackground()
 			go c.sweepEveryMinute()
+			console = c
+			if err := c.ConfigureLive(opt.Live); err != nil {
+				fyne.LogError("watching the mirror", err)
+			}
 		})
 	}()
 	w.ShowAndRun()
+	if console != nil {
+		console.StopLive()
+	}
 	return result
 }
 

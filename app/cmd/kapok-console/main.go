@@ -26,6 +26,7 @@ func main() {
 	fs.StringVar(&opt.User, "user", "leader", "login of the console's user")
 	fs.DurationVar(&opt.Quit, "quit-after", 0, "close this long after the first map frame (screenshots, timing)")
 	fs.StringVar(&opt.Select, "select", "", "region or grid code to choose at start")
+	fs.BoolVar(&opt.Live, "live", false, "run the live demo feed (on by default for the demo city)")
 	args := os.Args[1:]
 	if len(args) > 0 && args[0] == "run" {
 		args = args[1:]
