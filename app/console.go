@@ -246,7 +246,8 @@ func (c *Console) rightTabs(board, orders fyne.CanvasObject) *container.AppTabs 
 	)
 	c.RightTabs.SelectIndex(shown)
 	c.RightTabs.OnSelected = func(t *container.TabItem) {
-		c.rightTabChosen(t == schedules)
+		// The week grid and the monitoring's charts take the details' room.
+		c.rightTabChosen(t == schedules || t == c.Mon.Tab)
 		if t == c.Mon.Tab {
 			c.monitorFollow()
 		}

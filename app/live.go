@@ -104,6 +104,11 @@ func (c *Console) StartLive() error {
 	m, now, done := c.M, c.Now, l.done
 	refresh := func() {
 		l.pending.Store(false)
+		if l.Refreshes == 0 {
+			// The alarms the evaluation at start opened are no news: the
+			// notice tells of those opened while the console watches.
+			c.Mon.known = nil
+		}
 		l.Refreshes++
 		c.LiveChanged()
 	}

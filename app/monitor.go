@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -17,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"kapok/app/chart"
+	"kapok/app/citymap"
 	"kapok/data"
 	"kapok/data/mirror"
 )
@@ -241,9 +243,12 @@ func drawSparkline(m *mirror.Mirror, st data.IndicatorStatus, end time.Time, sca
 		Scale: float64(scale), End: end, Severity: &sev})
 }
 
-// chartSeries is a store's series as the chart package takes it.
+// chartSeries is a store's series as the chart package takes it, the
+// region named in English by its pinyin without the suffix ("天河区" →
+// "Tianhe"), as kapok chart names it.
 func chartSeries(ms mirror.Series) chart.Series {
-	s := chart.Series{Indicator: ms.Indicator, Region: ms.Region, RegionName: ms.RegionName, RegionPinyin: ms.RegionPinyin}
+	s := chart.Series{Indicator: ms.Indicator, Region: ms.Region, RegionName: ms.RegionName,
+		RegionPinyin: citymap.RomanName(strings.TrimSuffix(ms.RegionName, "市"))}
 	s.Points, s.Baseline = make([]chart.Point, len(ms.Points)), make([]chart.Point, len(ms.Baseline))
 	for i, p := range ms.Points {
 		s.Points[i] = chart.Point(p)
@@ -478,15 +483,13 @@ func (c *Console) valueText(v float64, unit string) string {
 	return text
 }
 
-// unitText is a unit of the catalogue in the console's language.
+// unitText is a unit of the catalogue in the console's language: the
+// Chinese ones are translated ("unit.万人次"), symbols (%, km/h) stand.
 func unitText(u string) string {
-	if u == "" {
-		return ""
+	if !strings.ContainsFunc(u, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+		return u
 	}
-	if t := T("unit." + u); t != "unit."+u {
-		return t
-	}
-	return u
+	return T("unit." + u)
 }
 
 func severityImportance(s data.Severity) widget.Importance {

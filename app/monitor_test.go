@@ -244,7 +244,7 @@ func TestMonitorTermsTranslated(t *testing.T) {
 	keys := append([]string{"higher_better", "lower_better", "absolute", "baseline", "sum", "mean", "normal", "warn", "alarm"},
 		data.IndicatorCategories...)
 	for _, d := range defs {
-		if d.Unit != "%" && d.Unit != "km/h" && d.Unit != "mm" && d.Unit != "AQI" && d.Unit != "°C" && d.Unit != "μg/m³" {
+		if unitText(d.Unit) != d.Unit || strings.ContainsFunc(d.Unit, func(r rune) bool { return r > 0x2e80 }) {
 			keys = append(keys, "unit."+d.Unit)
 		}
 	}
