@@ -125,7 +125,8 @@ func (c *Console) redCottonPane() fyne.CanvasObject {
 		}
 	}
 	for i, w := range []float32{44, 90, 76, 56, 56, 56, 56, 60} {
-		t.Table.SetColumnWidth(i, w)
+		// As wide as the header needs in the language shown.
+		t.Table.SetColumnWidth(i, max(w, widget.NewLabel(T(redCottonColumns[i])).MinSize().Width))
 	}
 	t.Table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(t.rows) {
@@ -163,7 +164,7 @@ func redCottonCell(r mirror.RedCottonRow, col int) string {
 	case 0:
 		return fmt.Sprint(r.Rank)
 	case 1:
-		return r.Name
+		return shortDistrict(r.Name)
 	case 2:
 		return fmt.Sprintf("%.1f", r.Composite)
 	}
@@ -277,8 +278,8 @@ func (c *Console) drawRedCottonBars() {
 	t.Bars.Refresh()
 }
 
-// shortDistrict is a district's name for a chart's axis: without 区 in
-// Chinese, its pinyin in English.
+// shortDistrict is a district's name in the ranking and the charts: its
+// Chinese name in Chinese, its pinyin in English.
 func shortDistrict(name string) string {
 	if chartLang() == chart.English {
 		return citymap.RomanName(name)

@@ -13,8 +13,8 @@ import (
 // The Red Cotton tab shows the store's ranking of the latest day; choosing
 // another day shows that day's, with new bars; choosing a district's row
 // selects it on the map and draws its trend; the theme colours each
-// district's grids by its score's class, in rank order, by the composite
-// or a dimension.
+// district's grids by its rank's class, in rank order, by the composite or
+// a dimension.
 func TestRedCottonTab(t *testing.T) {
 	c := newTestConsole(t, "leader")
 	tab := c.RedCotton()
@@ -33,7 +33,7 @@ func TestRedCottonTab(t *testing.T) {
 		t.Fatalf("the tab shows %+v, the store %+v", tab.rows, want)
 	}
 	for r, row := range want {
-		for col, text := range map[int]string{0: "1", 1: row.Name} {
+		for col, text := range map[int]string{0: "1", 1: shortDistrict(row.Name)} {
 			if col == 0 {
 				text = redCottonCell(row, 0)
 			}
@@ -73,7 +73,7 @@ func TestRedCottonTab(t *testing.T) {
 		t.Error("the trend was not drawn again for the district")
 	}
 
-	// The theme: each district's grids in its score's class, in rank
+	// The theme: each district's grids in its rank's class, in rank
 	// order (a better rank never a worse class); the selection's
 	// highlight cleared first.
 	c.SelectGrids(nil, false)
@@ -83,17 +83,27 @@ func TestRedCottonTab(t *testing.T) {
 	}
 	check := func(score func(mirror.RedCottonRow) float64) {
 		t.Helper()
-		lastClass := -1
+		scores := map[string]float64{}
 		for _, r := range tab.rows {
-			k := citymap.RedCottonClass(score(r))
+			scores[r.District] = score(r)
+		}
+		ranks := citymap.RedCottonRanks(scores)
+		lastClass := -1
+		byRank := slices.Clone(tab.rows)
+		slices.SortFunc(byRank, func(a, b mirror.RedCottonRow) int { return ranks[a.District] - ranks[b.District] })
+		for _, r := range byRank {
+			k := citymap.RedCottonClass(ranks[r.District], len(tab.rows))
 			if k < lastClass {
-				t.Errorf("rank %d in class %d after class %d", r.Rank, k, lastClass)
+				t.Errorf("%s in class %d after class %d", r.District, k, lastClass)
 			}
-			lastClass = max(lastClass, k)
+			lastClass = k
 			grid := c.gridsOf[c.firstCommunity(r.District)][0]
-			if share := gridShare(t, c, grid, citymap.RedCottonColor(score(r), true)); share < 0.9 {
-				t.Errorf("%s (rank %d, %.1f): grid %s %.0f%% in its class's colour", r.District, r.Rank, score(r), grid, share*100)
+			if share := gridShare(t, c, grid, citymap.RedCottonRamp[k]); share < 0.9 {
+				t.Errorf("%s (rank %d, %.1f): grid %s %.0f%% in its class's colour", r.District, ranks[r.District], score(r), grid, share*100)
 			}
+		}
+		if lastClass != 4 {
+			t.Errorf("the last ranked in class %d", lastClass)
 		}
 	}
 	check(func(r mirror.RedCottonRow) float64 { return r.Composite })

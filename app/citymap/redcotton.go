@@ -1,17 +1,22 @@
 package citymap
 
 import (
+	"cmp"
 	"image/color"
+	"slices"
 	"sync"
 
 	"kapok/data/schedule"
 )
 
 // The Red Cotton theme (红棉指数): every grid in the colour of its
-// district's score on the day and dimension the console chose (the
-// composite or one of the five), in five classes of 20 points. The index
-// is per district: streets, communities and grids are not scored, each
-// grid shows its district's class. The police theme: grids coloured by the
+// district's rank on the day by the score the console chose (the composite
+// or one of the five dimensions), in five classes from the best ranks to
+// the worst. Ranks, not fixed bands of the score: the index is relative
+// (min-max among the districts), and composites of eleven districts
+// bunch between 40 and 60. The index is per district: streets,
+// communities and grids are not scored, each grid shows its district's
+// class. The police theme: grids coloured by the
 // police incidents in them (security.go).
 
 // themeScores are what the Red Cotton and police themes colour by.
@@ -24,8 +29,8 @@ type themeScores struct {
 	police map[string]int
 }
 
-// SetRedCotton sets the scores the Red Cotton theme shows, by district
-// code (nil: none). The grids are recoloured by the next
+// SetRedCotton sets the scores the Red Cotton theme ranks the districts
+// by, by district code (nil: none). The grids are recoloured by the next
 // SetTheme("redcotton").
 func (cm *CityMap) SetRedCotton(scores map[string]float64) {
 	cm.scores.mu.Lock()
@@ -33,25 +38,40 @@ func (cm *CityMap) SetRedCotton(scores map[string]float64) {
 	cm.scores.redCotton = scores
 }
 
-// RedCottonRamp colours the score classes, the best first: 80-100, 60-80,
-// 40-60, 20-40, 0-20.
+// RedCottonRamp colours the rank classes, the best ranks first.
 var RedCottonRamp = []color.NRGBA{{26, 150, 65, 255}, {166, 217, 106, 255}, {255, 255, 191, 255}, {253, 174, 97, 255}, {215, 25, 28, 255}}
 
 // RedCottonUnscored colours a district without an index that day.
 var RedCottonUnscored = color.NRGBA{214, 214, 210, 255}
 
-// RedCottonClass is a score's class: 0 for 80-100 (the best) to 4 for
-// 0-20.
-func RedCottonClass(score float64) int {
-	return 4 - min(4, max(0, int(score/20)))
+// RedCottonClass is the class of rank (1 the best) among n districts: the
+// ranks spread evenly over the five classes, the best in 0, the worst in
+// 4 (two districts: 0 and 4; eleven: 2, 2, 3, 2, 2 districts).
+func RedCottonClass(rank, n int) int {
+	if n <= 1 {
+		return 0
+	}
+	return min(4, max(0, int(float64(rank-1)*4/float64(n-1)+0.5)))
 }
 
-// RedCottonColor is a district's colour for its score (ok: it has one).
-func RedCottonColor(score float64, ok bool) color.NRGBA {
-	if !ok {
-		return RedCottonUnscored
+// RedCottonRanks ranks the districts by their scores, the highest 1 (ties
+// to the lower code).
+func RedCottonRanks(scores map[string]float64) map[string]int {
+	codes := make([]string, 0, len(scores))
+	for c := range scores {
+		codes = append(codes, c)
 	}
-	return RedCottonRamp[RedCottonClass(score)]
+	slices.SortFunc(codes, func(a, b string) int {
+		if c := cmp.Compare(scores[b], scores[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	ranks := make(map[string]int, len(codes))
+	for i, c := range codes {
+		ranks[c] = i + 1
+	}
+	return ranks
 }
 
 // themeColorsOf is the grid colour function of any theme: the Red Cotton
@@ -72,14 +92,16 @@ func (cm *CityMap) scoreColors(theme string) func(int) color.NRGBA {
 	grids := cm.Grids
 	switch theme {
 	case "redcotton":
-		scores := cm.scores.redCotton
+		ranks, n := RedCottonRanks(cm.scores.redCotton), len(cm.scores.redCotton)
 		return func(i int) color.NRGBA {
 			code := grids[i].Code
 			if len(code) < 6 {
 				return RedCottonUnscored
 			}
-			s, ok := scores[code[:6]]
-			return RedCottonColor(s, ok)
+			if r, ok := ranks[code[:6]]; ok {
+				return RedCottonRamp[RedCottonClass(r, n)]
+			}
+			return RedCottonUnscored
 		}
 	case "police":
 		counts := cm.scores.police
@@ -90,6 +112,6 @@ func (cm *CityMap) scoreColors(theme string) func(int) color.NRGBA {
 
 // redCottonLegend explains the Red Cotton theme's colours.
 func redCottonLegend() []LegendEntry {
-	return []LegendEntry{{RedCottonRamp[0], "district score 80–100"}, {RedCottonRamp[1], "60–80"}, {RedCottonRamp[2], "40–60"},
-		{RedCottonRamp[3], "20–40"}, {RedCottonRamp[4], "0–20"}, {RedCottonUnscored, "no index (streets are not scored)"}}
+	return []LegendEntry{{RedCottonRamp[0], "best ranked districts"}, {RedCottonRamp[1], "above the middle"}, {RedCottonRamp[2], "middle"},
+		{RedCottonRamp[3], "below the middle"}, {RedCottonRamp[4], "worst ranked"}, {RedCottonUnscored, "no index (streets are not scored)"}}
 }

@@ -8,15 +8,15 @@ import (
 	"kapok/data"
 )
 
-// The Red Cotton theme colours every grid by its district's score class —
-// a better score never a worse class — and a grid of a district without an
+// The Red Cotton theme colours every grid by its district's rank class —
+// a better rank never a worse class — and a grid of a district without an
 // index unscored; the legend names every colour.
 func TestRedCottonTheme(t *testing.T) {
 	grids := []data.Grid{{Code: "990101001001001"}, {Code: "990101002001001"}, {Code: "990102001001001"}, {Code: "990103001001001"}}
 	cm := &CityMap{Grids: grids}
-	cm.SetRedCotton(map[string]float64{"990101": 91.2, "990102": 35})
+	cm.SetRedCotton(map[string]float64{"990101": 51.2, "990102": 48})
 	colorOf := cm.scoreColors("redcotton")
-	want := []color.NRGBA{RedCottonRamp[0], RedCottonRamp[0], RedCottonRamp[3], RedCottonUnscored}
+	want := []color.NRGBA{RedCottonRamp[0], RedCottonRamp[0], RedCottonRamp[4], RedCottonUnscored}
 	var legend []color.NRGBA
 	for _, e := range Legend("redcotton") {
 		legend = append(legend, e.Color)
@@ -29,22 +29,20 @@ func TestRedCottonTheme(t *testing.T) {
 			t.Errorf("the legend lacks %v", w)
 		}
 	}
-	for _, c := range []struct {
-		score float64
-		class int
-	}{{100, 0}, {80, 0}, {79.9, 1}, {60, 1}, {50, 2}, {20, 3}, {19.9, 4}, {0, 4}} {
-		if got := RedCottonClass(c.score); got != c.class {
-			t.Errorf("score %v: class %d, want %d", c.score, got, c.class)
-		}
+	// Eleven districts: 2, 2, 3, 2, 2 in the classes, in rank order.
+	var classes []int
+	for r := 1; r <= 11; r++ {
+		classes = append(classes, RedCottonClass(r, 11))
 	}
-	// Scores in rank order never climb in class.
-	last := -1
-	for s := 100.0; s >= 0; s -= 0.5 {
-		if k := RedCottonClass(s); k < last {
-			t.Fatalf("score %v: class %d after %d", s, k, last)
-		} else {
-			last = k
-		}
+	if !slices.Equal(classes, []int{0, 0, 1, 1, 2, 2, 2, 3, 3, 4, 4}) {
+		t.Errorf("classes of 11 ranks: %v", classes)
+	}
+	if RedCottonClass(1, 1) != 0 || RedCottonClass(2, 2) != 4 {
+		t.Error("one or two districts")
+	}
+	ranks := RedCottonRanks(map[string]float64{"a": 40, "b": 60, "c": 40, "d": 10})
+	if ranks["b"] != 1 || ranks["a"] != 2 || ranks["c"] != 3 || ranks["d"] != 4 {
+		t.Errorf("ranks %v (ties to the lower code)", ranks)
 	}
 	if cm.scoreColors("events") != nil {
 		t.Error("the scores answer for another theme")
