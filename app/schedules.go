@@ -238,7 +238,7 @@ func (c *Console) buildRosterTable() {
 			text.TextSize = theme.CaptionTextSize()
 			text.Alignment = fyne.TextAlignCenter
 			bar := canvas.NewRectangle(walkColor)
-			bar.SetMinSize(fyne.NewSize(1, 3))
+			bar.SetMinSize(fyne.NewSize(1, 4))
 			bar.Hide()
 			return container.NewStack(bg, container.NewCenter(text), container.NewBorder(nil, bar, nil, nil))
 		},
@@ -1230,7 +1230,7 @@ func (c *Console) showCellDialog(title string, content fyne.CanvasObject, d *Ass
 		}
 	})
 	dlg.Show()
-	dlg.Resize(fyne.NewSize(520, 520))
+	dlg.Resize(fyne.NewSize(620, 760)) // room for the walks and the routes to walk
 	return dlg.Hide
 }
 

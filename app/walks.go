@@ -38,8 +38,9 @@ type walkChoice struct {
 }
 
 // walkColor marks walks: the bar under a cell, a route shown on the map
-// (the patrol routes layer's green).
-var walkColor = color.NRGBA{20, 140, 60, 255}
+// (a darker green than the patrol routes layer's, to stand out on it and
+// on a covered cell).
+var walkColor = color.NRGBA{0, 100, 45, 255}
 
 // indexWalks lists per cell the walks of routes crossing its grid in its
 // shift, as Cover counts them: an unknown route's in no cell, a route
@@ -192,6 +193,7 @@ func (c *Console) walkToAssign(d *AssignDialog, body *fyne.Container, row, col i
 		body.Add(widget.NewLabel(T("No patrol route through the grid is walked in this shift.")))
 		return
 	}
+	body.Add(widget.NewLabel(T("The routes through the grid walked in this shift, each with the nearest free units of its street:")))
 	codes := make([]string, len(d.Routes))
 	for i, k := range d.Routes {
 		codes[i] = k.Route.Code
@@ -217,24 +219,22 @@ func (c *Console) walkToAssign(d *AssignDialog, body *fyne.Container, row, col i
 		l.Wrapping = fyne.TextWrapWord
 		body.Add(container.NewBorder(nil, nil, nil, show, l))
 		var picks []*widget.Button
-		units := container.NewHBox()
 		for _, g := range s.freeUnits(k.Route.Street, k.Route.At, d.Shift, 3) {
 			b := widget.NewButton(fmt.Sprintf("%s %s · %s", g.unit, c.unitName(g.unit), metresText(g.metres)), func() {
 				d.Route.SetSelected(code)
 				d.WalkUnit.SetText(g.unit)
 			})
+			b.Alignment = widget.ButtonAlignLeading
 			b.Importance = widget.LowImportance
 			picks = append(picks, b)
-			units.Add(b)
+			body.Add(b)
 		}
 		d.WalkSuggest = append(d.WalkSuggest, picks)
 		if len(picks) == 0 {
 			body.Add(widget.NewLabel(T("No unit of the route's street is free in this shift.")))
-		} else {
-			body.Add(container.NewHScroll(units))
 		}
 	}
-	body.Add(container.NewBorder(nil, nil, d.Route, d.AssignWalk, d.WalkUnit))
+	body.Add(container.NewBorder(nil, nil, nil, d.AssignWalk, container.NewGridWithColumns(2, d.Route, d.WalkUnit)))
 }
 
 // ShowRoute shows a patrol route of the roster on the map: the grids it

@@ -171,7 +171,7 @@ func TestWalksInTheWeekGrid(t *testing.T) {
 	if walkBar(c, s.rowOf[other], col) || walkBar(c, row, col+1) {
 		t.Fatal("a cell the walk does not cross is barred")
 	}
-	if s.nwalks != 1 || !strings.Contains(s.Summary.Text, "1 walks of patrol routes") {
+	if s.nwalks != 1 || !strings.Contains(s.Summary.Text, "walks of patrol routes: 1") {
 		t.Fatalf("summary %q", s.Summary.Text)
 	}
 	cellsAgree(t, s)
