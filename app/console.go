@@ -73,6 +73,11 @@ type Console struct {
 	// Mon is the Monitoring tab (indicators, charts, alerts), the notice
 	// of new alarms and the live status (live.go).
 	Mon MonitorTab
+	// The Red Cotton and Security tabs (redcotton.go, security.go), made
+	// when first shown and kept across rebuilds of the window.
+	redCotton   *RedCottonTab
+	security    *SecurityTab
+	securityTab *container.TabItem
 
 	regions        []data.RegionSummary
 	byCode         map[string]int // region code → position in regions
@@ -235,6 +240,7 @@ func (c *Console) rightTabs(board, orders fyne.CanvasObject) *container.AppTabs 
 	}
 	schedules := container.NewTabItem(T("Schedules"), c.schedulesPane())
 	c.Mon.Tab = container.NewTabItem(T("Monitoring"), c.monitorPane())
+	c.securityTab = container.NewTabItem(T("Security"), c.securityPane())
 	c.RightTabs = container.NewAppTabs(
 		container.NewTabItem(T("Status board"), board),
 		container.NewTabItem(T("Cases"), c.casesPane()),
@@ -242,14 +248,17 @@ func (c *Console) rightTabs(board, orders fyne.CanvasObject) *container.AppTabs 
 		schedules,
 		c.Mon.Tab,
 		container.NewTabItem(T("Red Cotton"), c.redCottonPane()),
-		container.NewTabItem(T("Security"), c.securityPane()),
+		c.securityTab,
 	)
 	c.RightTabs.SelectIndex(shown)
 	c.RightTabs.OnSelected = func(t *container.TabItem) {
 		// The week grid and the monitoring's charts take the details' room.
 		c.rightTabChosen(t == schedules || t == c.Mon.Tab)
-		if t == c.Mon.Tab {
+		switch t {
+		case c.Mon.Tab:
 			c.monitorFollow()
+		case c.securityTab:
+			c.RefreshSecurity() // as of now
 		}
 	}
 	return c.RightTabs

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image/color"
 	"slices"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -52,22 +51,12 @@ const (
 	redCottonTrendH     = 250
 )
 
-// The tabs' state of each console (kept across rebuilds of the window).
-var (
-	tabsMu        sync.Mutex
-	redCottonTabs = map[*Console]*RedCottonTab{}
-)
-
 // RedCotton is the console's Red Cotton tab.
 func (c *Console) RedCotton() *RedCottonTab {
-	tabsMu.Lock()
-	defer tabsMu.Unlock()
-	t, ok := redCottonTabs[c]
-	if !ok {
-		t = &RedCottonTab{dim: -1}
-		redCottonTabs[c] = t
+	if c.redCotton == nil {
+		c.redCotton = &RedCottonTab{dim: -1}
 	}
-	return t
+	return c.redCotton
 }
 
 // dimensionNames are the map's choices: the composite, then the five.

@@ -79,6 +79,12 @@ func (c *Console) reloadAll() error {
 	if c.theme == "coverage" {
 		c.loadCoverage()
 	}
+	// The security counts, while their tab is shown (reading the six
+	// dimensions on every change of a tab no one looks at would be waste:
+	// choosing the tab reads them).
+	if c.RightTabs != nil && c.securityTab != nil && c.RightTabs.Selected() == c.securityTab {
+		c.RefreshSecurity()
+	}
 	return nil
 }
 

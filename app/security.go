@@ -50,18 +50,12 @@ type SecurityTab struct {
 	toggles map[string][]*widget.Check
 }
 
-var securityTabs = map[*Console]*SecurityTab{}
-
 // Security is the console's Security tab.
 func (c *Console) Security() *SecurityTab {
-	tabsMu.Lock()
-	defer tabsMu.Unlock()
-	t, ok := securityTabs[c]
-	if !ok {
-		t = &SecurityTab{window: 24 * time.Hour, over: citymap.AddSecurity(c.City)}
-		securityTabs[c] = t
+	if c.security == nil {
+		c.security = &SecurityTab{window: 24 * time.Hour, over: citymap.AddSecurity(c.City)}
 	}
-	return t
+	return c.security
 }
 
 // policeWindows are the police incidents' windows.

@@ -54,9 +54,29 @@ func TestSecurityTab(t *testing.T) {
 		Start: now.Add(-time.Hour), End: now.Add(time.Hour), Targets: []string{"U9901010010010011"}, Actor: "leader"}, now); err != nil {
 		t.Fatal(err)
 	}
-	c.RefreshSecurity()
+	// While the tab is shown, a change the console learns of (the watcher,
+	// the minute) reads the counts again; shown another tab, it does not.
+	c.RightTabs.Select(c.securityTab)
+	c.LiveChanged()
 	if tab.counts.Patrol != 1 || markers(c, citymap.LayerPatrol) != 1 || !strings.Contains(tab.Counts[citymap.LayerPatrol].Text, "1 units") {
 		t.Errorf("on patrol: %d, %d markers, %q", tab.counts.Patrol, markers(c, citymap.LayerPatrol), tab.Counts[citymap.LayerPatrol].Text)
+	}
+	c.RightTabs.SelectIndex(0)
+	var other string
+	if err := c.M.DB.QueryRow(`SELECT code FROM units WHERE code != 'U9901010010010011' ORDER BY code LIMIT 1`).Scan(&other); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.M.IssueOrder(bg, data.OrderRequest{Type: data.OrderPatrol, Task: "巡逻", Priority: data.PriorityNormal,
+		Start: now.Add(-time.Hour), End: now.Add(time.Hour), Targets: []string{other}, Actor: "leader"}, now); err != nil {
+		t.Fatal(err)
+	}
+	c.LiveChanged()
+	if tab.counts.Patrol != 1 {
+		t.Errorf("read again while another tab is shown: %d on patrol", tab.counts.Patrol)
+	}
+	c.RightTabs.Select(c.securityTab)
+	if tab.counts.Patrol != 2 {
+		t.Errorf("the tab chosen again: %d on patrol, want 2", tab.counts.Patrol)
 	}
 
 	// Toggles.
