@@ -211,6 +211,22 @@ func TestLiveDemoFeed(t *testing.T) {
 	if c.LiveFeeding() {
 		t.Fatal("switched off before, the feed started again")
 	}
+	// The Settings dialog switches it too, and its check follows the tab's.
+	st := c.settingsForm()
+	if st.feed == nil || st.feed.Checked {
+		t.Fatalf("Settings on the demo with the feed off: %+v", st.feed)
+	}
+	st.feed.SetChecked(true)
+	st.apply()
+	if !c.LiveFeeding() || !c.Mon.LiveFeed.Checked || !fyne.CurrentApp().Preferences().Bool(LiveFeedPref) {
+		t.Fatal("switched on in Settings: not feeding, or the tab's check or the preference not following")
+	}
+	st = c.settingsForm()
+	st.feed.SetChecked(false)
+	st.apply()
+	if c.LiveFeeding() {
+		t.Fatal("switched off in Settings, still feeding")
+	}
 	c.StopLive()
 	// Not the demo: no switch, no feed, unless forced.
 	if _, err := m.DB.Exec(`DELETE FROM kapok_meta WHERE key = 'demo_seed'`); err != nil {
@@ -222,6 +238,9 @@ func TestLiveDemoFeed(t *testing.T) {
 	}
 	if c.LiveFeeding() || c.Mon.LiveFeed.Visible() {
 		t.Fatal("the feed offered on a mirror that is not the demo")
+	}
+	if c.settingsForm().feed != nil {
+		t.Fatal("Settings offer the feed on a mirror that is not the demo")
 	}
 	c.StopLive()
 	if err := c.ConfigureLive(true); err != nil {

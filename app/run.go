@@ -156,20 +156,52 @@ func (c *Console) sweepEveryMinute() {
 	}
 }
 
-// openSettings lets the user pick the language; the window is rebuilt in it.
+// openSettings lets the user pick the language (the window is rebuilt in
+// it) and, on a mirror that can have one, switch the live demo feed.
 func (c *Console) openSettings() {
+	c.settingsForm().show()
+}
+
+// settings is the Settings dialog's form, apart from showing it (tested
+// without a window).
+type settings struct {
+	c    *Console
+	lang *widget.Select
+	feed *widget.Check // nil when the mirror has no live feed
+	form *widget.Form
+}
+
+func (c *Console) settingsForm() *settings {
 	prefs := fyne.CurrentApp().Preferences()
 	names := []string{T("System language"), "中文（简体）", "English"}
-	sel := widget.NewSelect(names, nil)
+	s := &settings{c: c, lang: widget.NewSelect(names, nil)}
 	// An unknown saved value shows as the system language.
-	sel.SetSelectedIndex(max(0, slices.Index(Languages, prefs.String(LanguagePref))))
-	dialog.ShowCustomConfirm(T("Settings"), T("Apply"), T("Cancel"),
-		widget.NewForm(widget.NewFormItem(T("Language"), sel)), func(ok bool) {
-			if !ok || sel.SelectedIndex() < 0 {
-				return
-			}
-			c.SetLanguage(Languages[sel.SelectedIndex()])
-		}, c.Win)
+	s.lang.SetSelectedIndex(max(0, slices.Index(Languages, prefs.String(LanguagePref))))
+	s.form = widget.NewForm(widget.NewFormItem(T("Language"), s.lang))
+	if c.Mon.live.feedable {
+		s.feed = widget.NewCheck(T("Live demo feed"), nil)
+		s.feed.SetChecked(c.LiveFeeding())
+		s.form.Append("", s.feed)
+	}
+	return s
+}
+
+// apply does what the dialog's Apply does.
+func (s *settings) apply() {
+	if s.feed != nil && s.feed.Checked != s.c.LiveFeeding() {
+		s.c.SetLiveFeed(s.feed.Checked)
+	}
+	if i := s.lang.SelectedIndex(); i >= 0 && Languages[i] != fyne.CurrentApp().Preferences().String(LanguagePref) {
+		s.c.SetLanguage(Languages[i])
+	}
+}
+
+func (s *settings) show() {
+	dialog.ShowCustomConfirm(T("Settings"), T("Apply"), T("Cancel"), s.form, func(ok bool) {
+		if ok {
+			s.apply()
+		}
+	}, s.c.Win)
 }
 
 // SetLanguage switches the console's language, remembers it, and rebuilds
