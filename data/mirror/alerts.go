@@ -120,13 +120,9 @@ func evaluateTx(ctx context.Context, tx *sql.Tx, now time.Time, cache *archiveCa
 // IndicatorStatuses lists how the indicators stand after the last
 // evaluation, by indicator then region code.
 func (m *Mirror) IndicatorStatuses(ctx context.Context, f data.IndicatorFilter) ([]data.IndicatorStatus, error) {
-	defs, err := m.IndicatorDefs(ctx)
+	byID, err := m.indicatorsByID(ctx)
 	if err != nil {
 		return nil, err
-	}
-	byID := map[int]data.Indicator{}
-	for _, d := range defs {
-		byID[d.ID] = d
 	}
 	var where []string
 	var args []any
@@ -173,13 +169,9 @@ func (m *Mirror) IndicatorStatuses(ctx context.Context, f data.IndicatorFilter) 
 
 // Alerts lists alerts, the latest opened first.
 func (m *Mirror) Alerts(ctx context.Context, f data.AlertFilter) ([]data.Alert, error) {
-	defs, err := m.IndicatorDefs(ctx)
+	byID, err := m.indicatorsByID(ctx)
 	if err != nil {
 		return nil, err
-	}
-	byID := map[int]data.Indicator{}
-	for _, d := range defs {
-		byID[d.ID] = d
 	}
 	where, args := []string{"1"}, []any{}
 	if f.OpenOnly {
@@ -289,4 +281,17 @@ func (m *Mirror) AckAlert(ctx context.Context, uid, actor string, now time.Time)
 		}
 	}
 	return a, nil
+}
+
+// indicatorsByID is the mirror's indicator definitions by their ID.
+func (m *Mirror) indicatorsByID(ctx context.Context) (map[int]data.Indicator, error) {
+	defs, err := m.IndicatorDefs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int]data.Indicator, len(defs))
+	for _, d := range defs {
+		byID[d.ID] = d
+	}
+	return byID, nil
 }
