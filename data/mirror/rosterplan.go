@@ -204,7 +204,11 @@ func (m *Mirror) regionPlan(ctx context.Context, v data.Roster, actor string, no
 	// Units another draft roster of the week has patrolling: the check
 	// says so (softly) and auto-fill leaves them be. By the shift's text:
 	// the rosters of one district share its shift table.
-	rows, err := m.DB.QueryContext(ctx, `SELECT a.unit_code, a.shift, min(a.roster_uid) FROM roster_assignments a JOIN rosters r ON r.uid = a.roster_uid
+	// From the week's other drafts (CROSS JOIN keeps SQLite starting there:
+	// from the district's units it would walk this roster's own thousands
+	// of assignments to throw them away).
+	rows, err := m.DB.QueryContext(ctx, `SELECT a.unit_code, a.shift, min(a.roster_uid) FROM rosters r
+		CROSS JOIN roster_assignments a ON a.roster_uid = r.uid
 		WHERE r.week = ? AND r.state = 'draft' AND r.uid != ? AND a.unit_code IN (SELECT code FROM units WHERE grid_code LIKE ? || '%')
 		GROUP BY a.unit_code, a.shift`, v.Week.String(), v.ID, district)
 	if err != nil {
