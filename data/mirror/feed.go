@@ -4,12 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
 	"kapok/data"
 	"kapok/data/gpkg"
+	"kapok/data/redcotton"
 )
 
 // FeedAhead is how far past now a fed value's time may lie (clocks of the
@@ -20,11 +23,13 @@ const FeedAhead = 5 * time.Minute
 type FeedResult struct {
 	Values     int
 	Evaluation data.EvaluationResult
+	IndexDays  int // days whose Red Cotton Index was computed again
 }
 
-// Feed appends indicator values, then evaluates every indicator, all in one
-// transaction with one journal entry, so that a feed is taken whole or not
-// at all. A value of an unknown indicator or region, not a finite number,
+// Feed appends indicator values, then evaluates every indicator and
+// computes again the Red Cotton Index of the days the districts' values
+// fell on, all in one transaction with one journal entry, so that a feed is
+// taken whole or not at all. A value of an unknown indicator or region, not a finite number,
 // more than FeedAhead past now, or that the mirror (or the feed itself)
 // has already for that indicator, region and time, is refused with an
 // *data.InputError naming source and the record's number (from 1), and
@@ -56,6 +61,7 @@ func (m *Mirror) Feed(ctx context.Context, source string, rs []data.Reading, act
 		}
 		defer ins.Close()
 		var first, last time.Time
+		districtDays := map[string]bool{} // the Beijing days of districts' values: their index is computed again
 		for i, r := range rs {
 			bad := func(reason string) error {
 				return &data.InputError{File: source, Record: fmt.Sprintf("record %d", i+1), Reason: reason}
@@ -91,6 +97,9 @@ func (m *Mirror) Feed(ctx context.Context, source string, rs []data.Reading, act
 			if dup {
 				return bad(fmt.Sprintf("%s in %s at %s is there already", r.Indicator, r.Region, gpkg.FormatTime(r.At)))
 			}
+			if len(r.Region) == 6 {
+				districtDays[r.At.In(data.BeijingTime).Format("2006-01-02")] = true
+			}
 			if first.IsZero() || r.At.Before(first) {
 				first = r.At
 			}
@@ -106,8 +115,25 @@ func (m *Mirror) Feed(ctx context.Context, source string, rs []data.Reading, act
 		if _, err := journalAppend(ctx, tx, change{Kind: data.KindIndicatorFeed, Subject: source, Actor: user.Login, At: now, Payload: payload}); err != nil {
 			return err
 		}
-		res.Evaluation, err = evaluateTx(ctx, tx, now, &m.archive)
-		return err
+		if res.Evaluation, err = evaluateTx(ctx, tx, now, &m.archive); err != nil {
+			return err
+		}
+		// The Red Cotton Index of the days the districts' values changed.
+		if len(districtDays) == 0 {
+			return nil
+		}
+		def, err := redcotton.Load()
+		if err != nil {
+			return err
+		}
+		days := slices.Sorted(maps.Keys(districtDays))
+		for _, d := range days {
+			if _, err := WriteRedCotton(ctx, tx, def, d, d); err != nil {
+				return err
+			}
+		}
+		res.IndexDays = len(days)
+		return nil
 	})
 	return res, err
 }

@@ -12,6 +12,7 @@ import (
 
 	"kapok/data"
 	"kapok/data/mirror"
+	"kapok/data/redcotton"
 	"kapok/internal/fixture"
 )
 
@@ -349,5 +350,49 @@ func TestEvaluationTakesNoValueAheadOfNow(t *testing.T) {
 	st, err = m.IndicatorStatuses(ctx, data.IndicatorFilter{Region: feedStreet, Indicator: aqi})
 	if err != nil || len(st) != 1 || st[0].Value != 50 || st[0].Severity != data.Normal {
 		t.Fatalf("five minutes later: %+v %v", st, err)
+	}
+}
+
+// A feed of a district's values computes that day's Red Cotton Index
+// again, in its transaction: the day's rows are what computing them anew
+// gives.
+func TestFeedComputesTheDaysIndexAgain(t *testing.T) {
+	m := fixture.City(t)
+	day := fixture.AsOf.In(data.BeijingTime).Format("2006-01-02")
+	row := func() string {
+		var s string
+		if err := m.DB.QueryRow(`SELECT group_concat(district_code || ':' || safety || ':' || composite || ':' || rank, ' ')
+			FROM (SELECT * FROM red_cotton_index WHERE day = ? ORDER BY district_code)`, day).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	before := row()
+	// Police calls (lower better) in 990101 far above the usual, off the hour.
+	var rs []data.Reading
+	for k := range 8 {
+		rs = append(rs, reading("public_safety-01H", "990101", fixture.AsOf.Add(-time.Duration(k*10+5)*time.Minute), 5000))
+	}
+	res, err := m.Feed(ctx, "t", rs, "operator", fixture.AsOf)
+	if err != nil || res.IndexDays != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	after := row()
+	if after == before {
+		t.Fatalf("the index of %s did not move: %s", day, after)
+	}
+	def, err := redcotton.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.ComputeRedCotton(ctx, def, day, day); err != nil {
+		t.Fatal(err)
+	}
+	if again := row(); again != after {
+		t.Fatalf("computed anew: %s, after the feed: %s", again, after)
+	}
+	// A street's value leaves the index be.
+	if res, err := m.Feed(ctx, "t", []data.Reading{reading("public_safety-01H", feedStreet, fixture.AsOf.Add(-time.Minute), 1)}, "operator", fixture.AsOf); err != nil || res.IndexDays != 0 {
+		t.Fatalf("a street's value: %+v %v", res, err)
 	}
 }
