@@ -219,16 +219,22 @@ func archiveSamples(ctx context.Context, q querier, now time.Time) (map[series]s
 // lastValue is the last value (not null) of a day's JSON array of 24 at
 // or before hour upTo, and its hour.
 func lastValue(hourly string, upTo int) (int, float64, bool, error) {
-	fields := strings.Split(strings.Trim(hourly, "[] \n"), ",")
-	for h := min(upTo, len(fields)-1); h >= 0; h-- {
-		f := strings.TrimSpace(fields[h])
-		if f == "null" || f == "" {
-			continue
+	// Walked field by field without splitting: an evaluation reads some
+	// 20,000 of these arrays, and the slices Split made were most of it.
+	body := strings.Trim(hourly, "[] \n")
+	last, lastField := -1, ""
+	for h := 0; h <= upTo && body != ""; h++ {
+		field, rest, _ := strings.Cut(body, ",")
+		if f := strings.TrimSpace(field); f != "null" && f != "" {
+			last, lastField = h, f
 		}
-		v, err := strconv.ParseFloat(f, 64)
-		return h, v, err == nil, err
+		body = rest
 	}
-	return 0, 0, false, nil
+	if last < 0 {
+		return 0, 0, false, nil
+	}
+	v, err := strconv.ParseFloat(lastField, 64)
+	return last, v, err == nil, err
 }
 
 // rollupCity adds the city's value of each indicator that has none of its
