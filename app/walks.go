@@ -139,13 +139,18 @@ func (s *SchedulesTab) walkChoices(row, col int) []walkChoice {
 	return out
 }
 
-// routeText is a route in words: "route R… · street · by day".
+// routeText is a route in words: "route R… · its name (or street) · by
+// day".
 func (c *Console) routeText(code string) string {
 	r, ok := c.Sched.route(code)
 	if !ok {
 		return T("route {{.Code}}", map[string]any{"Code": code})
 	}
-	return T("route {{.Code}} · {{.Street}} · {{.Times}}", map[string]any{"Code": code, "Street": c.regionName(r.Street), "Times": routeTimes(r.Times)})
+	name := r.Name
+	if name == "" {
+		name = c.regionName(r.Street)
+	}
+	return T("route {{.Code}} · {{.Street}} · {{.Times}}", map[string]any{"Code": code, "Street": name, "Times": routeTimes(r.Times)})
 }
 
 // routeTimes is when a route is walked, in words.

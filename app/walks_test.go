@@ -246,7 +246,8 @@ func TestWalksInTheWeekGrid(t *testing.T) {
 
 	// In Chinese, a route reads in Chinese.
 	c.SetLanguage("zh-CN")
-	if txt := c.routeText(dayRoute); !strings.HasPrefix(txt, "巡逻路线 "+dayRoute+" · ") || !strings.HasSuffix(txt, " · 日间") {
+	// (with its name: "…街道1号巡逻线").
+	if txt := c.routeText(dayRoute); !strings.HasPrefix(txt, "巡逻路线 "+dayRoute+" · ") || !strings.HasSuffix(txt, "号巡逻线 · 日间") {
 		t.Fatalf("zh route: %q", txt)
 	}
 	c.SetLanguage("en")

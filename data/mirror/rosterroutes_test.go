@@ -2,6 +2,7 @@ package mirror_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,7 +71,7 @@ func TestPatrolRoutesCrossTheGridsTheyRunThrough(t *testing.T) {
 				t.Errorf("route %s said to cross grid %s it never enters", r.Code, code)
 			}
 		}
-		if !slices.IsSorted(r.Grids) || r.At != line[0] || r.Street != r.Code[1:10] {
+		if !slices.IsSorted(r.Grids) || r.At != line[0] || r.Street != r.Code[1:10] || !strings.HasSuffix(r.Name, "巡逻线") {
 			t.Errorf("route %s: %+v", r.Code, r)
 		}
 		crossings += len(r.Grids)

@@ -69,14 +69,14 @@ func (m *Mirror) patrolRoutes(ctx context.Context, where string, args ...any) ([
 	}
 	var todo []routeLine
 	var out []schedule.Route
-	rows, err := m.DB.QueryContext(ctx, `SELECT code, street_code, shift, geom FROM patrol_routes WHERE `+where+` ORDER BY code`, args...)
+	rows, err := m.DB.QueryContext(ctx, `SELECT code, name, street_code, shift, geom FROM patrol_routes WHERE `+where+` ORDER BY code`, args...)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		var r routeLine
 		var blob sql.RawBytes
-		if err := rows.Scan(&r.Code, &r.Street, &r.Times, &blob); err != nil {
+		if err := rows.Scan(&r.Code, &r.Name, &r.Street, &r.Times, &blob); err != nil {
 			_ = rows.Close()
 			return nil, err
 		}

@@ -36,10 +36,10 @@ type Grid struct {
 // Route is a patrol route: a unit walking it in a shift patrols every grid
 // it crosses in that shift.
 type Route struct {
-	Code, Street string
-	Times        string    // when it is walked: data.RouteByDay, RouteByNight or RouteAllDay
-	Grids        []string  // the grids it crosses, in code order (any street's)
-	At           orb.Point // where it starts (lon/lat), for travel
+	Code, Name, Street string
+	Times              string    // when it is walked: data.RouteByDay, RouteByNight or RouteAllDay
+	Grids              []string  // the grids it crosses, in code order (any street's)
+	At                 orb.Point // where it starts (lon/lat), for travel
 }
 
 // Unit is a unit that may patrol.
