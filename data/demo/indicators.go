@@ -20,8 +20,15 @@ import (
 // rates average it (running is the day's sum so far), 7-day means barely
 // move.
 func indicatorValue(c *demoCity, d IndicatorDef, scale float64, local int, percent, accumulates bool, running *float64) float64 {
-	day := 0.5*math.Exp(-math.Pow(float64(local-8), 2)/6) + 0.5*math.Exp(-math.Pow(float64(local-18), 2)/8) - 0.25
-	x := d.Base * scale * (1 + d.DailySwing*day) * (1 + c.rng.NormFloat64()*0.06)
+	x := d.Base * scale * (1 + d.DailySwing*dayCurve(float64(local)))
+	if percent {
+		// A rate's noise is a share of what it falls short of 100 %: a
+		// compliance of 99 % wanders by tenths, an occupancy of 72 % by
+		// points.
+		x = 100 - (100-x)*(1+c.rng.NormFloat64()*0.25)
+	} else {
+		x *= 1 + c.rng.NormFloat64()*0.06
+	}
 	switch d.Code[len(d.Code)-1] {
 	case 'D':
 		*running += x
@@ -33,6 +40,12 @@ func indicatorValue(c *demoCity, d IndicatorDef, scale float64, local int, perce
 	case 'W':
 		x = d.Base * scale * (1 + c.rng.NormFloat64()*0.01)
 	}
+	return roundLike(d, x, percent)
+}
+
+// roundLike rounds a value as the demo writes its metric: tenths of a
+// percent (at most 100), whole numbers for large figures, hundredths else.
+func roundLike(d IndicatorDef, x float64, percent bool) float64 {
 	switch {
 	case percent:
 		return math.Round(math.Min(x, 100)*10) / 10
@@ -40,6 +53,57 @@ func indicatorValue(c *demoCity, d IndicatorDef, scale float64, local int, perce
 		return math.Round(x)
 	}
 	return math.Round(x*100) / 100
+}
+
+// Incidents: a handful of the current-value series run high (or low) in
+// the as-of day's last hours, as an operations centre sees on an ordinary
+// day — some warnings and an alarm or two, not most values in alarm.
+const (
+	demoIncidents     = 6
+	demoAlarms        = 2    // of them
+	incidentHours     = 3    // the as-of hour and the two before
+	incidentWarnDepth = 0.4  // how far past the warn threshold, towards the alarm's
+	incidentAlarmPast = 0.15 // how far past the alarm threshold, in the same steps
+)
+
+// pickIncidents chooses the incident series: (metric, district) indexes,
+// each with how far it goes (0.4: a warning; 1.15: an alarm). The
+// districts take turns, so that each of a small city has one; the alarms
+// are of absolute thresholds, which need no week of history to judge.
+func (c *demoCity) pickIncidents(defs []IndicatorDef, catalogue []data.Indicator) map[[2]int]float64 {
+	var current, absolute []int
+	for i, d := range defs {
+		if strings.HasSuffix(d.Code, "H") {
+			current = append(current, i)
+			if catalogue[i].Threshold == data.ThresholdAbsolute {
+				absolute = append(absolute, i)
+			}
+		}
+	}
+	out := map[[2]int]float64{}
+	n := len(c.src.Districts)
+	for k := 0; len(out) < demoIncidents && len(absolute) > 0 && n > 0 && k < 100*demoIncidents; k++ {
+		from, f := current, incidentWarnDepth
+		if len(out) < demoAlarms {
+			from, f = absolute, 1+incidentAlarmPast
+		}
+		key := [2]int{from[c.rng.IntN(len(from))], len(out) % n}
+		if _, dup := out[key]; !dup {
+			out[key] = f
+		}
+	}
+	return out
+}
+
+// archiveIncident is an incident's value: past the warn threshold by f of
+// the way to the alarm's (f > 1: past the alarm's), in the indicator's
+// terms — a ratio to the usual value at that hour for baseline ones.
+func archiveIncident(def data.Indicator, d IndicatorDef, scale float64, local int, f float64, percent bool) float64 {
+	x := def.Warn + (def.Alarm-def.Warn)*f
+	if def.Threshold == data.ThresholdBaseline {
+		x *= d.Base * scale * (1 + d.DailySwing*dayCurve(float64(local)))
+	}
+	return roundLike(d, x, percent)
 }
 
 func (c *demoCity) writeIndicators(tx *sql.Tx) error {
@@ -79,16 +143,20 @@ func (c *demoCity) writeIndicators(tx *sql.Tx) error {
 	firstDay := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, beijing).AddDate(0, 0, 1-c.opt.Days)
 	v := mirror.NewBatcher(tx, "indicator_values", "indicator_id", "district_code", "day", "hourly")
 	hourly := make([]string, 24)
+	incidents := c.pickIncidents(defs, catalogue)
 	for i, d := range defs {
 		percent := d.Unit == "%"
 		// Counts accumulate through the day, and so does rainfall; rates
 		// and indexes are averaged.
 		accumulates := catalogue[i].Threshold == data.ThresholdBaseline || d.Unit == "mm"
-		for _, dist := range c.src.Districts {
+		for di, dist := range c.src.Districts {
+			// Counts and volumes (baseline indicators) scale with the
+			// district's size; rates, levels and concentrations do not.
 			scale := float64(gridsIn[dist.Code]) / meanGrids
-			if percent || d.Unit == "指数" || d.Unit == "AQI" || d.Unit == "°C" || d.Unit == "km/h" || d.Unit == "分钟" || d.Unit == "小时" {
+			if catalogue[i].Threshold == data.ThresholdAbsolute {
 				scale = 1 + (c.rng.Float64()-0.5)*0.08
 			}
+			incident, hasIncident := incidents[[2]int{i, di}]
 			for day := 0; day < c.opt.Days; day++ {
 				date := firstDay.AddDate(0, 0, day)
 				running := 0.0
@@ -97,7 +165,11 @@ func (c *demoCity) writeIndicators(tx *sql.Tx) error {
 						hourly[local] = "null"
 						continue
 					}
-					hourly[local] = strconv.FormatFloat(indicatorValue(c, d, scale, local, percent, accumulates, &running), 'f', -1, 64)
+					x := indicatorValue(c, d, scale, local, percent, accumulates, &running)
+					if hasIncident && day == c.opt.Days-1 && local > asOf.Hour()-incidentHours {
+						x = archiveIncident(catalogue[i], d, scale, local, incident, percent)
+					}
+					hourly[local] = strconv.FormatFloat(x, 'f', -1, 64)
 				}
 				if err := v.Add(d.ID, dist.Code, date.Format("2006-01-02"), "["+strings.Join(hourly, ",")+"]"); err != nil {
 					return err

@@ -61,3 +61,29 @@ func TestLiveCity(t *testing.T) {
 		t.Fatalf("a second step in the same second: %+v %v", s, err)
 	}
 }
+
+// The demo's values are ordinary for a day: a handful of series in warn
+// or alarm (its incidents, and what the hour brings), not most of them —
+// the first catalogue's thresholds had nine values in ten in alarm.
+func TestDemoHasAHandfulOfAlerts(t *testing.T) {
+	ctx := context.Background()
+	m := fixture.City(t)
+	res, err := m.EvaluateIndicators(ctx, fixture.AsOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alerts, err := m.Alerts(ctx, data.AlertFilter{OpenOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alarms, byDistrict := 0, map[string]int{}
+	for _, a := range alerts {
+		if a.Severity == data.Alarm {
+			alarms++
+		}
+		byDistrict[a.Region]++
+	}
+	if len(alerts) < 2 || len(alerts)*20 > res.Series || alarms < 1 || byDistrict["990101"] == 0 || byDistrict["990102"] == 0 {
+		t.Fatalf("%d alerts (%d alarms) of %d series, by district %v", len(alerts), alarms, res.Series, byDistrict)
+	}
+}
