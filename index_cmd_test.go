@@ -6,8 +6,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"kapok/data"
 	"kapok/data/mirror"
+	"kapok/data/redcotton"
 	"kapok/internal/fixture"
 )
 
@@ -43,16 +46,7 @@ func TestIndexCommand(t *testing.T) {
 		strings.Join(strings.Fields(lines[1]), " ") != "rank code composite safety rule_of_law services harmony participation district" {
 		t.Fatalf("ranking: %d %q %q", code, out, errOut)
 	}
-	for i, r := range latest {
-		want := []string{strconv.Itoa(i + 1), r.District, strconv.FormatFloat(r.Composite, 'f', 1, 64)}
-		for _, v := range r.Dimensions {
-			want = append(want, strconv.FormatFloat(v, 'f', 1, 64))
-		}
-		want = append(want, r.Name)
-		if got := strings.Join(strings.Fields(lines[2+i]), " "); got != strings.Join(want, " ") {
-			t.Errorf("row %d: %q, want %q", i+1, got, strings.Join(want, " "))
-		}
-	}
+	rankingLines(t, lines[2:], latest)
 
 	// A day given, as JSON: every figure in full.
 	day := indexRows(t, path, func(m *mirror.Mirror) ([]mirror.RedCottonRow, error) { return m.RedCottonRanking(ctx, "2026-11-24") })
@@ -152,5 +146,71 @@ func TestIndexCommandRefusals(t *testing.T) {
 	if code, out, errOut := cli(t, "index", "--mirror", path); code != 1 || out != "" ||
 		errOut != "kapok index: the mirror has no Red Cotton Index (kapok demo computes it from the indicators)\n" {
 		t.Errorf("no index: %d %q %q", code, out, errOut)
+	}
+}
+
+// kapok index --streets lists the day's street ranking as the store holds
+// it; a day without street scores is an error, and --district with it a
+// misuse.
+func TestIndexStreets(t *testing.T) {
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LANGUAGE", "")
+	t.Setenv("LANG", "en_US.UTF-8")
+	path := fixture.CityPath(t)
+	const day = "2026-11-24"
+	readMirror(t, path, func(m *mirror.Mirror) {
+		def, err := redcotton.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rs []data.Reading
+		for i, s := range []string{"990101001", "990102001"} {
+			for j, in := range def.Inputs {
+				rs = append(rs, data.Reading{Indicator: in.Indicator, Region: s,
+					At: time.Date(2026, 11, 24, 12, 0, 0, 0, data.BeijingTime), Value: float64(5 + (i+j)%4)})
+			}
+		}
+		if _, err := m.Feed(ctx, "test", rs, data.SystemLogin, fixture.AsOf); err != nil {
+			t.Fatal(err)
+		}
+	})
+	rows := indexRows(t, path, func(m *mirror.Mirror) ([]mirror.RedCottonRow, error) { return m.RedCottonStreetRanking(ctx, day) })
+	if len(rows) != 2 {
+		t.Fatalf("street rows %+v", rows)
+	}
+	code, out, errOut := cli(t, "index", "--mirror", path, "--day", day, "--streets")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || errOut != "" || len(lines) != 4 || lines[0] != "Red Cotton Index 红棉指数 of the streets, 2026-11-24 (Beijing): 2 streets ranked" ||
+		strings.Join(strings.Fields(lines[1]), " ") != "rank code composite safety rule_of_law services harmony participation street" {
+		t.Fatalf("streets: %d %q %q", code, out, errOut)
+	}
+	rankingLines(t, lines[2:], rows)
+	code, out, _ = cli(t, "index", "--mirror", path, "--day", day, "--streets", "--format", "json")
+	objs := jsonLines(t, out)
+	if code != 0 || len(objs) != 2 || objs[0]["street"] != rows[0].District || objs[0]["composite"] != rows[0].Composite || objs[0]["name"] != rows[0].Name {
+		t.Fatalf("json: %d %v", code, objs)
+	}
+	if code, _, errOut := cli(t, "index", "--mirror", path, "--day", "2026-11-23", "--streets"); code != 1 ||
+		errOut != "kapok index: no street scored on 2026-11-23 (streets are scored from the values fed for them)\n" {
+		t.Errorf("a day without street scores: %d %q", code, errOut)
+	}
+	if code, _, _ := cli(t, "index", "--mirror", path, "--streets", "--district", "990101"); code != 2 {
+		t.Errorf("--streets and --district: %d", code)
+	}
+}
+
+// rankingLines checks a ranking table's lines against the rows: rank,
+// code, the composite and the dimensions to one decimal, the name.
+func rankingLines(t *testing.T, lines []string, rows []mirror.RedCottonRow) {
+	t.Helper()
+	for i, r := range rows {
+		want := []string{strconv.Itoa(i + 1), r.District, strconv.FormatFloat(r.Composite, 'f', 1, 64)}
+		for _, v := range r.Dimensions {
+			want = append(want, strconv.FormatFloat(v, 'f', 1, 64))
+		}
+		want = append(want, r.Name)
+		if got := strings.Join(strings.Fields(lines[i]), " "); got != strings.Join(want, " ") {
+			t.Errorf("row %d: %q, want %q", i+1, got, strings.Join(want, " "))
+		}
 	}
 }

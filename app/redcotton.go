@@ -37,7 +37,8 @@ type RedCottonTab struct {
 	day      string
 	dim      int // -1: the composite; else a redcotton.Dimension
 	rows     []mirror.RedCottonRow
-	district string // the district chosen ("": none)
+	streets  []mirror.RedCottonRow // the streets scored that day (the map's)
+	district string                // the district chosen ("": none)
 	trend    []mirror.RedCottonRow
 }
 
@@ -131,7 +132,7 @@ func (c *Console) redCottonPane() fyne.CanvasObject {
 	show := widget.NewButton(T("Colour the map"), func() {
 		c.ThemeSel.SetSelected(c.ThemeSel.Options[slices.Index(citymap.Themes, "redcotton")])
 	})
-	note := widget.NewLabel(T("The index ranks the districts against each other (0-100); streets are not scored."))
+	note := widget.NewLabel(T("The index ranks the districts against each other (0-100); the map colours a street by its rank among the streets where it has its own score that day, else by its district's."))
 	note.Wrapping = fyne.TextWrapWord
 	top := container.NewVBox(
 		container.NewHBox(widget.NewLabel(T("Day")), t.Day, widget.NewLabel(T("Map")), t.Dim, show),
@@ -171,6 +172,10 @@ func (c *Console) ChooseRedCottonDay(day string) {
 		rows = nil
 	}
 	t.rows = rows
+	if t.streets, err = c.M.RedCottonStreetRanking(bg, day); err != nil {
+		t.Status.SetText(c.text(err))
+		t.streets = nil
+	}
 	if t.district != "" && !slices.ContainsFunc(rows, func(r mirror.RedCottonRow) bool { return r.District == t.district }) && len(rows) > 0 {
 		t.district = ""
 	}
@@ -207,8 +212,8 @@ func (c *Console) ChooseRedCottonDistrict(code string) {
 // and, while the Red Cotton theme shows, recolours the grids.
 func (c *Console) applyRedCotton() {
 	t := c.RedCotton()
-	scores := make(map[string]float64, len(t.rows))
-	for _, r := range t.rows {
+	scores := make(map[string]float64, len(t.rows)+len(t.streets))
+	for _, r := range append(slices.Clip(t.rows), t.streets...) {
 		if t.dim < 0 {
 			scores[r.District] = r.Composite
 		} else {

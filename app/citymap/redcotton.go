@@ -14,23 +14,25 @@ import (
 // or one of the five dimensions), in five classes from the best ranks to
 // the worst. Ranks, not fixed bands of the score: the index is relative
 // (min-max among the districts), and composites of eleven districts
-// bunch between 40 and 60. The index is per district: streets,
-// communities and grids are not scored, each grid shows its district's
-// class. The police theme: grids coloured by the
+// bunch between 40 and 60. Districts are ranked among the districts and
+// streets (those scored that day, from their own inputs) among the
+// streets: a grid shows its street's class where its street has a score,
+// else its district's; communities and grids are not scored. The police theme: grids coloured by the
 // police incidents in them (security.go).
 
 // themeScores are what the Red Cotton and police themes colour by.
 type themeScores struct {
 	mu sync.Mutex
-	// redCotton is each district's score (0-100) by district code; a
-	// district absent has no index that day.
+	// redCotton is each district's and street's score (0-100) by its
+	// code; a region absent has no index that day.
 	redCotton map[string]float64
 	// police is the police incidents per grid code.
 	police map[string]int
 }
 
 // SetRedCotton sets the scores the Red Cotton theme ranks the districts
-// by, by district code (nil: none). The grids are recoloured by the next
+// and the streets by, by district (6-digit) and street (9-digit) code
+// (nil: none); each level is ranked on its own. The grids are recoloured by the next
 // SetTheme("redcotton").
 func (cm *CityMap) SetRedCotton(scores map[string]float64) {
 	cm.scores.mu.Lock()
@@ -92,14 +94,28 @@ func (cm *CityMap) scoreColors(theme string) func(int) color.NRGBA {
 	grids := cm.Grids
 	switch theme {
 	case "redcotton":
-		ranks, n := RedCottonRanks(cm.scores.redCotton), len(cm.scores.redCotton)
+		districts, streets := map[string]float64{}, map[string]float64{}
+		for c, v := range cm.scores.redCotton {
+			switch len(c) {
+			case 6:
+				districts[c] = v
+			case 9:
+				streets[c] = v
+			}
+		}
+		dRanks, sRanks := RedCottonRanks(districts), RedCottonRanks(streets)
 		return func(i int) color.NRGBA {
 			code := grids[i].Code
+			if len(code) >= 9 {
+				if r, ok := sRanks[code[:9]]; ok {
+					return RedCottonRamp[RedCottonClass(r, len(streets))]
+				}
+			}
 			if len(code) < 6 {
 				return RedCottonUnscored
 			}
-			if r, ok := ranks[code[:6]]; ok {
-				return RedCottonRamp[RedCottonClass(r, n)]
+			if r, ok := dRanks[code[:6]]; ok {
+				return RedCottonRamp[RedCottonClass(r, len(districts))]
 			}
 			return RedCottonUnscored
 		}
@@ -113,5 +129,5 @@ func (cm *CityMap) scoreColors(theme string) func(int) color.NRGBA {
 // redCottonLegend explains the Red Cotton theme's colours.
 func redCottonLegend() []LegendEntry {
 	return []LegendEntry{{RedCottonRamp[0], "best ranked districts"}, {RedCottonRamp[1], "above the middle"}, {RedCottonRamp[2], "middle"},
-		{RedCottonRamp[3], "below the middle"}, {RedCottonRamp[4], "worst ranked"}, {RedCottonUnscored, "no index (streets are not scored)"}}
+		{RedCottonRamp[3], "below the middle"}, {RedCottonRamp[4], "worst ranked"}, {RedCottonUnscored, "no index (a street without a score shows its district's rank)"}}
 }

@@ -51,3 +51,20 @@ func TestRedCottonTheme(t *testing.T) {
 		t.Errorf("themes %v", Themes)
 	}
 }
+
+// A street with a score colours its grids by its rank among the streets;
+// the other streets' grids keep their district's class.
+func TestRedCottonThemeStreets(t *testing.T) {
+	grids := []data.Grid{{Code: "990101001001001"}, {Code: "990101002001001"}, {Code: "990102001001001"}, {Code: "990102002001001"}}
+	cm := &CityMap{Grids: grids}
+	cm.SetRedCotton(map[string]float64{"990101": 51.2, "990102": 48, "990101001": 20, "990102001": 70})
+	colorOf := cm.scoreColors("redcotton")
+	// 990102001 first among the streets, 990101001 last; 990101002 and
+	// 990102002 by their districts.
+	want := []color.NRGBA{RedCottonRamp[4], RedCottonRamp[0], RedCottonRamp[0], RedCottonRamp[4]}
+	for i, w := range want {
+		if got := colorOf(i); got != w {
+			t.Errorf("grid %s: %v, want %v", grids[i].Code, got, w)
+		}
+	}
+}

@@ -86,7 +86,7 @@ func Build(ctx context.Context, out string, src *CitySource, opt Options) (*Repo
 			write func(*sql.Tx) error
 		}{{"users", c.writeUsers}, {"regions", c.writeRegions}, {"grids", c.writeGrids}, {"centers", c.writeCenters},
 			{"matters", c.writeMatters}, {"units", c.writeUnits}, {"security layers", c.writeSecurity},
-			{"events", c.writeEvents}, {"unit holds", c.writeHolds}, {"indicators", c.writeIndicators}, {"transport minutes", c.writeTransport}, {"index", c.writeIndex}, {"duty rosters", c.writeDuty}}
+			{"events", c.writeEvents}, {"unit holds", c.writeHolds}, {"indicators", c.writeIndicators}, {"transport minutes", c.writeTransport}, {streetInputsLabel, c.writeStreetInputs}, {"index", c.writeIndex}, {"duty rosters", c.writeDuty}}
 		for _, step := range steps {
 			if err := step.write(tx); err != nil {
 				return fmt.Errorf("writing %s: %w", step.name, err)

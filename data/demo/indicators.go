@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"kapok/data"
+	"kapok/data/gpkg"
 	"kapok/data/mirror"
 	"kapok/data/redcotton"
 )
@@ -194,4 +196,93 @@ func (c *demoCity) writeIndex(tx *sql.Tx) error {
 	last := c.opt.AsOf.In(beijing)
 	_, err = mirror.WriteRedCotton(context.Background(), tx, def, last.AddDate(0, 0, 1-c.opt.Days).Format("2006-01-02"), last.Format("2006-01-02"))
 	return err
+}
+
+// Street inputs: the Red Cotton Index's inputs for every street, one value
+// each at one hour of the as-of day (noon, or the as-of hour if earlier,
+// kept before the incidents' hours), so that the as-of day has a street
+// index. A count is the district's scaled by the street's share of its
+// grids (a similar rate per grid) with noise; a rate or level is the
+// district's with small noise. Streets are not in the hourly archive, so
+// they go to indicator_readings, as values fed.
+const (
+	streetInputHour   = 12
+	streetCountNoise  = 0.12
+	streetRateNoise   = 0.03
+	streetShareNoise  = 0.2 // of what a percentage falls short of 100
+	streetInputsLabel = "street inputs"
+)
+
+func (c *demoCity) writeStreetInputs(tx *sql.Tx) error {
+	if c.opt.Days < 1 {
+		return nil
+	}
+	def, err := redcotton.Load()
+	if err != nil {
+		return err
+	}
+	rng := regionRand(c.opt.Seed, streetInputsLabel)
+	asOf := c.opt.AsOf.In(beijing)
+	day := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, beijing)
+	hour := max(0, min(streetInputHour, asOf.Hour()-incidentHours))
+	at := day.Add(time.Duration(hour) * time.Hour)
+	gridsIn := map[string]int{}
+	for _, g := range c.grids {
+		gridsIn[g.Code[:6]]++
+		gridsIn[g.Code[:9]]++
+	}
+	metric := map[string]IndicatorDef{}
+	for _, d := range IndicatorDefs() {
+		metric[d.Code] = d
+	}
+	b := mirror.NewBatcher(tx, "indicator_readings", "indicator_id", "region_code", "at", "value")
+	for _, in := range def.Inputs {
+		d, ok := metric[in.Indicator]
+		if !ok {
+			continue
+		}
+		// The districts' values at that hour.
+		of := map[string]float64{}
+		rows, err := tx.Query(`SELECT district_code, hourly FROM indicator_values WHERE indicator_id = ? AND day = ?`, d.ID, day.Format("2006-01-02"))
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var code, hourly string
+			if err := rows.Scan(&code, &hourly); err != nil {
+				_ = rows.Close()
+				return err
+			}
+			var hs []*float64
+			if err := json.Unmarshal([]byte(hourly), &hs); err != nil {
+				_ = rows.Close()
+				return fmt.Errorf("demo: %s of %s: %w", d.Code, code, err)
+			}
+			if hour < len(hs) && hs[hour] != nil {
+				of[code] = *hs[hour]
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		percent := d.Unit == "%"
+		for _, s := range c.src.Streets {
+			x, ok := of[s.ParentCode]
+			if !ok || gridsIn[s.Code] == 0 || gridsIn[s.ParentCode] == 0 {
+				continue
+			}
+			switch {
+			case in.Normalise == redcotton.MinMaxPerGrid:
+				x *= float64(gridsIn[s.Code]) / float64(gridsIn[s.ParentCode]) * (1 + rng.NormFloat64()*streetCountNoise)
+			case percent:
+				x = 100 - (100-x)*(1+rng.NormFloat64()*streetShareNoise)
+			default:
+				x *= 1 + rng.NormFloat64()*streetRateNoise
+			}
+			if err := b.Add(d.ID, s.Code, gpkg.Time{Time: at}, roundLike(d, math.Max(0, x), percent)); err != nil {
+				return err
+			}
+		}
+	}
+	return b.Flush()
 }

@@ -97,7 +97,7 @@ func (m *Mirror) Feed(ctx context.Context, source string, rs []data.Reading, act
 			if dup {
 				return bad(fmt.Sprintf("%s in %s at %s is there already", r.Indicator, r.Region, gpkg.FormatTime(r.At)))
 			}
-			if len(r.Region) == 6 {
+			if len(r.Region) == 6 || len(r.Region) == 9 { // a district's or a street's
 				districtDays[r.At.In(data.BeijingTime).Format("2006-01-02")] = true
 			}
 			if first.IsZero() || r.At.Before(first) {
@@ -118,7 +118,7 @@ func (m *Mirror) Feed(ctx context.Context, source string, rs []data.Reading, act
 		if res.Evaluation, err = evaluateTx(ctx, tx, now, &m.archive); err != nil {
 			return err
 		}
-		// The Red Cotton Index of the days the districts' values changed.
+		// The Red Cotton Index of the days the districts' (streets') values changed.
 		if len(districtDays) == 0 {
 			return nil
 		}

@@ -18,10 +18,11 @@ import (
 // data/redcotton, kept in red_cotton_index, read as a day's ranking or a
 // district's trend. See docs/red-cotton-index.md.
 
-// RedCottonRow is one district's index on one day.
+// RedCottonRow is one district's index on one day (or a street's: then
+// Score.District is the street's code).
 type RedCottonRow struct {
 	Day  string // YYYY-MM-DD, Beijing
-	Name string // the district's
+	Name string // the district's (the street's)
 	redcotton.Score
 }
 
@@ -40,7 +41,9 @@ func ParseDay(s string) (time.Time, error) {
 // ComputeRedCotton computes the index of every day from first to last
 // (YYYY-MM-DD, Beijing days) from the mirror's indicator values and
 // replaces those days' rows, all in one transaction; it returns the rows
-// written (a day when no district has every dimension has none).
+// written (a day when no district has every dimension has none). The
+// streets' index of those days is computed with it, from the values fed for
+// streets (red_cotton_street_index); their rows count too.
 func (m *Mirror) ComputeRedCotton(ctx context.Context, def *redcotton.Definition, first, last string) (int, error) {
 	var n int
 	err := m.update(ctx, func(tx *sql.Tx) (err error) {
@@ -61,23 +64,35 @@ func WriteRedCotton(ctx context.Context, tx *sql.Tx, def *redcotton.Definition, 
 	if err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM red_cotton_index WHERE day BETWEEN ? AND ?`, first, last); err != nil {
+	streets, err := redCottonInputsOf(ctx, tx, def, days, true)
+	if err != nil {
 		return 0, err
 	}
-	b := NewBatcher(tx, "red_cotton_index", "district_code", "day", "safety", "rule_of_law", "services", "harmony", "participation",
-		"composite", "rank")
 	n := 0
-	for i, day := range days {
-		for _, s := range redcotton.Compute(def, inputs[i]).Scores {
-			d := s.Dimensions
-			if err := b.Add(s.District, day, d[redcotton.Safety], d[redcotton.RuleOfLaw], d[redcotton.Services], d[redcotton.Harmony],
-				d[redcotton.Participation], s.Composite, s.Rank); err != nil {
-				return 0, err
+	for _, t := range []struct {
+		table, code string
+		inputs      [][]redcotton.DistrictInput
+	}{{"red_cotton_index", "district_code", inputs}, {"red_cotton_street_index", "street_code", streets}} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t.table+` WHERE day BETWEEN ? AND ?`, first, last); err != nil {
+			return 0, err
+		}
+		b := NewBatcher(tx, t.table, t.code, "day", "safety", "rule_of_law", "services", "harmony", "participation",
+			"composite", "rank")
+		for i, day := range days {
+			for _, s := range redcotton.Compute(def, t.inputs[i]).Scores {
+				d := s.Dimensions
+				if err := b.Add(s.District, day, d[redcotton.Safety], d[redcotton.RuleOfLaw], d[redcotton.Services], d[redcotton.Harmony],
+					d[redcotton.Participation], s.Composite, s.Rank); err != nil {
+					return 0, err
+				}
+				n++
 			}
-			n++
+		}
+		if err := b.Flush(); err != nil {
+			return 0, err
 		}
 	}
-	return n, b.Flush()
+	return n, nil
 }
 
 // RedCottonInputs are the districts' inputs to the index on a day, as
@@ -91,6 +106,21 @@ func (m *Mirror) RedCottonInputs(ctx context.Context, def *redcotton.Definition,
 		return nil, err
 	}
 	in, err := redCottonInputs(ctx, m.DB, def, days)
+	if err != nil {
+		return nil, err
+	}
+	return in[0], nil
+}
+
+// RedCottonStreetInputs are the streets' inputs to their index on a day:
+// every street with its grids and, for each input of def, the day's 24
+// hours of the values fed for the street (their mean within an hour).
+func (m *Mirror) RedCottonStreetInputs(ctx context.Context, def *redcotton.Definition, day string) ([]redcotton.DistrictInput, error) {
+	days, err := redCottonDays(day, day)
+	if err != nil {
+		return nil, err
+	}
+	in, err := redCottonInputsOf(ctx, m.DB, def, days, true)
 	if err != nil {
 		return nil, err
 	}
@@ -127,11 +157,21 @@ type hourAcc struct {
 // district, its grids, and the hours of def's indicators from the archive
 // and the values fed.
 func redCottonInputs(ctx context.Context, q querier, def *redcotton.Definition, days []string) ([][]redcotton.DistrictInput, error) {
+	return redCottonInputsOf(ctx, q, def, days, false)
+}
+
+// redCottonInputsOf is redCottonInputs of the districts, or of the streets
+// (streets: the values fed for them only; the archive has districts).
+func redCottonInputsOf(ctx context.Context, q querier, def *redcotton.Definition, days []string, streets bool) ([][]redcotton.DistrictInput, error) {
+	table, width := "districts", 6
+	if streets {
+		table, width = "streets", 9
+	}
 	grids := map[string]int{}
-	if err := groupCounts(ctx, q, grids, `SELECT substr(code, 1, 6), count(*) FROM grids GROUP BY 1`); err != nil {
+	if err := groupCounts(ctx, q, grids, `SELECT substr(code, 1, `+strconv.Itoa(width)+`), count(*) FROM grids GROUP BY 1`); err != nil {
 		return nil, err
 	}
-	districts, err := queryColumn[string](ctx, q, `SELECT code FROM districts ORDER BY code`)
+	districts, err := queryColumn[string](ctx, q, `SELECT code FROM `+table+` ORDER BY code`)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +201,7 @@ func redCottonInputs(ctx context.Context, q querier, def *redcotton.Definition, 
 		a.sum[hour] += v
 		a.n[hour]++
 	}
-	if len(ids) > 0 {
+	if len(ids) > 0 && !streets {
 		first, last := days[0], days[len(days)-1]
 		// The archive: a row per indicator, district and day.
 		rows, err := q.QueryContext(ctx, `SELECT indicator_id, district_code, day, hourly FROM indicator_values
@@ -193,12 +233,14 @@ func redCottonInputs(ctx context.Context, q querier, def *redcotton.Definition, 
 		if err := closeRows(rows); err != nil {
 			return nil, err
 		}
-		// The values fed for a district, within the days.
-		start, _ := ParseDay(first)
-		end, _ := ParseDay(last)
-		rows, err = q.QueryContext(ctx, `SELECT indicator_id, region_code, at, value FROM indicator_readings
-			WHERE indicator_id IN (`+strings.Join(ids, ",")+`) AND length(region_code) = 6 AND at >= ? AND at < ?`,
-			gpkg.Time{Time: start}, gpkg.Time{Time: end.AddDate(0, 0, 1)})
+	}
+	if len(ids) > 0 {
+		// The values fed for a district (a street), within the days.
+		start, _ := ParseDay(days[0])
+		end, _ := ParseDay(days[len(days)-1])
+		rows, err := q.QueryContext(ctx, `SELECT indicator_id, region_code, at, value FROM indicator_readings
+			WHERE indicator_id IN (`+strings.Join(ids, ",")+`) AND length(region_code) = ? AND at >= ? AND at < ?`,
+			width, gpkg.Time{Time: start}, gpkg.Time{Time: end.AddDate(0, 0, 1)})
 		if err != nil {
 			return nil, err
 		}
@@ -259,6 +301,16 @@ func (m *Mirror) RedCottonRanking(ctx context.Context, day string) ([]RedCottonR
 	return m.redCottonRows(ctx, `r.day = ? ORDER BY r.rank`, day)
 }
 
+// RedCottonStreetRanking is the streets' index of a day (YYYY-MM-DD,
+// Beijing), rank 1 first, each row named by its street; empty when no
+// street was scored that day.
+func (m *Mirror) RedCottonStreetRanking(ctx context.Context, day string) ([]RedCottonRow, error) {
+	if _, err := ParseDay(day); err != nil {
+		return nil, err
+	}
+	return m.redCottonRowsOf(ctx, "red_cotton_street_index", "street_code", "streets", `r.day = ? ORDER BY r.rank`, day)
+}
+
 // RedCottonTrend is a district's index over the last days days the index
 // has (those up to its latest day), oldest first; days without a row for
 // the district are absent. An unknown district is refused.
@@ -292,8 +344,14 @@ func (m *Mirror) RedCottonTrendTo(ctx context.Context, district, last string, da
 
 // redCottonRows reads rows of the index with their districts' names.
 func (m *Mirror) redCottonRows(ctx context.Context, where string, args ...any) ([]RedCottonRow, error) {
-	rows, err := m.DB.QueryContext(ctx, `SELECT r.day, r.district_code, d.name, r.safety, r.rule_of_law, r.services, r.harmony,
-		r.participation, r.composite, r.rank FROM red_cotton_index r JOIN districts d ON d.code = r.district_code WHERE `+where, args...)
+	return m.redCottonRowsOf(ctx, "red_cotton_index", "district_code", "districts", where, args...)
+}
+
+// redCottonRowsOf reads rows of an index table keyed by code, named from
+// regions.
+func (m *Mirror) redCottonRowsOf(ctx context.Context, table, code, regions, where string, args ...any) ([]RedCottonRow, error) {
+	rows, err := m.DB.QueryContext(ctx, `SELECT r.day, r.`+code+`, d.name, r.safety, r.rule_of_law, r.services, r.harmony,
+		r.participation, r.composite, r.rank FROM `+table+` r JOIN `+regions+` d ON d.code = r.`+code+` WHERE `+where, args...)
 	if err != nil {
 		return nil, err
 	}

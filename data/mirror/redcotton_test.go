@@ -70,8 +70,13 @@ func TestRedCottonIsComputedFromTheIndicators(t *testing.T) {
 	// A stale row and a row of a day outside the range.
 	mustExec(t, m, `UPDATE red_cotton_index SET composite = 1, rank = 9 WHERE day = '2026-11-24' AND district_code = '990101'`)
 	mustExec(t, m, `INSERT INTO red_cotton_index VALUES ('990101', '2026-11-20', 1, 1, 1, 1, 1, 1, 1)`)
+	// The demo fed its streets' inputs on the as-of day: their rows count.
+	streets := count(t, m, `SELECT count(*) FROM red_cotton_street_index`)
+	if c := count(t, m, `SELECT count(*) FROM red_cotton_street_index WHERE day = ?`, redCottonDays[2]); c != streets || c < 2 {
+		t.Fatalf("%d street rows on the as-of day, %d in all", c, streets)
+	}
 	n, err := m.ComputeRedCotton(ctx, def, redCottonDays[0], redCottonDays[2])
-	if err != nil || n != 6 {
+	if err != nil || n != 6+int(streets) {
 		t.Fatalf("computed %d rows, %v", n, err)
 	}
 	for _, day := range redCottonDays {
@@ -246,5 +251,81 @@ func TestRedCottonDays(t *testing.T) {
 	}
 	if c := count(t, m, `SELECT count(*) FROM red_cotton_index WHERE day = '2026-12-01'`); c != 0 {
 		t.Errorf("%d rows left", c)
+	}
+}
+
+// The streets' index: the values fed for streets, each input's daily
+// mean (per grid for counts), scored by redcotton.Compute among the
+// streets that have them; a street without a dimension is left out.
+func TestRedCottonStreets(t *testing.T) {
+	m := fixture.City(t)
+	def := redCottonDef(t)
+	const day = "2026-11-24"
+	streets := []string{"990101001", "990101002", "990102001"}
+	if n := count(t, m, `SELECT count(*) FROM streets WHERE code IN (?, ?, ?)`, streets[0], streets[1], streets[2]); n != 3 {
+		t.Fatalf("%d of the streets %v", n, streets)
+	}
+	at := func(h int) time.Time { return time.Date(2026, 11, 24, h, 20, 0, 0, data.BeijingTime) }
+	var rs []data.Reading
+	for i, s := range streets {
+		for j, in := range def.Inputs {
+			if i == 2 && in.Dimension == redcotton.Harmony {
+				continue // the third street lacks a dimension
+			}
+			v := float64(10 + (i*7+j*3)%11)
+			rs = append(rs, data.Reading{Indicator: in.Indicator, Region: s, At: at(9), Value: v},
+				data.Reading{Indicator: in.Indicator, Region: s, At: at(15), Value: v + float64(i)})
+		}
+	}
+	res, err := m.Feed(ctx, "test", rs, data.SystemLogin, time.Date(2026, 11, 25, 9, 0, 0, 0, data.BeijingTime))
+	if err != nil || res.IndexDays != 1 {
+		t.Fatalf("feed: %+v, %v", res, err)
+	}
+	in, err := m.RedCottonStreetInputs(ctx, def, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := redcotton.Compute(def, in)
+	got, err := m.RedCottonStreetRanking(ctx, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := false
+	for _, l := range want.Left {
+		left = left || l.District == streets[2] && l.Dimension == redcotton.Harmony
+	}
+	if len(got) != 2 || len(want.Scores) != 2 || !left {
+		t.Fatalf("rows %+v, Compute %+v", got, want)
+	}
+	for i, r := range got {
+		if r.Score != want.Scores[i] || r.Day != day || r.Rank != i+1 || r.Name == "" {
+			t.Errorf("row %+v, Compute %+v", r, want.Scores[i])
+		}
+	}
+	// The inputs: every street with its grids, the fed streets' hours.
+	for _, s := range in {
+		if s.Grids != int(count(t, m, `SELECT count(*) FROM grids WHERE code LIKE ? || '%'`, s.Code)) {
+			t.Errorf("%s: %d grids", s.Code, s.Grids)
+		}
+		if h, ok := s.Hours[def.Inputs[0].Indicator]; ok != (s.Code == streets[0] || s.Code == streets[1] || s.Code == streets[2]) ||
+			ok && (math.IsNaN(h[9]) || math.IsNaN(h[15]) || !math.IsNaN(h[10])) {
+			t.Errorf("%s: hours %v", s.Code, h)
+		}
+	}
+	// Computing again writes the same rows; the districts' are untouched.
+	districts, err := m.RedCottonRanking(ctx, day)
+	if err != nil || len(districts) != 2 {
+		t.Fatalf("districts %+v, %v", districts, err)
+	}
+	if _, err := m.ComputeRedCotton(ctx, def, day, day); err != nil {
+		t.Fatal(err)
+	}
+	again, err := m.RedCottonStreetRanking(ctx, day)
+	if err != nil || len(again) != 2 || again[0] != got[0] || again[1] != got[1] {
+		t.Fatalf("again %+v, %v", again, err)
+	}
+	// A day without street values has no street rows.
+	if rows, err := m.RedCottonStreetRanking(ctx, "2026-11-23"); err != nil || len(rows) != 0 {
+		t.Fatalf("2026-11-23: %+v, %v", rows, err)
 	}
 }
