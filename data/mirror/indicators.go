@@ -3,6 +3,7 @@ package mirror
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
@@ -61,6 +62,9 @@ type sample struct {
 	value    float64
 	baseline float64
 	rolledUp bool // the city's, made of its districts'
+	// firstFed is when the series' first value was fed (a fed sample's):
+	// no baseline can be found before MinBaselineDays days of them.
+	firstFed time.Time
 	judged   bool // its baseline was looked for (NaN: none found)
 }
 
@@ -98,16 +102,17 @@ func latestSamples(ctx context.Context, q querier, defs []data.Indicator, now ti
 		CASE WHEN l.at <= ?1 THEN l.at ELSE (SELECT max(r.at) FROM indicator_readings r
 			WHERE r.indicator_id = l.indicator_id AND r.region_code = l.region_code AND r.at <= ?1) END AS at2,
 		CASE WHEN l.at <= ?1 THEN l.value ELSE (SELECT r.value FROM indicator_readings r
-			WHERE r.indicator_id = l.indicator_id AND r.region_code = l.region_code AND r.at <= ?1 ORDER BY r.at DESC LIMIT 1) END
+			WHERE r.indicator_id = l.indicator_id AND r.region_code = l.region_code AND r.at <= ?1 ORDER BY r.at DESC LIMIT 1) END,
+		+l.first_at
 		FROM indicator_latest l`, gpkg.Time{Time: now})
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		var s series
-		var at gpkg.NullTime
+		var at, first gpkg.NullTime
 		var v sql.NullFloat64
-		if err := rows.Scan(&s.id, &s.region, &at, &v); err != nil {
+		if err := rows.Scan(&s.id, &s.region, &at, &v, &first); err != nil {
 			_ = rows.Close()
 			return nil, err
 		}
@@ -115,7 +120,7 @@ func latestSamples(ctx context.Context, q querier, defs []data.Indicator, now ti
 			continue // fed only ahead of now
 		}
 		if old, ok := out[s]; !ok || at.Time.After(old.at) {
-			out[s] = sample{at: at.Time, value: v.Float64, baseline: math.NaN()}
+			out[s] = sample{at: at.Time, value: v.Float64, baseline: math.NaN(), firstFed: first.Time}
 		}
 	}
 	if err := closeRows(rows); err != nil {
@@ -300,10 +305,22 @@ func baselines(ctx context.Context, q querier, byID map[int]*data.Indicator, out
 			groups[k] = append(groups[k], s)
 		}
 	}
+	// Only the baseline indicators' rows are read (119 of the 211).
+	var ids []int
+	for id, d := range byID {
+		if d.Threshold == data.ThresholdBaseline {
+			ids = append(ids, id)
+		}
+	}
+	idList, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
 	for k, ss := range groups {
-		// The arrays are split here, as in archiveSamples.
+		// The arrays are walked here, as in archiveSamples.
 		rows, err := q.QueryContext(ctx, `SELECT indicator_id, district_code, hourly FROM indicator_values
-			WHERE day BETWEEN date(?1, '-7 day') AND date(?1, '-1 day')`, k.day)
+			WHERE indicator_id IN (SELECT value FROM json_each(?2)) AND district_code IN (SELECT code FROM districts)
+			AND day BETWEEN date(?1, '-7 day') AND date(?1, '-1 day')`, k.day, string(idList))
 		if err != nil {
 			return err
 		}
@@ -355,6 +372,13 @@ func baselines(ctx context.Context, q querier, byID map[int]*data.Indicator, out
 		v.judged = true
 		if s.region == city && v.rolledUp {
 			v.baseline = cityBaseline(out, byID[s.id], city)
+			out[s] = v
+			continue
+		}
+		// Fed too recently for MinBaselineDays days of the same hour: none
+		// to look for (a street fed once a day would cost a query a series
+		// on every evaluation).
+		if !v.firstFed.IsZero() && v.firstFed.After(v.at.AddDate(0, 0, -MinBaselineDays).Add(30*time.Minute)) {
 			out[s] = v
 			continue
 		}

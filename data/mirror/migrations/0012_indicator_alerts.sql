@@ -24,18 +24,23 @@ CREATE TABLE indicator_readings (
 
 -- Each series' latest value fed, kept by a trigger, so that an evaluation
 -- reads a row per series however many values were fed.
+-- (first_at, the series' earliest value, tells an evaluation whether a
+-- week's baseline can exist before it looks for one.)
 CREATE TABLE indicator_latest (
   indicator_id INTEGER NOT NULL,
   region_code TEXT NOT NULL,
   at TEXT NOT NULL,
   value REAL NOT NULL,
+  first_at TEXT NOT NULL,
   PRIMARY KEY (indicator_id, region_code)
 ) STRICT, WITHOUT ROWID;
 CREATE TRIGGER indicator_readings_latest AFTER INSERT ON indicator_readings
 BEGIN
-  INSERT INTO indicator_latest VALUES (new.indicator_id, new.region_code, new.at, new.value)
-  ON CONFLICT (indicator_id, region_code) DO UPDATE SET at = excluded.at, value = excluded.value
-  WHERE excluded.at > indicator_latest.at;
+  INSERT INTO indicator_latest VALUES (new.indicator_id, new.region_code, new.at, new.value, new.at)
+  ON CONFLICT (indicator_id, region_code) DO UPDATE SET
+    value = CASE WHEN excluded.at > indicator_latest.at THEN excluded.value ELSE indicator_latest.value END,
+    at = max(indicator_latest.at, excluded.at),
+    first_at = min(indicator_latest.first_at, excluded.first_at);
 END;
 
 -- How each indicator stands in each region after the last evaluation: the
