@@ -77,6 +77,16 @@ type archiveCache struct {
 	gen  int64
 	key  string // the local hour of now it was made for
 	kept map[series]sample
+	// db, when set, reads the week's baselines on a connection of its own
+	// while the archive's latest values are read (a cold evaluation's two
+	// long reads, side by side on two cores).
+	db *sql.DB
+}
+
+// dayHour is a Beijing day and an hour of it.
+type dayHour struct {
+	day  string
+	hour int
 }
 
 // latestSamples are every series' latest value at or before now: the
@@ -137,7 +147,7 @@ func latestSamples(ctx context.Context, q querier, defs []data.Indicator, now ti
 		rollupCity(out, byID, c)
 	}
 	// Baselines: the same hour of day on each of the seven days before.
-	return out, baselines(ctx, q, byID, out, c)
+	return out, baselines(ctx, q, byID, out, c, nil)
 }
 
 // samples are the districts' latest archived values up to now with their
@@ -153,11 +163,33 @@ func (c *archiveCache) samples(ctx context.Context, q querier, byID map[int]*dat
 	if c.kept != nil && len(gen) == 1 && gen[0] == c.gen && key == c.key {
 		return c.kept, nil
 	}
+	// The archive's latest values are almost always at now's hour: the
+	// week's means for that hour are read meanwhile, and used when so.
+	local := now.In(data.BeijingTime)
+	guess := dayHour{local.Format("2006-01-02"), local.Hour()}
+	var pre map[dayHour]map[series]float64
+	var preErr error
+	done := make(chan struct{})
+	if c.db != nil {
+		go func() {
+			defer close(done)
+			var means map[series]float64
+			if means, preErr = weekMeans(ctx, c.db, byID, guess); preErr == nil {
+				pre = map[dayHour]map[series]float64{guess: means}
+			}
+		}()
+	} else {
+		close(done)
+	}
 	out, err := archiveSamples(ctx, q, now)
+	<-done
 	if err != nil {
 		return nil, err
 	}
-	if err := baselines(ctx, q, byID, out, ""); err != nil {
+	if preErr != nil {
+		return nil, preErr
+	}
+	if err := baselines(ctx, q, byID, out, "", pre); err != nil {
 		return nil, err
 	}
 	if len(gen) == 1 {
@@ -286,17 +318,15 @@ func rollupCity(out map[series]sample, byID map[int]*data.Indicator, city string
 // from the hourly archive for a district, as the rollup of its districts'
 // baselines for a city rolled up from them, and from the values fed within
 // half an hour of that time of day otherwise.
-func baselines(ctx context.Context, q querier, byID map[int]*data.Indicator, out map[series]sample, city string) error {
+// pre holds the week's means already read for a (day, hour), if any.
+func baselines(ctx context.Context, q querier, byID map[int]*data.Indicator, out map[series]sample, city string,
+	pre map[dayHour]map[series]float64) error {
 	// Those of baseline indicators not looked for yet.
 	wanted := func(s series) bool {
 		d := byID[s.id]
 		return d != nil && d.Threshold == data.ThresholdBaseline && !out[s].judged
 	}
 	// Districts, grouped by the (day, hour) their latest sample is at.
-	type dayHour struct {
-		day  string
-		hour int
-	}
 	groups := map[dayHour][]series{}
 	for s, v := range out {
 		if wanted(s) && len(s.region) == 6 {
@@ -305,54 +335,12 @@ func baselines(ctx context.Context, q querier, byID map[int]*data.Indicator, out
 			groups[k] = append(groups[k], s)
 		}
 	}
-	// Only the baseline indicators' rows are read (119 of the 211).
-	var ids []int
-	for id, d := range byID {
-		if d.Threshold == data.ThresholdBaseline {
-			ids = append(ids, id)
-		}
-	}
-	idList, err := json.Marshal(ids)
-	if err != nil {
-		return err
-	}
 	for k, ss := range groups {
-		// The arrays are walked here, as in archiveSamples.
-		rows, err := q.QueryContext(ctx, `SELECT indicator_id, district_code, hourly FROM indicator_values
-			WHERE indicator_id IN (SELECT value FROM json_each(?2)) AND district_code IN (SELECT code FROM districts)
-			AND day BETWEEN date(?1, '-7 day') AND date(?1, '-1 day')`, k.day, string(idList))
-		if err != nil {
-			return err
-		}
-		type acc struct {
-			n   int
-			sum float64
-		}
-		sums := map[series]acc{}
-		for rows.Next() {
-			var s series
-			var hourly string
-			if err := rows.Scan(&s.id, &s.region, &hourly); err != nil {
-				_ = rows.Close()
+		mean, ok := pre[k]
+		if !ok {
+			var err error
+			if mean, err = weekMeans(ctx, q, byID, k); err != nil {
 				return err
-			}
-			h, v, ok, err := lastValue(hourly, k.hour)
-			if err != nil {
-				_ = rows.Close()
-				return fmt.Errorf("indicator %d, %s: %w", s.id, s.region, err)
-			}
-			if ok && h == k.hour {
-				a := sums[s]
-				sums[s] = acc{a.n + 1, a.sum + v}
-			}
-		}
-		if err := closeRows(rows); err != nil {
-			return err
-		}
-		mean := map[series]float64{}
-		for s, a := range sums {
-			if a.n >= MinBaselineDays {
-				mean[s] = a.sum / float64(a.n)
 			}
 		}
 		for _, s := range ss {
@@ -404,6 +392,62 @@ func baselines(ctx context.Context, q querier, byID map[int]*data.Indicator, out
 		out[s] = v
 	}
 	return nil
+}
+
+// weekMeans are the districts' baselines at a (day, hour): the mean of
+// each baseline indicator's archived value at that hour on the seven days
+// before (of at least MinBaselineDays of them).
+func weekMeans(ctx context.Context, q querier, byID map[int]*data.Indicator, k dayHour) (map[series]float64, error) {
+	// Only the baseline indicators' rows are read (119 of the 211).
+	var ids []int
+	for id, d := range byID {
+		if d.Threshold == data.ThresholdBaseline {
+			ids = append(ids, id)
+		}
+	}
+	idList, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	// The arrays are walked here, as in archiveSamples.
+	rows, err := q.QueryContext(ctx, `SELECT indicator_id, district_code, hourly FROM indicator_values
+		WHERE indicator_id IN (SELECT value FROM json_each(?2)) AND district_code IN (SELECT code FROM districts)
+		AND day BETWEEN date(?1, '-7 day') AND date(?1, '-1 day')`, k.day, string(idList))
+	if err != nil {
+		return nil, err
+	}
+	type acc struct {
+		n   int
+		sum float64
+	}
+	sums := map[series]acc{}
+	for rows.Next() {
+		var s series
+		var hourly string
+		if err := rows.Scan(&s.id, &s.region, &hourly); err != nil {
+			_ = rows.Close()
+			return nil, err
+		}
+		h, v, ok, err := lastValue(hourly, k.hour)
+		if err != nil {
+			_ = rows.Close()
+			return nil, fmt.Errorf("indicator %d, %s: %w", s.id, s.region, err)
+		}
+		if ok && h == k.hour {
+			a := sums[s]
+			sums[s] = acc{a.n + 1, a.sum + v}
+		}
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, err
+	}
+	mean := map[series]float64{}
+	for s, a := range sums {
+		if a.n >= MinBaselineDays {
+			mean[s] = a.sum / float64(a.n)
+		}
+	}
+	return mean, nil
 }
 
 // cityBaseline is the rollup of the districts' baselines (NaN when one is

@@ -2,6 +2,7 @@ package mirror_test
 
 import (
 	"errors"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -414,4 +415,43 @@ func demoStreetHour(t *testing.T, m *mirror.Mirror) string {
 		t.Fatal(err)
 	}
 	return at
+}
+
+// The week's baselines read beside the archive's latest values (for the
+// hour of now) and those read after it (when the latest lie in an earlier
+// hour) are the same.
+func TestBaselinesReadEitherWay(t *testing.T) {
+	path := fixture.WritableGuangzhou(t).Path // 30 days: baselines exist (a copy: evaluating writes)
+	baselinesAt := func(now time.Time) map[string]float64 {
+		m, err := mirror.Open(path) // a new handle: nothing kept
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = m.Close() }()
+		if _, err := m.EvaluateIndicators(ctx, now); err != nil {
+			t.Fatal(err)
+		}
+		st, err := m.IndicatorStatuses(ctx, data.IndicatorFilter{Region: "440106"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]float64{}
+		for _, s := range st {
+			if s.Indicator.Threshold == data.ThresholdBaseline && !strings.HasPrefix(s.Indicator.Code, "transport-") {
+				out[s.Indicator.Code] = s.Baseline
+			}
+		}
+		return out
+	}
+	// At the as-of the archive's latest hour is now's; 70 minutes on it
+	// is the hour before now's (the archive ends at the as-of).
+	a, b := baselinesAt(fixture.AsOf), baselinesAt(fixture.AsOf.Add(70*time.Minute))
+	if len(a) < 50 || !maps.Equal(a, b) {
+		t.Fatalf("%d baselines at the as-of, %d seventy minutes on, equal %v", len(a), len(b), maps.Equal(a, b))
+	}
+	for code, v := range a {
+		if v <= 0 {
+			t.Fatalf("%s in Tianhe: baseline %v", code, v)
+		}
+	}
 }

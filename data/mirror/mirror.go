@@ -80,6 +80,7 @@ func openAt(path string, version int) (*Mirror, error) {
 		return nil, fmt.Errorf("open mirror %s: %w", path, err)
 	}
 	m := &Mirror{DB: db, Path: path}
+	m.archive.db = db
 	if err := m.migrate(context.Background(), version); err != nil {
 		_ = db.Close()
 		var se sqlite3.Error
