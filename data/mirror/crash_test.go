@@ -162,6 +162,22 @@ func TestConcurrentOrderWriters(t *testing.T) {
 	}
 }
 
+// reopenAfterKill kills a writer process mid-write (killWhileWriting) and
+// opens the mirror it left, its journal's chain checked; the caller closes
+// it before the next round.
+func reopenAfterKill(t *testing.T, rng *rand.Rand, round int, name, env, path string) *mirror.Mirror {
+	t.Helper()
+	killWhileWriting(t, rng, name, env, path)
+	m, err := mirror.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := m.VerifyJournal(ctx); err != nil || !c.OK() {
+		t.Fatalf("round %d: journal %+v %v", round, c, err)
+	}
+	return m
+}
+
 // killWhileWriting runs the helper test name (a writer that loops until
 // killed) on the mirror at path in a process of its own, and kills it with
 // SIGKILL after 80 to 330 ms: somewhere in the middle of a write.

@@ -310,14 +310,7 @@ func TestFeedSurvivesKill9(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	var last int64
 	for round := range 6 {
-		killWhileWriting(t, rng, "TestHelperFeedWriter", feedWriterEnv, path)
-		m, err := mirror.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c, err := m.VerifyJournal(ctx); err != nil || !c.OK() {
-			t.Fatalf("round %d: journal %+v %v", round, c, err)
-		}
+		m := reopenAfterKill(t, rng, round, "TestHelperFeedWriter", feedWriterEnv, path)
 		// The values fed, less the demo's street inputs (at its street hour).
 		values := count(t, m, `SELECT count(*) FROM indicator_readings WHERE region_code = ? AND at != ?`, feedStreet, demoStreetHour(t, m))
 

@@ -237,14 +237,7 @@ func TestRosterSurvivesKill9(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 9))
 	var last int64
 	for round := range 10 {
-		killWhileWriting(t, rng, "TestHelperRosterWriter", rosterWriterEnv, path)
-		m, err := mirror.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c, err := m.VerifyJournal(ctx); err != nil || !c.OK() {
-			t.Fatalf("round %d: journal %+v %v", round, c, err)
-		}
+		m := reopenAfterKill(t, rng, round, "TestHelperRosterWriter", rosterWriterEnv, path)
 		changes := count(t, m, `SELECT count(*) FROM roster_history WHERE roster_uid = ? AND action != 'plan'`, r.ID)
 		v, err := m.Roster(ctx, r.ID)
 		if err != nil {

@@ -83,14 +83,7 @@ func TestSmallWritesSurviveKill9(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	var last int64
 	for round := range 6 {
-		killWhileWriting(t, rng, "TestHelperSmallWriter", smallWriterEnv, path)
-		m, err := mirror.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c, err := m.VerifyJournal(ctx); err != nil || !c.OK() {
-			t.Fatalf("round %d: journal %+v %v", round, c, err)
-		}
+		m := reopenAfterKill(t, rng, round, "TestHelperSmallWriter", smallWriterEnv, path)
 		j := func(kind string) int64 {
 			return count(t, m, `SELECT count(*) FROM journal WHERE kind = ?`, kind)
 		}
