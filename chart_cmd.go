@@ -109,18 +109,9 @@ func chartCmd(args []string, out io.Writer) error {
 	})
 }
 
-// chartSeries is a store's series as the chart package takes it, the
-// region named in English by its pinyin without the suffix ("天河区" →
-// "Tianhe", "广州市" → "Guangzhou").
+// chartSeries is a store's series as the chart package takes it (the
+// store names the region in English already, as charts title it).
 func chartSeries(ms mirror.Series) chart.Series {
-	s := chart.Series{Indicator: ms.Indicator, Region: ms.Region, RegionName: ms.RegionName}
-	s.RegionPinyin = citymap.RomanName(strings.TrimSuffix(ms.RegionName, "市"))
-	s.Points, s.Baseline = make([]chart.Point, len(ms.Points)), make([]chart.Point, len(ms.Baseline))
-	for i, p := range ms.Points {
-		s.Points[i] = chart.Point(p)
-	}
-	for i, p := range ms.Baseline {
-		s.Baseline[i] = chart.Point(p)
-	}
-	return s
+	return chart.Series{Indicator: ms.Indicator, Region: ms.Region, RegionName: ms.RegionName, RegionPinyin: ms.RegionPinyin,
+		Points: ms.Points, Baseline: ms.Baseline}
 }

@@ -181,6 +181,13 @@ func validCategory(c string) bool {
 	return false
 }
 
+// TimeValue is one value of a series at an instant (a store's series and
+// a chart's points alike).
+type TimeValue struct {
+	At    time.Time
+	Value float64
+}
+
 // Reading is one value of an indicator in a region at an instant.
 type Reading struct {
 	Indicator string // code

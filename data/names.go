@@ -33,3 +33,20 @@ var placeReadings = strings.NewReplacer("番禺", "潘禺", "都", "嘟", "长",
 func Pinyin(name string) string {
 	return strings.Join(pinyin.LazyPinyin(placeReadings.Replace(name), pinyinArgs), "")
 }
+
+// RomanName is the pinyin of a region's proper name without its
+// administrative suffix, capitalised: "天河区" → "Tianhe", "沙面街道" →
+// "Shamian", "太和镇" → "Taihe".
+func RomanName(name string) string {
+	for _, suffix := range []string{"街道", "区", "镇", "乡"} {
+		if strings.HasSuffix(name, suffix) && len([]rune(name)) > len([]rune(suffix))+1 {
+			name = strings.TrimSuffix(name, suffix)
+			break
+		}
+	}
+	p := Pinyin(name)
+	if p == "" {
+		return ""
+	}
+	return strings.ToUpper(p[:1]) + p[1:]
+}

@@ -16,10 +16,7 @@ import (
 )
 
 // Point is one value of a series at an instant.
-type Point struct {
-	At    time.Time
-	Value float64
-}
+type Point = data.TimeValue
 
 // Series is what a chart draws: an indicator's values in a region.
 type Series struct {
@@ -206,7 +203,7 @@ func hourly(ps []Point) []Point {
 			last.Value += (p.Value - last.Value) / float64(n)
 			continue
 		}
-		out = append(out, Point{h, p.Value})
+		out = append(out, Point{At: h, Value: p.Value})
 		n = 1
 	}
 	return out
@@ -223,7 +220,7 @@ func dailyMeans(hours []Point) []Point {
 			sum += hours[j].Value
 		}
 		mid := hours[i].At.Add(hours[j-1].At.Sub(hours[i].At) / 2)
-		out = append(out, Point{mid, sum / float64(j-i)})
+		out = append(out, Point{At: mid, Value: sum / float64(j-i)})
 		i = j
 	}
 	return out
@@ -266,7 +263,7 @@ func build(s Series, spec Spec) (*figure, error) {
 	var base []Point
 	if s.Indicator.Threshold == data.ThresholdBaseline {
 		if b, ok := baselineAt(s.Baseline, start); ok {
-			base = append(base, Point{start, b})
+			base = append(base, Point{At: start, Value: b})
 		}
 		for _, b := range between(s.Baseline, start, end) {
 			if b.At.After(start) {

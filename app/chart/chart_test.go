@@ -59,7 +59,7 @@ func synthetic(d data.Indicator, base, swing, lift float64) Series {
 	for h := first; !h.After(end); h = h.Add(time.Hour) {
 		v := curve(h) * (1 + rng.NormFloat64()*0.04)
 		byHour[h] = v
-		s.Points = append(s.Points, Point{h, v})
+		s.Points = append(s.Points, Point{At: h, Value: v})
 	}
 	// Minute values after the hours up to the last six hours' start.
 	var pts []Point
@@ -73,7 +73,7 @@ func synthetic(d data.Indicator, base, swing, lift float64) Series {
 		if m.After(end.Add(-3 * time.Hour)) {
 			v *= lift
 		}
-		pts = append(pts, Point{m, v})
+		pts = append(pts, Point{At: m, Value: v})
 	}
 	s.Points = pts
 	if d.Threshold == data.ThresholdBaseline {
@@ -82,9 +82,9 @@ func synthetic(d data.Indicator, base, swing, lift float64) Series {
 			for k := 1; k <= 7; k++ {
 				sum += byHour[h.AddDate(0, 0, -k)]
 			}
-			s.Baseline = append(s.Baseline, Point{h, sum / 7})
+			s.Baseline = append(s.Baseline, Point{At: h, Value: sum / 7})
 		}
-		s.Baseline = append(s.Baseline, Point{end, s.Baseline[len(s.Baseline)-1].Value})
+		s.Baseline = append(s.Baseline, Point{At: end, Value: s.Baseline[len(s.Baseline)-1].Value})
 	}
 	return s
 }

@@ -408,21 +408,8 @@ func addLabels(mp *kmaps.Map, districts, streets []data.Shape, m data.MapService
 }
 
 // RomanName is the pinyin of a region's proper name without its
-// administrative suffix, capitalised: "天河区" → "Tianhe", "沙面街道" →
-// "Shamian", "太和镇" → "Taihe".
-func RomanName(name string) string {
-	for _, suffix := range []string{"街道", "区", "镇", "乡"} {
-		if strings.HasSuffix(name, suffix) && len([]rune(name)) > len([]rune(suffix))+1 {
-			name = strings.TrimSuffix(name, suffix)
-			break
-		}
-	}
-	p := data.Pinyin(name)
-	if p == "" {
-		return ""
-	}
-	return strings.ToUpper(p[:1]) + p[1:]
-}
+// administrative suffix, capitalised (data.RomanName).
+func RomanName(name string) string { return data.RomanName(name) }
 
 // LegendEntry is one colour of a theme's legend; Label is translated.
 type LegendEntry struct {

@@ -16,10 +16,7 @@ import (
 )
 
 // SeriesPoint is one value of a series at an instant.
-type SeriesPoint struct {
-	At    time.Time
-	Value float64
-}
+type SeriesPoint = data.TimeValue
 
 // Series is one indicator's values in one region over a span of time, for
 // charts: the districts' hourly archive and the values fed (the transport
@@ -27,8 +24,9 @@ type SeriesPoint struct {
 type Series struct {
 	Indicator data.Indicator
 	Region    string // its code
-	// RegionName and RegionPinyin name the region (its Chinese name and
-	// its pinyin, for English).
+	// RegionName and RegionPinyin name the region: its Chinese name, and
+	// for English its proper name in pinyin ("Tianhe", "Guangzhou":
+	// data.RomanName, without the city's 市), as charts title it.
 	RegionName, RegionPinyin string
 	From, To                 time.Time
 	// Points are the values from From to To (both included), in time
@@ -88,13 +86,14 @@ func (m *Mirror) IndicatorSeries(ctx context.Context, code, region string, from,
 	if !ok || l > data.LevelStreet {
 		return s, &data.InputError{File: "region", Reason: fmt.Sprintf("%q is not a city, district or street code (indicators are measured for those)", region)}
 	}
-	err = m.DB.QueryRowContext(ctx, `SELECT name, pinyin FROM `+levelTable(l)+` WHERE code = ?`, region).Scan(&s.RegionName, &s.RegionPinyin)
+	err = m.DB.QueryRowContext(ctx, `SELECT name FROM `+levelTable(l)+` WHERE code = ?`, region).Scan(&s.RegionName)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, data.Refuse(data.CodeRegionUnknown, "region", data.Term("kind", l.String()), data.Value("code", region))
 	}
 	if err != nil {
 		return s, err
 	}
+	s.RegionPinyin = data.RomanName(strings.TrimSuffix(s.RegionName, "市"))
 	// The districts a city rolls up.
 	var districts []string
 	if l == data.LevelCity {
@@ -171,7 +170,7 @@ func readSeries(ctx context.Context, q querier, id int, region string, districts
 				_ = rows.Close()
 				return nil, nil, fmt.Errorf("value of %s at %q: %w", reg, when, err)
 			}
-			src.fed = append(src.fed, SeriesPoint{at, v})
+			src.fed = append(src.fed, SeriesPoint{At: at, Value: v})
 			continue
 		}
 		if src.archive, err = appendHourly(src.archive, when, hourly, start, end); err != nil {
@@ -244,7 +243,7 @@ func appendHourly(out []SeriesPoint, day, hourly string, start, end time.Time) (
 		if err != nil {
 			return out, err
 		}
-		out = append(out, SeriesPoint{at, v})
+		out = append(out, SeriesPoint{At: at, Value: v})
 	}
 	return out, nil
 }
@@ -294,7 +293,7 @@ func mergeSeries(own []SeriesPoint, parts map[string][]SeriesPoint, rollup data.
 		if rollup == data.RollupMean {
 			v /= float64(a.n)
 		}
-		out = append(out, SeriesPoint{a.at, v})
+		out = append(out, SeriesPoint{At: a.at, Value: v})
 		rolled[k] = true
 	}
 	slices.SortFunc(out, func(a, b SeriesPoint) int { return a.At.Compare(b.At) })
@@ -338,12 +337,12 @@ func baselineSeries(points []SeriesPoint, from, to time.Time) []SeriesPoint {
 	}
 	for ; !h.After(to); h = h.Add(time.Hour) {
 		if v, ok := at(h); ok {
-			out = append(out, SeriesPoint{h, v})
+			out = append(out, SeriesPoint{At: h, Value: v})
 		}
 	}
 	if last := to.Truncate(time.Hour); !last.Equal(to) && !last.Before(from.Truncate(time.Hour)) {
 		if v, ok := at(last); ok {
-			out = append(out, SeriesPoint{to, v})
+			out = append(out, SeriesPoint{At: to, Value: v})
 		}
 	}
 	return out
