@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,24 +11,6 @@ import (
 
 	"kapok/data/sign"
 )
-
-// Until brief_cmd.go dispatches `kapok brief verify|key` these tests reach
-// the two commands through a stand-in, so they run through runCLI (exit
-// statuses, stderr) either way.
-func init() {
-	if _, ok := commands["brief"]; !ok {
-		commands["brief"] = func(args []string, out io.Writer) error {
-			sub, err := subcommand("brief", args, []string{"verify", "key"}, out)
-			if err != nil {
-				return err
-			}
-			if sub == "verify" {
-				return briefVerify(args[1:], out)
-			}
-			return briefKey(args[1:], out)
-		}
-	}
-}
 
 // briefSigned is a briefing signed by leader's key, kept in a config
 // directory of the test's own, and leader's public key file.

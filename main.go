@@ -93,7 +93,7 @@ type command func(args []string, out io.Writer) error
 var commands = map[string]command{
 	"demo": demoCmd, "stats": statsCmd, "import": importCmd, "export": exportCmd, "render": renderCmd, "chart": chartCmd,
 	"orders": ordersCmd, "journal": journalCmd, "cases": casesCmd, "roster": rosterCmd, "duty": dutyCmd, "index": indexCmd, "run": runCmd,
-	"feed": feedCmd, "indicators": indicatorsCmd, "alerts": alertsCmd,
+	"feed": feedCmd, "indicators": indicatorsCmd, "alerts": alertsCmd, "brief": briefCmd,
 }
 
 // runCLI runs one command line and returns the process's exit status.

@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"image/color"
 	"slices"
 	"time"
 
@@ -64,9 +63,8 @@ func (c *Console) RedCotton() *RedCottonTab {
 var dimensionNames = []string{"composite", "safety", "rule of law", "services", "harmony", "participation"}
 
 // dimensionColors are the five dimensions' colours in the charts, the
-// composite's last.
-var dimensionColors = []color.NRGBA{{200, 40, 40, 255}, {60, 90, 170, 255}, {40, 150, 90, 255}, {230, 150, 20, 255}, {130, 70, 160, 255},
-	{20, 20, 30, 255}}
+// composite's last (the briefings colour them alike).
+var dimensionColors = chart.DimensionColors
 
 // redCottonPane builds the tab.
 func (c *Console) redCottonPane() fyne.CanvasObject {

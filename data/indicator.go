@@ -248,6 +248,7 @@ type AlertFilter struct {
 type IndicatorFilter struct {
 	Category  string
 	Region    string   // exactly this region ("": the city)
+	Within    bool     // Region and every region below it (a briefing's)
 	AtLeast   Severity // Warn: warn and alarm; Alarm: alarm only
 	Indicator string
 }

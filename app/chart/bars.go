@@ -44,6 +44,11 @@ type BarChart struct {
 	Lang          Lang // of "no data"
 }
 
+// DimensionColors are the Red Cotton Index's five dimensions' colours in
+// the console's charts and the briefings', the composite's last.
+var DimensionColors = []color.NRGBA{{200, 40, 40, 255}, {60, 90, 170, 255}, {40, 150, 90, 255}, {230, 150, 20, 255}, {130, 70, 160, 255},
+	{20, 20, 30, 255}}
+
 // HighlightColor shades the group highlighted.
 var HighlightColor = color.NRGBA{255, 240, 200, 255}
 
@@ -58,6 +63,17 @@ func Bars(b BarChart) (*image.RGBA, error) {
 		return nil, err
 	}
 	return figureImage(f, b.Width, b.Height, b.Scale)
+}
+
+// DrawBars draws grouped bars on a canvas of any vg back end (a region of
+// a briefing's page), the legend in rows under the bars as Bars draws it.
+func DrawBars(c draw.Canvas, b BarChart) error {
+	f, err := buildBars(b)
+	if err != nil {
+		return err
+	}
+	f.drawBelow(c)
+	return nil
 }
 
 func buildBars(b BarChart) (*figure, error) {

@@ -26,6 +26,7 @@ import (
 type pdfCanvas struct {
 	doc   *fpdf.Fpdf
 	w, h  vg.Length
+	k     float64 // the document's units per point (1 for a chart's own PDF)
 	stack []pdfContext
 	font  []byte // the bundled TrueType font
 	added map[string]bool
@@ -36,7 +37,11 @@ type pdfContext struct {
 }
 
 // pdfFamily is the font's name inside the PDF.
-const pdfFamily = "kapokcjk"
+const pdfFamily = PDFFamily
+
+// PDFFamily is the name under which a document given to OnPDF must have
+// added the bundled font (fpdf's AddUTF8FontFromBytes).
+const PDFFamily = "kapokcjk"
 
 // pdfDate is the document's creation date: fixed, so that the same chart
 // is the same file.
@@ -52,7 +57,7 @@ func newPDFCanvas(w, h vg.Length, fontTTF []byte, title string) *pdfCanvas {
 	doc.SetMargins(0, 0, 0)
 	doc.SetAutoPageBreak(false, 0)
 	doc.AddPage()
-	c := &pdfCanvas{doc: doc, w: w, h: h, stack: make([]pdfContext, 1), font: fontTTF, added: map[string]bool{}}
+	c := &pdfCanvas{doc: doc, w: w, h: h, k: 1, stack: make([]pdfContext, 1), font: fontTTF, added: map[string]bool{}}
 	// vg's origin is the bottom left corner, fpdf's the top left.
 	c.Push()
 	c.Translate(vg.Point{X: 0, Y: h})
@@ -61,7 +66,29 @@ func newPDFCanvas(w, h vg.Length, fontTTF []byte, title string) *pdfCanvas {
 	return c
 }
 
-func (c *pdfCanvas) unit(l vg.Length) float64 { return l.Points() }
+func (c *pdfCanvas) unit(l vg.Length) float64 { return l.Points() * c.k }
+
+// OnPDF draws on a region of the current page of a document someone else
+// writes (a briefing's): the rectangle at (x, y), w×h in the document's
+// units (unitsPerPoint of them to a point: 25.4/72 for millimetres), which
+// must have the bundled font as PDFFamily. The text is set in the font, so
+// it can be searched and copied, as in a chart's own PDF.
+func OnPDF(doc *fpdf.Fpdf, x, y, w, h, unitsPerPoint float64, draw func(vg.CanvasSizer) error) error {
+	c := &pdfCanvas{doc: doc, w: vg.Points(w / unitsPerPoint), h: vg.Points(h / unitsPerPoint), k: unitsPerPoint,
+		stack: make([]pdfContext, 1), added: map[string]bool{pdfFamily: true}}
+	c.Push()
+	doc.TransformTranslate(x, y+h)
+	c.Scale(1, -1)
+	vg.Initialize(c)
+	err := draw(c)
+	c.Pop()
+	doc.SetAlpha(1, "Normal")
+	doc.SetDashPattern(nil, 0)
+	if err == nil {
+		err = doc.Error()
+	}
+	return err
+}
 
 func (c *pdfCanvas) point(p vg.Point) (float64, float64) { return c.unit(p.X), c.unit(p.Y) }
 
@@ -143,7 +170,7 @@ func (c *pdfCanvas) FillString(f font.Face, pt vg.Point, str string) {
 		c.doc.AddUTF8FontFromBytes(pdfFamily, "", c.font)
 		c.added[pdfFamily] = true
 	}
-	c.doc.SetFont(pdfFamily, "", c.unit(f.Font.Size))
+	c.doc.SetFont(pdfFamily, "", f.Font.Size.Points()) // a font's size is in points in any document
 	c.Push()
 	defer c.Pop()
 	c.Translate(pt)

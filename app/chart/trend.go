@@ -57,6 +57,17 @@ func Trend(t TrendChart) (*image.RGBA, error) {
 	return figureImage(f, t.Width, t.Height, t.Scale)
 }
 
+// DrawTrend draws the lines on a canvas of any vg back end (a region of a
+// briefing's page), the legend in rows under them as Trend draws it.
+func DrawTrend(c draw.Canvas, t TrendChart) error {
+	f, err := buildTrend(t)
+	if err != nil {
+		return err
+	}
+	f.drawBelow(c)
+	return nil
+}
+
 func buildTrend(t TrendChart) (*figure, error) {
 	if _, err := loadFont(); err != nil {
 		return nil, err

@@ -16,7 +16,7 @@ func DrawScaleBar(img *image.RGBA, v kmaps.Viewport) {
 	lat := kmaps.Unproject(v.Center)[1] * math.Pi / 180
 	mpp := v.Resolution() * math.Cos(lat)
 	maxPx := 160.0
-	length := niceLength(mpp * maxPx)
+	length := NiceLength(mpp * maxPx)
 	px := int(length / mpp)
 	x0, y0 := 16, img.Bounds().Dy()-20
 	bar := func(r image.Rectangle, c color.NRGBA) {
@@ -28,8 +28,9 @@ func DrawScaleBar(img *image.RGBA, v kmaps.Viewport) {
 	bar(image.Rect(x0+px-2, y0-5, x0+px, y0+2), color.NRGBA{30, 30, 30, 255})
 }
 
-// niceLength rounds a length down to 1, 2 or 5 times a power of ten.
-func niceLength(m float64) float64 {
+// NiceLength rounds a length down to 1, 2 or 5 times a power of ten (the
+// scale bars' lengths: the map's and a briefing's).
+func NiceLength(m float64) float64 {
 	p := math.Pow(10, math.Floor(math.Log10(m)))
 	for _, f := range []float64{5, 2, 1} {
 		if f*p <= m {

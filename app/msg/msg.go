@@ -140,3 +140,33 @@ func (c *Catalog) Error(l Lang, err error) string {
 	}
 	return err.Error()
 }
+
+// Span is a duration as a case's clock shows it: days and hours, or hours
+// and minutes under a day.
+func (c *Catalog) Span(l Lang, d time.Duration) string {
+	d = d.Round(time.Minute)
+	days, h, m := int(d/(24*time.Hour)), int(d/time.Hour)%24, int(d/time.Minute)%60
+	switch {
+	case days > 0:
+		return c.Text(l, "{{.D}}d {{.H}}h", map[string]string{"D": fmt.Sprint(days), "H": fmt.Sprint(h)})
+	case h > 0:
+		return c.Text(l, "{{.H}}h {{.M}}m", map[string]string{"H": fmt.Sprint(h), "M": fmt.Sprint(m)})
+	}
+	return c.Text(l, "{{.M}}m", map[string]string{"M": fmt.Sprint(m)})
+}
+
+// Clock is a case's clock as the queue shows it: not dispatched, closed in
+// time or late, overdue by how long, or how long is left.
+func (c *Catalog) Clock(l Lang, k data.Clock) string {
+	switch k.State {
+	case data.ClockNone:
+		return c.Text(l, "not dispatched", nil)
+	case data.ClockMet:
+		return c.Text(l, "closed in time", nil)
+	case data.ClockMissed:
+		return c.Text(l, "closed late", nil)
+	case data.ClockOverdue:
+		return c.Text(l, "overdue {{.D}}", map[string]string{"D": c.Span(l, -k.Remaining)})
+	}
+	return c.Text(l, "{{.D}} left", map[string]string{"D": c.Span(l, k.Remaining)})
+}

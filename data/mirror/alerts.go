@@ -126,9 +126,12 @@ func (m *Mirror) IndicatorStatuses(ctx context.Context, f data.IndicatorFilter) 
 	}
 	var where []string
 	var args []any
-	if f.Region != "" {
+	switch {
+	case f.Within:
+		where, args = append(where, `s.region_code LIKE ? || '%'`), append(args, f.Region)
+	case f.Region != "":
 		where, args = append(where, `s.region_code = ?`), append(args, f.Region)
-	} else {
+	default:
 		where = append(where, `s.region_code = (SELECT code FROM cities LIMIT 1)`)
 	}
 	if f.Category != "" {

@@ -1,0 +1,262 @@
+package brief
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/image/font/sfnt"
+
+	"kapok/app/msg"
+	"kapok/assets"
+	"kapok/data"
+	"kapok/data/mirror"
+	"kapok/data/sign"
+	kmaps "kapok/maps"
+)
+
+// Options say what briefing to make.
+type Options struct {
+	Region         string    // a region code; "" is the whole city
+	Lang           msg.Lang  // the briefing's language ("": Chinese)
+	Now            time.Time // when it is made: clocks, ages and "in force" are read at Now (zero: the wall clock)
+	User           string    // the login preparing it (signs it with their key)
+	KeyDir         string    // where the users' signing keys live ("": sign.DefaultDir)
+	Classification string    // the classification line ("": the default, 内部资料 注意保管)
+	FontFile       string    // a TrueType font to set the text in ("": the bundled one)
+	MapOnly        bool      // the map page alone (a .png out: the page's map as a 300 dpi PNG, unsigned)
+	// Progress, when set, is called as each part is made (done of total).
+	Progress func(done, total int)
+}
+
+// Result is what was written.
+type Result struct {
+	PDF, Sig    string // the files written (Sig "" for a PNG)
+	Pages       int
+	Bytes       int64
+	SHA256      string // hex
+	Fingerprint string // the signing key's
+}
+
+// Make writes the briefing to out (through a temporary file renamed into
+// place, so a failure leaves no partial file) and its signature beside it.
+// A region no region has, a user the mirror does not know, a font that
+// cannot be read and an output that cannot be written are refused before
+// anything is written.
+func Make(ctx context.Context, m *mirror.Mirror, out string, opt Options) (Result, error) {
+	if opt.Lang == "" {
+		opt.Lang = msg.Chinese
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	if opt.User == "" {
+		opt.User = data.SystemLogin
+	}
+	png := strings.EqualFold(filepath.Ext(out), ".png")
+	switch {
+	case out == "":
+		return Result{}, errors.New("brief: no output file given")
+	case png && !opt.MapOnly:
+		return Result{}, fmt.Errorf("%s: a briefing is a PDF (a PNG only with the map page alone)", out)
+	case !png && !strings.EqualFold(filepath.Ext(out), ".pdf"):
+		return Result{}, fmt.Errorf("%s: the output must be a .pdf file (or .png with the map page alone)", out)
+	}
+	if _, err := m.User(ctx, opt.User); err != nil {
+		return Result{}, err
+	}
+	font, err := loadFont(opt.FontFile)
+	if err != nil {
+		return Result{}, err
+	}
+	cat, err := msg.Default()
+	if err != nil {
+		return Result{}, err
+	}
+	steps := 0
+	total := 4
+	if !opt.MapOnly {
+		total = 7
+	}
+	step := func() {
+		steps++
+		if opt.Progress != nil {
+			opt.Progress(min(steps, total), total)
+		}
+	}
+	f, err := gather(ctx, m, opt.Region, opt.Now, opt.MapOnly)
+	if err != nil {
+		return Result{}, err
+	}
+	step()
+	pm, err := drawMap(ctx, m, f)
+	if err != nil {
+		return Result{}, err
+	}
+	step()
+	if png {
+		n, err := writeAtomically(out, func(w io.Writer) error { return kmaps.EncodePNG(w, pm.img) })
+		if err != nil {
+			return Result{}, err
+		}
+		step()
+		return Result{PDF: out, Bytes: n}, nil
+	}
+	keyDir := opt.KeyDir
+	if keyDir == "" {
+		if keyDir, err = sign.DefaultDir(); err != nil {
+			return Result{}, err
+		}
+	}
+	key, _, err := sign.LoadOrCreate(keyDir, opt.User)
+	if err != nil {
+		return Result{}, err
+	}
+	fp := sign.Fingerprint(key.Public)
+	d, err := compose(f, pm, font, cat, opt, fp, step)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{PDF: out, Pages: d.PageNo(), Fingerprint: fp}
+	h := sha256.New()
+	res.Bytes, err = writeAtomically(out, func(w io.Writer) error {
+		return d.Output(io.MultiWriter(w, h))
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	res.SHA256 = hex.EncodeToString(h.Sum(nil))
+	step()
+	if res.Sig, err = sign.SignFile(out, key, opt.Now); err != nil {
+		_ = os.Remove(out) // a briefing without its signature is not one
+		return Result{}, err
+	}
+	step()
+	return res, nil
+}
+
+// loadFont is the bundled font, or the TrueType file given, checked.
+func loadFont(file string) ([]byte, error) {
+	if file == "" {
+		return assets.FS.ReadFile("fonts/kapok-cjk.ttf")
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("font %s: %w", file, err)
+	}
+	if _, err := sfnt.Parse(b); err != nil {
+		return nil, fmt.Errorf("font %s: not a TrueType font (%v)", file, err)
+	}
+	return b, nil
+}
+
+// compose lays the briefing's pages out.
+func compose(f *facts, pm *printedMap, font []byte, cat *msg.Catalog, opt Options, fingerprint string, step func()) (*doc, error) {
+	probe := &doc{lang: opt.Lang, cat: cat}
+	title := probe.title(f.Region)
+	asOf := probe.T("Data as of {{.At}} (Beijing time)", "At", beijing(f.Fresh.Latest))
+	classify := opt.Classification
+	if classify == "" {
+		classify = probe.T("Internal — handle with care")
+	}
+	d := newDoc(font, cat, opt.Lang, title, asOf, classify, opt.Now)
+	if opt.MapOnly {
+		if err := d.mapPage(f, pm); err != nil {
+			return nil, err
+		}
+		step()
+		return d, d.Error()
+	}
+	type part struct {
+		title string
+		write func() error
+	}
+	var parts []part
+	add := func(title string, write func() error) { parts = append(parts, part{title, write}) }
+	add(d.T("Map: open cases by grid"), func() error { return d.mapPage(f, pm) })
+	add(d.T("Status of the region"), func() error { d.statusSection(f); return nil })
+	if f.Counts.All > 0 {
+		add(d.T("Cases needing attention"), func() error { d.casesSection(f); return nil })
+	}
+	add(d.T("Orders and rosters in force"), func() error { d.ordersSection(f); return nil })
+	if f.Measured > 0 {
+		add(d.T("Indicators in warn or alarm"), func() error { return d.indicatorsSection(f) })
+	}
+	if f.RedCotton != nil {
+		add(d.T("Red Cotton Index"), func() error { return d.redCottonSection(f) })
+	}
+	titles := make([]string, len(parts))
+	for i, p := range parts {
+		titles[i] = p.title
+	}
+	d.cover(f, opt.User, fingerprint, titles)
+	step()
+	for i, p := range parts {
+		if err := p.write(); err != nil {
+			return nil, err
+		}
+		if i == 1 || i == len(parts)-1 {
+			step()
+		}
+	}
+	return d, d.Error()
+}
+
+// writeAtomically writes a file through a temporary one beside it (mode
+// 0600: briefings are personal data), synced and renamed into place; on a
+// failure nothing is left at path or beside it.
+func writeAtomically(path string, write func(io.Writer) error) (int64, error) {
+	var rnd [6]byte
+	if _, err := rand.Read(rnd[:]); err != nil {
+		return 0, err
+	}
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".partial-"+hex.EncodeToString(rnd[:]))
+	file, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return 0, fmt.Errorf("%s: cannot write: %w", path, err)
+	}
+	cw := &countingWriter{w: bufio.NewWriterSize(file, 1<<20)}
+	err = write(cw)
+	if err == nil {
+		err = cw.w.Flush()
+	}
+	if err == nil {
+		err = file.Sync()
+	}
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return 0, fmt.Errorf("%s: %w", path, err)
+	}
+	return cw.n, nil
+}
+
+type countingWriter struct {
+	w *bufio.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}

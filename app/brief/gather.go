@@ -1,0 +1,440 @@
+package brief
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"kapok/app/chart"
+
+	"kapok/data"
+	"kapok/data/mirror"
+	"kapok/data/schedule"
+)
+
+// How much of each list a briefing prints: the most urgent first, the
+// rest counted.
+const (
+	maxCases      = 20
+	maxOrders     = 15
+	maxGaps       = 15
+	maxDutyGaps   = 10
+	maxIndicators = 20
+	maxCharts     = 4
+	maxStreets    = 15
+)
+
+// facts are what a briefing says, read from the mirror at one instant;
+// a nil or empty part is a section left out.
+type facts struct {
+	Region     data.RegionSummary
+	Path       []data.RegionSummary // from the city down to the region
+	CityCode   string
+	Now        time.Time
+	Fresh      mirror.Freshness
+	Board      []data.BoardRow // the child regions (a community: its grids)
+	Total      data.BoardRow   // the region's own line
+	Counts     data.CaseCounts
+	Cases      []data.CaseRow // red and yellow cards, most urgent first
+	Orders     []data.Order   // in force with a target in the region
+	OrderN     int            // all of them (Orders holds the first)
+	Rosters    []data.Roster  // this week's, of the region's district and streets
+	Cover      *coverFacts
+	DutyGaps   []mirror.DutyGap
+	DutyN      int                    // duty gaps in all
+	Centers    int                    // centers under the region
+	Statuses   []data.IndicatorStatus // in warn or alarm, alarms first
+	StatusN    int                    // in warn or alarm in all
+	AlarmN     int                    // in alarm
+	Measured   int                    // series judged in the region (0: no indicator section)
+	Series     []chart.Series         // the last 24 hours of the first statuses
+	Severities []data.Severity        // theirs
+	Names      map[string]string      // region code → name, for the tables
+	RedCotton  *redCottonFacts
+}
+
+// coverFacts are the patrol coverage of the shift under way.
+type coverFacts struct {
+	Shift   data.Shift
+	Summary schedule.Summary
+	Grids   int
+	Gaps    []schedule.Gap // the shift's, most missing first
+	GapN    int
+}
+
+// redCottonFacts are the index's latest day.
+type redCottonFacts struct {
+	Day      string
+	District string // the region's district ("" for the city)
+	Rows     []mirror.RedCottonRow
+	Trend    []mirror.RedCottonRow // the district's last 30 days
+	Streets  []mirror.RedCottonRow // the district's scored streets, best first
+	StreetN  int
+	Street   *mirror.RedCottonRow // the region's street, when scored
+}
+
+// unknownRegion is the refusal for a region code no region has: one not
+// of a region's form (a grid's included: a briefing covers a region), or
+// of no region of the mirror.
+func unknownRegion(code string) error {
+	l, ok := data.LevelOfCode(code)
+	if !ok || strings.Trim(code, "0123456789") != "" {
+		return data.Refuse(data.CodeRegionCodeInvalid, "region", data.Value("code", code))
+	}
+	return data.Refuse(data.CodeRegionUnknown, "region", data.Term("kind", l.String()), data.Value("code", code))
+}
+
+// gather reads the facts of a briefing of region at now.
+func gather(ctx context.Context, m *mirror.Mirror, region string, now time.Time, mapOnly bool) (*facts, error) {
+	f := &facts{Now: now, Names: map[string]string{}}
+	sums, err := m.RegionSummaries(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	byCode := map[string]data.RegionSummary{}
+	for _, s := range sums {
+		byCode[s.Code] = s
+		f.Names[s.Code] = s.Name
+		if s.Level == data.LevelCity {
+			f.CityCode = s.Code
+		}
+	}
+	if region == "" {
+		region = f.CityCode
+	}
+	r, ok := byCode[region]
+	if !ok {
+		return nil, unknownRegion(region)
+	}
+	f.Region = r
+	for c := r; ; c = byCode[c.Parent] {
+		f.Path = append([]data.RegionSummary{c}, f.Path...)
+		if c.Parent == "" {
+			break
+		}
+	}
+	if f.Fresh, err = m.FreshnessAt(ctx, now); err != nil {
+		return nil, err
+	}
+	if mapOnly {
+		return f, nil
+	}
+	if err := f.readBoard(ctx, m); err != nil {
+		return nil, err
+	}
+	if err := f.readCases(ctx, m); err != nil {
+		return nil, err
+	}
+	if err := f.readOrders(ctx, m); err != nil {
+		return nil, err
+	}
+	if err := f.readSchedules(ctx, m); err != nil {
+		return nil, err
+	}
+	if err := f.readIndicators(ctx, m); err != nil {
+		return nil, err
+	}
+	if err := f.readRedCotton(ctx, m); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// scope is the region's code as a prefix of the codes under it (the
+// city's code prefixes every code).
+func (f *facts) scope() string { return f.Region.Code }
+
+// readBoard reads the child regions' lines and the region's own: a
+// community's children are its grids.
+func (f *facts) readBoard(ctx context.Context, m *mirror.Mirror) error {
+	if f.Region.Level == data.LevelCommunity {
+		rows, err := m.StatusBoard(ctx, f.Region.Parent, f.Now)
+		if err != nil {
+			return err
+		}
+		for _, row := range rows {
+			if row.Code == f.Region.Code {
+				f.Total = row
+			}
+		}
+		grids, err := m.LoadGrids(ctx)
+		if err != nil {
+			return err
+		}
+		for _, g := range grids {
+			if !strings.HasPrefix(g.Code, f.Region.Code) {
+				continue
+			}
+			d, err := m.GridDetail(ctx, g.Code, f.Now)
+			if err != nil {
+				return err
+			}
+			row := data.BoardRow{Code: g.Code, Name: g.Code, Open: len(d.Open), Overdue: d.Overdue}
+			for _, u := range d.Units {
+				switch u.Status {
+				case data.UnitAvailable:
+					row.UnitsAvailable++
+				case data.UnitDispatched:
+					row.UnitsDispatched++
+				}
+			}
+			f.Board = append(f.Board, row)
+		}
+		return nil
+	}
+	rows, err := m.StatusBoard(ctx, f.Region.Code, f.Now)
+	if err != nil {
+		return err
+	}
+	f.Board = rows
+	f.Total = data.BoardRow{Code: f.Region.Code, Name: f.Region.Name}
+	for _, row := range rows {
+		f.Total.Open += row.Open
+		f.Total.Overdue += row.Overdue
+		f.Total.Closed += row.Closed
+		f.Total.OnTime += row.OnTime
+		f.Total.UnitsAvailable += row.UnitsAvailable
+		f.Total.UnitsDispatched += row.UnitsDispatched
+		f.Total.Unstaffed += row.Unstaffed
+	}
+	// A region's own unstaffed count holds its own center and those below
+	// (the children's lines do not hold the region's own center).
+	if f.Region.Parent != "" {
+		up, err := m.StatusBoard(ctx, f.Region.Parent, f.Now)
+		if err != nil {
+			return err
+		}
+		for _, row := range up {
+			if row.Code == f.Region.Code {
+				f.Total.Unstaffed = row.Unstaffed
+			}
+		}
+	}
+	return nil
+}
+
+// readCases reads the red and yellow cards: the queue's most urgent
+// first, as long as they are overdue or past 75 % of their limit.
+func (f *facts) readCases(ctx context.Context, m *mirror.Mirror) error {
+	filter := data.CaseFilter{Region: f.scope(), Limit: maxCases}
+	counts, err := m.CaseCounts(ctx, data.CaseFilter{Region: f.scope()}, f.Now)
+	if err != nil {
+		return err
+	}
+	f.Counts = counts
+	rows, err := m.Cases(ctx, filter, f.Now)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if r.Clock.State == data.ClockOverdue || r.Clock.State == data.ClockWarning {
+			f.Cases = append(f.Cases, r)
+		}
+	}
+	return nil
+}
+
+// inRegion tells whether an order's target lies in the region: a grid by
+// its code, a center by its region's, a unit by its grid's.
+func inRegion(t data.Target, region string) bool {
+	code := t.Code
+	switch t.Kind {
+	case data.TargetCenter:
+		code = strings.TrimPrefix(code, "C")
+	case data.TargetUnit:
+		code = strings.TrimPrefix(code, "U")
+	}
+	return strings.HasPrefix(code, region)
+}
+
+// readOrders reads the orders in force at now with a target in the region:
+// running (issued, acknowledged, in progress) within their window, or
+// overdue; overdue first, then by priority and end.
+func (f *facts) readOrders(ctx context.Context, m *mirror.Mirror) error {
+	all, err := m.Orders(ctx)
+	if err != nil {
+		return err
+	}
+	var in []data.Order
+	for _, o := range all {
+		force := o.State == data.OrderOverdue ||
+			(o.State == data.OrderIssued || o.State == data.OrderAcknowledged || o.State == data.OrderInProgress) && !o.Start.After(f.Now)
+		if !force {
+			continue
+		}
+		for _, t := range o.Targets {
+			if inRegion(t, f.scope()) {
+				in = append(in, o)
+				break
+			}
+		}
+	}
+	rank := map[data.Priority]int{data.PriorityUrgent: 0, data.PriorityHigh: 1, data.PriorityNormal: 2, data.PriorityLow: 3}
+	sort.SliceStable(in, func(i, j int) bool {
+		a, b := in[i], in[j]
+		if (a.State == data.OrderOverdue) != (b.State == data.OrderOverdue) {
+			return a.State == data.OrderOverdue
+		}
+		if rank[a.Priority] != rank[b.Priority] {
+			return rank[a.Priority] < rank[b.Priority]
+		}
+		return a.End.Before(b.End)
+	})
+	f.OrderN = len(in)
+	f.Orders = in[:min(len(in), maxOrders)]
+	return nil
+}
+
+// readSchedules reads the week's rosters of the region's district and
+// streets, the coverage of the shift under way and the centers with
+// nobody on duty now.
+func (f *facts) readSchedules(ctx context.Context, m *mirror.Mirror) error {
+	week := data.WeekOf(f.Now).String()
+	var regions []string
+	switch f.Region.Level {
+	case data.LevelCity:
+		for _, b := range f.Board {
+			regions = append(regions, b.Code)
+		}
+	case data.LevelDistrict:
+		regions = append(regions, f.Region.Code)
+		for _, b := range f.Board {
+			regions = append(regions, b.Code)
+		}
+	case data.LevelStreet:
+		regions = []string{f.Region.Code[:6], f.Region.Code}
+	case data.LevelCommunity:
+		regions = []string{f.Region.Code[:6], f.Region.Code[:9]}
+	}
+	for _, r := range regions {
+		rs, err := m.Rosters(ctx, r, week)
+		if err != nil {
+			return err
+		}
+		f.Rosters = append(f.Rosters, rs...)
+	}
+	if err := f.readCoverage(ctx, m); err != nil {
+		return err
+	}
+	gaps, centers, err := m.DutyGaps(ctx, f.scope(), f.Now)
+	if err != nil {
+		return err
+	}
+	f.Centers = centers
+	f.DutyN = len(gaps)
+	f.DutyGaps = gaps[:min(len(gaps), maxDutyGaps)]
+	return nil
+}
+
+// readCoverage reads the coverage of the shift under way: of the region,
+// or for a community of its street's grids in it.
+func (f *facts) readCoverage(ctx context.Context, m *mirror.Mirror) error {
+	region := f.scope()
+	if f.Region.Level == data.LevelCommunity {
+		region = region[:9]
+	}
+	cov, si, err := m.CoverageAt(ctx, region, data.SystemLogin, f.Now, f.Now)
+	if err != nil {
+		return err
+	}
+	if si < 0 {
+		return nil
+	}
+	c := &coverFacts{Shift: cov.Shifts[si]}
+	one := schedule.Coverage{Shifts: cov.Shifts[si : si+1]}
+	for g, code := range cov.Grids {
+		if !strings.HasPrefix(code, f.scope()) {
+			continue
+		}
+		one.Grids = append(one.Grids, code)
+		one.Cells = append(one.Cells, cov.At(g, si))
+	}
+	c.Grids = len(one.Grids)
+	c.Summary = one.Summary()
+	gaps := one.Gaps()
+	sort.SliceStable(gaps, func(i, j int) bool { return gaps[i].Missing > gaps[j].Missing })
+	c.GapN = len(gaps)
+	c.Gaps = gaps[:min(len(gaps), maxGaps)]
+	if c.Summary.Required == 0 && c.Grids == 0 {
+		return nil
+	}
+	f.Cover = c
+	return nil
+}
+
+// readIndicators reads the indicators in warn or alarm in the region and
+// below (a community: its street's), alarms first.
+func (f *facts) readIndicators(ctx context.Context, m *mirror.Mirror) error {
+	if _, err := m.EvaluateIndicators(ctx, f.Now); err != nil {
+		return fmt.Errorf("evaluating the indicators: %w", err)
+	}
+	region := f.scope()
+	if f.Region.Level == data.LevelCommunity {
+		region = region[:9]
+	}
+	st, err := m.IndicatorStatuses(ctx, data.IndicatorFilter{Region: region, Within: true})
+	if err != nil {
+		return err
+	}
+	f.Measured = len(st)
+	st = slices.DeleteFunc(st, func(s data.IndicatorStatus) bool { return s.Severity != data.Warn && s.Severity != data.Alarm })
+	for _, s := range st {
+		if s.Severity == data.Alarm {
+			f.AlarmN++
+		}
+	}
+	sort.SliceStable(st, func(i, j int) bool {
+		if st[i].Severity != st[j].Severity {
+			return st[i].Severity == data.Alarm
+		}
+		return st[i].At.After(st[j].At)
+	})
+	f.StatusN = len(st)
+	f.Statuses = st[:min(len(st), maxIndicators)]
+	return f.readCharts(ctx, m)
+}
+
+// readRedCotton reads the index's latest day up to now: the districts'
+// ranking, the region's district's 30-day trend and its streets.
+func (f *facts) readRedCotton(ctx context.Context, m *mirror.Mirror) error {
+	_, last, err := m.RedCottonDays(ctx)
+	if err != nil || last == "" {
+		return err
+	}
+	if today := f.Now.In(data.BeijingTime).Format("2006-01-02"); last > today {
+		last = today
+	}
+	rows, err := m.RedCottonRanking(ctx, last)
+	if err != nil || len(rows) == 0 {
+		return err
+	}
+	rc := &redCottonFacts{Day: last, Rows: rows}
+	if f.Region.Level >= data.LevelDistrict {
+		rc.District = f.Region.Code[:6]
+		if rc.Trend, err = m.RedCottonTrendTo(ctx, rc.District, last, 30); err != nil {
+			return err
+		}
+		streets, err := m.RedCottonStreetRanking(ctx, last)
+		if err != nil {
+			return err
+		}
+		for i := range streets {
+			s := streets[i]
+			if !strings.HasPrefix(s.District, rc.District) {
+				continue
+			}
+			if f.Region.Level >= data.LevelStreet && s.District == f.Region.Code[:9] {
+				rc.Street = &s
+			}
+			rc.StreetN++
+			if len(rc.Streets) < maxStreets {
+				rc.Streets = append(rc.Streets, s)
+			}
+		}
+	}
+	f.RedCotton = rc
+	return nil
+}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"kapok/app/brief"
+	"kapok/app/msg"
+	"kapok/data"
+)
+
+// briefNow is the clock a briefing is made at (tests set it).
+var briefNow = caseNow
+
+// briefCmd makes a signed briefing, or verifies one (`brief verify`), or
+// makes and shows a user's signing key (`brief key`).
+func briefCmd(args []string, out io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "verify":
+			return briefVerify(args[1:], out)
+		case "key":
+			return briefKey(args[1:], out)
+		}
+	}
+	fs := flags("brief", "brief --mirror FILE --out FILE.pdf [--region CODE] [--lang zh-CN|en] [--user LOGIN] [--classification TEXT] [--font FILE.ttf] [--map-only]\n"+
+		"       kapok brief verify --pdf FILE.pdf [--sig FILE.sig] [--pubkey KEY.pub]\n       kapok brief key --user LOGIN [--out FILE.pub]", out)
+	path := mirrorFlag(fs)
+	outFile := fs.String("out", "", "the briefing to write: FILE.pdf (with --map-only also FILE.png); its signature goes beside it as FILE.pdf.sig")
+	region := fs.String("region", "", "the region's code (default: the whole city)")
+	lang := fs.String("lang", string(msg.FromEnv()), "the briefing's language: zh-CN or en (default: the locale's)")
+	user := fs.String("user", data.SystemLogin, "login of the user preparing it: it is signed with their key, made once into their config directory")
+	classify := fs.String("classification", "", "the classification line on every page (default: 内部资料 注意保管 / Internal — handle with care)")
+	font := fs.String("font", "", "a TrueType font to set the text in (default: the bundled CJK subset)")
+	mapOnly := fs.Bool("map-only", false, "the map page alone (a .png out: the map at 300 dpi, unsigned)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return misuse("unexpected %q", fs.Arg(0))
+	}
+	if *outFile == "" {
+		return misuse("--out FILE.pdf is required")
+	}
+	l := msg.FromLocale(*lang)
+	if *lang != "zh-CN" && *lang != "en" && *lang != string(msg.FromEnv()) {
+		return misuse("--lang is zh-CN or en")
+	}
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	res, err := brief.Make(context.Background(), m, *outFile, brief.Options{Region: *region, Lang: l, Now: briefNow(), User: *user,
+		Classification: *classify, FontFile: *font, MapOnly: *mapOnly})
+	if err != nil {
+		return err
+	}
+	if res.Sig == "" {
+		fmt.Fprintf(out, "wrote %s (%d bytes)\n", res.PDF, res.Bytes)
+		return nil
+	}
+	fmt.Fprintf(out, "wrote %s: %d pages, %d bytes, sha256 %s\nsigned %s with key %s\n", res.PDF, res.Pages, res.Bytes, res.SHA256, res.Sig, res.Fingerprint)
+	return nil
+}
