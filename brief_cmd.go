@@ -10,9 +10,6 @@ import (
 	"kapok/data"
 )
 
-// briefNow is the clock a briefing is made at (tests set it).
-var briefNow = caseNow
-
 // briefCmd makes a signed briefing, or verifies one (`brief verify`), or
 // makes and shows a user's signing key (`brief key`).
 func briefCmd(args []string, out io.Writer) error {
@@ -52,7 +49,7 @@ func briefCmd(args []string, out io.Writer) error {
 		return err
 	}
 	defer closeMirror(m)
-	res, err := brief.Make(context.Background(), m, *outFile, brief.Options{Region: *region, Lang: l, Now: briefNow(), User: *user,
+	res, err := brief.Make(context.Background(), m, *outFile, brief.Options{Region: *region, Lang: l, Now: caseNow(), User: *user,
 		Classification: *classify, FontFile: *font, MapOnly: *mapOnly})
 	if err != nil {
 		return err

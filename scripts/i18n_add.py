@@ -5,8 +5,10 @@ new keys go at the end, existing ones are updated in place, nothing else
 moves.
 
     scripts/i18n_add.py texts.json [--font]
+    scripts/i18n_add.py --remove keys.json [--font]
 
 texts.json: {"English key": {"en": "English text", "zh-CN": "中文"}, ...}
+keys.json (--remove): ["English key", ...], texts no longer used
 --font rebuilds assets/fonts/kapok-cjk.ttf afterwards (under the same lock)
 with Debian's /usr/bin/python3, so the new Chinese characters are covered.
 """
@@ -26,7 +28,8 @@ def main():
         sys.exit(__doc__)
     with open(args[0], encoding="utf-8") as f:
         texts = json.load(f)
-    for key, t in texts.items():
+    remove = "--remove" in sys.argv
+    for key, t in ({} if remove else texts).items():
         if set(t) != {"en", "zh-CN"}:
             sys.exit(f"{key!r}: give exactly en and zh-CN")
     with open(os.path.join(I18N, ".lock"), "w") as lock:
@@ -35,8 +38,12 @@ def main():
             path = os.path.join(I18N, lang + ".json")
             with open(path, encoding="utf-8") as f:
                 doc = json.load(f)
-            for key, t in texts.items():
-                doc[key] = t[lang]
+            if remove:
+                for key in texts:
+                    doc.pop(key, None)
+            else:
+                for key, t in texts.items():
+                    doc[key] = t[lang]
             tmp = path + ".tmp"
             with open(tmp, "w", encoding="utf-8") as f:
                 f.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/image/font/sfnt"
@@ -105,8 +106,11 @@ func Make(ctx context.Context, m *mirror.Mirror, out string, opt Options) (Resul
 	}
 	step()
 	if png {
-		n, err := writeAtomically(out, func(w io.Writer) error { return kmaps.EncodePNG(w, pm.img) })
+		tmp, n, err := writeTemp(out, func(w io.Writer) error { return kmaps.EncodePNG(w, pm.img) })
 		if err != nil {
+			return Result{}, err
+		}
+		if err := publish(tmp, out, nil); err != nil {
 			return Result{}, err
 		}
 		step()
@@ -129,16 +133,18 @@ func Make(ctx context.Context, m *mirror.Mirror, out string, opt Options) (Resul
 	}
 	res := Result{PDF: out, Pages: d.PageNo(), Fingerprint: fp}
 	h := sha256.New()
-	res.Bytes, err = writeAtomically(out, func(w io.Writer) error {
+	tmp, n, err := writeTemp(out, func(w io.Writer) error {
 		return d.Output(io.MultiWriter(w, h))
 	})
 	if err != nil {
 		return Result{}, err
 	}
-	res.SHA256 = hex.EncodeToString(h.Sum(nil))
+	res.Bytes, res.SHA256 = n, hex.EncodeToString(h.Sum(nil))
 	step()
-	if res.Sig, err = sign.SignFile(out, key, opt.Now); err != nil {
-		_ = os.Remove(out) // a briefing without its signature is not one
+	if err := publish(tmp, out, func() (err error) {
+		res.Sig, err = sign.SignFile(out, key, opt.Now)
+		return err
+	}); err != nil {
 		return Result{}, err
 	}
 	step()
@@ -212,22 +218,37 @@ func compose(f *facts, pm *printedMap, font []byte, cat *msg.Catalog, opt Option
 	return d, d.Error()
 }
 
-// writeAtomically writes a file through a temporary one beside it (mode
-// 0600: briefings are personal data), synced and renamed into place; on a
-// failure nothing is left at path or beside it.
-func writeAtomically(path string, write func(io.Writer) error) (int64, error) {
+// staleAfter is how old a temporary file of a make that died (killed,
+// the power cut) must be before the next make of the same file removes it;
+// a whole city's briefing takes seconds.
+const staleAfter = 10 * time.Minute
+
+// writeTemp writes a file's content to a temporary file beside it (mode
+// 0600: briefings are personal data), synced; on a failure nothing is
+// left. Temporary files of the same name left by a make that died long
+// ago are removed first.
+func writeTemp(path string, write func(io.Writer) error) (string, int64, error) {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	prefix := "." + base + ".partial-"
+	if old, err := filepath.Glob(filepath.Join(dir, globEscape(prefix)+"*")); err == nil {
+		for _, o := range old {
+			if st, err := os.Stat(o); err == nil && time.Since(st.ModTime()) > staleAfter {
+				_ = os.Remove(o)
+			}
+		}
+	}
 	var rnd [6]byte
 	if _, err := rand.Read(rnd[:]); err != nil {
-		return 0, err
+		return "", 0, err
 	}
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".partial-"+hex.EncodeToString(rnd[:]))
+	tmp := filepath.Join(dir, prefix+hex.EncodeToString(rnd[:]))
 	file, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return 0, fmt.Errorf("%s: cannot write: %w", path, err)
+		return "", 0, fmt.Errorf("%s: cannot write: %w", path, err)
 	}
 	cw := &countingWriter{w: bufio.NewWriterSize(file, 1<<20)}
 	err = write(cw)
@@ -240,14 +261,48 @@ func writeAtomically(path string, write func(io.Writer) error) (int64, error) {
 	if cerr := file.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
 	if err != nil {
 		_ = os.Remove(tmp)
-		return 0, fmt.Errorf("%s: %w", path, err)
+		return "", 0, fmt.Errorf("%s: %w", path, err)
 	}
-	return cw.n, nil
+	return tmp, cw.n, nil
+}
+
+// globEscape quotes the pattern characters of a file name for Glob.
+func globEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`).Replace(s)
+}
+
+// publish renames the temporary file into place and then, when given,
+// signs it, holding an exclusive lock on the folder (flock on its
+// descriptor) throughout: two makes of the same file, in two consoles or
+// processes, end with one briefing and the signature of that briefing,
+// never one's PDF beside the other's signature. On a failure of the
+// signature the briefing is removed: a briefing without its signature is
+// not one.
+func publish(tmp, path string, then func() error) error {
+	dir, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	defer func() { _ = dir.Close() }()
+	if err := syscall.Flock(int(dir.Fd()), syscall.LOCK_EX); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("%s: locking its folder: %w", path, err)
+	}
+	defer func() { _ = syscall.Flock(int(dir.Fd()), syscall.LOCK_UN) }()
+	if err := os.Rename(tmp, path); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if then != nil {
+		if err := then(); err != nil {
+			_ = os.Remove(path)
+			return err
+		}
+	}
+	return nil
 }
 
 type countingWriter struct {

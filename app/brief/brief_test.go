@@ -63,7 +63,7 @@ func TestBriefings(t *testing.T) {
 		{"440106", "天河区", msg.English, "Tianhe (天河区) situation briefing"},
 		{"440106", "天河区", msg.Chinese, "天河区态势简报"},
 		{"440111021200", "大源村委会", msg.Chinese, "大源村委会态势简报"},
-		{"440111021200", "大源村委会", msg.English, "situation briefing"},
+		{"440111021200", "大源村委会", msg.English, "Dayuan Village (大源村委会) situation briefing"},
 	} {
 		out := filepath.Join(dir, "b-"+tc.region+"-"+string(tc.lang)+".pdf")
 		var steps []int

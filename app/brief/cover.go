@@ -1,6 +1,7 @@
 package brief
 
 import (
+	"strings"
 	"time"
 
 	"kapok/app/msg"
@@ -11,10 +12,25 @@ import (
 // in English its pinyin before it ("Tianhe (天河区)"), so the Chinese name
 // is there to find in either language.
 func (d *doc) regionName(r data.RegionSummary) string {
-	if d.lang == msg.Chinese || r.Level == data.LevelCommunity && r.Pinyin == "" {
+	if d.lang == msg.Chinese {
 		return r.Name
 	}
-	return data.RomanName(r.Name) + " (" + r.Name + ")"
+	return englishName(r) + " (" + r.Name + ")"
+}
+
+// englishName is a region's proper name in pinyin, a community's with its
+// kind in English ("大源村委会" → "Dayuan Village").
+func englishName(r data.RegionSummary) string {
+	if r.Level != data.LevelCommunity {
+		return data.RomanName(r.Name)
+	}
+	short := data.ShortName(r.Name)
+	for _, k := range []struct{ zh, en string }{{"村", " Village"}, {"社区", " Community"}} {
+		if base := strings.TrimSuffix(short, k.zh); base != short && base != "" {
+			return data.RomanName(base) + k.en
+		}
+	}
+	return data.RomanName(short)
 }
 
 // title is the briefing's title: 天河区态势简报, "Tianhe (天河区) situation briefing".

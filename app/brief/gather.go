@@ -371,10 +371,7 @@ func (f *facts) readIndicators(ctx context.Context, m *mirror.Mirror) error {
 	if _, err := m.EvaluateIndicators(ctx, f.Now); err != nil {
 		return fmt.Errorf("evaluating the indicators: %w", err)
 	}
-	region := f.scope()
-	if f.Region.Level == data.LevelCommunity {
-		region = region[:9]
-	}
+	region := f.measuredIn()
 	st, err := m.IndicatorStatuses(ctx, data.IndicatorFilter{Region: region, Within: true})
 	if err != nil {
 		return err
@@ -395,6 +392,15 @@ func (f *facts) readIndicators(ctx context.Context, m *mirror.Mirror) error {
 	f.StatusN = len(st)
 	f.Statuses = st[:min(len(st), maxIndicators)]
 	return f.readCharts(ctx, m)
+}
+
+// measuredIn is the region whose indicators a briefing shows: a
+// community's street (indicators are measured for streets and above).
+func (f *facts) measuredIn() string {
+	if f.Region.Level == data.LevelCommunity {
+		return f.Region.Code[:9]
+	}
+	return f.Region.Code
 }
 
 // readRedCotton reads the index's latest day up to now: the districts'

@@ -58,9 +58,9 @@ func (d *doc) value(v float64, unit string) string {
 // indicatorsSection lists the indicators in warn or alarm and charts the
 // first of them over the last 24 hours.
 func (d *doc) indicatorsSection(f *facts) error {
-	d.section(d.T("Indicators in warn or alarm"))
-	d.para(d.T("{{.N}} series measured in the region · {{.Alarms}} in alarm · {{.Warns}} in warn (as evaluated at {{.At}})",
-		"N", count(f.Measured), "Alarms", count(f.AlarmN), "Warns", count(f.StatusN-f.AlarmN), "At", beijing(f.Now)), 9.5, inkRGB)
+	d.section(d.T("Indicators in warn or alarm"), 40)
+	d.para(d.T("{{.N}} series measured in {{.Region}} and below · {{.Alarms}} in alarm · {{.Warns}} in warn (as evaluated at {{.At}})",
+		"N", count(f.Measured), "Region", f.Names[f.measuredIn()], "Alarms", count(f.AlarmN), "Warns", count(f.StatusN-f.AlarmN), "At", beijing(f.Now)), 9.5, inkRGB)
 	d.Ln(2)
 	if f.StatusN == 0 {
 		d.para(d.T("Every indicator measured in the region is normal."), 9, greyRGB)
@@ -139,7 +139,7 @@ var (
 // streets.
 func (d *doc) redCottonSection(f *facts) error {
 	rc := f.RedCotton
-	d.section(d.T("Red Cotton Index"))
+	d.section(d.T("Red Cotton Index"), 80)
 	d.para(d.T("The districts ranked on {{.Day}} (0–100, relative to each other).", "Day", rc.Day), 9.5, inkRGB)
 	d.Ln(1)
 	cols := []column{{d.T("Rank"), 16, "R"}, {d.T("District"), 44, "L"}, {d.T("Composite"), 26, "R"}}

@@ -62,7 +62,7 @@ func (p *printedMap) pageMM(pt orb.Point) (float64, float64) {
 
 // mapPage writes the map page.
 func (d *doc) mapPage(f *facts, pm *printedMap) error {
-	d.section(d.T("Map: open cases by grid"))
+	d.section(d.T("Map: open cases by grid"), 0)
 	var buf bytes.Buffer
 	if err := kmaps.EncodePNG(&buf, pm.img); err != nil {
 		return err

@@ -120,10 +120,15 @@ func fit(d *doc, s string, w float64) string {
 	return string(r) + "…"
 }
 
-// section starts a section on a new page: its title, and a bookmark in
-// the document's outline.
-func (d *doc) section(title string) {
-	d.AddPage()
+// section starts a section: below the one before when at least need
+// millimetres are left on its page (0: always on a page of its own), else
+// on a new page; its title, and a bookmark in the document's outline.
+func (d *doc) section(title string, need float64) {
+	if need == 0 || d.PageNo() == 0 || d.GetY()+12+need > contentBot {
+		d.AddPage()
+	} else {
+		d.SetY(d.GetY() + 6)
+	}
 	d.Bookmark(title, 0, -1)
 	d.SetFont(family, "", 15)
 	d.color(accentRGB)

@@ -21,7 +21,7 @@ func (d *doc) statusSection(f *facts) {
 	case data.LevelCommunity:
 		head = d.T("Status of the grids")
 	}
-	d.section(head)
+	d.section(head, 0)
 	cols := scaleColumns([]column{{d.T("Region"), 60, "L"}, {d.T("Code"), 34, "L"}, {d.T("Open"), 22, "R"}, {d.T("Overdue"), 22, "R"},
 		{d.T("On time"), 28, "R"}, {d.T("Available"), 26, "R"}, {d.T("Dispatched"), 26, "R"}, {d.T("Nobody on duty"), 30, "R"}})
 	line := func(r data.BoardRow, name string) []string {
@@ -48,7 +48,11 @@ func (d *doc) statusSection(f *facts) {
 
 // casesSection lists the red and yellow cards, most urgent first.
 func (d *doc) casesSection(f *facts) {
-	d.section(d.T("Cases needing attention"))
+	d.section(d.T("Cases needing attention"), 40)
+	if len(f.Cases) == 0 {
+		d.para(d.T("{{.N}} open cases; none is overdue or past 75% of its limit.", "N", count(f.Counts.All)), 9.5, inkRGB)
+		return
+	}
 	d.para(d.T("{{.N}} open cases · {{.Overdue}} overdue (red cards) · {{.Warning}} past 75% of their limit (yellow cards); the {{.Shown}} most urgent:",
 		"N", count(f.Counts.All), "Overdue", count(f.Counts.Overdue), "Warning", count(f.Counts.Warning), "Shown", len(f.Cases)), 9.5, inkRGB)
 	d.Ln(2)
@@ -89,7 +93,7 @@ func (f *facts) placeOf(grid string) string {
 // coverage of the shift under way with its gaps, and the centers with
 // nobody on duty.
 func (d *doc) ordersSection(f *facts) {
-	d.section(d.T("Orders and rosters in force"))
+	d.section(d.T("Orders and rosters in force"), 40)
 	d.subhead(d.T("Orders in force: {{.N}}", "N", count(f.OrderN)), 12)
 	if f.OrderN == 0 {
 		d.para(d.T("No order is in force in the region."), 9, greyRGB)
