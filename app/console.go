@@ -116,6 +116,7 @@ type Console struct {
 	textDialog     *TextDialog
 	reportDialog   *ReportDialog
 	dispatchDialog *DispatchDialog
+	briefing       *BriefingDialog
 }
 
 // NewConsole loads the status of the city and builds the window's content;
@@ -198,6 +199,7 @@ func (c *Console) Build() {
 	c.buildCases()
 	c.buildLegend()
 	toolbar := c.buildToolbar()
+	c.Win.SetMainMenu(c.mainMenu())
 
 	left := container.NewAppTabs(
 		container.NewTabItem(T("Regions"), c.Tree),
@@ -288,7 +290,7 @@ func (c *Console) buildToolbar() fyne.CanvasObject {
 	fit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), func() { c.Map.FlyTo(c.City.Extent) })
 	settings := widget.NewButtonWithIcon(T("Settings"), theme.SettingsIcon(), c.openSettings)
 	return container.NewHBox(c.IssueBtn, widget.NewSeparator(), widget.NewLabel(T("Tool")), c.ToolSel,
-		widget.NewSeparator(), widget.NewLabel(T("Status")), c.ThemeSel, zoomIn, zoomOut, fit, widget.NewSeparator(), settings)
+		widget.NewSeparator(), widget.NewLabel(T("Status")), c.ThemeSel, zoomIn, zoomOut, fit, widget.NewSeparator(), settings, c.briefingButton())
 }
 
 // SetTheme colours the grids by a status theme and shows its legend.
