@@ -175,29 +175,31 @@ func (d *doc) redCottonSection(f *facts) error {
 			bars.Series[k].Values = append(bars.Series[k].Values, r.Dimensions[k])
 		}
 	}
-	// The charts below the table when at least 70 mm are left, else on
-	// the next page; as tall as the room left, at most 95 mm.
-	if contentBot-d.GetY() < 70 {
-		d.AddPage()
+	// Each chart across the page (the districts' names need the width),
+	// below what came before when at least 70 mm are left, else on the
+	// next page; as tall as the room left, at most 90 mm.
+	place := func() (float64, float64) {
+		if contentBot-d.GetY() < 70 {
+			d.AddPage()
+		}
+		return d.GetY(), min(90, contentBot-d.GetY()-2)
 	}
-	y := d.GetY()
-	h := min(95, contentBot-y-2)
-	w := contentW
-	if len(rc.Trend) > 0 {
-		w = (contentW - 6) / 2
-	}
-	bars.Width, bars.Height = pixels(w), pixels(h)
-	if err := chart.OnPDF(d.Fpdf, margin, y, w, h, pt, func(c vg.CanvasSizer) error { return chart.DrawBars(draw.New(c), bars) }); err != nil {
+	y, h := place()
+	bars.Width, bars.Height = pixels(contentW), pixels(h)
+	if err := chart.OnPDF(d.Fpdf, margin, y, contentW, h, pt, func(c vg.CanvasSizer) error { return chart.DrawBars(draw.New(c), bars) }); err != nil {
 		return err
 	}
+	d.SetY(y + h + 4)
 	if len(rc.Trend) > 0 {
-		if err := d.trendChart(rc, margin+w+6, y, w, h); err != nil {
+		y, h := place()
+		if err := d.trendChart(rc, margin, y, contentW, h); err != nil {
 			return err
 		}
+		d.SetY(y + h + 4)
 	}
-	d.SetY(y + h + 4)
 	if len(rc.Streets) > 0 {
-		d.subhead(d.T("Streets of {{.District}} ranked on {{.Day}}: {{.N}} scored", "District", f.Names[rc.District], "Day", rc.Day, "N", rc.StreetN), 20)
+		d.subhead(d.T("Streets of {{.District}} ranked on {{.Day}}: {{.N}} scored", "District", f.Names[rc.District], "Day", rc.Day, "N", rc.StreetN),
+			6.2*float64(len(rc.Streets)+1)+4) // the table on one page
 		cols := []column{{d.T("Rank"), 18, "R"}, {d.T("Street"), 70, "L"}, {d.T("Composite"), 30, "R"}}
 		rows := make([][]string, len(rc.Streets))
 		mark := -1
