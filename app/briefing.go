@@ -86,7 +86,7 @@ func (c *Console) briefingRegion() (code, name string) {
 // romanised in English).
 func briefingFileName(region string, l msg.Lang, now time.Time) string {
 	if l == msg.English {
-		if r := data.RomanName(strings.TrimSuffix(region, "市")); r != "" {
+		if r := data.RomanName(region); r != "" {
 			region = r
 		}
 	}

@@ -143,6 +143,14 @@ func TestShortNameAndPinyin(t *testing.T) {
 			t.Errorf("Pinyin(%s) = %s, want %s", in, got, want)
 		}
 	}
+	// The administrative suffix goes, unless it is all there is besides one
+	// character (沙区 stays Shaqu: no one-syllable names).
+	for in, want := range map[string]string{"广州市": "Guangzhou", "天河区": "Tianhe", "沙面街道": "Shamian", "太和镇": "Taihe", "番禺区": "Panyu",
+		"大源村委会": "Dayuancunweihui", "沙区": "Shaqu"} {
+		if got := RomanName(in); got != want {
+			t.Errorf("RomanName(%s) = %s, want %s", in, got, want)
+		}
+	}
 }
 
 func TestMattersCatalogue(t *testing.T) {

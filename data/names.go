@@ -35,10 +35,10 @@ func Pinyin(name string) string {
 }
 
 // RomanName is the pinyin of a region's proper name without its
-// administrative suffix, capitalised: "天河区" → "Tianhe", "沙面街道" →
-// "Shamian", "太和镇" → "Taihe".
+// administrative suffix, capitalised: "广州市" → "Guangzhou", "天河区" →
+// "Tianhe", "沙面街道" → "Shamian", "太和镇" → "Taihe".
 func RomanName(name string) string {
-	for _, suffix := range []string{"街道", "区", "镇", "乡"} {
+	for _, suffix := range []string{"街道", "区", "镇", "乡", "市"} {
 		if strings.HasSuffix(name, suffix) && len([]rune(name)) > len([]rune(suffix))+1 {
 			name = strings.TrimSuffix(name, suffix)
 			break

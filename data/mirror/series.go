@@ -93,7 +93,7 @@ func (m *Mirror) IndicatorSeries(ctx context.Context, code, region string, from,
 	if err != nil {
 		return s, err
 	}
-	s.RegionPinyin = data.RomanName(strings.TrimSuffix(s.RegionName, "市"))
+	s.RegionPinyin = data.RomanName(s.RegionName)
 	// The districts a city rolls up.
 	var districts []string
 	if l == data.LevelCity {
