@@ -25,12 +25,12 @@ func briefCmd(args []string, out io.Writer) error {
 		"       kapok brief verify --pdf FILE.pdf [--sig FILE.sig] [--pubkey KEY.pub]\n       kapok brief key --user LOGIN [--out FILE.pub]", out)
 	path := mirrorFlag(fs)
 	outFile := fs.String("out", "", "the briefing to write: FILE.pdf (with --map-only also FILE.png); its signature goes beside it as FILE.pdf.sig")
-	region := fs.String("region", "", "the region's code (default: the whole city)")
+	region := fs.String("region", "", "the region's code (default: the whole city; a grid's code briefs its community)")
 	lang := fs.String("lang", string(msg.FromEnv()), "the briefing's language: zh-CN or en (default: the locale's)")
 	user := fs.String("user", data.SystemLogin, "login of the user preparing it: it is signed with their key, made once into their config directory")
 	classify := fs.String("classification", "", "the classification line on every page (default: 内部资料 注意保管 / Internal — handle with care)")
-	font := fs.String("font", "", "a TrueType font to set the text in (default: the bundled CJK subset)")
-	mapOnly := fs.Bool("map-only", false, "the map page alone (a .png out: the map at 300 dpi, unsigned)")
+	font := fs.String("font", "", "a TrueType font (.ttf) to set the text in (default: the bundled one, which covers GB 2312)")
+	mapOnly := fs.Bool("map-only", false, "the map page alone (a .png out: the map image at 300 dpi, unsigned, without the page's outline, legend, scale bar and north arrow)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -53,6 +53,13 @@ func briefCmd(args []string, out io.Writer) error {
 		Classification: *classify, FontFile: *font, MapOnly: *mapOnly})
 	if err != nil {
 		return err
+	}
+	if res.Region != *region && *region != "" {
+		fmt.Fprintf(out, "grid %s: the briefing is its community's, %s\n", *region, res.Region)
+	}
+	if len(res.Missing) > 0 {
+		fmt.Fprintf(out, "warning: %d characters are not in the bundled font and show as empty boxes: %s (give --font FILE.ttf with them)\n",
+			len(res.Missing), string(res.Missing))
 	}
 	if res.Sig == "" {
 		fmt.Fprintf(out, "wrote %s (%d bytes)\n", res.PDF, res.Bytes)

@@ -322,6 +322,10 @@ func (c *Console) showBriefingMade(d *BriefingDialog) {
 		widget.NewFormItem("SHA-256", value(res.SHA256)),
 		widget.NewFormItem(T("Key fingerprint"), value(res.Fingerprint)),
 	)
+	if len(res.Missing) > 0 {
+		// Characters people typed that the bundled font lacks show as boxes.
+		form.Append(T("Not in the font"), value(missingText(res.Missing)))
+	}
 	open := func(path string) {
 		if err := fyne.CurrentApp().OpenURL(fileURL(path)); err != nil {
 			dialog.ShowError(errors.New(T("{{.Path}} could not be opened: {{.Err}}", map[string]any{"Path": path, "Err": c.text(err)})), c.Win)
@@ -355,4 +359,12 @@ func sizeText(n int64) string {
 		return fmt.Sprintf("%.0f KB (%s)", float64(n)/(1<<10), bytes)
 	}
 	return bytes
+}
+
+// missingText lists characters the font lacks, the first of them.
+func missingText(rs []rune) string {
+	if len(rs) > 12 {
+		return string(rs[:12]) + "…"
+	}
+	return string(rs)
 }

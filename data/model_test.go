@@ -133,7 +133,7 @@ func TestRefusalsDeclareTheirArguments(t *testing.T) {
 }
 
 func TestShortNameAndPinyin(t *testing.T) {
-	for in, want := range map[string]string{"大源村委会": "大源村", "翠洲社区居民委员会": "翠洲社区", "六村民委员会": "六村", "沙面街道": "沙面街道"} {
+	for in, want := range map[string]string{"大源村委会": "大源村", "翠洲社区居民委员会": "翠洲社区", "六村民委员会": "六村", "沙面街道": "沙面街道", "南漖社区居委会会": "南漖社区"} {
 		if got := ShortName(in); got != want {
 			t.Errorf("ShortName(%s) = %s, want %s", in, got, want)
 		}

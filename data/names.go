@@ -9,7 +9,9 @@ import (
 // ShortName drops the formal suffix of a community's name ("大源村委会" →
 // "大源村", "翠洲社区居民委员会" → "翠洲社区").
 func ShortName(name string) string {
-	for _, suffix := range []string{"村民委员会", "居民委员会", "村委会", "居委会", "委员会"} {
+	// "居委会会" is a slip the official list makes for some communities
+	// (南漖社区居委会会): their names end as the others'.
+	for _, suffix := range []string{"村民委员会", "居民委员会", "村委会", "居委会会", "居委会", "委员会"} {
 		if strings.HasSuffix(name, suffix) {
 			base := strings.TrimSuffix(name, suffix)
 			if strings.HasPrefix(suffix, "村") && !strings.HasSuffix(base, "村") {

@@ -3,8 +3,9 @@
 
 WenQuanYi Micro Hei (Debian fonts-wqy-microhei, Apache-2.0; font 0 of its
 .ttc, kept as a single TTF because Fyne cannot load collections) cut down to
-the characters Kapok shows: printable ASCII, CJK punctuation, every character
-of the embedded data and translations and of assets/fonts/extra-chars.txt.
+the characters Kapok shows: printable ASCII, CJK punctuation, all of GB 2312
+(what people type), every character of the embedded data and translations and
+of assets/fonts/extra-chars.txt.
 Characters it lacks (rare CJK Extension A characters in village names) are
 taken from Droid Sans Fallback (Debian fonts-droid-fallback, Apache-2.0),
 scaled to the same units per em and merged in.
@@ -31,6 +32,15 @@ text = string.printable + "，。、：；！？（）【】《》“”‘’�
 for path in sources:
     with open(path, encoding="utf-8") as f:
         text += f.read()
+# Every character of GB 2312 (its 6,763 hanzi and its symbols): what people
+# type into a case, an order's task or a classification line (秘密★1年) must
+# show, not only the words Kapok itself uses.
+for hi in range(0xA1, 0xF8):
+    for lo in range(0xA1, 0xFF):
+        try:
+            text += bytes([hi, lo]).decode("gb2312")
+        except UnicodeDecodeError:
+            pass
 chars = "".join(sorted({c for c in text if not c.isspace() or c == " "}))
 
 # Layout tables and hinting are dropped: Kapok lays out plain runs of text.

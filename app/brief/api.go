@@ -12,9 +12,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
 
 	"golang.org/x/image/font/sfnt"
 
@@ -35,7 +38,7 @@ type Options struct {
 	KeyDir         string    // where the users' signing keys live ("": sign.DefaultDir)
 	Classification string    // the classification line ("": the default, 内部资料 注意保管)
 	FontFile       string    // a TrueType font to set the text in ("": the bundled one)
-	MapOnly        bool      // the map page alone (a .png out: the page's map as a 300 dpi PNG, unsigned)
+	MapOnly        bool      // the map page alone (a .png out: the map image at 300 dpi, unsigned, without the page's overlays)
 	// Progress, when set, is called as each part is made (done of total).
 	Progress func(done, total int)
 }
@@ -45,15 +48,20 @@ type Result struct {
 	PDF, Sig    string // the files written (Sig "" for a PNG)
 	Pages       int
 	Bytes       int64
+	Region      string // the region briefed (a grid's community for a grid)
 	SHA256      string // hex
 	Fingerprint string // the signing key's
+	// Missing are characters of the briefing the bundled font lacks (text
+	// people typed): they show as empty boxes.
+	Missing []rune
 }
 
 // Make writes the briefing to out (through a temporary file renamed into
 // place, so a failure leaves no partial file) and its signature beside it.
 // A region no region has, a user the mirror does not know, a font that
-// cannot be read and an output that cannot be written are refused before
-// anything is written.
+// cannot be read or lacks characters the briefing uses, and an output that
+// cannot be written are refused before anything is written; a grid's code
+// briefs its community (as the console's tree does).
 func Make(ctx context.Context, m *mirror.Mirror, out string, opt Options) (Result, error) {
 	if opt.Lang == "" {
 		opt.Lang = msg.Chinese
@@ -64,14 +72,12 @@ func Make(ctx context.Context, m *mirror.Mirror, out string, opt Options) (Resul
 	if opt.User == "" {
 		opt.User = data.SystemLogin
 	}
+	if data.IsGridCode(opt.Region) {
+		opt.Region = opt.Region[:data.LevelCommunity.CodeLength()]
+	}
 	png := strings.EqualFold(filepath.Ext(out), ".png")
-	switch {
-	case out == "":
-		return Result{}, errors.New("brief: no output file given")
-	case png && !opt.MapOnly:
-		return Result{}, fmt.Errorf("%s: a briefing is a PDF (a PNG only with the map page alone)", out)
-	case !png && !strings.EqualFold(filepath.Ext(out), ".pdf"):
-		return Result{}, fmt.Errorf("%s: the output must be a .pdf file (or .png with the map page alone)", out)
+	if err := checkOutput(out, png, opt.MapOnly); err != nil {
+		return Result{}, err
 	}
 	if _, err := m.User(ctx, opt.User); err != nil {
 		return Result{}, err
@@ -106,15 +112,15 @@ func Make(ctx context.Context, m *mirror.Mirror, out string, opt Options) (Resul
 	}
 	step()
 	if png {
-		tmp, n, err := writeTemp(out, func(w io.Writer) error { return kmaps.EncodePNG(w, pm.img) })
+		tmp, n, _, err := writeTemp(out, func(w io.Writer) error { return kmaps.EncodePNG(w, pm.img) })
 		if err != nil {
 			return Result{}, err
 		}
-		if err := publish(tmp, out, nil); err != nil {
+		if err := publish(out, tmp, ""); err != nil {
 			return Result{}, err
 		}
 		step()
-		return Result{PDF: out, Bytes: n}, nil
+		return Result{PDF: out, Region: f.Region.Code, Bytes: n}, nil
 	}
 	keyDir := opt.KeyDir
 	if keyDir == "" {
@@ -131,27 +137,68 @@ func Make(ctx context.Context, m *mirror.Mirror, out string, opt Options) (Resul
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{PDF: out, Pages: d.PageNo(), Fingerprint: fp}
-	h := sha256.New()
-	tmp, n, err := writeTemp(out, func(w io.Writer) error {
-		return d.Output(io.MultiWriter(w, h))
-	})
+	missing, err := missingGlyphs(font, d.runes)
 	if err != nil {
 		return Result{}, err
 	}
-	res.Bytes, res.SHA256 = n, hex.EncodeToString(h.Sum(nil))
-	step()
-	if err := publish(tmp, out, func() (err error) {
-		res.Sig, err = sign.SignFile(out, key, opt.Now)
-		return err
-	}); err != nil {
+	if len(missing) > 0 && opt.FontFile != "" {
+		return Result{}, fmt.Errorf("font %s: it lacks %d characters the briefing uses (%s)", opt.FontFile, len(missing), runeList(missing))
+	}
+	res := Result{PDF: out, Region: f.Region.Code, Pages: d.PageNo(), Fingerprint: fp, Missing: missing}
+	tmp, n, digest, err := writeTemp(out, func(w io.Writer) error { return d.Output(w) })
+	if err != nil {
 		return Result{}, err
 	}
+	res.Bytes, res.SHA256 = n, hex.EncodeToString(digest[:])
+	step()
+	// The signature is made, and written beside, before either file is
+	// put in place: a signature that cannot be made leaves the briefing
+	// there before (if any) as it was.
+	sig, err := sign.Sign(filepath.Base(out), digest, n, key, opt.Now)
+	if err != nil {
+		_ = os.Remove(tmp)
+		return Result{}, fmt.Errorf("signing %s: %w", out, err)
+	}
+	sigTmp, _, _, err := writeTemp(out+".sig", func(w io.Writer) error { _, err := w.Write(sig); return err })
+	if err != nil {
+		_ = os.Remove(tmp)
+		return Result{}, err
+	}
+	if err := publish(out, tmp, sigTmp); err != nil {
+		return Result{}, err
+	}
+	res.Sig = out + ".sig"
 	step()
 	return res, nil
 }
 
-// loadFont is the bundled font, or the TrueType file given, checked.
+// checkOutput refuses an output Kapok cannot write before any work: not a
+// .pdf (or a .png of the map alone), a folder that does not exist or is
+// not one, a folder where the file would go.
+func checkOutput(out string, png, mapOnly bool) error {
+	switch {
+	case out == "":
+		return errors.New("brief: no output file given")
+	case png && !mapOnly:
+		return fmt.Errorf("%s: a briefing is a PDF (a PNG only with the map page alone)", out)
+	case !png && !strings.EqualFold(filepath.Ext(out), ".pdf"):
+		return fmt.Errorf("%s: the output must be a .pdf file (or .png with the map page alone)", out)
+	}
+	dir := filepath.Dir(out)
+	if st, err := os.Stat(dir); err != nil {
+		return fmt.Errorf("%s: cannot write: the folder %s does not exist", out, dir)
+	} else if !st.IsDir() {
+		return fmt.Errorf("%s: cannot write: %s is not a folder", out, dir)
+	}
+	if st, err := os.Stat(out); err == nil && !st.Mode().IsRegular() {
+		return fmt.Errorf("%s: cannot write: a folder or other non-file is there", out)
+	}
+	return nil
+}
+
+// loadFont is the bundled font, or the TrueType file given, checked: fpdf
+// embeds TrueType outlines only (an OpenType font with CFF outlines, .otf,
+// is refused here rather than by fpdf half-way).
 func loadFont(file string) ([]byte, error) {
 	if file == "" {
 		return assets.FS.ReadFile("fonts/kapok-cjk.ttf")
@@ -160,10 +207,49 @@ func loadFont(file string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("font %s: %w", file, err)
 	}
+	if len(b) < 4 || string(b[:4]) != "\x00\x01\x00\x00" && string(b[:4]) != "true" {
+		return nil, fmt.Errorf("font %s: not a TrueType font (.ttf with TrueType outlines; a collection, .ttc, or CFF outlines, .otf, will not do)", file)
+	}
 	if _, err := sfnt.Parse(b); err != nil {
 		return nil, fmt.Errorf("font %s: not a TrueType font (%v)", file, err)
 	}
 	return b, nil
+}
+
+// missingGlyphs are the runes the font has no glyph for, in order.
+func missingGlyphs(font []byte, runes map[rune]bool) ([]rune, error) {
+	f, err := sfnt.Parse(font)
+	if err != nil {
+		return nil, err
+	}
+	var buf sfnt.Buffer
+	var out []rune
+	for r := range runes {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			continue
+		}
+		if g, err := f.GlyphIndex(&buf, r); err != nil || g == 0 {
+			out = append(out, r)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// runeList is the first runes of a list, quoted, for a message.
+func runeList(rs []rune) string {
+	var b strings.Builder
+	for i, r := range rs {
+		if i == 12 {
+			b.WriteString(" …")
+			break
+		}
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString(strconv.QuoteRune(r))
+	}
+	return b.String()
 }
 
 // compose lays the briefing's pages out.
@@ -224,10 +310,11 @@ func compose(f *facts, pm *printedMap, font []byte, cat *msg.Catalog, opt Option
 const staleAfter = 10 * time.Minute
 
 // writeTemp writes a file's content to a temporary file beside it (mode
-// 0600: briefings are personal data), synced; on a failure nothing is
-// left. Temporary files of the same name left by a make that died long
-// ago are removed first.
-func writeTemp(path string, write func(io.Writer) error) (string, int64, error) {
+// 0600: briefings are personal data), synced, and returns its name, size
+// and SHA-256; on a failure nothing is left. Temporary files of the same
+// name left by a make that died long ago are removed first.
+func writeTemp(path string, write func(io.Writer) error) (string, int64, [32]byte, error) {
+	var digest [32]byte
 	dir, base := filepath.Dir(path), filepath.Base(path)
 	prefix := "." + base + ".partial-"
 	if old, err := filepath.Glob(filepath.Join(dir, globEscape(prefix)+"*")); err == nil {
@@ -239,7 +326,7 @@ func writeTemp(path string, write func(io.Writer) error) (string, int64, error) 
 	}
 	var rnd [6]byte
 	if _, err := rand.Read(rnd[:]); err != nil {
-		return "", 0, err
+		return "", 0, digest, err
 	}
 	tmp := filepath.Join(dir, prefix+hex.EncodeToString(rnd[:]))
 	file, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
@@ -248,9 +335,10 @@ func writeTemp(path string, write func(io.Writer) error) (string, int64, error) 
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return "", 0, fmt.Errorf("%s: cannot write: %w", path, err)
+		return "", 0, digest, fmt.Errorf("%s: cannot write in %s: %w", path, dir, err)
 	}
-	cw := &countingWriter{w: bufio.NewWriterSize(file, 1<<20)}
+	h := sha256.New()
+	cw := &countingWriter{w: bufio.NewWriterSize(io.MultiWriter(file, h), 1<<20)}
 	err = write(cw)
 	if err == nil {
 		err = cw.w.Flush()
@@ -263,9 +351,10 @@ func writeTemp(path string, write func(io.Writer) error) (string, int64, error) 
 	}
 	if err != nil {
 		_ = os.Remove(tmp)
-		return "", 0, fmt.Errorf("%s: %w", path, err)
+		return "", 0, digest, fmt.Errorf("%s: %w", path, err)
 	}
-	return tmp, cw.n, nil
+	copy(digest[:], h.Sum(nil))
+	return tmp, cw.n, digest, nil
 }
 
 // globEscape quotes the pattern characters of a file name for Glob.
@@ -273,33 +362,39 @@ func globEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`).Replace(s)
 }
 
-// publish renames the temporary file into place and then, when given,
-// signs it, holding an exclusive lock on the folder (flock on its
-// descriptor) throughout: two makes of the same file, in two consoles or
+// publish renames the temporary files into place, the briefing's and (when
+// given) its signature's, holding an exclusive lock on the folder (flock
+// on its descriptor): two makes of the same file, in two consoles or
 // processes, end with one briefing and the signature of that briefing,
-// never one's PDF beside the other's signature. On a failure of the
-// signature the briefing is removed: a briefing without its signature is
-// not one.
-func publish(tmp, path string, then func() error) error {
+// never one's PDF beside the other's signature. Only a crash between the
+// two renames (microseconds) leaves a briefing beside the signature before
+// it, which verify then calls bad.
+func publish(path, tmp, sigTmp string) error {
+	drop := func() {
+		_ = os.Remove(tmp)
+		if sigTmp != "" {
+			_ = os.Remove(sigTmp)
+		}
+	}
 	dir, err := os.Open(filepath.Dir(path))
 	if err != nil {
-		_ = os.Remove(tmp)
+		drop()
 		return err
 	}
 	defer func() { _ = dir.Close() }()
 	if err := syscall.Flock(int(dir.Fd()), syscall.LOCK_EX); err != nil {
-		_ = os.Remove(tmp)
+		drop()
 		return fmt.Errorf("%s: locking its folder: %w", path, err)
 	}
 	defer func() { _ = syscall.Flock(int(dir.Fd()), syscall.LOCK_UN) }()
 	if err := os.Rename(tmp, path); err != nil {
-		_ = os.Remove(tmp)
+		drop()
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if then != nil {
-		if err := then(); err != nil {
-			_ = os.Remove(path)
-			return err
+	if sigTmp != "" {
+		if err := os.Rename(sigTmp, path+".sig"); err != nil {
+			_ = os.Remove(sigTmp)
+			return fmt.Errorf("%s.sig: %w", path, err)
 		}
 	}
 	return nil

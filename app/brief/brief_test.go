@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/image/font/gofont/goregular"
+
 	"kapok/app/msg"
 	"kapok/data"
 	"kapok/data/sign"
@@ -163,7 +165,14 @@ func TestBriefingRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	badFont := filepath.Join(dir, "font.ttf")
-	if err := os.WriteFile(badFont, []byte("not a font"), 0o600); err != nil {
+	cffFont := filepath.Join(dir, "font.otf")
+	latinFont := filepath.Join(dir, "goregular.ttf")
+	for p, b := range map[string][]byte{badFont: []byte("not a font"), cffFont: []byte("OTTO\x00\x09rest of a CFF font"), latinFont: goregular.TTF} {
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "folder.pdf"), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -173,14 +182,17 @@ func TestBriefingRefusals(t *testing.T) {
 		text      string
 	}{
 		{"unknown region", "a.pdf", Options{Region: "440199"}, data.CodeRegionUnknown, ""},
-		{"a grid is no region", "a.pdf", Options{Region: "440106001001001"}, data.CodeRegionCodeInvalid, ""},
 		{"not a code", "a.pdf", Options{Region: "Tianhe"}, data.CodeRegionCodeInvalid, ""},
 		{"unknown user", "a.pdf", Options{User: "nobody"}, data.CodeUserUnknown, ""},
 		{"missing font", "a.pdf", Options{FontFile: filepath.Join(dir, "none.ttf")}, "", "none.ttf"},
 		{"not a font", "a.pdf", Options{FontFile: badFont}, "", "not a TrueType font"},
 		{"not a pdf", "a.txt", Options{}, "", "must be a .pdf"},
 		{"png without map-only", "a.png", Options{}, "", "map page alone"},
-		{"no such folder", filepath.Join("missing", "a.pdf"), Options{}, "", "cannot write"},
+		{"no such folder", filepath.Join("missing", "a.pdf"), Options{}, "", "the folder " + filepath.Join(dir, "missing") + " does not exist"},
+		{"a folder in the way", "locked", Options{}, "", "must be a .pdf"},
+		{"a folder named .pdf", "folder.pdf", Options{}, "", "a folder or other non-file is there"},
+		{"a CFF font", "a.pdf", Options{FontFile: cffFont}, "", "not a TrueType font"},
+		{"a font without Chinese", "a.pdf", Options{FontFile: latinFont}, "", "it lacks"},
 	} {
 		out := tc.out
 		if !filepath.IsAbs(out) {
@@ -205,7 +217,7 @@ func TestBriefingRefusals(t *testing.T) {
 		}
 	}
 	_ = filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
-		if err == nil && !e.IsDir() && p != badFont {
+		if err == nil && !e.IsDir() && p != badFont && p != cffFont && p != latinFont {
 			t.Errorf("left behind: %s", p)
 		}
 		return nil

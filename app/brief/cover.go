@@ -18,6 +18,24 @@ func (d *doc) regionName(r data.RegionSummary) string {
 	return englishName(r) + " (" + r.Name + ")"
 }
 
+// place names a region in a table: its Chinese name, and in English its
+// pinyin before it ("Wushan 五山街道").
+func (d *doc) place(f *facts, code string) string {
+	r, ok := f.Regions[code]
+	if !ok || d.lang == msg.Chinese {
+		return f.Names[code]
+	}
+	return englishName(r) + " " + r.Name
+}
+
+// shortPlace is a region's name alone: Chinese, or in English its pinyin.
+func (d *doc) shortPlace(r data.RegionSummary) string {
+	if d.lang == msg.Chinese {
+		return r.Name
+	}
+	return englishName(r)
+}
+
 // englishName is a region's proper name in pinyin, a community's with its
 // kind in English ("大源村委会" → "Dayuan Village").
 func englishName(r data.RegionSummary) string {

@@ -39,9 +39,11 @@ type facts struct {
 	Total      data.BoardRow   // the region's own line
 	Counts     data.CaseCounts
 	Cases      []data.CaseRow // red and yellow cards, most urgent first
+	CardN      int            // red and yellow cards in all (Cases holds the first)
 	Orders     []data.Order   // in force with a target in the region
 	OrderN     int            // all of them (Orders holds the first)
-	Rosters    []data.Roster  // this week's, of the region's district and streets
+	Rosters    []data.Roster  // this week's published, of the region's districts and streets
+	Drafts     int            // this week's not yet published
 	Cover      *coverFacts
 	DutyGaps   []mirror.DutyGap
 	DutyN      int                    // duty gaps in all
@@ -53,6 +55,7 @@ type facts struct {
 	Series     []chart.Series         // the last 24 hours of the first statuses
 	Severities []data.Severity        // theirs
 	Names      map[string]string      // region code → name, for the tables
+	Regions    map[string]data.RegionSummary
 	RedCotton  *redCottonFacts
 }
 
@@ -89,7 +92,7 @@ func unknownRegion(code string) error {
 
 // gather reads the facts of a briefing of region at now.
 func gather(ctx context.Context, m *mirror.Mirror, region string, now time.Time, mapOnly bool) (*facts, error) {
-	f := &facts{Now: now, Names: map[string]string{}}
+	f := &facts{Now: now, Names: map[string]string{}, Regions: map[string]data.RegionSummary{}}
 	sums, err := m.RegionSummaries(ctx, now)
 	if err != nil {
 		return nil, err
@@ -98,6 +101,7 @@ func gather(ctx context.Context, m *mirror.Mirror, region string, now time.Time,
 	for _, s := range sums {
 		byCode[s.Code] = s
 		f.Names[s.Code] = s.Name
+		f.Regions[s.Code] = s
 		if s.Level == data.LevelCity {
 			f.CityCode = s.Code
 		}
@@ -198,42 +202,41 @@ func (f *facts) readBoard(ctx context.Context, m *mirror.Mirror) error {
 		f.Total.OnTime += row.OnTime
 		f.Total.UnitsAvailable += row.UnitsAvailable
 		f.Total.UnitsDispatched += row.UnitsDispatched
-		f.Total.Unstaffed += row.Unstaffed
-	}
-	// A region's own unstaffed count holds its own center and those below
-	// (the children's lines do not hold the region's own center).
-	if f.Region.Parent != "" {
-		up, err := m.StatusBoard(ctx, f.Region.Parent, f.Now)
-		if err != nil {
-			return err
-		}
-		for _, row := range up {
-			if row.Code == f.Region.Code {
-				f.Total.Unstaffed = row.Unstaffed
-			}
-		}
 	}
 	return nil
 }
 
-// readCases reads the red and yellow cards: the queue's most urgent
-// first, as long as they are overdue or past 75 % of their limit.
+// readCases reads the red and yellow cards: every open case of the region
+// past its deadline or 75 % of its limit (parked ones too: a parked case's
+// clock runs on).
 func (f *facts) readCases(ctx context.Context, m *mirror.Mirror) error {
-	filter := data.CaseFilter{Region: f.scope(), Limit: maxCases}
 	counts, err := m.CaseCounts(ctx, data.CaseFilter{Region: f.scope()}, f.Now)
 	if err != nil {
 		return err
 	}
 	f.Counts = counts
-	rows, err := m.Cases(ctx, filter, f.Now)
+	rows, err := m.Cases(ctx, data.CaseFilter{Region: f.scope()}, f.Now)
 	if err != nil {
 		return err
 	}
-	for _, r := range rows {
-		if r.Clock.State == data.ClockOverdue || r.Clock.State == data.ClockWarning {
-			f.Cases = append(f.Cases, r)
+	cards := slices.DeleteFunc(rows, func(r data.CaseRow) bool {
+		return r.Clock.State != data.ClockOverdue && r.Clock.State != data.ClockWarning
+	})
+	// Cases being worked on before parked ones (waiting on what the grid
+	// cannot fix: their clocks run on, they are counted, but a meeting acts
+	// on the others first); then red before yellow, the most urgent first.
+	sort.SliceStable(cards, func(i, j int) bool {
+		a, b := cards[i], cards[j]
+		if pa, pb := a.State == data.EventParked, b.State == data.EventParked; pa != pb {
+			return pb
 		}
-	}
+		if (a.Clock.State == data.ClockOverdue) != (b.Clock.State == data.ClockOverdue) {
+			return a.Clock.State == data.ClockOverdue
+		}
+		return a.Clock.Remaining < b.Clock.Remaining
+	})
+	f.CardN = len(cards)
+	f.Cases = cards[:min(len(cards), maxCases)]
 	return nil
 }
 
@@ -260,8 +263,8 @@ func (f *facts) readOrders(ctx context.Context, m *mirror.Mirror) error {
 	}
 	var in []data.Order
 	for _, o := range all {
-		force := o.State == data.OrderOverdue ||
-			(o.State == data.OrderIssued || o.State == data.OrderAcknowledged || o.State == data.OrderInProgress) && !o.Start.After(f.Now)
+		running := o.State == data.OrderIssued || o.State == data.OrderAcknowledged || o.State == data.OrderInProgress
+		force := o.State == data.OrderOverdue || running && !o.Start.After(f.Now) && f.Now.Before(o.End)
 		if !force {
 			continue
 		}
@@ -293,17 +296,17 @@ func (f *facts) readOrders(ctx context.Context, m *mirror.Mirror) error {
 // nobody on duty now.
 func (f *facts) readSchedules(ctx context.Context, m *mirror.Mirror) error {
 	week := data.WeekOf(f.Now).String()
+	// Rosters are planned for a district or a street: those of the
+	// region's districts and streets, or those over it.
 	var regions []string
 	switch f.Region.Level {
-	case data.LevelCity:
-		for _, b := range f.Board {
-			regions = append(regions, b.Code)
+	case data.LevelCity, data.LevelDistrict:
+		for code, r := range f.Regions {
+			if (r.Level == data.LevelDistrict || r.Level == data.LevelStreet) && strings.HasPrefix(code, f.Region.Code) {
+				regions = append(regions, code)
+			}
 		}
-	case data.LevelDistrict:
-		regions = append(regions, f.Region.Code)
-		for _, b := range f.Board {
-			regions = append(regions, b.Code)
-		}
+		slices.Sort(regions)
 	case data.LevelStreet:
 		regions = []string{f.Region.Code[:6], f.Region.Code}
 	case data.LevelCommunity:
@@ -314,7 +317,13 @@ func (f *facts) readSchedules(ctx context.Context, m *mirror.Mirror) error {
 		if err != nil {
 			return err
 		}
-		f.Rosters = append(f.Rosters, rs...)
+		for _, r := range rs {
+			if r.State == data.RosterPublished {
+				f.Rosters = append(f.Rosters, r)
+			} else {
+				f.Drafts++
+			}
+		}
 	}
 	if err := f.readCoverage(ctx, m); err != nil {
 		return err
@@ -325,6 +334,9 @@ func (f *facts) readSchedules(ctx context.Context, m *mirror.Mirror) error {
 	}
 	f.Centers = centers
 	f.DutyN = len(gaps)
+	// The region's line counts its own center too (the board's lines of
+	// its children do not hold it): the same count as the duty section's.
+	f.Total.Unstaffed = f.DutyN
 	f.DutyGaps = gaps[:min(len(gaps), maxDutyGaps)]
 	return nil
 }

@@ -83,7 +83,7 @@ func (d *doc) indicatorsSection(f *facts) error {
 				th += " " + d.value(st.Baseline, in.Unit)
 			}
 		}
-		rows[i] = []string{d.T(st.Severity.String()), name, f.Names[st.Region], d.value(st.Value, in.Unit), th, beijing(st.At)}
+		rows[i] = []string{d.T(st.Severity.String()), name, d.place(f, st.Region), d.value(st.Value, in.Unit), th, beijing(st.At)}
 	}
 	d.table(cols, rows, func(i, j int) [3]int {
 		if j == 0 || j == 3 {
@@ -151,7 +151,7 @@ func (d *doc) redCottonSection(f *facts) error {
 	score := func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 	highlight := -1
 	for i, r := range rc.Rows {
-		rows[i] = []string{strconv.Itoa(r.Rank), r.Name, score(r.Composite)}
+		rows[i] = []string{strconv.Itoa(r.Rank), d.place(f, r.District), score(r.Composite)}
 		for _, v := range r.Dimensions {
 			rows[i] = append(rows[i], score(v))
 		}
@@ -198,13 +198,13 @@ func (d *doc) redCottonSection(f *facts) error {
 		d.SetY(y + h + 4)
 	}
 	if len(rc.Streets) > 0 {
-		d.subhead(d.T("Streets of {{.District}} ranked on {{.Day}}: {{.N}} scored", "District", f.Names[rc.District], "Day", rc.Day, "N", rc.StreetN),
+		d.subhead(d.T("Streets of {{.District}} ranked on {{.Day}}: {{.N}} scored", "District", d.shortPlace(f.Regions[rc.District]), "Day", rc.Day, "N", rc.StreetN),
 			6.2*float64(len(rc.Streets)+1)+4) // the table on one page
 		cols := []column{{d.T("Rank"), 18, "R"}, {d.T("Street"), 70, "L"}, {d.T("Composite"), 30, "R"}}
 		rows := make([][]string, len(rc.Streets))
 		mark := -1
 		for i, s := range rc.Streets {
-			rows[i] = []string{strconv.Itoa(s.Rank), s.Name, score(s.Composite)}
+			rows[i] = []string{strconv.Itoa(s.Rank), d.place(f, s.District), score(s.Composite)}
 			if rc.Street != nil && s.District == rc.Street.District {
 				mark = i
 			}
@@ -215,8 +215,9 @@ func (d *doc) redCottonSection(f *facts) error {
 			}
 			return [3]int{}
 		})
+		d.more(len(rc.Streets), rc.StreetN)
 		if rc.Street != nil && mark < 0 {
-			d.para(d.T("{{.Street}}: rank {{.Rank}}, composite {{.Score}}.", "Street", rc.Street.Name, "Rank", rc.Street.Rank, "Score", score(rc.Street.Composite)), 9, inkRGB)
+			d.para(d.T("{{.Street}}: rank {{.Rank}}, composite {{.Score}}.", "Street", d.place(f, rc.Street.District), "Rank", rc.Street.Rank, "Score", score(rc.Street.Composite)), 9, inkRGB)
 		}
 	}
 	return nil

@@ -128,6 +128,7 @@ func (d *doc) outline(pm *printedMap) {
 		}
 	}
 	d.DrawPath("D")
+	d.SetLineJoinStyle("miter") // fpdf's default, for what follows
 }
 
 // northArrow draws an arrow pointing up (Web Mercator keeps north up) with
@@ -197,7 +198,7 @@ func (d *doc) legend(f *facts) {
 	d.SetLineWidth(0.7)
 	d.Line(x, y+2, x+6, y+2)
 	d.SetXY(x+8, y)
-	d.CellFormat(legendW-8, 4, fit(d, d.T("{{.Region}} boundary", "Region", d.regionName(f.Region)), legendW-8), "", 0, "LM", false, 0, "")
+	d.CellFormat(legendW-8, 4, fit(d, d.T("{{.Region}} boundary", "Region", d.shortPlace(f.Region)), legendW-8), "", 0, "LM", false, 0, "")
 	y += 6
 	d.SetDrawColor(60, 60, 60)
 	d.SetLineWidth(0.3)

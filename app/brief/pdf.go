@@ -41,9 +41,31 @@ type doc struct {
 	*fpdf.Fpdf
 	lang     msg.Lang
 	cat      *msg.Catalog
-	header   string // left of the header: the briefing's title
-	asOf     string // right of the header: the data's as-of line
-	classify string // left of the footer
+	header   string        // left of the header: the briefing's title
+	asOf     string        // right of the header: the data's as-of line
+	classify string        // left of the footer
+	runes    map[rune]bool // every character set in text, to check the font has them
+}
+
+// CellFormat is fpdf's, noting the characters set.
+func (d *doc) CellFormat(w, h float64, txt, border string, ln int, align string, fill bool, link int, linkStr string) {
+	d.note(txt)
+	d.Fpdf.CellFormat(w, h, txt, border, ln, align, fill, link, linkStr)
+}
+
+// MultiCell is fpdf's, noting the characters set.
+func (d *doc) MultiCell(w, h float64, txt, border, align string, fill bool) {
+	d.note(txt)
+	d.Fpdf.MultiCell(w, h, txt, border, align, fill)
+}
+
+func (d *doc) note(s string) {
+	if d.runes == nil {
+		d.runes = map[rune]bool{}
+	}
+	for _, r := range s {
+		d.runes[r] = true
+	}
 }
 
 // newDoc starts a document in the bundled font with the header and footer

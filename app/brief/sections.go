@@ -30,13 +30,13 @@ func (d *doc) statusSection(f *facts) {
 	}
 	var rows [][]string
 	for _, r := range f.Board {
-		name := r.Name
+		name := d.place(f, r.Code)
 		if f.Region.Level == data.LevelCommunity {
 			name = d.T("Grid {{.Seq}}", "Seq", strings.TrimPrefix(r.Code, f.Region.Code))
 		}
 		rows = append(rows, line(r, name))
 	}
-	rows = append(rows, line(f.Total, d.T("{{.Region}} in all", "Region", f.Region.Name)))
+	rows = append(rows, line(f.Total, d.T("{{.Region}} in all", "Region", d.shortPlace(f.Region))))
 	d.table(cols, rows, func(i, j int) [3]int {
 		if j == 3 && i < len(rows) && rows[i][3] != "0" {
 			return redRGB
@@ -50,11 +50,12 @@ func (d *doc) statusSection(f *facts) {
 func (d *doc) casesSection(f *facts) {
 	d.section(d.T("Cases needing attention"), 40)
 	if len(f.Cases) == 0 {
-		d.para(d.T("{{.N}} open cases; none is overdue or past 75% of its limit.", "N", count(f.Counts.All)), 9.5, inkRGB)
+		d.para(d.T("Open cases: {{.N}}; none is overdue or past 75% of its limit.", "N", count(f.Counts.All)), 9.5, inkRGB)
 		return
 	}
 	d.para(d.T("{{.N}} open cases · {{.Overdue}} overdue (red cards) · {{.Warning}} past 75% of their limit (yellow cards); the {{.Shown}} most urgent:",
 		"N", count(f.Counts.All), "Overdue", count(f.Counts.Overdue), "Warning", count(f.Counts.Warning), "Shown", len(f.Cases)), 9.5, inkRGB)
+	defer d.more(len(f.Cases), f.CardN)
 	d.Ln(2)
 	cols := scaleColumns([]column{{d.T("Card"), 16, "C"}, {d.T("Case"), 36, "L"}, {d.T("Matter"), 62, "L"}, {d.T("Region"), 48, "L"},
 		{d.T("State"), 26, "L"}, {d.T("Deadline"), 32, "L"}, {d.T("Clock"), 30, "R"}})
@@ -68,7 +69,7 @@ func (d *doc) casesSection(f *facts) {
 		if d.lang == msg.English {
 			matter = c.MatterEn
 		}
-		rows[i] = []string{card, c.Code, matter, f.placeOf(c.GridCode), d.T(string(c.State)), beijing(c.Clock.Deadline), d.cat.Clock(d.lang, c.Clock)}
+		rows[i] = []string{card, c.Code, matter, d.placeOf(f, c.GridCode), d.T(string(c.State)), beijing(c.Clock.Deadline), d.cat.Clock(d.lang, c.Clock)}
 	}
 	d.table(cols, rows, func(i, j int) [3]int {
 		if j == 0 || j == 6 {
@@ -81,12 +82,29 @@ func (d *doc) casesSection(f *facts) {
 	})
 }
 
-// placeOf names a grid by its street and community.
-func (f *facts) placeOf(grid string) string {
+// placeOf names a grid by its street and community (in English, their
+// pinyin: the Chinese is in the grid's code's regions, a look-up away).
+func (d *doc) placeOf(f *facts, grid string) string {
 	if len(grid) < 12 {
 		return grid
 	}
+	if d.lang == msg.English {
+		return englishName(f.Regions[grid[:9]]) + " · " + englishName(f.Regions[grid[:12]])
+	}
 	return data.ShortName(f.Names[grid[:9]]) + " " + data.ShortName(f.Names[grid[:12]])
+}
+
+// shift is a shift as the briefing says it: its day and its name in the
+// briefing's language (2026-11-26 晚班).
+func (d *doc) shift(s data.Shift) string {
+	return s.Day.In(data.BeijingTime).Format("2006-01-02") + " " + d.T(s.Name)
+}
+
+// more says how many rows a list left out, when it left some.
+func (d *doc) more(shown, all int) {
+	if all > shown {
+		d.para(d.T("… and {{.N}} more.", "N", count(all-shown)), 8.5, greyRGB)
+	}
 }
 
 // ordersSection lists the orders in force, the week's rosters, the
@@ -112,19 +130,22 @@ func (d *doc) ordersSection(f *facts) {
 			return [3]int{}
 		})
 	}
-	d.subhead(d.T("Patrol rosters of the week {{.Week}}", "Week", data.WeekOf(f.Now).String()), 12)
+	d.subhead(d.T("Patrol rosters published for the week {{.Week}}: {{.N}}", "Week", data.WeekOf(f.Now).String(), "N", len(f.Rosters)), 12)
+	if f.Drafts > 0 {
+		d.para(d.T("{{.N}} more planned, not yet published (not in force).", "N", f.Drafts), 9, greyRGB)
+	}
 	if len(f.Rosters) == 0 {
-		d.para(d.T("No patrol roster is planned for the region this week."), 9, greyRGB)
+		d.para(d.T("No patrol roster is published for the region this week."), 9, greyRGB)
 	} else {
 		cols := scaleColumns([]column{{d.T("Region"), 60, "L"}, {d.T("State"), 30, "L"}, {d.T("Version"), 20, "R"}, {d.T("Roster"), 80, "L"}})
 		rows := make([][]string, len(f.Rosters))
 		for i, r := range f.Rosters {
-			rows[i] = []string{f.Names[r.Region], d.T(string(r.State)), count(int(r.Version)), r.ID}
+			rows[i] = []string{d.place(f, r.Region), d.T(string(r.State)), count(int(r.Version)), r.ID}
 		}
 		d.table(cols, rows, nil)
 	}
 	if c := f.Cover; c != nil {
-		d.subhead(d.T("Patrol coverage now: {{.Shift}}", "Shift", c.Shift.String()), 20)
+		d.subhead(d.T("Patrol coverage now: {{.Shift}}", "Shift", d.shift(c.Shift)), 20)
 		s := c.Summary
 		d.para(d.T("{{.Required}} patrols required, {{.Planned}} planned; {{.Gaps}} gaps ({{.Uncovered}} uncovered, {{.Under}} under-covered)",
 			"Required", count(s.Required), "Planned", count(s.Planned), "Gaps", count(s.Gaps), "Uncovered", count(s.Uncovered), "Under", count(s.Under)), 9.5, inkRGB)
@@ -133,12 +154,10 @@ func (d *doc) ordersSection(f *facts) {
 			cols := scaleColumns([]column{{d.T("Grid"), 44, "L"}, {d.T("Region"), 80, "L"}, {d.T("Missing patrols"), 30, "R"}})
 			rows := make([][]string, len(c.Gaps))
 			for i, g := range c.Gaps {
-				rows[i] = []string{g.Grid, f.placeOf(g.Grid), count(g.Missing)}
+				rows[i] = []string{g.Grid, d.placeOf(f, g.Grid), count(g.Missing)}
 			}
 			d.table(cols, rows, nil)
-			if c.GapN > len(c.Gaps) {
-				d.para(d.T("… and {{.N}} more grids short of patrols.", "N", count(c.GapN-len(c.Gaps))), 8.5, greyRGB)
-			}
+			d.more(len(c.Gaps), c.GapN)
 		}
 	}
 	if f.Centers > 0 {
@@ -148,9 +167,10 @@ func (d *doc) ordersSection(f *facts) {
 			cols := scaleColumns([]column{{d.T("Center"), 40, "L"}, {d.T("Center name"), 80, "L"}, {d.T("Shift"), 40, "L"}})
 			rows := make([][]string, len(f.DutyGaps))
 			for i, g := range f.DutyGaps {
-				rows[i] = []string{g.Code, g.Name, g.Shift.String()}
+				rows[i] = []string{g.Code, g.Name, d.shift(g.Shift)}
 			}
 			d.table(cols, rows, nil)
+			d.more(len(f.DutyGaps), f.DutyN)
 		}
 	}
 }

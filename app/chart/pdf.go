@@ -76,6 +76,19 @@ func (c *pdfCanvas) unit(l vg.Length) float64 { return l.Points() * c.k }
 func OnPDF(doc *fpdf.Fpdf, x, y, w, h, unitsPerPoint float64, draw func(vg.CanvasSizer) error) error {
 	c := &pdfCanvas{doc: doc, w: vg.Points(w / unitsPerPoint), h: vg.Points(h / unitsPerPoint), k: unitsPerPoint,
 		stack: make([]pdfContext, 1), added: map[string]bool{pdfFamily: true}}
+	// The chart's colours and line width are set on the document as it
+	// draws; the caller's are put back after (the transforms and the
+	// alpha are undone by the graphics state, not so fpdf's own record).
+	dr, dg, db := doc.GetDrawColor()
+	fr, fg, fb := doc.GetFillColor()
+	tr, tg, tb := doc.GetTextColor()
+	lw := doc.GetLineWidth()
+	defer func() {
+		doc.SetDrawColor(dr, dg, db)
+		doc.SetFillColor(fr, fg, fb)
+		doc.SetTextColor(tr, tg, tb)
+		doc.SetLineWidth(lw)
+	}()
 	c.Push()
 	doc.TransformTranslate(x, y+h)
 	c.Scale(1, -1)

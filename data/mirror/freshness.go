@@ -17,8 +17,10 @@ type Freshness struct {
 	// LastFeed is the newest arrival of outside data up to now: values
 	// fed, a layer imported, the demo built (their journal entries).
 	LastFeed time.Time
-	// Latest is the newest instant the mirror holds data for up to now:
-	// the last value fed or change journaled, or Built.
+	// Latest is the newest instant the mirror holds outside data for up to
+	// now: the last value fed (its own time), the last feed, import or
+	// build. A change made at a console (an order, a case step) is not
+	// data arriving and does not move it.
 	Latest time.Time
 }
 
@@ -30,13 +32,12 @@ var feedKinds = sqlList([]string{data.KindIndicatorFeed, data.KindImport, data.K
 func (m *Mirror) FreshnessAt(ctx context.Context, now time.Time) (Freshness, error) {
 	var f Freshness
 	var built string
-	var feed, change, value gpkg.NullTime
+	var feed, value gpkg.NullTime
 	cut := gpkg.FormatTime(now)
 	err := m.DB.QueryRowContext(ctx, `SELECT
 		  coalesce((SELECT value FROM kapok_meta WHERE key = 'as_of'), ''),
 		  (SELECT max(at) FROM journal WHERE kind IN `+feedKinds+` AND at <= ?1),
-		  (SELECT max(at) FROM journal WHERE at <= ?1),
-		  (SELECT max(at) FROM indicator_latest WHERE at <= ?1)`, cut).Scan(&built, &feed, &change, &value)
+		  (SELECT max(at) FROM indicator_latest WHERE at <= ?1)`, cut).Scan(&built, &feed, &value)
 	if err != nil {
 		return f, err
 	}
@@ -48,7 +49,7 @@ func (m *Mirror) FreshnessAt(ctx context.Context, now time.Time) (Freshness, err
 	}
 	f.LastFeed = feed.Time
 	f.Latest = f.Built
-	for _, t := range []time.Time{feed.Time, change.Time, value.Time} {
+	for _, t := range []time.Time{feed.Time, value.Time} {
 		if t.After(f.Latest) {
 			f.Latest = t
 		}

@@ -53,26 +53,39 @@ type Verdict struct {
 // beside it as path+".sig" (through a temporary file renamed into place,
 // 0600), replacing an earlier one.
 func SignFile(path string, k Key, now time.Time) (sigPath string, err error) {
-	if err := checkLogin(k.Login); err != nil {
-		return "", err
-	}
-	if len(k.Private) != ed25519.PrivateKeySize || !k.Private.Public().(ed25519.PublicKey).Equal(k.Public) {
-		return "", fmt.Errorf("signing %s: the key of %s is not a whole Ed25519 key pair", path, k.Login)
-	}
-	s := signature{File: filepath.Base(path), Signer: k.Login, Key: k.Public, Fingerprint: Fingerprint(k.Public),
-		Signed: now.UTC().Truncate(time.Second)}
-	if err := checkFileName(s.File); err != nil {
-		return "", fmt.Errorf("signing %s: %w", path, err)
-	}
-	if s.SHA256, s.Size, err = hashFile(path); err != nil {
+	digest, size, err := hashFile(path)
+	if err != nil {
 		return "", fmt.Errorf("signing: %w", err)
 	}
-	s.Sig = ed25519.Sign(k.Private, s.message())
+	b, err := Sign(filepath.Base(path), digest, size, k, now)
+	if err != nil {
+		return "", fmt.Errorf("signing %s: %w", path, err)
+	}
 	sigPath = path + ".sig"
-	if err := replaceFile(sigPath, s.format()); err != nil {
+	if err := replaceFile(sigPath, b); err != nil {
 		return "", fmt.Errorf("writing the signature: %w", err)
 	}
 	return sigPath, nil
+}
+
+// Sign is the signature file, as SignFile writes it, of content whose
+// SHA-256 and size the caller has (it hashed the content as it wrote it), to
+// be kept as name+".sig" beside it: so that a file and its signature can
+// both be made before either is put in place. Nothing is written.
+func Sign(name string, digest [32]byte, size int64, k Key, now time.Time) ([]byte, error) {
+	if err := checkLogin(k.Login); err != nil {
+		return nil, err
+	}
+	if len(k.Private) != ed25519.PrivateKeySize || !k.Private.Public().(ed25519.PublicKey).Equal(k.Public) {
+		return nil, fmt.Errorf("the key of %s is not a whole Ed25519 key pair", k.Login)
+	}
+	s := signature{File: name, Signer: k.Login, Key: k.Public, Fingerprint: Fingerprint(k.Public),
+		Signed: now.UTC().Truncate(time.Second), SHA256: digest, Size: size}
+	if err := checkFileName(s.File); err != nil {
+		return nil, err
+	}
+	s.Sig = ed25519.Sign(k.Private, s.message())
+	return s.format(), nil
 }
 
 // Verify judges the file at path against its signature file (sigPath; ""
