@@ -94,6 +94,15 @@ const (
 	CodeAlertAmbiguous           Code = "alert_ambiguous"
 	CodeAlertOutsideJurisdiction Code = "alert_outside_jurisdiction"
 
+	// A briefing's output and font.
+	CodeOutputKind         Code = "output_kind"
+	CodeOutputFolderAbsent Code = "output_folder_absent"
+	CodeOutputNotAFile     Code = "output_not_a_file"
+	CodeOutputNotWritable  Code = "output_not_writable"
+	CodeFontUnreadable     Code = "font_unreadable"
+	CodeFontNotTrueType    Code = "font_not_truetype"
+	CodeFontLacks          Code = "font_lacks_characters"
+
 	// What a check of the journal's hash chain finds wrong. Not refusals of
 	// a change but faults of the mirror, said the same way.
 	CodeJournalEdited        Code = "journal_entry_edited"
@@ -135,6 +144,13 @@ var RefusalArgs = map[Code][]string{
 	CodeInputInvalid:              {"file", "record", "reason"},
 	CodeMirrorMissing:             {"path"},
 	CodeMirrorNotAMirror:          {"path"},
+	CodeOutputKind:                {"path"},
+	CodeOutputFolderAbsent:        {"path", "folder"},
+	CodeOutputNotAFile:            {"path"},
+	CodeOutputNotWritable:         {"path", "reason"},
+	CodeFontUnreadable:            {"path", "reason"},
+	CodeFontNotTrueType:           {"path"},
+	CodeFontLacks:                 {"path", "count", "characters"},
 	CodeCaseUnknown:               {"case"},
 	CodeCaseStateUnknown:          {"state", "allowed"},
 	CodeCaseMoveNotAllowed:        {"case", "from", "to"},

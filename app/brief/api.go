@@ -142,7 +142,8 @@ func Make(ctx context.Context, m *mirror.Mirror, out string, opt Options) (Resul
 		return Result{}, err
 	}
 	if len(missing) > 0 && opt.FontFile != "" {
-		return Result{}, fmt.Errorf("font %s: it lacks %d characters the briefing uses (%s)", opt.FontFile, len(missing), runeList(missing))
+		return Result{}, data.Refuse(data.CodeFontLacks, "font", data.Value("path", opt.FontFile), data.Value("count", len(missing)),
+			data.Value("characters", runeList(missing)))
 	}
 	res := Result{PDF: out, Region: f.Region.Code, Pages: d.PageNo(), Fingerprint: fp, Missing: missing}
 	tmp, n, digest, err := writeTemp(out, func(w io.Writer) error { return d.Output(w) })
@@ -179,19 +180,15 @@ func checkOutput(out string, png, mapOnly bool) error {
 	switch {
 	case out == "":
 		return errors.New("brief: no output file given")
-	case png && !mapOnly:
-		return fmt.Errorf("%s: a briefing is a PDF (a PNG only with the map page alone)", out)
-	case !png && !strings.EqualFold(filepath.Ext(out), ".pdf"):
-		return fmt.Errorf("%s: the output must be a .pdf file (or .png with the map page alone)", out)
+	case png && !mapOnly, !png && !strings.EqualFold(filepath.Ext(out), ".pdf"):
+		return data.Refuse(data.CodeOutputKind, "out", data.Value("path", out))
 	}
 	dir := filepath.Dir(out)
-	if st, err := os.Stat(dir); err != nil {
-		return fmt.Errorf("%s: cannot write: the folder %s does not exist", out, dir)
-	} else if !st.IsDir() {
-		return fmt.Errorf("%s: cannot write: %s is not a folder", out, dir)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return data.Refuse(data.CodeOutputFolderAbsent, "out", data.Value("path", out), data.Value("folder", dir))
 	}
 	if st, err := os.Stat(out); err == nil && !st.Mode().IsRegular() {
-		return fmt.Errorf("%s: cannot write: a folder or other non-file is there", out)
+		return data.Refuse(data.CodeOutputNotAFile, "out", data.Value("path", out))
 	}
 	return nil
 }
@@ -205,13 +202,13 @@ func loadFont(file string) ([]byte, error) {
 	}
 	b, err := os.ReadFile(file)
 	if err != nil {
-		return nil, fmt.Errorf("font %s: %w", file, err)
+		return nil, data.Refuse(data.CodeFontUnreadable, "font", data.Value("path", file), data.Value("reason", pathReason(err)))
 	}
 	if len(b) < 4 || string(b[:4]) != "\x00\x01\x00\x00" && string(b[:4]) != "true" {
-		return nil, fmt.Errorf("font %s: not a TrueType font (.ttf with TrueType outlines; a collection, .ttc, or CFF outlines, .otf, will not do)", file)
+		return nil, data.Refuse(data.CodeFontNotTrueType, "font", data.Value("path", file))
 	}
 	if _, err := sfnt.Parse(b); err != nil {
-		return nil, fmt.Errorf("font %s: not a TrueType font (%v)", file, err)
+		return nil, data.Refuse(data.CodeFontNotTrueType, "font", data.Value("path", file))
 	}
 	return b, nil
 }
@@ -234,6 +231,16 @@ func missingGlyphs(font []byte, runes map[rune]bool) ([]rune, error) {
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// pathReason is why the system refused a file, without the path the
+// refusal names already ("permission denied").
+func pathReason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 // runeList is the first runes of a list, quoted, for a message.
@@ -331,11 +338,7 @@ func writeTemp(path string, write func(io.Writer) error) (string, int64, [32]byt
 	tmp := filepath.Join(dir, prefix+hex.EncodeToString(rnd[:]))
 	file, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return "", 0, digest, fmt.Errorf("%s: cannot write in %s: %w", path, dir, err)
+		return "", 0, digest, data.Refuse(data.CodeOutputNotWritable, "out", data.Value("path", path), data.Value("reason", pathReason(err)))
 	}
 	h := sha256.New()
 	cw := &countingWriter{w: bufio.NewWriterSize(io.MultiWriter(file, h), 1<<20)}

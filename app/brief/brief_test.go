@@ -184,15 +184,15 @@ func TestBriefingRefusals(t *testing.T) {
 		{"unknown region", "a.pdf", Options{Region: "440199"}, data.CodeRegionUnknown, ""},
 		{"not a code", "a.pdf", Options{Region: "Tianhe"}, data.CodeRegionCodeInvalid, ""},
 		{"unknown user", "a.pdf", Options{User: "nobody"}, data.CodeUserUnknown, ""},
-		{"missing font", "a.pdf", Options{FontFile: filepath.Join(dir, "none.ttf")}, "", "none.ttf"},
-		{"not a font", "a.pdf", Options{FontFile: badFont}, "", "not a TrueType font"},
-		{"not a pdf", "a.txt", Options{}, "", "must be a .pdf"},
-		{"png without map-only", "a.png", Options{}, "", "map page alone"},
-		{"no such folder", filepath.Join("missing", "a.pdf"), Options{}, "", "the folder " + filepath.Join(dir, "missing") + " does not exist"},
-		{"a folder in the way", "locked", Options{}, "", "must be a .pdf"},
-		{"a folder named .pdf", "folder.pdf", Options{}, "", "a folder or other non-file is there"},
-		{"a CFF font", "a.pdf", Options{FontFile: cffFont}, "", "not a TrueType font"},
-		{"a font without Chinese", "a.pdf", Options{FontFile: latinFont}, "", "it lacks"},
+		{"missing font", "a.pdf", Options{FontFile: filepath.Join(dir, "none.ttf")}, data.CodeFontUnreadable, ""},
+		{"not a font", "a.pdf", Options{FontFile: badFont}, data.CodeFontNotTrueType, ""},
+		{"not a pdf", "a.txt", Options{}, data.CodeOutputKind, ""},
+		{"png without map-only", "a.png", Options{}, data.CodeOutputKind, ""},
+		{"no such folder", filepath.Join("missing", "a.pdf"), Options{}, data.CodeOutputFolderAbsent, ""},
+		{"a folder in the way", "locked", Options{}, data.CodeOutputKind, ""},
+		{"a folder named .pdf", "folder.pdf", Options{}, data.CodeOutputNotAFile, ""},
+		{"a CFF font", "a.pdf", Options{FontFile: cffFont}, data.CodeFontNotTrueType, ""},
+		{"a font without Chinese", "a.pdf", Options{FontFile: latinFont}, data.CodeFontLacks, ""},
 	} {
 		out := tc.out
 		if !filepath.IsAbs(out) {
@@ -212,8 +212,8 @@ func TestBriefingRefusals(t *testing.T) {
 	}
 	if os.Geteuid() != 0 { // root writes into a 0500 folder anyway
 		if _, err := Make(context.Background(), m, filepath.Join(locked, "a.pdf"), Options{Now: fixture.AsOf, KeyDir: keys}); err == nil ||
-			!strings.Contains(err.Error(), "cannot write") {
-			t.Errorf("read-only folder: %v, want cannot write", err)
+			!errors.As(err, new(*data.Refusal)) {
+			t.Errorf("read-only folder: %v, want refusal output_not_writable", err)
 		}
 	}
 	_ = filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
