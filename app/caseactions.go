@@ -52,7 +52,7 @@ func (c *Console) StepsFor(r data.CaseRow, extensionsAllowed int) []caseStep {
 		}
 		switch s.kind {
 		case "extend":
-			if !c.user.Role.Approves() || r.Extensions >= extensionsAllowed || r.DispatchedAt == nil {
+			if !c.user.Role.Permits(data.ActCaseExtend) || r.Extensions >= extensionsAllowed || r.DispatchedAt == nil {
 				continue
 			}
 		case "escalate":

@@ -89,8 +89,3 @@ func NextLevel(level string) (string, bool) {
 	}
 	return HandlingLevels[i+1], true
 }
-
-// Approves reports whether a role may approve an extension of a case's
-// time limit: the leadership group (and the system). The permission matrix
-// of all actions comes with logins (issue 13).
-func (r Role) Approves() bool { return r == RoleLeader || r == RoleSystem }

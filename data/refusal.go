@@ -61,7 +61,6 @@ const (
 	CodeExtensionNotOpen         Code = "extension_not_open"
 	CodeExtensionReasonRequired  Code = "extension_reason_required"
 	CodeExtensionBeyondAllowance Code = "extension_beyond_allowance"
-	CodeExtensionNotApprover     Code = "extension_not_approver"
 	CodeEscalationAtTop          Code = "escalation_at_top"
 
 	// Schedules (issue 10).
@@ -93,6 +92,10 @@ const (
 	CodeAlertAcked               Code = "alert_acked"
 	CodeAlertAmbiguous           Code = "alert_ambiguous"
 	CodeAlertOutsideJurisdiction Code = "alert_outside_jurisdiction"
+
+	// Access: a role that does not permit the action.
+	CodeActionNotPermitted Code = "action_not_permitted"
+	CodeUserDisabled       Code = "user_disabled"
 
 	// A briefing's output and font.
 	CodeOutputKind         Code = "output_kind"
@@ -144,6 +147,8 @@ var RefusalArgs = map[Code][]string{
 	CodeInputInvalid:              {"file", "record", "reason"},
 	CodeMirrorMissing:             {"path"},
 	CodeMirrorNotAMirror:          {"path"},
+	CodeActionNotPermitted:        {"user", "role", "action"},
+	CodeUserDisabled:              {"user"},
 	CodeOutputKind:                {"path"},
 	CodeOutputFolderAbsent:        {"path", "folder"},
 	CodeOutputNotAFile:            {"path"},
@@ -173,7 +178,6 @@ var RefusalArgs = map[Code][]string{
 	CodeExtensionNotOpen:          {"case", "state"},
 	CodeExtensionReasonRequired:   nil,
 	CodeExtensionBeyondAllowance:  {"case", "allowed"},
-	CodeExtensionNotApprover:      {"user", "role"},
 	CodeEscalationAtTop:           {"case"},
 	CodeWeekMalformed:             {"week"},
 	CodeShiftsInvalid:             {"shift"},
@@ -319,6 +323,9 @@ var Terms = func() []string {
 	}
 	for _, r := range Roles {
 		out = append(out, string(r))
+	}
+	for _, a := range Actions {
+		out = append(out, string(a))
 	}
 	out = append(out, RuleTerms...)
 	out = append(out, GridResidential, GridVillage, GridCommercial, GridIndustrial, GridSpecial)

@@ -1,7 +1,7 @@
 package data
 
-// Role is what a user is for. The permission matrix that reads it comes
-// with logins; today the store checks jurisdiction only.
+// Role is what a user is for: the actions it permits are the permission
+// matrix (access.go).
 type Role string
 
 // Roles.
@@ -14,7 +14,8 @@ const (
 )
 
 // Roles lists every role.
-var Roles = []Role{RoleSystem, RoleAdmin, RoleLeader, RoleOperator, RoleWorker}
+var Roles = []Role{RoleSystem, RoleAdmin, RoleLeader, RoleCommander, RoleOperator, RoleDistrictOperator, RoleStreetOperator,
+	RoleWorker, RoleAnalyst}
 
 // SystemLogin is the built-in user that imports, demo builds and the overdue
 // sweep act as.
@@ -25,6 +26,7 @@ type User struct {
 	Login, Name  string
 	Role         Role
 	Jurisdiction string // region code prefix the user may act in; "" for the whole city
+	Disabled     bool   // may no longer log in or act (kept: the journal and orders name them)
 }
 
 // Covers reports whether the user's jurisdiction covers a region or grid code.

@@ -79,8 +79,14 @@ func Make(ctx context.Context, m *mirror.Mirror, out string, opt Options) (Resul
 	if err := checkOutput(out, png, opt.MapOnly); err != nil {
 		return Result{}, err
 	}
-	if _, err := m.User(ctx, opt.User); err != nil {
+	u, err := m.User(ctx, opt.User)
+	switch {
+	case err != nil:
 		return Result{}, err
+	case u.Disabled:
+		return Result{}, data.Refuse(data.CodeUserDisabled, "user", data.Value("user", u.Login))
+	case !u.Role.Permits(data.ActBrief):
+		return Result{}, data.Refuse(data.CodeActionNotPermitted, "user", data.Value("user", u.Login), data.Term("role", u.Role), data.Term("action", data.ActBrief))
 	}
 	font, err := loadFont(opt.FontFile)
 	if err != nil {

@@ -230,7 +230,7 @@ func (m *Mirror) Alerts(ctx context.Context, f data.AlertFilter) ([]data.Alert, 
 func (m *Mirror) AckAlert(ctx context.Context, uid, actor string, now time.Time) (data.Alert, error) {
 	var a data.Alert
 	err := m.update(ctx, func(tx *sql.Tx) error {
-		user, userID, err := userAndID(ctx, tx, actor)
+		user, userID, err := permitted(ctx, tx, actor, data.ActAlertAck)
 		if err != nil {
 			return err
 		}

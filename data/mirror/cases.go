@@ -74,7 +74,7 @@ func (m *Mirror) ReportCase(ctx context.Context, r data.CaseReport, now time.Tim
 	}
 	var code string
 	err := m.update(ctx, func(tx *sql.Tx) error {
-		user, err := userBy(ctx, tx, r.Actor)
+		user, _, err := permitted(ctx, tx, r.Actor, data.ActCaseReport)
 		if err != nil {
 			return err
 		}

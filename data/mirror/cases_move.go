@@ -11,10 +11,11 @@ import (
 	"kapok/data/gpkg"
 )
 
-// caseStep is what every change of a case shares: the actor, the case read
-// under the write lock, its version and jurisdiction checked.
-func caseStep(ctx context.Context, tx *sql.Tx, code, actor string, version int64) (data.User, caseRow, error) {
-	user, err := userBy(ctx, tx, actor)
+// caseStep is what every change of a case shares: the actor permitted the
+// action, the case read under the write lock, its version and jurisdiction
+// checked.
+func caseStep(ctx context.Context, tx *sql.Tx, code, actor string, action data.Action, version int64) (data.User, caseRow, error) {
+	user, _, err := permitted(ctx, tx, actor, action)
 	if err != nil {
 		return user, caseRow{}, err
 	}
@@ -32,13 +33,22 @@ func caseStep(ctx context.Context, tx *sql.Tx, code, actor string, version int64
 	return user, c, nil
 }
 
+// stepAction is the action a step of the workflow is: feeding back is a
+// grid's (its workers may), every other step the command post's.
+func stepAction(to data.EventState) data.Action {
+	if to == data.EventFedBack {
+		return data.ActCaseFeedback
+	}
+	return data.ActCaseHandle
+}
+
 // MoveCase moves a case one step through the workflow. Dispatching holds
 // the units given (each must be available and within the actor's
 // jurisdiction) and starts the clock; feedback, closing, returning and
 // parking release them.
 func (m *Mirror) MoveCase(ctx context.Context, mv data.CaseMove, now time.Time) (data.CaseRow, error) {
 	err := m.update(ctx, func(tx *sql.Tx) error {
-		user, c, err := caseStep(ctx, tx, mv.Case, mv.Actor, mv.Version)
+		user, c, err := caseStep(ctx, tx, mv.Case, mv.Actor, stepAction(mv.To), mv.Version)
 		if err != nil {
 			return err
 		}
@@ -104,7 +114,7 @@ func (m *Mirror) MoveCase(ctx context.Context, mv data.CaseMove, now time.Time) 
 // allowance, while the case is dispatched or being handled.
 func (m *Mirror) ExtendCase(ctx context.Context, code, reason, actor string, version int64, now time.Time) (data.CaseRow, error) {
 	err := m.update(ctx, func(tx *sql.Tx) error {
-		user, c, err := caseStep(ctx, tx, code, actor, version)
+		user, c, err := caseStep(ctx, tx, code, actor, data.ActCaseExtend, version)
 		if err != nil {
 			return err
 		}
@@ -118,8 +128,6 @@ func (m *Mirror) ExtendCase(ctx context.Context, code, reason, actor string, ver
 			return data.Refuse(data.CodeExtensionNotOpen, "case", data.Value("case", code), data.Term("state", c.state))
 		case reason == "":
 			return data.Refuse(data.CodeExtensionReasonRequired, "reason")
-		case !user.Role.Approves():
-			return data.Refuse(data.CodeExtensionNotApprover, "user", data.Value("user", user.Login), data.Term("role", user.Role))
 		case c.extensions >= matter.Extensions:
 			return data.Refuse(data.CodeExtensionBeyondAllowance, "case", data.Value("case", code), data.Value("allowed", matter.Extensions))
 		}
@@ -146,7 +154,7 @@ func (m *Mirror) ExtendCase(ctx context.Context, code, reason, actor string, ver
 // EscalateCase hands an open case to the center one level up.
 func (m *Mirror) EscalateCase(ctx context.Context, code, reason, actor string, version int64, now time.Time) (data.CaseRow, error) {
 	err := m.update(ctx, func(tx *sql.Tx) error {
-		user, c, err := caseStep(ctx, tx, code, actor, version)
+		user, c, err := caseStep(ctx, tx, code, actor, data.ActCaseHandle, version)
 		if err != nil {
 			return err
 		}

@@ -255,7 +255,7 @@ func TestCaseRefusals(t *testing.T) {
 		code                data.Code
 	}{
 		{"no reason", "leader", " ", data.CodeExtensionReasonRequired},
-		{"not an approver", "operator_990101", "需要更多时间", data.CodeExtensionNotApprover},
+		{"not an approver", "operator_990101", "需要更多时间", data.CodeActionNotPermitted},
 	} {
 		_, err := m.ExtendCase(ctx, c.Code, x.reason, x.actor, 0, caseNow)
 		var r *data.Refusal

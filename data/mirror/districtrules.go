@@ -41,7 +41,7 @@ func (m *Mirror) SetDistrictRules(ctx context.Context, district string, shifts [
 		}
 	}
 	return m.update(ctx, func(tx *sql.Tx) error {
-		user, err := userBy(ctx, tx, actor)
+		user, _, err := permitted(ctx, tx, actor, data.ActRosterEdit)
 		if err != nil {
 			return err
 		}

@@ -27,7 +27,7 @@ func (m *Mirror) AssignDuty(ctx context.Context, req data.DutyRequest, now time.
 		return d, data.Refuse(data.CodeDutyPersonEmpty, "person")
 	}
 	err := m.update(ctx, func(tx *sql.Tx) error {
-		user, err := userBy(ctx, tx, req.Actor)
+		user, _, err := permitted(ctx, tx, req.Actor, data.ActDutyEdit)
 		if err != nil {
 			return err
 		}
@@ -73,7 +73,7 @@ func (m *Mirror) AssignDuty(ctx context.Context, req data.DutyRequest, now time.
 // RemoveDuty takes a person off a center's duty roster.
 func (m *Mirror) RemoveDuty(ctx context.Context, uid, actor string, now time.Time) error {
 	return m.update(ctx, func(tx *sql.Tx) error {
-		user, err := userBy(ctx, tx, actor)
+		user, _, err := permitted(ctx, tx, actor, data.ActDutyEdit)
 		if err != nil {
 			return err
 		}

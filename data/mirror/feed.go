@@ -37,7 +37,7 @@ type FeedResult struct {
 func (m *Mirror) Feed(ctx context.Context, source string, rs []data.Reading, actor string, now time.Time) (FeedResult, error) {
 	var res FeedResult
 	err := m.update(ctx, func(tx *sql.Tx) error {
-		user, err := userBy(ctx, tx, actor)
+		user, _, err := permitted(ctx, tx, actor, data.ActFeed)
 		if err != nil {
 			return err
 		}
@@ -72,6 +72,8 @@ func (m *Mirror) Feed(ctx context.Context, source string, rs []data.Reading, act
 				return bad(fmt.Sprintf("no indicator %q", r.Indicator))
 			case !regions[r.Region]:
 				return bad(fmt.Sprintf("no region %q (a city, district or street code)", r.Region))
+			case !user.Covers(r.Region):
+				return bad(fmt.Sprintf("region %s is outside %s's jurisdiction %s", r.Region, user.Login, user.Jurisdiction))
 			case math.IsNaN(r.Value) || math.IsInf(r.Value, 0):
 				return bad(fmt.Sprintf("%v is not a number", r.Value))
 			case r.At.IsZero():

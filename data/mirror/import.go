@@ -57,7 +57,8 @@ func (m *Mirror) Import(ctx context.Context, layer, file string, feats []geoio.F
 	gctx := geos.NewContext()
 	parents := map[string]*parentShape{}
 	err = m.update(ctx, func(tx *sql.Tx) error {
-		if _, err := userBy(ctx, tx, actor); err != nil {
+		user, _, err := permitted(ctx, tx, actor, data.ActImport)
+		if err != nil {
 			return err
 		}
 		seen := map[string]string{}
@@ -72,6 +73,11 @@ func (m *Mirror) Import(ctx context.Context, layer, file string, feats []geoio.F
 				return bad("duplicate code %s (also %s)", f.Code, first)
 			}
 			seen[f.Code] = f.Record
+			// A feature's place is its code's digits (a center's C…, a
+			// unit's U… name the region or grid they belong to).
+			if !user.Covers(strings.TrimLeft(f.Code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")) {
+				return bad("%s is outside %s's jurisdiction %s", f.Code, user.Login, user.Jurisdiction)
+			}
 			f.Props["code"] = f.Code // GeoJSON may give it only as the feature id
 			g, err := l.fitGeometry(f.Geom)
 			if err != nil {
@@ -97,7 +103,7 @@ func (m *Mirror) Import(ctx context.Context, layer, file string, feats []geoio.F
 		if err := RefreshExtents(ctx, tx); err != nil {
 			return err
 		}
-		_, err := journalAppend(ctx, tx, change{Kind: data.KindImport, Subject: layer, Actor: actor, At: time.Now(),
+		_, err = journalAppend(ctx, tx, change{Kind: data.KindImport, Subject: layer, Actor: actor, At: time.Now(),
 			Payload: map[string]any{"layer": layer, "file": filepath.Base(file), "features": len(feats), "added": res.Added, "updated": res.Updated}})
 		return err
 	})

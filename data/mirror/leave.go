@@ -21,7 +21,7 @@ func (m *Mirror) MarkLeave(ctx context.Context, unit string, from, to time.Time,
 	}
 	var uid string
 	err := m.update(ctx, func(tx *sql.Tx) error {
-		user, err := userBy(ctx, tx, actor)
+		user, _, err := permitted(ctx, tx, actor, data.ActRosterEdit)
 		if err != nil {
 			return err
 		}
@@ -95,7 +95,7 @@ func (m *Mirror) Leaves(ctx context.Context, unitOrRegion string, from, to time.
 func (m *Mirror) EndLeave(ctx context.Context, uid, actor string, now time.Time) error {
 	now = now.Truncate(time.Millisecond) // as stored: an end cut to now stays after the start
 	return m.update(ctx, func(tx *sql.Tx) error {
-		user, err := userBy(ctx, tx, actor)
+		user, _, err := permitted(ctx, tx, actor, data.ActRosterEdit)
 		if err != nil {
 			return err
 		}

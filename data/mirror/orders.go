@@ -36,7 +36,7 @@ func (m *Mirror) IssueOrder(ctx context.Context, req data.OrderRequest, now time
 // the patrol orders a roster is published as).
 func issueOrderTx(ctx context.Context, tx *sql.Tx, req data.OrderRequest, now time.Time) (data.Order, error) {
 	var o data.Order
-	user, userID, err := userAndID(ctx, tx, req.Actor)
+	user, userID, err := permitted(ctx, tx, req.Actor, data.ActOrderIssue)
 	if err != nil {
 		return o, err
 	}
@@ -304,7 +304,7 @@ func (m *Mirror) MoveOrder(ctx context.Context, ref string, to data.OrderState, 
 	}
 	var o data.Order
 	err := m.update(ctx, func(tx *sql.Tx) error {
-		user, err := userBy(ctx, tx, actor)
+		user, _, err := permitted(ctx, tx, actor, data.ActOrderMove)
 		if err != nil {
 			return err
 		}

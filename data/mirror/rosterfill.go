@@ -45,7 +45,7 @@ func (m *Mirror) AutoFill(ctx context.Context, id, actor string, version int64, 
 		return r, res, err
 	}
 	err = m.update(ctx, func(tx *sql.Tx) error {
-		user, userID, err := userAndID(ctx, tx, actor)
+		user, userID, err := permitted(ctx, tx, actor, data.ActRosterEdit)
 		if err != nil {
 			return err
 		}

@@ -42,7 +42,7 @@ func (m *Mirror) PublishRoster(ctx context.Context, id, actor string, version in
 	var r data.Roster
 	issued := 0
 	err := m.update(ctx, func(tx *sql.Tx) error {
-		user, userID, err := userAndID(ctx, tx, actor)
+		user, userID, err := permitted(ctx, tx, actor, data.ActRosterPublish)
 		if err != nil {
 			return err
 		}

@@ -33,7 +33,7 @@ func (m *Mirror) PlanRoster(ctx context.Context, region, week, actor string, now
 		return r, data.Refuse(data.CodeRosterRegion, "region", data.Value("code", region))
 	}
 	err = m.update(ctx, func(tx *sql.Tx) error {
-		user, userID, err := userAndID(ctx, tx, actor)
+		user, userID, err := permitted(ctx, tx, actor, data.ActRosterEdit)
 		if err != nil {
 			return err
 		}
@@ -94,7 +94,7 @@ func (m *Mirror) UnassignPatrol(ctx context.Context, c data.RosterChange, now ti
 func (m *Mirror) changeRoster(ctx context.Context, c data.RosterChange, now time.Time, add bool) (data.Roster, error) {
 	var r data.Roster
 	err := m.update(ctx, func(tx *sql.Tx) error {
-		user, userID, err := userAndID(ctx, tx, c.Actor)
+		user, userID, err := permitted(ctx, tx, c.Actor, data.ActRosterEdit)
 		if err != nil {
 			return err
 		}
