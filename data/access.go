@@ -81,3 +81,44 @@ func (r Role) JurisdictionLevel() []int {
 	}
 	return nil
 }
+
+// MaskPhone hides the middle of a phone number from those without the
+// contact permission, as Chinese services print them: 13812341234 →
+// 138****1234, 020-88093436 → 020-****3436. Digits are counted, other
+// characters kept; a number of fewer than 7 digits shows only its last two.
+func MaskPhone(s string) string {
+	digits := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	if digits == 0 {
+		return s
+	}
+	keepHead, keepTail := 3, 4
+	if digits < 7 {
+		keepHead, keepTail = 0, 2
+	}
+	var b []rune
+	i := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			if i >= keepHead && i < digits-keepTail {
+				r = '*'
+			}
+			i++
+		}
+		b = append(b, r)
+	}
+	return string(b)
+}
+
+// ShowPhone is a phone number as the user may see it: whole with the
+// contact permission, else masked.
+func (u User) ShowPhone(s string) string {
+	if u.Role.Permits(ActContactView) && !u.Disabled {
+		return s
+	}
+	return MaskPhone(s)
+}

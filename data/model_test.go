@@ -195,3 +195,16 @@ func TestEveryCodeIsListed(t *testing.T) {
 		t.Errorf("%d codes declared, %d listed", n, len(RefusalArgs))
 	}
 }
+
+func TestMaskPhone(t *testing.T) {
+	for in, want := range map[string]string{"13812341234": "138****1234", "020-88093436": "020-****3436", "": "", "12345": "***45",
+		"+86 138 1234 1234": "+86 1** **** 1234", "无": "无"} {
+		if got := MaskPhone(in); got != want {
+			t.Errorf("MaskPhone(%q) = %q, want %q", in, got, want)
+		}
+	}
+	leader, analyst := User{Role: RoleLeader}, User{Role: RoleAnalyst}
+	if leader.ShowPhone("13812341234") != "13812341234" || analyst.ShowPhone("13812341234") != "138****1234" {
+		t.Error("ShowPhone does not follow the contact permission")
+	}
+}
