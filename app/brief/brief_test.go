@@ -184,6 +184,7 @@ func TestBriefingRefusals(t *testing.T) {
 		{"unknown region", "a.pdf", Options{Region: "440199"}, data.CodeRegionUnknown, ""},
 		{"not a code", "a.pdf", Options{Region: "Tianhe"}, data.CodeRegionCodeInvalid, ""},
 		{"unknown user", "a.pdf", Options{User: "nobody"}, data.CodeUserUnknown, ""},
+		{"an admin makes no briefing", "a.pdf", Options{User: "admin"}, data.CodeActionNotPermitted, ""},
 		{"missing font", "a.pdf", Options{FontFile: filepath.Join(dir, "none.ttf")}, data.CodeFontUnreadable, ""},
 		{"not a font", "a.pdf", Options{FontFile: badFont}, data.CodeFontNotTrueType, ""},
 		{"not a pdf", "a.txt", Options{}, data.CodeOutputKind, ""},
