@@ -63,8 +63,12 @@ func (m *Mirror) Export(ctx context.Context, layer, format, out string) (int, er
 	if format != "geojson" && format != "csv" {
 		return 0, fmt.Errorf("unknown format %q: want geojson, gpkg or csv", format)
 	}
+	// Private as the mirror (FileMode): the events layer holds reporters'
+	// contacts. A partial file left by a killed export goes first, so the
+	// new one is made with this mode rather than keeping that one's.
 	tmp := out + ".partial"
-	f, err := os.Create(tmp)
+	_ = os.Remove(tmp)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, FileMode)
 	if err != nil {
 		return 0, err
 	}

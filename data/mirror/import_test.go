@@ -151,6 +151,9 @@ func TestExportImportRoundTrip(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				if st, err := os.Stat(file); err != nil || st.Mode().Perm() != mirror.FileMode {
+					t.Fatalf("%s: the export's mode %v (%v), want %v: layers hold personal data", layer, st.Mode().Perm(), err, mirror.FileMode)
+				}
 				f, err := os.Open(file)
 				if err != nil {
 					t.Fatal(err)
