@@ -120,6 +120,9 @@ func evaluateTx(ctx context.Context, tx *sql.Tx, now time.Time, cache *archiveCa
 // IndicatorStatuses lists how the indicators stand after the last
 // evaluation, by indicator then region code.
 func (m *Mirror) IndicatorStatuses(ctx context.Context, f data.IndicatorFilter) ([]data.IndicatorStatus, error) {
+	if err := checkPrefix(f.Region); err != nil {
+		return nil, err
+	}
 	byID, err := m.indicatorsByID(ctx)
 	if err != nil {
 		return nil, err
@@ -172,6 +175,9 @@ func (m *Mirror) IndicatorStatuses(ctx context.Context, f data.IndicatorFilter) 
 
 // Alerts lists alerts, the latest opened first.
 func (m *Mirror) Alerts(ctx context.Context, f data.AlertFilter) ([]data.Alert, error) {
+	if err := checkPrefix(f.Region); err != nil {
+		return nil, err
+	}
 	byID, err := m.indicatorsByID(ctx)
 	if err != nil {
 		return nil, err

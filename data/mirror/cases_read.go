@@ -76,6 +76,9 @@ func (m *Mirror) caseRowNow(ctx context.Context, code string, now time.Time) (da
 // 45,000 demo cases: reading every row costs 0.4 s, the first 500 a tenth
 // of that); the order is SortCases's either way.
 func (m *Mirror) Cases(ctx context.Context, f data.CaseFilter, now time.Time) ([]data.CaseRow, error) {
+	if err := checkPrefix(f.Region); err != nil {
+		return nil, err
+	}
 	where, args := caseWhere(f, now)
 	q := caseQuery(where)
 	if f.Limit > 0 {
@@ -136,6 +139,9 @@ func (m *Mirror) firstCases(ctx context.Context, f data.CaseFilter, where string
 // with clocks at now, for the queue's heading when it lists only the first.
 func (m *Mirror) CaseCounts(ctx context.Context, f data.CaseFilter, now time.Time) (data.CaseCounts, error) {
 	var n data.CaseCounts
+	if err := checkPrefix(f.Region); err != nil {
+		return n, err
+	}
 	where, args := caseWhere(f, now)
 	at := gpkg.Time{Time: now}
 	from := "events e"

@@ -34,6 +34,9 @@ type routeCache struct {
 // PatrolRoutes are the patrol routes of a region (those of its streets),
 // in code order, each with the grids it crosses.
 func (m *Mirror) PatrolRoutes(ctx context.Context, region string) ([]schedule.Route, error) {
+	if err := checkPrefix(region); err != nil {
+		return nil, err
+	}
 	return m.patrolRoutes(ctx, `street_code LIKE ? || '%'`, region)
 }
 

@@ -103,6 +103,9 @@ func (m *Mirror) regionList(ctx context.Context) ([]data.RegionSummary, error) {
 // districts for a city code (or ""), the streets of a district, the
 // communities of a street.
 func (m *Mirror) StatusBoard(ctx context.Context, parent string, asOf time.Time) ([]data.BoardRow, error) {
+	if err := checkPrefix(parent); err != nil {
+		return nil, err
+	}
 	var child data.Level
 	switch len(parent) {
 	case 0, 4:
