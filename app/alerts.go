@@ -45,6 +45,7 @@ func (c *Console) buildAlerts() {
 	}
 	s.AckBtn = widget.NewButtonWithIcon(T("Acknowledge"), theme.ConfirmIcon(), c.AckSelectedAlert)
 	s.AckBtn.Importance = widget.HighImportance
+	c.showIf(s.AckBtn, data.ActAlertAck)
 	s.AlertMsg = widget.NewLabel("")
 	s.AlertMsg.Wrapping = fyne.TextWrapWord
 	s.AlertMsg.Hide()

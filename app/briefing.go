@@ -61,7 +61,9 @@ func (c *Console) Briefing() *BriefingDialog { return c.briefing }
 
 // briefingButton is the toolbar's Briefing… button.
 func (c *Console) briefingButton() fyne.CanvasObject {
-	return widget.NewButtonWithIcon(T("Briefing…"), theme.DocumentIcon(), c.OpenBriefingDialog)
+	b := widget.NewButtonWithIcon(T("Briefing…"), theme.DocumentIcon(), c.OpenBriefingDialog)
+	c.showIf(b, data.ActBrief)
+	return b
 }
 
 // briefingRegion is the region a briefing covers: the one chosen as a

@@ -42,17 +42,17 @@ var caseSteps = []caseStep{
 }
 
 // StepsFor are the steps the console offers for a case: those its state
-// allows, an extension only to a user who approves while the matter's
+// allows and the user's role permits, an extension while the matter's
 // allowance lasts, an escalation only below the city.
 func (c *Console) StepsFor(r data.CaseRow, extensionsAllowed int) []caseStep {
 	var out []caseStep
 	for _, s := range caseSteps {
-		if !containsState(s.from, r.State) || s.kind == "move" && !r.State.CanMoveTo(s.to) {
+		if !containsState(s.from, r.State) || s.kind == "move" && !r.State.CanMoveTo(s.to) || !c.may(s.action()) {
 			continue
 		}
 		switch s.kind {
 		case "extend":
-			if !c.user.Role.Permits(data.ActCaseExtend) || r.Extensions >= extensionsAllowed || r.DispatchedAt == nil {
+			if r.Extensions >= extensionsAllowed || r.DispatchedAt == nil {
 				continue
 			}
 		case "escalate":

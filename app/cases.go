@@ -42,6 +42,7 @@ func (c *Console) buildCases() {
 	c.CaseOverdue = widget.NewCheck(T("Overdue only"), nil)
 	c.CaseCount = widget.NewLabel("")
 	c.ReportBtn = widget.NewButtonWithIcon(T("Report case"), theme.ContentAddIcon(), c.StartReport)
+	c.showIf(c.ReportBtn, data.ActCaseReport)
 	c.setCaseFilterChoices()
 	for _, s := range []*widget.Select{c.CaseState, c.CaseCategory, c.CaseSource, c.CaseRegion} {
 		s.OnChanged = func(string) { c.caseFiltersChanged() }

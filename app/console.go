@@ -269,6 +269,7 @@ func (c *Console) rightTabs(board, orders fyne.CanvasObject) *container.AppTabs 
 func (c *Console) buildToolbar() fyne.CanvasObject {
 	c.IssueBtn = widget.NewButtonWithIcon(T("Issue order"), theme.MailSendIcon(), c.OpenOrderDialog)
 	c.IssueBtn.Importance = widget.HighImportance
+	c.showIf(c.IssueBtn, data.ActOrderIssue)
 	tools := []string{T("Pan"), T("Rectangle"), T("Lasso")}
 	c.ToolSel = widget.NewRadioGroup(tools, func(s string) {
 		c.Map.Tool = Tool(max(0, slices.Index(tools, s)))

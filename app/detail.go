@@ -203,7 +203,9 @@ func (c *Console) writeDuty(b *strings.Builder, d *data.CenterDetail, links *[]d
 	// A blank line first: right after the list above, markdown would run
 	// the heading into its last item.
 	fmt.Fprintf(b, "\n**%s**\n\n", T("Duty roster"))
-	*links = append(*links, detailLink{b.Len(), T("Edit duty roster…"), func() { c.OpenDutyDialog(d.Code) }})
+	if c.may(data.ActDutyEdit) {
+		*links = append(*links, detailLink{b.Len(), T("Edit duty roster…"), func() { c.OpenDutyDialog(d.Code) }})
+	}
 	if d.Unstaffed {
 		fmt.Fprintf(b, "- ⚠ %s\n", T("Nobody on duty now"))
 	}
@@ -227,7 +229,9 @@ func (c *Console) writeLeave(b *strings.Builder, unit string, links *[]detailLin
 		return err
 	}
 	fmt.Fprintf(b, "\n**%s**\n\n", T("Leave"))
-	*links = append(*links, detailLink{b.Len(), T("Leave…"), func() { c.OpenLeaveDialog(unit, nil) }})
+	if c.may(data.ActRosterEdit) {
+		*links = append(*links, detailLink{b.Len(), T("Leave…"), func() { c.OpenLeaveDialog(unit, nil) }})
+	}
 	for _, l := range ls {
 		mark := ""
 		if l.Start.Before(now) {

@@ -72,6 +72,7 @@ func (c *Console) buildOrders() {
 		b.Disable()
 		c.Actions.Add(b)
 	}
+	c.showIf(c.Actions, data.ActOrderMove)
 	c.Orders.OnSelected = func(i widget.ListItemID) {
 		c.orderSel = i
 		c.updateOrderActions()

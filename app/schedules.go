@@ -154,6 +154,10 @@ func (c *Console) schedulesPane() fyne.CanvasObject {
 	s.FillBtn = widget.NewButtonWithIcon(T("Auto-fill"), theme.MediaFastForwardIcon(), c.AutoFill)
 	s.LeaveBtn = widget.NewButtonWithIcon(T("Leave…"), theme.CalendarIcon(), func() { c.OpenLeaveDialog(c.leaveUnitGuess(), nil) })
 	s.RulesBtn = widget.NewButtonWithIcon(T("Rules…"), theme.SettingsIcon(), c.OpenRulesDialog)
+	for _, b := range []*widget.Button{s.PlanBtn, s.FillBtn, s.LeaveBtn, s.RulesBtn} {
+		c.showIf(b, data.ActRosterEdit)
+	}
+	c.showIf(s.PublishBtn, data.ActRosterPublish)
 	s.Summary = widget.NewLabel("")
 	s.Summary.Wrapping = fyne.TextWrapWord
 	s.Hard = widget.NewLabel("")
@@ -673,7 +677,12 @@ func (s *SchedulesTab) cellOf(grid string, sh data.Shift) (int, bool) {
 func (c *Console) showRosterState() {
 	s := &c.Sched
 	if s.roster.ID == "" {
-		s.State.SetText(T("No roster of {{.Region}} for {{.Week}}: Plan roster makes one.", map[string]any{"Region": c.regionName(s.region), "Week": s.week.String()}))
+		args := map[string]any{"Region": c.regionName(s.region), "Week": s.week.String()}
+		if c.may(data.ActRosterEdit) {
+			s.State.SetText(T("No roster of {{.Region}} for {{.Week}}: Plan roster makes one.", args))
+		} else {
+			s.State.SetText(T("No roster of {{.Region}} for {{.Week}}.", args))
+		}
 		s.Summary.SetText("")
 		s.Summary.Hide()
 		s.Hard.Hide()
@@ -1126,9 +1135,16 @@ func (c *Console) OpenCell(row, col int) {
 	d.Error.Wrapping = fyne.TextWrapWord
 	d.Error.Hide()
 	body := container.NewVBox(widget.NewLabel(T("{{.Planned}} of {{.Required}} patrols planned", map[string]any{"Planned": cell.Planned, "Required": cell.Required})))
+	// A user who may not edit rosters sees who patrols the cell, and
+	// nothing to change it with.
+	edit := c.may(data.ActRosterEdit)
 	if len(d.Assigned) > 0 {
 		body.Add(widget.NewLabelWithStyle(T("Assigned"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		for _, u := range d.Assigned {
+			if !edit {
+				body.Add(widget.NewLabel(strings.TrimSpace(u + " " + c.unitName(u))))
+				continue
+			}
 			b := widget.NewButtonWithIcon(T("Take off"), theme.ContentRemoveIcon(), func() { c.changeCell(d, u, false) })
 			leave := widget.NewButtonWithIcon(T("Leave…"), theme.CalendarIcon(), func() {
 				d.close()
@@ -1139,7 +1155,20 @@ func (c *Console) OpenCell(row, col int) {
 			body.Add(container.NewBorder(nil, nil, nil, container.NewHBox(leave, b), widget.NewLabel(strings.TrimSpace(u+" "+c.unitName(u)))))
 		}
 	}
-	c.walksHere(d, body, row*len(s.cov.Shifts)+col)
+	c.walksHere(d, body, row*len(s.cov.Shifts)+col, edit)
+	if edit {
+		c.cellEditing(d, body, row, col)
+	}
+	title := T("Grid {{.Grid}} · {{.Shift}}", map[string]any{"Grid": grid, "Shift": shiftLabel(sh, s.roster.Shifts)})
+	pop := c.showCellDialog(title, container.NewVScroll(body), d)
+	s.dialog = d
+	d.close = pop
+}
+
+// cellEditing adds to a cell's dialog what assigns a unit there (with the
+// nearest free units to pick from) or to walk a route through it.
+func (c *Console) cellEditing(d *AssignDialog, body *fyne.Container, row, col int) {
+	s := &c.Sched
 	d.Unit = widget.NewEntry()
 	d.Unit.SetPlaceHolder(T("Unit code"))
 	d.Assign = widget.NewButtonWithIcon(T("Assign"), theme.ContentAddIcon(), func() { c.changeCell(d, strings.TrimSpace(d.Unit.Text), true) })
@@ -1147,7 +1176,7 @@ func (c *Console) OpenCell(row, col int) {
 	d.Unit.OnSubmitted = func(string) { d.Assign.OnTapped() }
 	body.Add(widget.NewLabelWithStyle(T("Assign a unit"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	body.Add(container.NewBorder(nil, nil, nil, d.Assign, d.Unit))
-	if sugg := s.suggestions(row, sh, 6); len(sugg) > 0 {
+	if sugg := s.suggestions(row, d.Shift, 6); len(sugg) > 0 {
 		body.Add(widget.NewLabel(T("Nearest free units of the street:")))
 		for _, g := range sugg {
 			text := fmt.Sprintf("%s %s · %s", g.unit, c.unitName(g.unit), metresText(g.metres))
@@ -1162,10 +1191,6 @@ func (c *Console) OpenCell(row, col int) {
 	}
 	c.walkToAssign(d, body, row, col)
 	body.Add(d.Error)
-	title := T("Grid {{.Grid}} · {{.Shift}}", map[string]any{"Grid": grid, "Shift": shiftLabel(sh, s.roster.Shifts)})
-	pop := c.showCellDialog(title, container.NewVScroll(body), d)
-	s.dialog = d
-	d.close = pop
 }
 
 // changeCell assigns a unit to the dialog's cell or takes one off.

@@ -167,8 +167,9 @@ func routeTimes(times string) string {
 }
 
 // walksHere adds to a cell's dialog the walks through its grid in its
-// shift, each to show on the map or take off.
-func (c *Console) walksHere(d *AssignDialog, body *fyne.Container, cell int) {
+// shift, each to show on the map or, for a user who may edit rosters,
+// take off.
+func (c *Console) walksHere(d *AssignDialog, body *fyne.Container, cell int, edit bool) {
 	d.Walks = slices.Clone(c.Sched.walks[cell])
 	slices.SortFunc(d.Walks, func(a, b walk) int { return cmp.Or(strings.Compare(a.Unit, b.Unit), strings.Compare(a.Route, b.Route)) })
 	if len(d.Walks) == 0 {
@@ -177,12 +178,16 @@ func (c *Console) walksHere(d *AssignDialog, body *fyne.Container, cell int) {
 	body.Add(widget.NewLabelWithStyle(T("Walking a patrol route through the grid"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, w := range d.Walks {
 		show := widget.NewButtonWithIcon(T("Show route"), theme.VisibilityIcon(), func() { c.ShowRoute(w.Route) })
-		off := widget.NewButtonWithIcon(T("Take off"), theme.ContentRemoveIcon(), func() { c.changePatrol(d, w.Unit, w.Route, false) })
 		d.ShowWalk = append(d.ShowWalk, show)
-		d.TakeOffWalk = append(d.TakeOffWalk, off)
+		buttons := container.NewHBox(show)
+		if edit {
+			off := widget.NewButtonWithIcon(T("Take off"), theme.ContentRemoveIcon(), func() { c.changePatrol(d, w.Unit, w.Route, false) })
+			d.TakeOffWalk = append(d.TakeOffWalk, off)
+			buttons.Add(off)
+		}
 		l := widget.NewLabel(strings.TrimSpace(w.Unit+" "+c.unitName(w.Unit)) + " · " + c.routeText(w.Route))
 		l.Wrapping = fyne.TextWrapWord
-		body.Add(container.NewBorder(nil, nil, nil, container.NewHBox(show, off), l))
+		body.Add(container.NewBorder(nil, nil, nil, buttons, l))
 	}
 }
 

@@ -1,0 +1,42 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+
+	"kapok/data"
+)
+
+// Who may do what (issue 13). The console offers only the controls of the
+// actions the user's role permits (data.Permissions): the others are
+// hidden, never shown disabled, so that a console looks the same for
+// everyone of a role and nobody is shown a button that would only be
+// refused. The store refuses them anyway (mirror.permitted): hiding is for
+// the person at the console, not the check.
+
+// may reports whether the console's user may take an action.
+func (c *Console) may(a data.Action) bool {
+	return !c.user.Disabled && c.user.Role.Permits(a)
+}
+
+// showIf shows a control when its action is permitted and hides it when
+// not.
+func (c *Console) showIf(o fyne.CanvasObject, a data.Action) {
+	if c.may(a) {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+}
+
+// action is the permission a case step needs, as the store checks it
+// (mirror's stepAction): feeding back is the grid's, approving an
+// extension the leadership's, every other step the command post's.
+func (s caseStep) action() data.Action {
+	switch {
+	case s.kind == "extend":
+		return data.ActCaseExtend
+	case s.kind == "move" && s.to == data.EventFedBack:
+		return data.ActCaseFeedback
+	}
+	return data.ActCaseHandle
+}
