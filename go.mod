@@ -13,6 +13,7 @@ require (
 	github.com/paulmach/orb v0.14.0
 	github.com/tidwall/rtree v1.10.0
 	github.com/twpayne/go-geos v0.19.0
+	golang.org/x/crypto v0.33.0
 	golang.org/x/image v0.48.0
 	gonum.org/v1/plot v0.17.0
 )

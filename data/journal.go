@@ -45,6 +45,14 @@ const (
 	// Monitoring (issue 11).
 	KindIndicatorFeed = "indicator.feed"
 	KindAlertAck      = "alert.ack"
+	// Access (issue 13): logins (the actor and the subject are the login
+	// tried) and the users' management (the subject is the user changed).
+	KindLoginOK      = "login.ok"
+	KindLoginFail    = "login.fail"
+	KindLoginLock    = "login.lock"
+	KindUserAdd      = "user.add"
+	KindUserPassword = "user.password"
+	KindUserDisable  = "user.disable"
 	// KindAudit is a row of the audit log that the journal replaced,
 	// carried over into the chain.
 	KindAudit = "audit"

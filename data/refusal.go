@@ -97,6 +97,24 @@ const (
 	CodeActionNotPermitted Code = "action_not_permitted"
 	CodeUserDisabled       Code = "user_disabled"
 
+	// Logging in and managing users (issue 13). login_failed says nothing
+	// of which part was wrong: an unknown login and a wrong password must
+	// read the same.
+	CodeLoginFailed       Code = "login_failed"
+	CodeUserLocked        Code = "user_locked"
+	CodeSystemUser        Code = "system_user"
+	CodePasswordNotGiven  Code = "password_not_given"
+	CodePasswordTooShort  Code = "password_too_short"
+	CodePasswordTooLong   Code = "password_too_long"
+	CodePasswordIsLogin   Code = "password_is_login"
+	CodePasswordInvalid   Code = "password_invalid"
+	CodeLoginInvalid      Code = "login_invalid"
+	CodeLoginTaken        Code = "login_taken"
+	CodeUserNameEmpty     Code = "user_name_empty"
+	CodeRoleUnknown       Code = "role_unknown"
+	CodeJurisdictionLevel Code = "jurisdiction_level"
+	CodeUserDisableSelf   Code = "user_disable_self"
+
 	// A briefing's output and font.
 	CodeOutputKind         Code = "output_kind"
 	CodeOutputFolderAbsent Code = "output_folder_absent"
@@ -149,6 +167,20 @@ var RefusalArgs = map[Code][]string{
 	CodeMirrorNotAMirror:          {"path"},
 	CodeActionNotPermitted:        {"user", "role", "action"},
 	CodeUserDisabled:              {"user"},
+	CodeLoginFailed:               nil,
+	CodeUserLocked:                {"user", "until"}, // until: an instant
+	CodeSystemUser:                {"user"},
+	CodePasswordNotGiven:          {"variable"},
+	CodePasswordTooShort:          {"min"},
+	CodePasswordTooLong:           {"max"},
+	CodePasswordIsLogin:           nil,
+	CodePasswordInvalid:           nil,
+	CodeLoginInvalid:              {"login"},
+	CodeLoginTaken:                {"login"},
+	CodeUserNameEmpty:             nil,
+	CodeRoleUnknown:               {"role", "allowed"},
+	CodeJurisdictionLevel:         {"role", "jurisdiction", "level"}, // role and level: terms
+	CodeUserDisableSelf:           {"user"},
 	CodeOutputKind:                {"path"},
 	CodeOutputFolderAbsent:        {"path", "folder"},
 	CodeOutputNotAFile:            {"path"},
