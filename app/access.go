@@ -28,6 +28,10 @@ func (c *Console) showIf(o fyne.CanvasObject, a data.Action) {
 	}
 }
 
+// phone is a phone number (or a reporter's contact) as the user may see
+// it: whole with the contact permission, else masked (data.MaskPhone).
+func (c *Console) phone(s string) string { return c.user.ShowPhone(s) }
+
 // action is the permission a case step needs, as the store checks it
 // (mirror's stepAction): feeding back is the grid's, approving an
 // extension the leadership's, every other step the command post's.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -200,5 +201,66 @@ func TestConsoleShowsOnlyWhatTheRolePermits(t *testing.T) {
 	// The grid worker's one step goes through.
 	if _, err := m.MoveCase(bg, data.CaseMove{Case: r.Code, To: data.EventFedBack, Result: "已处理", Actor: "worker", Version: r.Version}, testNow); err != nil {
 		t.Errorf("the grid worker feeds back: %v", err)
+	}
+}
+
+// Phone numbers show whole to a role with the contact permission and
+// masked (138****1234) to any other, wherever the console shows one: a
+// center's duty phone and duty roster, a unit's members, a grid's workers,
+// a case's reporter.
+func TestPhonesMaskedWithoutTheContactPermission(t *testing.T) {
+	const grid, unit, center = "990101001001001", "U9901010010010011", "C990101"
+	m := fixture.City(t)
+	addUser(t, m, "analyst", string(data.RoleAnalyst), "9901")
+	duty, err := m.AssignDuty(bg, data.DutyRequest{Center: center, Shift: data.WeekOf(testNow).Days()[2].Format("2006-01-02") + "/day",
+		Person: "张三", Phone: "13912345678", Role: data.DutyOfficer, Actor: "leader"}, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.ReportCase(bg, data.CaseReport{Grid: grid, Matter: "MD01", Description: "噪音", Contact: "王女士 13812341234", Actor: "leader"}, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cd, err := m.CenterDetail(bg, center, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ud, err := m.UnitDetail(bg, unit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gd, err := m.GridDetail(bg, grid, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cd.DutyPhone == "" || len(ud.Members) == 0 || ud.Members[0].Phone == "" || len(gd.Workers) == 0 || gd.Workers[0].Phone == "" {
+		t.Fatalf("the fixture lacks phones: %q %+v %+v", cd.DutyPhone, ud.Members, gd.Workers)
+	}
+	shown := map[string]string{center: cd.DutyPhone, unit: ud.Members[0].Phone, grid: gd.Workers[0].Phone, r.Code: "13812341234"}
+	now := func() time.Time { return testNow }
+	for _, login := range []string{"operator", "analyst"} {
+		c := newConsoleOn(t, m, login, now)
+		whole := login == "operator"
+		for code, phone := range shown {
+			c.ShowDetail(code)
+			text := c.DetailText()
+			masked := data.MaskPhone(phone)
+			if strings.Contains(text, phone) != whole || strings.Contains(text, masked) == whole {
+				t.Errorf("%s sees %s's phone %s (masked %s) in:\n%s", login, code, phone, masked, text)
+			}
+		}
+		c.ShowDetail(center)
+		if text := c.DetailText(); strings.Contains(text, duty.Phone) != whole {
+			t.Errorf("%s sees the duty roster's phone %s whole: %v, want %v", login, duty.Phone, !whole, whole)
+		}
+		// The duty roster's dialog lists it as the details do.
+		c.OpenDutyDialog(center)
+		listed := find(c.DutyEditing().list, func(o fyne.CanvasObject) bool {
+			l, ok := o.(*widget.Label)
+			return ok && strings.Contains(l.Text, "张三")
+		})
+		if listed == nil || strings.Contains(listed.(*widget.Label).Text, duty.Phone) != whole {
+			t.Errorf("%s's duty dialog lists %v", login, listed)
+		}
 	}
 }

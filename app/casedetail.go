@@ -40,7 +40,7 @@ func (c *Console) writeCase(b *strings.Builder, code string) error {
 	}
 	line("Source", Term(d.Source))
 	if d.Contact != "" {
-		line("Reporter's contact", d.Contact)
+		line("Reporter's contact", c.phone(d.Contact))
 	}
 	if len(d.Units) > 0 {
 		line("Units on it", strings.Join(d.Units, ", "))

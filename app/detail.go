@@ -107,7 +107,7 @@ func (c *Console) writeDetail(b *strings.Builder, links *[]detailLink) error {
 		fmt.Fprintf(b, "## %s\n\n", d.Name)
 		line("Region", d.RegionName+" ("+d.RegionCode+")")
 		line("Level", T(d.Level.String()+" center"))
-		line("Duty phone", d.DutyPhone)
+		line("Duty phone", c.phone(d.DutyPhone))
 		line("Staff on duty", d.StaffOnDuty)
 		line("Center status", Term(d.Status))
 		line("Grids", d.Grids)
@@ -135,7 +135,7 @@ func (c *Console) writeDetail(b *strings.Builder, links *[]detailLink) error {
 		}
 		fmt.Fprintf(b, "\n**%s** (%d)\n\n", T("Members"), len(d.Members))
 		for _, p := range d.Members {
-			fmt.Fprintf(b, "- %s · %s · %s%s\n", p.Name, T(p.Role), p.Phone, onDuty(p.OnDuty))
+			fmt.Fprintf(b, "- %s · %s · %s%s\n", p.Name, T(p.Role), c.phone(p.Phone), onDuty(p.OnDuty))
 		}
 	case strings.HasPrefix(code, "E"):
 		return c.writeCase(b, code)
@@ -153,7 +153,7 @@ func (c *Console) writeDetail(b *strings.Builder, links *[]detailLink) error {
 		line("Overdue events", d.Overdue)
 		fmt.Fprintf(b, "\n**%s**\n\n", T("Grid workers"))
 		for _, p := range d.Workers {
-			fmt.Fprintf(b, "- %s · %s%s\n", p.Name, p.Phone, onDuty(p.OnDuty))
+			fmt.Fprintf(b, "- %s · %s%s\n", p.Name, c.phone(p.Phone), onDuty(p.OnDuty))
 		}
 		fmt.Fprintf(b, "\n**%s** (%d)\n\n", T("Emergency units"), len(d.Units))
 		for _, u := range d.Units {
@@ -211,7 +211,7 @@ func (c *Console) writeDuty(b *strings.Builder, d *data.CenterDetail, links *[]d
 	}
 	for _, p := range d.Duty {
 		s, e := p.Start.In(beijing), p.End.In(beijing)
-		fmt.Fprintf(b, "- %s %s–%s · %s · %s %s\n", s.Format("01-02"), s.Format("15:04"), e.Format("15:04"), Term(p.Role), p.Person, p.Phone)
+		fmt.Fprintf(b, "- %s %s–%s · %s · %s %s\n", s.Format("01-02"), s.Format("15:04"), e.Format("15:04"), Term(p.Role), p.Person, c.phone(p.Phone))
 	}
 	if len(d.Duty) == 0 && !d.Unstaffed {
 		fmt.Fprintf(b, "- %s\n", T("none"))

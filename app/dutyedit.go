@@ -120,7 +120,7 @@ func (c *Console) listDuty(d *DutyDialog) {
 		if sh, err := data.ParseShift(p.Shift, d.defs); err == nil {
 			when = shiftLabel(sh, d.defs)
 		}
-		text := strings.Join(slices.DeleteFunc([]string{when, Term(p.Role), p.Person, p.Phone}, func(s string) bool { return s == "" }), " · ")
+		text := strings.Join(slices.DeleteFunc([]string{when, Term(p.Role), p.Person, c.phone(p.Phone)}, func(s string) bool { return s == "" }), " · ")
 		b := widget.NewButtonWithIcon(T("Take off"), theme.ContentRemoveIcon(), func() { c.removeDuty(d, p) })
 		d.Remove = append(d.Remove, b)
 		d.list.Add(container.NewBorder(nil, nil, nil, b, widget.NewLabel(text)))
