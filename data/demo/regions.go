@@ -4,27 +4,78 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"kapok/data"
 	"kapok/data/geom"
 	"kapok/data/mirror"
+	"kapok/data/password"
 
 	"github.com/paulmach/orb"
 	"github.com/twpayne/go-geos"
 )
 
+// Password is every demo user's password, documented in the README: a
+// demo is for trying every role. The system user has none: nobody logs in
+// as it.
+const Password = "kapok-demo-2026"
+
+// writeUsers writes the demo's people: the city's leadership group,
+// commander, command-post operator, analyst and user admin, each
+// district's leadership group and district operator, the operator of the
+// demonstration point's street and grid workers of two of its
+// communities, all with the one demo Password. It is hashed once for them
+// all (one argon2id hash takes some 25 ms; one a user would add a third of
+// a second to every build, the fixture city's in every test included), so
+// their PHC strings share a salt: harmless for a password the README
+// prints, never done for real users (AddUser hashes each).
 func (c *demoCity) writeUsers(tx *sql.Tx) error {
-	b := mirror.NewBatcher(tx, "users", "login", "name", "role", "jurisdiction_code")
+	hash, err := password.Hash(Password)
+	if err != nil {
+		return err
+	}
+	b := mirror.NewBatcher(tx, "users", "login", "name", "role", "jurisdiction_code", "password_hash")
 	city := c.src.City
-	b.Add("admin", "系统管理员", "admin", city.Code)
-	b.Add("leader", city.Name+"领导小组", "leader", city.Code)
-	b.Add("operator", city.Name+"指挥中心值班员", "operator", city.Code)
+	add := func(login, name string, role data.Role, code string) { b.Add(login, name, role, code, hash) }
+	add("admin", "系统管理员", data.RoleAdmin, city.Code)
+	add("leader", city.Name+"领导小组", data.RoleLeader, city.Code)
+	add("commander", city.Name+"指挥中心指挥长", data.RoleCommander, city.Code)
+	add("operator", city.Name+"指挥中心值班员", data.RoleOperator, city.Code)
+	add("analyst_"+city.Code, city.Name+"数据分析员", data.RoleAnalyst, city.Code)
 	for _, d := range c.src.Districts {
-		b.Add("leader_"+d.Code, d.Name+"领导小组", "leader", d.Code)
-		b.Add("operator_"+d.Code, d.Name+"综治中心值班员", "operator", d.Code)
+		add("leader_"+d.Code, d.Name+"领导小组", data.RoleLeader, d.Code)
+		add("operator_"+d.Code, d.Name+"综治中心值班员", data.RoleDistrictOperator, d.Code)
+	}
+	street, workers := c.demoStreet()
+	if street.Code != "" {
+		add("operator_"+street.Code, street.Name+"综治中心值班员", data.RoleStreetOperator, street.Code)
+	}
+	for _, cm := range workers {
+		add("worker_"+cm.Code, cm.Name+"网格员", data.RoleWorker, cm.Code)
 	}
 	return b.Flush()
+}
+
+// demoStreet is the street of the demonstration point (else the first
+// street) and up to two of its communities, the point first.
+func (c *demoCity) demoStreet() (data.Region, []data.Region) {
+	var street data.Region
+	for i, s := range c.src.Streets {
+		if i == 0 || strings.HasPrefix(c.opt.DemoPoint, s.Code) {
+			street = s
+		}
+	}
+	var out []data.Region
+	for _, cm := range c.src.Communities {
+		if cm.ParentCode == street.Code {
+			out = append(out, cm)
+		}
+	}
+	if i := slices.IndexFunc(out, func(r data.Region) bool { return r.Code == c.opt.DemoPoint }); i > 0 {
+		out[0], out[i] = out[i], out[0]
+	}
+	return street, out[:min(2, len(out))]
 }
 
 func (c *demoCity) writeRegions(tx *sql.Tx) error {
