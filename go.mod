@@ -15,6 +15,7 @@ require (
 	github.com/twpayne/go-geos v0.19.0
 	golang.org/x/crypto v0.33.0
 	golang.org/x/image v0.48.0
+	golang.org/x/term v0.29.0
 	gonum.org/v1/plot v0.17.0
 )
 

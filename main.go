@@ -74,11 +74,19 @@ usage:
   kapok indicators show --mirror FILE --indicator CODE [--region CODE]
   kapok alerts  list --mirror FILE [--open] [--unacked] [--severity warn|alarm] [--region CODE] [--limit N] [--format table|json]
   kapok alerts  ack --mirror FILE --alert UID [--user LOGIN]
+  kapok users   add --mirror FILE --login LOGIN --name NAME --role ROLE [--jurisdiction CODE] [--user ADMIN]
+  kapok users   passwd --mirror FILE [--login LOGIN] [--user LOGIN]
+  kapok users   disable --mirror FILE --login LOGIN [--user ADMIN]
+  kapok users   list --mirror FILE [--format table|csv|json]
   kapok journal verify --mirror FILE
   kapok journal list --mirror FILE [--since RFC3339] [--actor LOGIN] [--kind KIND] [--format table|json]
   kapok [run]   [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION] [--live]
                 opens the console (default mirror: the demo city in the user's data folder);
                 --live runs the living city's feed (on by default for the demo city)
+
+The users commands act as --user LOGIN (default $KAPOK_USER), who logs in: the password is read from
+$KAPOK_PASSWORD or asked at the terminal; a new one (users add, users passwd) from $KAPOK_NEW_PASSWORD.
+The built-in user system cannot log in.
 
 Exit status: 0 done, 1 refused or failed (the reason on stderr, in the language of LANG), 2 misused.
 `
@@ -93,7 +101,7 @@ type command func(args []string, out io.Writer) error
 var commands = map[string]command{
 	"demo": demoCmd, "stats": statsCmd, "import": importCmd, "export": exportCmd, "render": renderCmd, "chart": chartCmd,
 	"orders": ordersCmd, "journal": journalCmd, "cases": casesCmd, "roster": rosterCmd, "duty": dutyCmd, "index": indexCmd, "run": runCmd,
-	"feed": feedCmd, "indicators": indicatorsCmd, "alerts": alertsCmd, "brief": briefCmd,
+	"feed": feedCmd, "indicators": indicatorsCmd, "alerts": alertsCmd, "brief": briefCmd, "users": usersCmd,
 }
 
 // runCLI runs one command line and returns the process's exit status.

@@ -108,6 +108,7 @@ const (
 	CodePasswordTooLong   Code = "password_too_long"
 	CodePasswordIsLogin   Code = "password_is_login"
 	CodePasswordInvalid   Code = "password_invalid"
+	CodePasswordMismatch  Code = "password_mismatch"
 	CodeLoginInvalid      Code = "login_invalid"
 	CodeLoginTaken        Code = "login_taken"
 	CodeUserNameEmpty     Code = "user_name_empty"
@@ -175,6 +176,7 @@ var RefusalArgs = map[Code][]string{
 	CodePasswordTooLong:           {"max"},
 	CodePasswordIsLogin:           nil,
 	CodePasswordInvalid:           nil,
+	CodePasswordMismatch:          nil,
 	CodeLoginInvalid:              {"login"},
 	CodeLoginTaken:                {"login"},
 	CodeUserNameEmpty:             nil,
