@@ -117,6 +117,7 @@ type Console struct {
 	reportDialog   *ReportDialog
 	dispatchDialog *DispatchDialog
 	briefing       *BriefingDialog
+	journalView    *JournalViewer
 }
 
 // NewConsole loads the status of the city and builds the window's content;

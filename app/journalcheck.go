@@ -36,6 +36,9 @@ func (c *Console) VerifyJournalInBackground() {
 func (c *Console) SetJournalCheck(check data.JournalCheck, err error) {
 	c.journal, c.journalErr, c.journalChecked = check, err, true
 	c.showJournalCheck()
+	if c.journalView != nil {
+		c.showChainStatus(c.journalView)
+	}
 }
 
 // JournalWarning is the banner's text ("" when the chain holds or has not

@@ -18,6 +18,10 @@ func (c *Console) mainMenu() *fyne.MainMenu {
 	if c.may(data.ActBrief) {
 		file.Items = append(file.Items, fyne.NewMenuItem(T("Briefing…"), c.OpenBriefingDialog))
 	}
-	// Further menus (Help) go after File.
-	return fyne.NewMainMenu(file)
+	menus := []*fyne.Menu{file}
+	if c.may(data.ActJournalView) {
+		menus = append(menus, fyne.NewMenu(T("View menu"), fyne.NewMenuItem(T("Journal of changes…"), c.OpenJournalViewer)))
+	}
+	// Further menus (Help) go after these.
+	return fyne.NewMainMenu(menus...)
 }
