@@ -32,8 +32,30 @@ const (
 // userFlag is the --user flag of a command that changes data: the login
 // of the person making the change, who logs in first.
 func userFlag(fs *flag.FlagSet, what string) *string {
-	return fs.String("user", os.Getenv(userEnv), "login of the user "+what+
-		" (required; default $"+userEnv+"); the password is read from $"+passwordEnv+" or asked at the terminal")
+	var login string
+	userVar(fs, &login, what)
+	return &login
+}
+
+// userVar is userFlag into a variable.
+func userVar(fs *flag.FlagSet, login *string, what string) {
+	fs.StringVar(login, "user", os.Getenv(userEnv), userHelp(what))
+}
+
+// userHelp is the help of a writing command's --user flag: the user WHAT.
+func userHelp(what string) string {
+	return "login of the user " + what + " (required; default $" + userEnv + "); the password is read from $" + passwordEnv +
+		" or asked at the terminal"
+}
+
+// userDefault is a --user flag's default: $KAPOK_USER; for a command that
+// only reads (and takes the user for their jurisdiction), the system when
+// it is unset, whose jurisdiction is the whole city.
+func userDefault(write bool) string {
+	if u := os.Getenv(userEnv); u != "" || write {
+		return u
+	}
+	return data.SystemLogin
 }
 
 // The terminal, replaceable by tests: whether standard input is one, how

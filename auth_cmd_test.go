@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,6 +14,22 @@ import (
 	"kapok/data/mirror"
 	"kapok/internal/fixture"
 )
+
+// TestMain logs every test's commands in as the fixture city's leader
+// with the demo password (the leadership group may do all the commands
+// but manage users, in the whole city, as the system did before anyone
+// logged in), unless a test gives --user or says otherwise, and makes
+// standard input no terminal: a test run at one must never wait at a
+// password prompt.
+func TestMain(m *testing.M) {
+	for k, v := range map[string]string{userEnv: "leader", passwordEnv: demo.Password} {
+		if err := os.Setenv(k, v); err != nil {
+			panic(err)
+		}
+	}
+	stdinIsTerminal = func() bool { return false }
+	os.Exit(m.Run())
+}
 
 // asUser logs the tests' commands in as the fixture city's user login with
 // the demo password, as a person would export KAPOK_USER and
@@ -118,4 +135,83 @@ func TestWritesLogIn(t *testing.T) {
 			t.Fatalf("%d logins journaled", n)
 		}
 	})
+}
+
+// Every command that changes data (and brief, which signs) asks for a
+// login: without one it is misused, as the system it is refused, and in
+// neither case is the password asked or anything written. The commands
+// that only read need neither.
+func TestEveryWriteCommandLogsIn(t *testing.T) {
+	english(t)
+	notAtTerminal(t)
+	path := fixture.CityPath(t)
+	dir := t.TempDir()
+	geojson, values := dir+"/grids.geojson", dir+"/values.csv"
+	for f, body := range map[string]string{geojson: `{"type":"FeatureCollection","features":[]}`, values: "indicator,region,time,value\n"} {
+		if err := os.WriteFile(f, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := []string{"--mirror", path}
+	writes := [][]string{
+		{"import", "--mirror", path, "--layer", "grids", geojson},
+		append([]string{"orders", "issue", "--targets", "990101001001001", "--task", "x"}, p...),
+		append([]string{"orders", "move", "--order", "1", "--to", "acknowledged"}, p...),
+		append([]string{"cases", "report", "--grid", "990101001001001", "--matter", "MD01", "--text", "x"}, p...),
+		append([]string{"cases", "move", "--case", "E0", "--to", "filed"}, p...),
+		append([]string{"cases", "extend", "--case", "E0", "--reason", "x"}, p...),
+		append([]string{"cases", "escalate", "--case", "E0", "--reason", "x"}, p...),
+		append([]string{"roster", "plan", "--region", "990101", "--week", "2026-W49"}, p...),
+		append([]string{"roster", "assign", "--roster", "r", "--unit", "U1", "--grid", "990101001001001", "--shift", "2026-12-01/day"}, p...),
+		append([]string{"roster", "unassign", "--roster", "r", "--unit", "U1", "--grid", "990101001001001", "--shift", "2026-12-01/day"}, p...),
+		append([]string{"roster", "publish", "--roster", "r"}, p...),
+		append([]string{"roster", "rules", "--district", "990101", "--max-shifts", "5"}, p...),
+		append([]string{"roster", "leave", "--unit", "U1", "--from", "2026-12-01T08:00:00+08:00", "--to", "2026-12-01T18:00:00+08:00"}, p...),
+		append([]string{"duty", "assign", "--center", "C990101", "--shift", "2026-12-01/day", "--person", "x"}, p...),
+		append([]string{"duty", "remove", "--id", "x"}, p...),
+		{"feed", "--mirror", path, values},
+		append([]string{"alerts", "ack", "--alert", "ffffffff"}, p...),
+		append([]string{"brief", "--out", dir + "/b.pdf"}, p...),
+		append([]string{"users", "add", "--login", "x", "--name", "X", "--role", "analyst"}, p...),
+		append([]string{"users", "passwd"}, p...),
+		append([]string{"users", "disable", "--login", "leader"}, p...),
+	}
+	var journal int64
+	readMirror(t, path, func(m *mirror.Mirror) { journal = fixture.Count(t, m, `SELECT count(*) FROM journal`) })
+	unset(t, userEnv)
+	for _, args := range writes {
+		if code, _, errOut := cli(t, args...); code != 2 || !strings.Contains(errOut, "--user LOGIN (or $KAPOK_USER) is required") {
+			t.Errorf("%v without a user: %d %q", args[:2], code, errOut)
+		}
+		at := 2 // after the subcommand, before any file named last
+		if strings.HasPrefix(args[1], "-") {
+			at = 1
+		}
+		asSystem := append(append(slices.Clone(args[:at]), "--user", "system"), args[at:]...)
+		if code, _, errOut := cli(t, asSystem...); code != 1 || !strings.Contains(errOut, `"system" is Kapok's built-in system user`) {
+			t.Errorf("%v as the system: %d %q", args[:2], code, errOut)
+		}
+	}
+	readMirror(t, path, func(m *mirror.Mirror) {
+		if n := fixture.Count(t, m, `SELECT count(*) FROM journal`); n != journal {
+			t.Fatalf("%d journal entries written", n-journal)
+		}
+	})
+	unset(t, passwordEnv)
+	for _, args := range [][]string{
+		append([]string{"orders", "list"}, p...),
+		append([]string{"cases", "list"}, p...),
+		append([]string{"roster", "rules", "--district", "990101"}, p...),
+		append([]string{"roster", "coverage", "--region", "990101", "--at", "2026-12-01T10:00:00+08:00"}, p...),
+		append([]string{"duty", "show", "--center", "C990101"}, p...),
+		append([]string{"alerts", "list"}, p...),
+		append([]string{"indicators", "list"}, p...),
+		append([]string{"journal", "verify"}, p...),
+		append([]string{"users", "list"}, p...),
+		{"stats", path},
+	} {
+		if code, _, errOut := cli(t, args...); code != 0 {
+			t.Errorf("%v without a login: %d %q", args[:2], code, errOut)
+		}
+	}
 }

@@ -7,7 +7,6 @@ import (
 
 	"kapok/app/brief"
 	"kapok/app/msg"
-	"kapok/data"
 )
 
 // briefCmd makes a signed briefing, or verifies one (`brief verify`), or
@@ -27,7 +26,7 @@ func briefCmd(args []string, out io.Writer) error {
 	outFile := fs.String("out", "", "the briefing to write: FILE.pdf (with --map-only also FILE.png); its signature goes beside it as FILE.pdf.sig")
 	region := fs.String("region", "", "the region's code (default: the whole city; a grid's code briefs its community)")
 	lang := fs.String("lang", string(msg.FromEnv()), "the briefing's language: zh-CN or en (default: the locale's)")
-	user := fs.String("user", data.SystemLogin, "login of the user preparing it: it is signed with their key, made once into their config directory")
+	user := userFlag(fs, "preparing it: it is signed with their key, made once into their config directory")
 	classify := fs.String("classification", "", "the classification line on every page (default: 内部资料 注意保管 / Internal — handle with care)")
 	font := fs.String("font", "", "a TrueType font (.ttf) to set the text in (default: the bundled one, which covers GB 2312)")
 	mapOnly := fs.Bool("map-only", false, "the map page alone (a .png out: the map image at 300 dpi, unsigned, without the page's outline, legend, scale bar and north arrow)")
@@ -44,7 +43,7 @@ func briefCmd(args []string, out io.Writer) error {
 	if *lang != "zh-CN" && *lang != "en" && *lang != string(msg.FromEnv()) {
 		return misuse("--lang is zh-CN or en")
 	}
-	m, err := openMirrorFlag(*path)
+	m, err := openAs(*path, *user)
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func casesReport(args []string, out io.Writer) error {
 	fs.StringVar(&r.Description, "text", "", "what was reported")
 	fs.StringVar(&source, "source", string(data.SourcePatrol), "hotline_12345, grid_patrol, video, police (110), referral, citizen_app or inspection")
 	fs.StringVar(&r.Contact, "contact", "", "the reporter's contact, if any")
-	fs.StringVar(&r.Actor, "user", data.SystemLogin, "login of the user reporting it")
+	userVar(fs, &r.Actor, "reporting it")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func casesReport(args []string, out io.Writer) error {
 		}
 		r.At = &orb.Point{x, y}
 	}
-	m, err := openMirrorFlag(*path)
+	m, err := openAs(*path, r.Actor)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func casesMove(args []string, out io.Writer) error {
 	fs.StringVar(&units, "units", "", "comma-separated units to dispatch")
 	fs.StringVar(&mv.Reason, "reason", "", "why: needed to cancel, return, park and to fail a verification")
 	fs.StringVar(&mv.Result, "result", "", "the handling's result: needed to feed back")
-	fs.StringVar(&mv.Actor, "user", data.SystemLogin, "login of the user taking the step")
+	userVar(fs, &mv.Actor, "taking the step")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func casesMove(args []string, out io.Writer) error {
 	if units != "" {
 		mv.Units = strings.Split(units, ",")
 	}
-	m, err := openMirrorFlag(*path)
+	m, err := openAs(*path, mv.Actor)
 	if err != nil {
 		return err
 	}
@@ -136,13 +136,16 @@ func casesExtendOrEscalate(sub string, args []string, out io.Writer) error {
 	path := mirrorFlag(fs)
 	code := fs.String("case", "", "the case's code")
 	reason := fs.String("reason", "", "why")
-	user := fs.String("user", data.SystemLogin, "login of the user taking the step (extensions: the leadership group)")
+	user := userFlag(fs, "taking the step (extensions: the leadership group)")
 	m, err := openForCase(fs, args, path, code)
 	if err != nil {
 		return err
 	}
 	defer closeMirror(m)
 	ctx := context.Background()
+	if _, err := authenticate(ctx, m, *user, time.Now()); err != nil {
+		return err
+	}
 	version, err := readVersion(ctx, m, *code)
 	if err != nil {
 		return err

@@ -51,7 +51,7 @@ func dutyAssign(args []string, out io.Writer) error {
 	fs.StringVar(&req.Person, "person", "", "who is on duty (a person already on that shift keeps their entry; phone and role are updated)")
 	fs.StringVar(&req.Phone, "phone", "", "their phone")
 	fs.StringVar(&role, "role", string(data.DutyOfficer), "duty_officer (值班员) or leader_on_duty (带班领导)")
-	fs.StringVar(&req.Actor, "user", data.SystemLogin, "login of the user keeping the roster (the center must be in their jurisdiction)")
+	userVar(fs, &req.Actor, "keeping the roster (the center must be in their jurisdiction)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func dutyAssign(args []string, out io.Writer) error {
 		return misuse("--center, --shift and --person are required")
 	}
 	req.Role = data.DutyRole(role)
-	return onMirror(*path, func(ctx context.Context, m *mirror.Mirror) error {
+	return onMirrorAs(*path, req.Actor, func(ctx context.Context, m *mirror.Mirror) error {
 		d, err := m.AssignDuty(ctx, req, caseNow())
 		if err == nil {
 			fmt.Fprintln(out, d.UID)
@@ -72,14 +72,14 @@ func dutyRemove(args []string, out io.Writer) error {
 	fs := flags("duty remove", "duty remove --mirror FILE --id UID [--user LOGIN]", out)
 	path := mirrorFlag(fs)
 	id := fs.String("id", "", "the duty entry's key, as duty assign and duty show print it")
-	user := fs.String("user", data.SystemLogin, "login of the user keeping the roster (the center must be in their jurisdiction)")
+	user := userFlag(fs, "keeping the roster (the center must be in their jurisdiction)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *id == "" || fs.NArg() > 0 {
 		return misuse("--id is required")
 	}
-	return onMirror(*path, func(ctx context.Context, m *mirror.Mirror) error {
+	return onMirrorAs(*path, *user, func(ctx context.Context, m *mirror.Mirror) error {
 		err := m.RemoveDuty(ctx, *id, *user, caseNow())
 		if err == nil {
 			fmt.Fprintf(out, "%s removed\n", *id)

@@ -35,7 +35,7 @@ const usage = `kapok: command-and-scheduling console for city grid governance
 usage:
   kapok demo    --out FILE [--seed N] [--as-of RFC3339|now] [--districts GEOJSON --streets CSV --villages CSV --city NAME]
   kapok stats   FILE
-  kapok import  --mirror FILE --layer NAME INPUT.geojson|INPUT.csv
+  kapok import  --mirror FILE --layer NAME [--user LOGIN] INPUT.geojson|INPUT.csv
   kapok export  --mirror FILE --layer NAME --format geojson|gpkg|csv --out OUT
   kapok render  --mirror FILE --out PNG [--size WxH] [--region CODE | --bbox minlon,minlat,maxlon,maxlat]
                 [--theme plain|events|overdue|units] [--repeat N]
@@ -84,9 +84,11 @@ usage:
                 opens the console (default mirror: the demo city in the user's data folder);
                 --live runs the living city's feed (on by default for the demo city)
 
-The users commands act as --user LOGIN (default $KAPOK_USER), who logs in: the password is read from
+Commands that change data (import, orders issue|move, cases report|move|extend|escalate, roster
+plan|assign|unassign|publish|rules|leave, duty assign|remove, feed, alerts ack, users add|passwd|disable)
+and brief, which signs, act as --user LOGIN (default $KAPOK_USER), who logs in: the password is read from
 $KAPOK_PASSWORD or asked at the terminal; a new one (users add, users passwd) from $KAPOK_NEW_PASSWORD.
-The built-in user system cannot log in.
+The built-in user system cannot log in. Commands that only read ask for no password.
 
 Exit status: 0 done, 1 refused or failed (the reason on stderr, in the language of LANG), 2 misused.
 `
@@ -286,9 +288,10 @@ func closeMirror(m *mirror.Mirror) {
 }
 
 func importCmd(args []string, out io.Writer) error {
-	fs := flags("import", "import --mirror FILE --layer NAME INPUT.geojson|INPUT.csv", out)
+	fs := flags("import", "import --mirror FILE --layer NAME [--user LOGIN] INPUT.geojson|INPUT.csv", out)
 	path := fs.String("mirror", "", "mirror file (required; must exist)")
 	layer := fs.String("layer", "", "layer to import into (required)")
+	user := userFlag(fs, "importing it (the leadership group)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -300,12 +303,12 @@ func importCmd(args []string, out io.Writer) error {
 		return err
 	}
 	defer func() { _ = in.Close() }()
-	m, err := openMirrorFlag(*path)
+	m, err := openAs(*path, *user)
 	if err != nil {
 		return err
 	}
 	defer closeMirror(m)
-	res, err := m.ImportFile(context.Background(), *layer, fs.Arg(0), in, data.SystemLogin)
+	res, err := m.ImportFile(context.Background(), *layer, fs.Arg(0), in, *user)
 	if err != nil {
 		return err
 	}
@@ -431,7 +434,7 @@ func ordersIssue(args []string, out io.Writer) error {
 	fs.StringVar(&req.EventCode, "event", "", "the code of the event (case) the order answers, if any")
 	start := fs.String("start", "", "start of the time window, RFC 3339")
 	end := fs.String("end", "", "end of the time window, RFC 3339")
-	fs.StringVar(&req.Actor, "user", data.SystemLogin, "login of the user issuing it (default: the system, whose jurisdiction is the whole city)")
+	userVar(fs, &req.Actor, "issuing it")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -454,7 +457,7 @@ func ordersIssue(args []string, out io.Writer) error {
 	if *targets != "" {
 		req.Targets = strings.Split(*targets, ",")
 	}
-	m, err := openMirrorFlag(*path)
+	m, err := openAs(*path, req.Actor)
 	if err != nil {
 		return err
 	}
@@ -473,7 +476,7 @@ func ordersMove(args []string, out io.Writer) error {
 	ref := fs.String("order", "", "the order: its number, its key or a prefix of the key (8 characters or more)")
 	id := fs.String("id", "", "the same as --order")
 	to := fs.String("to", "", "state to move it to: acknowledged, in_progress, done, cancelled, overdue")
-	user := fs.String("user", data.SystemLogin, "login of the user moving it (default: the system, whose jurisdiction is the whole city)")
+	user := userFlag(fs, "moving it")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -483,7 +486,7 @@ func ordersMove(args []string, out io.Writer) error {
 	if *ref == "" || *to == "" || fs.NArg() > 0 {
 		return misuse("--order and --to are required")
 	}
-	m, err := openMirrorFlag(*path)
+	m, err := openAs(*path, *user)
 	if err != nil {
 		return err
 	}

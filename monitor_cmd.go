@@ -32,7 +32,7 @@ func feedCmd(args []string, out io.Writer) error {
 		"- reads standard input) in one transaction, evaluates every indicator and says what alerts opened and cleared.\n"+
 		"A bad record refuses the whole file, named by its number (from 1, the data records: no header, no blank lines)", out)
 	path := mirrorFlag(fs)
-	user := fs.String("user", data.SystemLogin, "login of the user feeding them")
+	user := userFlag(fs, "feeding them")
 	format := fs.String("format", "", "csv or jsonl (default: by the file's extension, .csv, .jsonl or .ndjson; required for -)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -50,7 +50,7 @@ func feedCmd(args []string, out io.Writer) error {
 	if !ok {
 		return misuse("cannot tell the format of %q by its extension: give --format csv or jsonl", name)
 	}
-	return onMirror(*path, func(ctx context.Context, m *mirror.Mirror) error {
+	return onMirrorAs(*path, *user, func(ctx context.Context, m *mirror.Mirror) error {
 		in, source := stdin, "stdin"
 		if name != "-" {
 			file, err := os.Open(name)
@@ -326,14 +326,14 @@ func alertsAck(args []string, out io.Writer) error {
 	fs := flags("alerts ack", "alerts ack --mirror FILE --alert UID [--user LOGIN]", out)
 	path := mirrorFlag(fs)
 	uid := fs.String("alert", "", "the alert's key, or its first characters (8 or more) if no other alert begins with them")
-	user := fs.String("user", data.SystemLogin, "login of the user acknowledging it (the alert's region must be in their jurisdiction)")
+	user := userFlag(fs, "acknowledging it (the alert's region must be in their jurisdiction)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *uid == "" || fs.NArg() > 0 {
 		return misuse("--alert is required")
 	}
-	return onMirror(*path, func(ctx context.Context, m *mirror.Mirror) error {
+	return onMirrorAs(*path, *user, func(ctx context.Context, m *mirror.Mirror) error {
 		a, err := m.AckAlert(ctx, *uid, *user, caseNow())
 		if err == nil {
 			fmt.Fprintf(out, "%s acknowledged by %s, %s after it opened (%s %s in %s)\n", a.UID, a.AckedBy, span(a.TimeToAck()),

@@ -51,14 +51,14 @@ func rosterPlan(args []string, out io.Writer) error {
 	region := fs.String("region", "", "the district or street code")
 	week := fs.String("week", "", "the ISO week, e.g. 2026-W49")
 	auto := fs.Bool("auto", false, "fill it with a proposal that keeps the rules (see roster check for what it could not cover)")
-	user := fs.String("user", data.SystemLogin, "login of the planner")
+	user := userFlag(fs, "planning it")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *region == "" || *week == "" {
 		return misuse("--region and --week are required")
 	}
-	m, err := openMirrorFlag(*path)
+	m, err := openAs(*path, *user)
 	if err != nil {
 		return err
 	}
@@ -108,14 +108,14 @@ func rosterAssign(sub string, args []string, out io.Writer) error {
 	fs.StringVar(&c.Grid, "grid", "", "the grid's code (or --route)")
 	fs.StringVar(&c.Route, "route", "", "a patrol route's code: the unit walks it and patrols every grid it crosses (or --grid)")
 	fs.StringVar(&c.Shift, "shift", "", "the shift: YYYY-MM-DD/name (day, evening, night unless the district set its own)")
-	fs.StringVar(&c.Actor, "user", data.SystemLogin, "login of the planner")
+	userVar(fs, &c.Actor, "planning it")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if c.Roster == "" || c.Unit == "" || c.Shift == "" || (c.Grid == "") == (c.Route == "") {
 		return misuse("--roster, --unit, --shift and one of --grid and --route are required")
 	}
-	m, err := openMirrorFlag(*path)
+	m, err := openAs(*path, c.Actor)
 	if err != nil {
 		return err
 	}
@@ -263,12 +263,15 @@ func rosterCheck(args []string, out io.Writer) error {
 }
 
 func rosterPublish(args []string, out io.Writer) error {
-	m, id, user, err := openRosterCmd("publish", args, out, "login of the planner")
+	m, id, user, err := openRosterCmd("publish", args, out, userHelp("publishing it (the leadership group)"))
 	if err != nil {
 		return err
 	}
 	defer closeMirror(m)
 	ctx := context.Background()
+	if _, err := authenticate(ctx, m, user, time.Now()); err != nil {
+		return err
+	}
 	v, err := m.Roster(ctx, id)
 	if err != nil {
 		return err
@@ -341,7 +344,7 @@ func rosterRules(args []string, out io.Writer) error {
 	minRest := fs.Float64("min-rest-hours", 0, "a unit's least rest between two shifts, hours")
 	extra := fs.Int("high-risk-extra", 0, "patrols added for a high-risk grid")
 	lending := fs.String("lending", "", "yes or no: may a unit patrol outside its street (flagged)")
-	user := fs.String("user", data.SystemLogin, "login of the user setting them")
+	user := userFlag(fs, "setting them, when any is given (showing them needs no login)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -420,6 +423,9 @@ func rosterRules(args []string, out io.Writer) error {
 		if changed {
 			set = &rules
 		}
+		if _, err := authenticate(ctx, m, *user, time.Now()); err != nil {
+			return err
+		}
 		if err := m.SetDistrictRules(ctx, *district, newDefs, set, *user, caseNow()); err != nil {
 			return err
 		}
@@ -455,7 +461,7 @@ func rosterLeave(args []string, out io.Writer) error {
 	from := fs.String("from", "", "the start, RFC 3339")
 	to := fs.String("to", "", "the end, RFC 3339")
 	reason := fs.String("reason", "", "why (leave, training, repair)")
-	user := fs.String("user", data.SystemLogin, "login of the user marking it")
+	user := userFlag(fs, "marking it")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -467,7 +473,7 @@ func rosterLeave(args []string, out io.Writer) error {
 	if err1 != nil || err2 != nil {
 		return misuse("--from and --to are RFC 3339 times (e.g. 2026-12-01T08:00:00+08:00)")
 	}
-	m, err := openMirrorFlag(*path)
+	m, err := openAs(*path, *user)
 	if err != nil {
 		return err
 	}
@@ -523,7 +529,7 @@ func openRosterCmd(sub string, args []string, out io.Writer, userHelp string) (*
 	fs := flags("roster "+sub, "roster "+sub+" --mirror FILE --roster ID [--user LOGIN]", out)
 	path := mirrorFlag(fs)
 	id := fs.String("roster", "", "the roster's key (or its first 8 characters or more)")
-	user := fs.String("user", data.SystemLogin, userHelp)
+	user := fs.String("user", userDefault(sub == "publish"), userHelp)
 	if err := parse(fs, args); err != nil {
 		return nil, "", "", err
 	}
