@@ -95,8 +95,10 @@ func TestDutyAssignShowRemove(t *testing.T) {
 		t.Fatalf("under the district's table: %+v", got)
 	}
 
-	// show, as a table: every shift of the week, the empty ones said so.
-	code, out, _ = cli(t, "duty", "show", "--mirror", path, "--center", center, "--week", "2026-W49")
+	// show, as a table: every shift of the week, the empty ones said so;
+	// the phone whole for a user who logged in with the contact
+	// permission (the leader), masked without a login.
+	code, out, _ = cli(t, "duty", "show", "--mirror", path, "--center", center, "--week", "2026-W49", "--user", "leader")
 	for _, want := range []string{"center  C990101001002 二社区综治中心 (community)", "week    2026-W49", "shifts  night 00-08 day 08-16 evening 16-24",
 		"2026-11-30/night", "2026-12-01/night    (nobody on duty)", "leader_on_duty  王伟", "13800000000  " + uid, "1 on duty; nobody in 20 of 21 shifts"} {
 		if code != 0 || !strings.Contains(out, want) {
@@ -106,11 +108,15 @@ func TestDutyAssignShowRemove(t *testing.T) {
 	if strings.Contains(out, "2026-11-29") || strings.Contains(out, "2026-12-07") {
 		t.Errorf("show goes outside the week:\n%s", out)
 	}
+	if code, out, _ = cli(t, "duty", "show", "--mirror", path, "--center", center, "--week", "2026-W49"); code != 0 ||
+		!strings.Contains(out, "138****0000  "+uid) || strings.Contains(out, "13800000000") {
+		t.Errorf("show without a login shows the phone whole:\n%s", out)
+	}
 	// As CSV, the week named by an instant in it.
 	code, out, _ = cli(t, "duty", "show", "--mirror", path, "--center", center, "--at", "2026-12-06T23:00:00+08:00", "--format", "csv")
 	records, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	if code != 0 || err != nil || len(records) != 2 || strings.Join(records[0], ",") != "center,shift,start,end,role,person,phone,id" ||
-		strings.Join(records[1], ",") != center+",2026-12-01/day,2026-12-01T08:00:00+08:00,2026-12-01T16:00:00+08:00,leader_on_duty,王伟,13800000000,"+uid {
+		strings.Join(records[1], ",") != center+",2026-12-01/day,2026-12-01T08:00:00+08:00,2026-12-01T16:00:00+08:00,leader_on_duty,王伟,138****0000,"+uid {
 		t.Fatalf("show csv: %d %q %v", code, out, err)
 	}
 	code, out, _ = cli(t, "duty", "show", "--mirror", path, "--center", center, "--week", "2026-W49", "--format", "json")
