@@ -57,32 +57,48 @@ func usersAdd(args []string, out io.Writer) error {
 }
 
 func usersPasswd(args []string, out io.Writer) error {
-	fs := flags("users passwd", "users passwd --mirror FILE [--login LOGIN] [--user LOGIN]\n\n"+
+	fs := flags("users passwd", "users passwd --mirror FILE [--login LOGIN] [--user LOGIN]\n"+
+		"       kapok users passwd --mirror FILE --first --login ADMIN\n\n"+
 		"Sets a password: one's own (--login left out or the same as --user), or, for a user admin, anyone's in their jurisdiction.\n"+
-		"The acting user's password is read from $"+passwordEnv+", the new one from $"+newPasswordEnv+"; either, when unset, is asked at the terminal.", out)
+		"The acting user's password is read from $"+passwordEnv+", the new one from $"+newPasswordEnv+"; either, when unset, is asked at the terminal.\n"+
+		"--first sets a user admin's password in a mirror where nobody has one yet (made before logins), without logging in.", out)
 	path := mirrorFlag(fs)
 	login := fs.String("login", "", "whose password to set (default: the acting user's own)")
 	user := userFlag(fs, "setting it (themselves, or a user admin)")
+	first := fs.Bool("first", false, "the mirror's first password, a user admin's: only while no user has one")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return misuse("unexpected %q", fs.Arg(0))
 	}
+	if *first {
+		if *login == "" {
+			return misuse("--first needs --login ADMIN")
+		}
+		return onMirror(*path, func(ctx context.Context, m *mirror.Mirror) error {
+			return setPassword(out, *login, func(pw string) error { return m.SetFirstPassword(ctx, *login, pw, time.Now()) })
+		})
+	}
 	if *login == "" {
 		login = user
 	}
 	return onMirrorAs(*path, *user, func(ctx context.Context, m *mirror.Mirror) error {
-		pw, err := newSecret()
-		if err != nil {
-			return err
-		}
-		if err := m.SetPassword(ctx, *login, pw, *user, time.Now()); err != nil {
-			return err
-		}
-		_, err = io.WriteString(out, "password of "+*login+" set\n")
-		return err
+		return setPassword(out, *login, func(pw string) error { return m.SetPassword(ctx, *login, pw, *user, time.Now()) })
 	})
+}
+
+// setPassword reads a new password and sets it with set.
+func setPassword(out io.Writer, login string, set func(pw string) error) error {
+	pw, err := newSecret()
+	if err != nil {
+		return err
+	}
+	if err := set(pw); err != nil {
+		return err
+	}
+	_, err = io.WriteString(out, "password of "+login+" set\n")
+	return err
 }
 
 func usersDisable(args []string, out io.Writer) error {

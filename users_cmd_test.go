@@ -141,3 +141,38 @@ func TestUsersCommand(t *testing.T) {
 		}
 	})
 }
+
+// A mirror of before logins, where nobody has a password, gets its first
+// user admin's password with --first and no login; then never again.
+func TestUsersFirstPassword(t *testing.T) {
+	english(t)
+	notAtTerminal(t)
+	path := fixture.CityPath(t)
+	readMirror(t, path, func(m *mirror.Mirror) {
+		if _, err := m.DB.Exec(`UPDATE users SET password_hash = NULL`); err != nil {
+			t.Fatal(err)
+		}
+	})
+	unset(t, userEnv, passwordEnv)
+	t.Setenv(newPasswordEnv, "the first of all")
+	if code, _, errOut := cli(t, "users", "passwd", "--mirror", path, "--first"); code != 2 || !strings.Contains(errOut, "--first needs --login ADMIN") {
+		t.Fatalf("no login: %d %q", code, errOut)
+	}
+	if code, _, errOut := cli(t, "users", "passwd", "--mirror", path, "--first", "--login", "leader"); code != 1 || !strings.Contains(errOut, "not permitted managing users") {
+		t.Fatalf("not an admin: %d %q", code, errOut)
+	}
+	if code, out, errOut := cli(t, "users", "passwd", "--mirror", path, "--first", "--login", "admin"); code != 0 || out != "password of admin set\n" {
+		t.Fatalf("first: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := cli(t, "users", "passwd", "--mirror", path, "--first", "--login", "admin"); code != 1 ||
+		errOut != refusalText(t, "users", msg.English, data.CodePasswordsExist) {
+		t.Fatalf("second: %d %q", code, errOut)
+	}
+	// The admin, logged in, sets the others'.
+	asUser(t, "admin")
+	t.Setenv(passwordEnv, "the first of all")
+	t.Setenv(newPasswordEnv, "the leader's own")
+	if code, _, errOut := cli(t, "users", "passwd", "--mirror", path, "--login", "leader"); code != 0 {
+		t.Fatalf("the admin sets the leader's: %d %q", code, errOut)
+	}
+}

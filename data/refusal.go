@@ -115,6 +115,7 @@ const (
 	CodeRoleUnknown       Code = "role_unknown"
 	CodeJurisdictionLevel Code = "jurisdiction_level"
 	CodeUserDisableSelf   Code = "user_disable_self"
+	CodePasswordsExist    Code = "passwords_exist"
 
 	// A briefing's output and font.
 	CodeOutputKind         Code = "output_kind"
@@ -183,6 +184,7 @@ var RefusalArgs = map[Code][]string{
 	CodeRoleUnknown:               {"role", "allowed"},
 	CodeJurisdictionLevel:         {"role", "jurisdiction", "level"}, // role and level: terms
 	CodeUserDisableSelf:           {"user"},
+	CodePasswordsExist:            nil,
 	CodeOutputKind:                {"path"},
 	CodeOutputFolderAbsent:        {"path", "folder"},
 	CodeOutputNotAFile:            {"path"},

@@ -58,6 +58,7 @@ func journalKinds(t *testing.T, m *mirror.Mirror, subject string) map[string]int
 func TestAuthenticate(t *testing.T) {
 	m := fixture.City(t)
 	withPassword(t, m, "leader")
+	mustExec(t, m, `UPDATE users SET password_hash = NULL WHERE login = 'operator'`) // a user without a password
 	now := fixture.AsOf
 	u, err := m.Authenticate(ctx, "leader", testPassword, now)
 	if err != nil || u.Login != "leader" || u.Role != data.RoleLeader {

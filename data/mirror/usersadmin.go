@@ -117,6 +117,46 @@ func (m *Mirror) AddUser(ctx context.Context, u data.User, pw, actor string, now
 // authenticates them first, so changing one's own password takes the
 // current one (the command line's authentication asks for it).
 func (m *Mirror) SetPassword(ctx context.Context, login, pw, actor string, now time.Time) error {
+	return m.writePassword(ctx, login, pw, actor, now, func(tx *sql.Tx) (string, error) {
+		if actor != login {
+			return "admin", adminOver(ctx, tx, actor, login)
+		}
+		u, _, err := userAndID(ctx, tx, actor)
+		if err == nil && u.Disabled {
+			err = data.Refuse(data.CodeUserDisabled, "user", data.Value("user", login))
+		}
+		return "self", err
+	})
+}
+
+// SetFirstPassword sets the first password of a mirror in which nobody has
+// one yet (a mirror made before logins, or imported users): a user admin's,
+// without anyone logging in, since nobody can. It is refused once any user
+// has a password (passwords_exist): from then on a user admin sets them. It
+// gives away nothing: whoever can write the mirror's file (0600, its
+// owner's) could change its users table anyway. Journaled as the system's
+// change.
+func (m *Mirror) SetFirstPassword(ctx context.Context, login, pw string, now time.Time) error {
+	return m.writePassword(ctx, login, pw, data.SystemLogin, now, func(tx *sql.Tx) (string, error) {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE password_hash IS NOT NULL`).Scan(&n); err != nil {
+			return "", err
+		}
+		if n > 0 {
+			return "", data.Refuse(data.CodePasswordsExist, "login")
+		}
+		// The first password is a user admin's, who then sets the others'.
+		_, _, err := permitted(ctx, tx, login, data.ActUserAdmin)
+		return "first", err
+	})
+}
+
+// writePassword checks pw against the policy and hashes it (before the
+// transaction: hashing takes tens of milliseconds), then, in one
+// transaction that first passes check (which says who sets it: self,
+// admin, first), stores it for login, clears the failed logins and the
+// lock, and journals the change as actor's.
+func (m *Mirror) writePassword(ctx context.Context, login, pw, actor string, now time.Time, check func(tx *sql.Tx) (by string, err error)) error {
 	if login == data.SystemLogin {
 		return data.Refuse(data.CodeSystemUser, "login", data.Value("user", login))
 	}
@@ -128,24 +168,15 @@ func (m *Mirror) SetPassword(ctx context.Context, login, pw, actor string, now t
 		return err
 	}
 	return m.update(ctx, func(tx *sql.Tx) error {
-		by := "admin"
-		if actor == login {
-			by = "self"
-			u, _, err := userAndID(ctx, tx, actor)
-			if err != nil {
-				return err
-			}
-			if u.Disabled {
-				return data.Refuse(data.CodeUserDisabled, "user", data.Value("user", login))
-			}
-		} else if err := adminOver(ctx, tx, actor, login); err != nil {
+		by, err := check(tx)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE login = ?`,
 			hash, login); err != nil {
 			return err
 		}
-		_, err := journalAppend(ctx, tx, change{Kind: data.KindUserPassword, Subject: login, Actor: actor, At: now,
+		_, err = journalAppend(ctx, tx, change{Kind: data.KindUserPassword, Subject: login, Actor: actor, At: now,
 			Payload: map[string]any{"login": login, "by": by}})
 		return err
 	})

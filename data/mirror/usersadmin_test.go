@@ -149,3 +149,24 @@ func TestDisableUser(t *testing.T) {
 		t.Fatalf("%d disable entries", n)
 	}
 }
+
+// A mirror in which nobody has a password (made before logins) gets its
+// first, a user admin's, without a login; once anyone has one, never again.
+func TestSetFirstPassword(t *testing.T) {
+	m := fixture.City(t)
+	now := fixture.AsOf
+	mustExec(t, m, `UPDATE users SET password_hash = NULL`) // as a mirror of before logins
+	refused(t, "not a user admin", m.SetFirstPassword(ctx, "leader", "first of all", now), data.CodeActionNotPermitted)
+	refused(t, "the system", m.SetFirstPassword(ctx, data.SystemLogin, "first of all", now), data.CodeSystemUser)
+	refused(t, "unknown", m.SetFirstPassword(ctx, "nobody", "first of all", now), data.CodeUserUnknown)
+	if err := m.SetFirstPassword(ctx, "admin", "first of all", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Authenticate(ctx, "admin", "first of all", now); err != nil {
+		t.Fatal(err)
+	}
+	refused(t, "a second", m.SetFirstPassword(ctx, "admin", "second of all", now), data.CodePasswordsExist)
+	if n := count(t, m, `SELECT count(*) FROM journal WHERE kind = 'user.password' AND actor = 'system' AND entry ->> '$.payload.by' = 'first'`); n != 1 {
+		t.Fatalf("%d first-password entries", n)
+	}
+}
