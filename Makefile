@@ -80,6 +80,7 @@ fuzz: deps
 	$(GO) test ./data/mirror -run '^$$' -fuzz '^FuzzDecodeMultiPolygons$$' -fuzztime 30s
 	for f in FuzzCanonicalFormIsJCS FuzzParseStoredEntry; do $(GO) test ./data/journal -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
 	$(GO) test ./maps -run '^$$' -fuzz '^FuzzRenderGeometry$$' -fuzztime 30s
+	$(GO) test ./data/password -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 30s
 	for f in FuzzParseSignature FuzzParseKeyLine; do $(GO) test ./data/sign -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
 
 # The real window under Xvfb, in Chinese and English: docs/screenshot*.png.
