@@ -173,7 +173,7 @@ func (c *Console) OpenBriefingDialog() {
 	hint := widget.NewLabel(T("The briefing is signed with your key; its signature (.sig) is written beside it."))
 	hint.Wrapping = fyne.TextWrapWord
 	foot := container.NewVBox(d.Progress, d.Status, d.Error, container.NewHBox(layout.NewSpacer(), d.Cancel, d.Make))
-	d.dlg = dialog.NewCustomWithoutButtons(T("Briefing"), container.NewBorder(nil, foot, nil, nil, container.NewVBox(form, hint)), c.Win)
+	d.dlg = dialog.NewCustomWithoutButtons(T("Briefing"), c.sensed(container.NewBorder(nil, foot, nil, nil, container.NewVBox(form, hint))), c.Win)
 	showTracked(d.dlg, &c.briefing, d, fyne.NewSize(640, 380))
 }
 

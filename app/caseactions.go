@@ -194,7 +194,7 @@ func (c *Console) askText(title, label string, do func(string) error) {
 	cancel := widget.NewButton(T("Cancel"), func() { dlg.Hide() })
 	content := container.NewBorder(nil, container.NewVBox(errLabel, container.NewHBox(cancel, ok)), nil, nil,
 		widget.NewForm(widget.NewFormItem(label, entry)))
-	dlg = dialog.NewCustomWithoutButtons(title, content, c.Win)
+	dlg = dialog.NewCustomWithoutButtons(title, c.sensed(content), c.Win)
 	c.textDialog = &TextDialog{Entry: entry, Error: errLabel, OK: ok, dlg: dlg}
 	dlg.SetOnClosed(func() { c.textDialog = nil })
 	dlg.Show()

@@ -121,7 +121,7 @@ func (c *Console) OpenReportDialog(p orb.Point) {
 	)
 	content := container.NewBorder(form, container.NewVBox(d.Error, container.NewHBox(cancel, d.Report)), nil, nil,
 		container.NewBorder(widget.NewLabelWithStyle(T("Matter"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, picker))
-	d.dlg = dialog.NewCustomWithoutButtons(T("Report case"), content, c.Win)
+	d.dlg = dialog.NewCustomWithoutButtons(T("Report case"), c.sensed(content), c.Win)
 	d.dlg.SetOnClosed(func() {
 		if c.reportDialog == d {
 			c.reportDialog = nil
@@ -232,7 +232,7 @@ func (c *Console) OpenDispatchDialog(r data.CaseRow) {
 	d.Dispatch.Importance = widget.HighImportance
 	content := container.NewBorder(container.NewVBox(head, widget.NewLabelWithStyle(T("Recommended units"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
 		container.NewVBox(d.Other, d.Error, container.NewHBox(cancel, d.Dispatch)), nil, nil, container.NewVScroll(list))
-	d.dlg = dialog.NewCustomWithoutButtons(T("Dispatch case"), content, c.Win)
+	d.dlg = dialog.NewCustomWithoutButtons(T("Dispatch case"), c.sensed(content), c.Win)
 	d.dlg.SetOnClosed(func() {
 		if c.dispatchDialog == d {
 			c.dispatchDialog = nil

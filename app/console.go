@@ -118,6 +118,7 @@ type Console struct {
 	dispatchDialog *DispatchDialog
 	briefing       *BriefingDialog
 	journalView    *JournalViewer
+	idle           idleState
 }
 
 // NewConsole loads the status of the city and builds the window's content;
@@ -226,7 +227,7 @@ func (c *Console) Build() {
 	body.Trailing.(*container.Split).Offset = 0.6
 	c.JournalBanner = container.NewStack()
 	c.JournalBanner.Hide()
-	c.Win.SetContent(container.NewBorder(container.NewVBox(c.JournalBanner, c.alarmNotice(), opaque(toolbar)), opaque(c.Status), nil, nil, body))
+	c.Win.SetContent(c.sensed(container.NewBorder(container.NewVBox(c.JournalBanner, c.alarmNotice(), opaque(toolbar)), opaque(c.Status), nil, nil, body)))
 	c.showJournalCheck()
 	c.refreshDetail()
 	c.showSelection()

@@ -52,7 +52,7 @@ func (c *Console) listDialog(title string, form fyne.CanvasObject, heading strin
 	var dlg dialog.Dialog
 	closeBtn := widget.NewButton(T("Close"), func() { dlg.Hide() })
 	foot := container.NewVBox(o.Error, o.Done, container.NewHBox(layout.NewSpacer(), closeBtn))
-	dlg = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, foot, nil, nil, container.NewVScroll(body)), c.Win)
+	dlg = dialog.NewCustomWithoutButtons(title, c.sensed(container.NewBorder(nil, foot, nil, nil, container.NewVScroll(body))), c.Win)
 	dlg.SetOnClosed(closed)
 	dlg.Show()
 	dlg.Resize(size) // after Show: before, the dialog keeps its minimum size

@@ -81,7 +81,11 @@ func Term[S ~string](v S) string { return T(string(v)) }
 // text is an error as the person at the console reads it: a refusal in the
 // console's language (the catalog of package msg, which the command line
 // shares), anything else as it is.
-func (c *Console) text(err error) string {
+func (c *Console) text(err error) string { return errorText(err) }
+
+// errorText is an error in the console's language (refusals through the
+// catalog of package msg), anything else as it is.
+func errorText(err error) string {
 	cat, lerr := msg.Default()
 	if lerr != nil {
 		return err.Error()

@@ -175,7 +175,7 @@ func (c *Console) OpenJournalViewer() {
 	closeBtn := widget.NewButton(T("Close"), func() { dlg.Hide() })
 	body := container.NewBorder(container.NewVBox(chain, widget.NewSeparator(), filters), container.NewBorder(nil, nil, nil, closeBtn),
 		nil, nil, split)
-	dlg = dialog.NewCustomWithoutButtons(T("Journal of changes"), body, c.Win)
+	dlg = dialog.NewCustomWithoutButtons(T("Journal of changes"), c.sensed(body), c.Win)
 	dlg.SetOnClosed(func() {
 		if v.cancel != nil {
 			v.cancel()

@@ -255,7 +255,7 @@ func (c *Console) OpenOrderDialog() {
 	d.Issue.Importance = widget.HighImportance
 	content := container.NewBorder(nil, container.NewVBox(d.Error, container.NewHBox(cancel, d.Issue)), nil, nil,
 		container.NewVBox(form, hint))
-	d.dlg = dialog.NewCustomWithoutButtons(T("Issue order"), content, c.Win)
+	d.dlg = dialog.NewCustomWithoutButtons(T("Issue order"), c.sensed(content), c.Win)
 	d.dlg.SetOnClosed(func() {
 		if c.dialog == d {
 			c.dialog = nil

@@ -148,8 +148,8 @@ func (c *Console) OpenRulesDialog() {
 	d.Save = widget.NewButtonWithIcon(T("Save"), theme.DocumentSaveIcon(), func() { c.saveRules(d) })
 	d.Save.Importance = widget.HighImportance
 	title := T("Shifts and patrol rules · {{.District}}", map[string]any{"District": c.regionName(district)})
-	d.dlg = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, container.NewVBox(d.Error, container.NewHBox(layout.NewSpacer(), cancel, d.Save)),
-		nil, nil, container.NewVScroll(body)), c.Win)
+	d.dlg = dialog.NewCustomWithoutButtons(title, c.sensed(container.NewBorder(nil, container.NewVBox(d.Error, container.NewHBox(layout.NewSpacer(), cancel, d.Save)),
+		nil, nil, container.NewVScroll(body))), c.Win)
 	d.dlg.SetOnClosed(func() {
 		if c.Sched.rules == d {
 			c.Sched.rules = nil

@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"kapok/app/citymap"
-	"kapok/app/msg"
+	"kapok/data"
 	"kapok/data/mirror"
 	kmaps "kapok/maps"
 )
@@ -22,7 +22,13 @@ import (
 // RunOptions are `kapok run`'s flags.
 type RunOptions struct {
 	Mirror string // the mirror file; built from the demo city if missing
-	User   string // login of the console's user
+	// User is the login the login form is filled in with ("": the one
+	// last used). With Password (automation, screenshots: $KAPOK_PASSWORD)
+	// the console logs in as that user at once, through the same check.
+	User, Password string
+	// DemoPassword is the demo users' documented password, which the login
+	// form says on the demo city only.
+	DemoPassword string
 	// BuildDemo writes the demo city to a path (the first run's mirror).
 	BuildDemo func(path string) error
 	// Select is a region or grid code to choose at start (as if from the tree).
@@ -37,7 +43,8 @@ type RunOptions struct {
 
 // Run opens the console window and blocks until it is closed. The window
 // shows progress while the demo city is built (first run) and the mirror
-// loads; the loading runs off the UI goroutine.
+// loads (off the UI goroutine), then the login form; the console runs as
+// the user who logged in, and locks after a stretch without input.
 func Run(opt RunOptions) error {
 	a := fyneapp.NewWithID("cn.kapok.console")
 	UseLanguage(a.Preferences().String(LanguagePref))
@@ -56,10 +63,7 @@ func Run(opt RunOptions) error {
 			fyne.Do(func() {
 				result = err
 				bar.Stop()
-				text := err.Error()
-				if cat, lerr := msg.Default(); lerr == nil {
-					text = cat.Error(msg.FromEnv(), err)
-				}
+				text := errorText(err)
 				stage.SetText(text)
 				dialog.ShowError(errors.New(text), w)
 			})
@@ -67,35 +71,14 @@ func Run(opt RunOptions) error {
 		}
 		fyne.Do(func() {
 			bar.Stop()
-			c, err := NewConsole(w, l.m, l.city, l.user)
-			if err != nil {
-				result = err
-				dialog.ShowError(err, w)
-				return
-			}
-			c.Animate, c.Map.Animate = true, true
-			if opt.Select != "" {
-				c.Choose(opt.Select)
-				c.revealInTree(opt.Select)
-			}
-			first := true
-			c.Map.OnFrame = func(kmaps.Viewport) {
-				if first {
-					first = false
-					fmt.Printf("kapok: first map frame %.0f ms after start\n", float64(time.Since(started).Microseconds())/1000)
-					if opt.Quit > 0 {
-						time.AfterFunc(opt.Quit, func() { fyne.Do(a.Quit) })
-					}
-					// Everything lazy (units, fine boundaries, labels) is built now,
-					// in the background, so the first zoom into a street is fast.
-					go c.City.Map.Prepare()
-				}
-			}
-			c.VerifyJournalInBackground()
-			go c.sweepEveryMinute()
-			console = c
-			if err := c.ConfigureLive(opt.Live); err != nil {
-				fyne.LogError("watching the mirror", err)
+			f := NewLoginForm(l.m, opt.User, opt.DemoPassword, time.Now, func(u data.User) {
+				console = startConsole(a, w, l, u, opt, started)
+			})
+			w.SetContent(f.Content)
+			f.Focus(w)
+			if opt.User != "" && opt.Password != "" {
+				f.Password.SetText(opt.Password)
+				f.submit()
 			}
 		})
 	}()
@@ -106,12 +89,47 @@ func Run(opt RunOptions) error {
 	return result
 }
 
-// loaded is what start-up reads off the UI goroutine: the mirror, the
-// city map and the user.
+// startConsole builds the console for the user who logged in and starts
+// what runs beside it: the journal's check, the minute's sweep, the live
+// status and the idle lock.
+func startConsole(a fyne.App, w fyne.Window, l *loaded, u data.User, opt RunOptions, started time.Time) *Console {
+	c, err := NewConsole(w, l.m, l.city, u.Login)
+	if err != nil {
+		dialog.ShowError(errors.New(errorText(err)), w)
+		return nil
+	}
+	c.Animate, c.Map.Animate = true, true
+	if opt.Select != "" {
+		c.Choose(opt.Select)
+		c.revealInTree(opt.Select)
+	}
+	first := true
+	c.Map.OnFrame = func(kmaps.Viewport) {
+		if first {
+			first = false
+			fmt.Printf("kapok: first map frame %.0f ms after start\n", float64(time.Since(started).Microseconds())/1000)
+			if opt.Quit > 0 {
+				time.AfterFunc(opt.Quit, func() { fyne.Do(a.Quit) })
+			}
+			// Everything lazy (units, fine boundaries, labels) is built now,
+			// in the background, so the first zoom into a street is fast.
+			go c.City.Map.Prepare()
+		}
+	}
+	c.VerifyJournalInBackground()
+	go c.sweepEveryMinute()
+	if err := c.ConfigureLive(opt.Live); err != nil {
+		fyne.LogError("watching the mirror", err)
+	}
+	c.StartIdleLock()
+	return c
+}
+
+// loaded is what start-up reads off the UI goroutine: the mirror and the
+// city map.
 type loaded struct {
 	m    *mirror.Mirror
 	city *citymap.CityMap
-	user string
 }
 
 func load(opt RunOptions, stage func(string)) (*loaded, error) {
@@ -132,17 +150,12 @@ func load(opt RunOptions, stage func(string)) (*loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	user, err := m.User(bg, opt.User)
-	if err != nil {
-		_ = m.Close()
-		return nil, err
-	}
 	city, err := citymap.LoadAt(bg, m, "events", time.Now())
 	if err != nil {
 		_ = m.Close()
 		return nil, err
 	}
-	return &loaded{m: m, city: city, user: user.Login}, nil
+	return &loaded{m: m, city: city}, nil
 }
 
 // sweepEveryMinute moves the console's clock on every minute (see Tick).
@@ -157,7 +170,8 @@ func (c *Console) sweepEveryMinute() {
 }
 
 // openSettings lets the user pick the language (the window is rebuilt in
-// it) and, on a mirror that can have one, switch the live demo feed.
+// it), the minutes without input after which the console locks and, on a
+// mirror that can have one, switch the live demo feed.
 func (c *Console) openSettings() {
 	c.settingsForm().show()
 }
@@ -167,7 +181,8 @@ func (c *Console) openSettings() {
 type settings struct {
 	c    *Console
 	lang *widget.Select
-	feed *widget.Check // nil when the mirror has no live feed
+	idle *widget.Select // minutes without input before the console locks (idleChoices)
+	feed *widget.Check  // nil when the mirror has no live feed
 	form *widget.Form
 }
 
@@ -177,7 +192,13 @@ func (c *Console) settingsForm() *settings {
 	s := &settings{c: c, lang: widget.NewSelect(names, nil)}
 	// An unknown saved value shows as the system language.
 	s.lang.SetSelectedIndex(max(0, slices.Index(Languages, prefs.String(LanguagePref))))
-	s.form = widget.NewForm(widget.NewFormItem(T("Language"), s.lang))
+	var minutes []string
+	for _, n := range idleChoices {
+		minutes = append(minutes, T("after {{.N}} minutes without input", map[string]any{"N": n}))
+	}
+	s.idle = widget.NewSelect(minutes, nil)
+	s.idle.SetSelectedIndex(slices.Index(idleChoices, idleMinutes()))
+	s.form = widget.NewForm(widget.NewFormItem(T("Language"), s.lang), widget.NewFormItem(T("Lock"), s.idle))
 	if c.Mon.live.feedable {
 		s.feed = widget.NewCheck(T("Live demo feed"), nil)
 		s.feed.SetChecked(c.LiveFeeding())
@@ -188,6 +209,12 @@ func (c *Console) settingsForm() *settings {
 
 // apply does what the dialog's Apply does.
 func (s *settings) apply() {
+	if i := s.idle.SelectedIndex(); i >= 0 && idleChoices[i] != idleMinutes() {
+		fyne.CurrentApp().Preferences().SetInt(IdleLockPref, idleChoices[i])
+		if s.c.idle.started {
+			s.c.StartIdleLock() // at the new stretch, counted from now
+		}
+	}
 	if s.feed != nil && s.feed.Checked != s.c.LiveFeeding() {
 		s.c.SetLiveFeed(s.feed.Checked)
 	}

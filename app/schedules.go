@@ -1248,7 +1248,7 @@ func (c *Console) changePatrol(d *AssignDialog, unit, route string, add bool) {
 func (c *Console) showCellDialog(title string, content fyne.CanvasObject, d *AssignDialog) func() {
 	var dlg dialog.Dialog
 	closeBtn := widget.NewButton(T("Close"), func() { dlg.Hide() })
-	dlg = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), closeBtn), nil, nil, content), c.Win)
+	dlg = dialog.NewCustomWithoutButtons(title, c.sensed(container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), closeBtn), nil, nil, content)), c.Win)
 	dlg.SetOnClosed(func() {
 		if c.Sched.dialog == d {
 			c.Sched.dialog = nil

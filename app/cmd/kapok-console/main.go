@@ -21,9 +21,12 @@ func main() {
 		fmt.Fprintln(os.Stderr, "kapok:", err)
 		os.Exit(1)
 	}
-	opt := app.RunOptions{BuildDemo: buildDemo}
+	// The password comes from the environment only, as for the command
+	// line: never from a flag, which other users can read in ps.
+	opt := app.RunOptions{BuildDemo: buildDemo, Password: os.Getenv("KAPOK_PASSWORD"), DemoPassword: demo.Password}
 	fs.StringVar(&opt.Mirror, "mirror", def, "mirror file (built from the demo city if it does not exist)")
-	fs.StringVar(&opt.User, "user", "leader", "login of the console's user")
+	fs.StringVar(&opt.User, "user", os.Getenv("KAPOK_USER"),
+		"login filled in on the login form (default $KAPOK_USER, else the last used); with $KAPOK_PASSWORD set, logs in at once")
 	fs.DurationVar(&opt.Quit, "quit-after", 0, "close this long after the first map frame (screenshots, timing)")
 	fs.StringVar(&opt.Select, "select", "", "region or grid code to choose at start")
 	fs.BoolVar(&opt.Live, "live", false, "run the live demo feed (on by default for the demo city)")
