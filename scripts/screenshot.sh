@@ -5,6 +5,9 @@
 # Needs: xvfb, imagemagick (import), xdotool — `make screenshot` installs them.
 set -eu
 cd "$(dirname "$0")/.."
+# The demo's documented login (README): the order is issued, and the console
+# opened, as the city's leadership group, without the login form.
+export KAPOK_USER=leader KAPOK_PASSWORD=kapok-demo-2026
 work=$(mktemp -d)
 trap 'kill $xvfb 2>/dev/null || true; rm -rf "$work"' EXIT
 mirror=$work/demo.gpkg
