@@ -25,11 +25,10 @@ import (
 // a time; the chosen entry's fields and payload; the chain's status as the
 // check at start found it, and a button checking it again.
 //
-// The store reads entries oldest first (JournalEntries), and a journal may
-// hold hundreds of thousands: a page is read off the UI goroutine by one
-// pass over the entries up to the page's upper bound, keeping only the
-// last journalPageSize in a ring, so memory stays one page whatever the
-// journal's size; a newer request cancels the one in flight.
+// A journal may hold hundreds of thousands of entries: a page is read off
+// the UI goroutine, newest first below the page's upper bound
+// (JournalFilter.Before, Newest, Limit), and counted; a newer request
+// cancels the one in flight.
 
 // journalPageSize is how many entries a page lists.
 var journalPageSize = 200
@@ -359,39 +358,26 @@ func (c *Console) showJournalPage(v *JournalViewer, page []data.JournalEntry, ma
 	}
 }
 
-// errPageRead stops a pass over the journal once it reaches the page's
-// upper bound.
-var errPageRead = errors.New("page read")
-
 // readJournalPage reads the newest n entries the query picks below a
 // position (0: none), newest first, and how many it picks below that
-// position in all. One pass: the entries come oldest first, and only the
-// last n are kept.
+// position in all: the store reads the page backwards from the position
+// (its own rows, not a pass over the journal) and counts.
 func readJournalPage(ctx context.Context, m data.JournalService, q journalQuery, before int64, n int) ([]data.JournalEntry, int, error) {
-	ring := make([]data.JournalEntry, n)
-	matched := 0
-	err := m.JournalEntries(ctx, q.filter, func(e data.JournalEntry) error {
-		if before > 0 && e.Seq >= before {
-			return errPageRead
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if !q.until.IsZero() && !e.At.Before(q.until) {
-			return nil
-		}
-		ring[matched%n] = e
-		matched++
-		return nil
-	})
-	if err != nil && !errors.Is(err, errPageRead) {
+	f := q.filter
+	f.Until, f.Before, f.Newest, f.Limit = q.until, before, true, n
+	page := make([]data.JournalEntry, 0, n)
+	if err := m.JournalEntries(ctx, f, func(e data.JournalEntry) error {
+		page = append(page, e)
+		return ctx.Err()
+	}); err != nil {
 		return nil, 0, err
 	}
-	page := make([]data.JournalEntry, 0, min(n, matched))
-	for i := matched - 1; i >= 0 && i >= matched-n; i-- {
-		page = append(page, ring[i%n])
+	f.Limit = 0
+	matched, err := m.JournalCount(ctx, f)
+	if err != nil {
+		return nil, 0, err
 	}
-	return page, matched, nil
+	return page, int(matched), nil
 }
 
 // showChainStatus says whether the chain holds, as last checked.

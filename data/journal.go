@@ -61,9 +61,15 @@ const (
 // JournalFilter picks journal entries; zero fields pick all.
 type JournalFilter struct {
 	Since time.Time
+	Until time.Time // entries before it (zero: no end)
 	Actor string
 	Kind  string
-	Limit int // 0 for no limit
+	// Before picks the entries before that position in the chain (0: all),
+	// Newest gives them newest first: a viewer's page is Before the
+	// previous page's last, Newest, Limit a page.
+	Before int64
+	Newest bool
+	Limit  int // 0 for no limit
 }
 
 // JournalCheck is the result of recomputing the chain.

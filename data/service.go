@@ -82,5 +82,7 @@ type MapService interface {
 // JournalService reads and checks the journal of changes.
 type JournalService interface {
 	JournalEntries(ctx context.Context, f JournalFilter, each func(JournalEntry) error) error
+	// JournalCount counts the entries the filter picks (its Limit aside).
+	JournalCount(ctx context.Context, f JournalFilter) (int64, error)
 	VerifyJournal(ctx context.Context) (JournalCheck, error)
 }

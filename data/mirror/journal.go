@@ -367,13 +367,18 @@ func checkRows(ctx context.Context, conn *sql.Conn, lo, hi int64, c *journal.Che
 // checker keeps none of them.
 func bytesView(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
-// JournalEntries streams the entries the filter picks, oldest first.
-func (m *Mirror) JournalEntries(ctx context.Context, f data.JournalFilter, each func(data.JournalEntry) error) error {
-	q := `SELECT seq, entry, prev_hash, hash FROM journal WHERE 1 = 1`
+// journalWhere is the WHERE clause (at least "1 = 1") and its arguments of
+// a journal filter.
+func journalWhere(f data.JournalFilter) (string, []any) {
+	q := `1 = 1`
 	var args []any
 	if !f.Since.IsZero() {
 		q += ` AND at >= ?`
 		args = append(args, gpkg.Time{Time: f.Since})
+	}
+	if !f.Until.IsZero() {
+		q += ` AND at < ?`
+		args = append(args, gpkg.Time{Time: f.Until})
 	}
 	if f.Actor != "" {
 		q += ` AND actor = ?`
@@ -383,7 +388,31 @@ func (m *Mirror) JournalEntries(ctx context.Context, f data.JournalFilter, each 
 		q += ` AND kind = ?`
 		args = append(args, f.Kind)
 	}
-	q += ` ORDER BY seq`
+	if f.Before > 0 {
+		q += ` AND seq < ?`
+		args = append(args, f.Before)
+	}
+	return q, args
+}
+
+// JournalCount counts the entries the filter picks (its Limit aside).
+func (m *Mirror) JournalCount(ctx context.Context, f data.JournalFilter) (int64, error) {
+	where, args := journalWhere(f)
+	var n int64
+	err := m.DB.QueryRowContext(ctx, `SELECT count(*) FROM journal WHERE `+where, args...).Scan(&n)
+	return n, err
+}
+
+// JournalEntries streams the entries the filter picks, oldest first (newest
+// first with Newest).
+func (m *Mirror) JournalEntries(ctx context.Context, f data.JournalFilter, each func(data.JournalEntry) error) error {
+	where, args := journalWhere(f)
+	q := `SELECT seq, entry, prev_hash, hash FROM journal WHERE ` + where + ` ORDER BY seq`
+	if f.Newest {
+		// The primary key read backwards: a page of the newest entries
+		// costs its own rows, not a pass over the journal.
+		q += ` DESC`
+	}
 	if f.Limit > 0 {
 		q += ` LIMIT ` + strconv.Itoa(f.Limit)
 	}
