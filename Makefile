@@ -65,6 +65,8 @@ bench: deps
 	$(GO) test -run '^$$' -bench 'IndicatorSeries30Days' -benchtime 20x -benchmem ./data/mirror
 	$(GO) test -run '^$$' -bench 'Brief' -benchtime 5x ./app/brief
 	$(GO) test -run '^$$' -bench 'SignFile10MB' ./data/sign
+	$(GO) test -run '^$$' -bench . -benchtime 20x ./data/password
+	$(GO) test -run '^$$' -bench 'JournalPage100k' -benchtime 5x ./app
 	$(GO) test -run '^$$' -bench 'LaunchToFirstMap' -benchtime 5x ./app
 	$(GO) test -run '^$$' -bench 'PanStep|ZoomStep' -benchtime 120x ./app
 	$(GO) test -run '^$$' -bench 'ConsoleResident' -benchtime 1x ./app
