@@ -8,8 +8,9 @@ ERRCHECK    ?= github.com/kisielk/errcheck@v1.30.0
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # GEOS for computational geometry (cgo); GDAL for the interoperability test;
-# X11/GL headers for Fyne's cgo build.
-APT_PACKAGES := gcc libgeos-dev gdal-bin python3-gdal poppler-utils \
+# X11/GL headers for Fyne's cgo build; PostgreSQL 15 with PostGIS 3 for the
+# upstream's tests (internal/pgtest starts a throwaway cluster).
+APT_PACKAGES := gcc libgeos-dev gdal-bin python3-gdal poppler-utils postgresql-15 postgresql-15-postgis-3 \
 	libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 
 .PHONY: deps build run test bench lint fuzz screenshot clean
