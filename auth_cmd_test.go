@@ -13,6 +13,7 @@ import (
 	"kapok/data/demo"
 	"kapok/data/mirror"
 	"kapok/internal/fixture"
+	"kapok/internal/pgtest"
 )
 
 // TestMain logs every test's commands in as the fixture city's leader
@@ -28,7 +29,7 @@ func TestMain(m *testing.M) {
 		}
 	}
 	stdinIsTerminal = func() bool { return false }
-	os.Exit(m.Run())
+	pgtest.Main(m) // one throwaway PostgreSQL for the upstream's tests, if they ask
 }
 
 // asUser logs the tests' commands in as the fixture city's user login with

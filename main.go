@@ -80,6 +80,8 @@ usage:
   kapok users   list --mirror FILE [--format table|csv|json]
   kapok journal verify --mirror FILE
   kapok journal list --mirror FILE [--since RFC3339] [--actor LOGIN] [--kind KIND] [--format table|json]
+  kapok upstream init --dsn DSN
+                creates the upstream's schema (PostgreSQL 15 with PostGIS 3), or brings it up to date
   kapok [run]   [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION] [--live]
                 opens the console (default mirror: the demo city in the user's data folder);
                 --live runs the living city's feed (on by default for the demo city)
@@ -104,6 +106,7 @@ var commands = map[string]command{
 	"demo": demoCmd, "stats": statsCmd, "import": importCmd, "export": exportCmd, "render": renderCmd, "chart": chartCmd,
 	"orders": ordersCmd, "journal": journalCmd, "cases": casesCmd, "roster": rosterCmd, "duty": dutyCmd, "index": indexCmd, "run": runCmd,
 	"feed": feedCmd, "indicators": indicatorsCmd, "alerts": alertsCmd, "brief": briefCmd, "users": usersCmd,
+	"upstream": upstreamCmd,
 }
 
 // runCLI runs one command line and returns the process's exit status.

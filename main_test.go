@@ -235,6 +235,7 @@ func TestLayering(t *testing.T) {
 		{"kapok/data/dispatch", []string{"database/sql", "kapok/data/mirror", "kapok/app"}},
 		{"kapok/data/calendar", []string{"database/sql", "kapok/data/mirror", "kapok/app"}},
 		{"kapok/data/redcotton", []string{"database/sql", "kapok/data/mirror", "kapok/app"}},
+		{"kapok/data/upstream", []string{"kapok/data/mirror", "kapok/app", "github.com/mattn/go-sqlite3"}},
 		{"kapok/app/citymap", []string{"fyne.io/", "kapok/app/cmd"}},
 		{"kapok/app/msg", []string{"fyne.io/"}},
 		{"kapok", []string{"fyne.io/", "kapok/app/cmd"}},
