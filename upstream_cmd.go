@@ -13,11 +13,16 @@ import (
 )
 
 // The upstream subcommands: the city platform's PostgreSQL/PostGIS store
-// (data/upstream). init creates its schema or brings it up to date.
+// (data/upstream). init creates its schema or brings it up to date; load
+// publishes a mirror's reference data into it.
 
 func upstreamCmd(args []string, out io.Writer) error {
-	if _, err := subcommand("upstream", args, []string{"init"}, out); err != nil {
+	sub, err := subcommand("upstream", args, []string{"init", "load"}, out)
+	if err != nil {
 		return err
+	}
+	if sub == "load" {
+		return upstreamLoadCmd(args[1:], out)
 	}
 	fs := flags("upstream init", "upstream init --dsn DSN\n\n"+
 		"Creates the upstream's schema in the PostgreSQL database DSN names (PostGIS 3 installed there; creating the\n"+
@@ -30,23 +35,62 @@ func upstreamCmd(args []string, out io.Writer) error {
 	if *dsn == "" || fs.NArg() > 0 {
 		return misuse("--dsn is required")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	return withUpstream(*dsn, 5*time.Minute, func(ctx context.Context, conn *pgx.Conn) error {
+		version, applied, err := upstream.Init(ctx, conn)
+		if err != nil {
+			return err
+		}
+		if len(applied) == 0 {
+			_, err = fmt.Fprintf(out, "upstream schema at version %d: up to date\n", version)
+		} else {
+			_, err = fmt.Fprintf(out, "upstream schema at version %d: applied %s\n", version, strings.Join(applied, ", "))
+		}
+		return err
+	})
+}
+
+func upstreamLoadCmd(args []string, out io.Writer) error {
+	fs := flags("upstream load", "upstream load --dsn DSN --mirror FILE\n\n"+
+		"Publishes the mirror's reference data (cities, districts, streets, communities, grids, centers, units) into the\n"+
+		"upstream `upstream init` created, in one transaction: rows are upserted by code, and only those that differ\n"+
+		"are written (and get a new version); again, it changes nothing. Prints what it added, updated and left.", out)
+	dsn := fs.String("dsn", "", "the upstream database: postgres://USER@HOST:PORT/DB or \"host=… dbname=…\" (required)")
+	path := mirrorFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dsn == "" || fs.NArg() > 0 {
+		return misuse("--dsn is required")
+	}
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	return withUpstream(*dsn, 10*time.Minute, func(ctx context.Context, conn *pgx.Conn) error {
+		start := time.Now()
+		counts, err := upstream.Load(ctx, conn, func(ctx context.Context, t upstream.Table) ([][]any, error) {
+			return m.ReferenceRows(ctx, t.Name, t.Columns)
+		})
+		if err != nil {
+			return fmt.Errorf("the upstream: %w", err)
+		}
+		_, err = io.WriteString(out, upstream.Summary(counts, time.Since(start)))
+		return err
+	})
+}
+
+// withUpstream connects to the upstream DSN names and runs f with a context
+// that gives up after timeout, closing the connection afterwards.
+func withUpstream(dsn string, timeout time.Duration, f func(context.Context, *pgx.Conn) error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	conn, err := connectUpstream(ctx, *dsn)
+	conn, err := connectUpstream(ctx, dsn)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = conn.Close(context.Background()) }()
-	version, applied, err := upstream.Init(ctx, conn)
-	if err != nil {
-		return err
-	}
-	if len(applied) == 0 {
-		_, err = fmt.Fprintf(out, "upstream schema at version %d: up to date\n", version)
-	} else {
-		_, err = fmt.Fprintf(out, "upstream schema at version %d: applied %s\n", version, strings.Join(applied, ", "))
-	}
-	return err
+	return f(ctx, conn)
 }
 
 // connectUpstream connects to the upstream DSN names, giving up after 10

@@ -1,11 +1,21 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"maps"
 	"net"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+
+	"kapok/data/mirror"
+	"kapok/data/upstream"
+	"kapok/internal/fixture"
 	"kapok/internal/pgtest"
 )
 
@@ -45,4 +55,188 @@ func TestUpstreamInitCommand(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "kapok upstream: the upstream:") {
 		t.Errorf("an upstream that is not there: %d %q", code, errOut)
 	}
+}
+
+// kapok upstream load on a real PostgreSQL with the fixture city: every
+// reference row published, geometry intact; loading again changes no
+// version; one grid changed in the mirror bumps that row's version alone.
+func TestUpstreamLoadCommand(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.Start(t)
+	path := fixture.CityPath(t)
+	if code, out, errOut := cli(t, "upstream", "init", "--dsn", dsn); code != 0 {
+		t.Fatalf("init: %d %q %q", code, out, errOut)
+	}
+	m, err := mirror.OpenExisting(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = m.Close() }()
+	mirrorCount := map[string]int{}
+	for _, tb := range upstream.ReferenceTables {
+		var n int
+		if err := m.DB.QueryRowContext(ctx, `SELECT count(*) FROM `+tb.Name).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			t.Fatalf("the fixture city has no %s", tb.Name)
+		}
+		mirrorCount[tb.Name] = n
+	}
+	load := func(want func(table string) (added, updated, unchanged int)) {
+		t.Helper()
+		code, out, errOut := cli(t, "upstream", "load", "--dsn", dsn, "--mirror", path)
+		if code != 0 || errOut != "" {
+			t.Fatalf("load: %d %q %q", code, out, errOut)
+		}
+		for _, tb := range upstream.ReferenceTables {
+			a, u, n := want(tb.Name)
+			line := fmt.Sprintf("%-12s %6d added, %6d updated, %6d unchanged\n", tb.Name, a, u, n)
+			if !strings.Contains(out, line) {
+				t.Errorf("load: want %q in\n%s", line, out)
+			}
+		}
+		if !strings.Contains(out, "loaded in ") {
+			t.Errorf("load: no time in %q", out)
+		}
+	}
+	load(func(tb string) (int, int, int) { return mirrorCount[tb], 0, 0 })
+
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = conn.Close(context.Background()) }()
+	for tb, n := range mirrorCount {
+		var got int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM `+tb).Scan(&got); err != nil || got != n {
+			t.Errorf("%s: %d rows upstream, %v; the mirror has %d", tb, got, err, n)
+		}
+	}
+	grids, err := m.LoadGrids(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := grids[len(grids)/2]
+	var b []byte
+	if err := conn.QueryRow(ctx, `SELECT ST_AsBinary(geom) FROM grids WHERE code = $1`, g.Code).Scan(&b); err != nil {
+		t.Fatal(err)
+	}
+	back, err := wkb.Unmarshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !orb.Equal(back, g.Boundary) {
+		t.Errorf("grid %s's boundary did not come back as it went", g.Code)
+	}
+	var unit orb.Point
+	units, err := m.LoadUnits(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRow(ctx, `SELECT ST_X(geom), ST_Y(geom) FROM units WHERE code = $1`, units[0].Code).Scan(&unit[0], &unit[1]); err != nil || unit != units[0].Location {
+		t.Errorf("unit %s at %v upstream, %v; %v in the mirror", units[0].Code, unit, err, units[0].Location)
+	}
+
+	versions := func() map[string]int64 {
+		rows, err := conn.Query(ctx, `SELECT 'city ' || code, version FROM cities UNION ALL SELECT 'district ' || code, version FROM districts
+			UNION ALL SELECT 'street ' || code, version FROM streets UNION ALL SELECT 'community ' || code, version FROM communities
+			UNION ALL SELECT 'grid ' || code, version FROM grids UNION ALL SELECT 'center ' || code, version FROM centers
+			UNION ALL SELECT 'unit ' || code, version FROM units`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int64{}
+		for rows.Next() {
+			var k string
+			var v int64
+			if err := rows.Scan(&k, &v); err != nil {
+				t.Fatal(err)
+			}
+			out[k] = v
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	before := versions()
+	load(func(tb string) (int, int, int) { return 0, 0, mirrorCount[tb] })
+	if after := versions(); !maps.Equal(before, after) {
+		t.Error("loading again changed versions")
+	}
+
+	// Grids have no name: change one's population in the mirror.
+	if _, err := m.DB.ExecContext(ctx, `UPDATE grids SET population = population + 1 WHERE code = ?`, g.Code); err != nil {
+		t.Fatal(err)
+	}
+	load(func(tb string) (int, int, int) {
+		if tb == "grids" {
+			return 0, 1, mirrorCount[tb] - 1
+		}
+		return 0, 0, mirrorCount[tb]
+	})
+	after := versions()
+	for k, v := range after {
+		if changed := v != before[k]; changed != (k == "grid "+g.Code) {
+			t.Errorf("%s: version %d, was %d", k, v, before[k])
+		}
+	}
+	if after["grid "+g.Code] <= before["grid "+g.Code] {
+		t.Errorf("the changed grid's version went from %d to %d", before["grid "+g.Code], after["grid "+g.Code])
+	}
+	var pop int
+	if err := conn.QueryRow(ctx, `SELECT population FROM grids WHERE code = $1`, g.Code).Scan(&pop); err != nil || pop != g.Population+1 {
+		t.Errorf("the changed grid's population upstream: %d, %v; want %d", pop, err, g.Population+1)
+	}
+	if code, _, errOut := cli(t, "upstream", "load", "--dsn", dsn); code != 2 || errOut == "" {
+		t.Errorf("load without --mirror: %d %q", code, errOut)
+	}
+}
+
+// Publishing the demo Guangzhou (20,031 grids, 21,590 units): into a new
+// upstream, and again into one that already holds it (nothing to write).
+func BenchmarkUpstreamLoadGuangzhou(b *testing.B) {
+	ctx := context.Background()
+	m, err := mirror.OpenExisting(fixture.GuangzhouPath(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = m.Close() }()
+	src := func(ctx context.Context, t upstream.Table) ([][]any, error) {
+		return m.ReferenceRows(ctx, t.Name, t.Columns)
+	}
+	fresh := func() *pgx.Conn {
+		conn, err := pgx.Connect(ctx, pgtest.Start(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = conn.Close(context.Background()) })
+		if _, _, err := upstream.Init(ctx, conn); err != nil {
+			b.Fatal(err)
+		}
+		return conn
+	}
+	b.Run("new", func(b *testing.B) {
+		for range b.N {
+			b.StopTimer()
+			conn := fresh()
+			b.StartTimer()
+			if _, err := upstream.Load(ctx, conn, src); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("again", func(b *testing.B) {
+		conn := fresh()
+		if _, err := upstream.Load(ctx, conn, src); err != nil {
+			b.Fatal(err)
+		}
+		b.ResetTimer()
+		for range b.N {
+			if _, err := upstream.Load(ctx, conn, src); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -16,6 +16,9 @@
 //	                 as hashed), entry_id UNIQUE and console read out of it,
 //	                 console_seq, prev_hash, hash, received_at; append-only
 //	console_heads    console, seq, hash, updated_at
+//
+// Load publishes reference data (a mirror's, read by the caller) into it:
+// load.go.
 package upstream
 
 import (

@@ -1,0 +1,55 @@
+package mirror
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"kapok/data/gpkg"
+)
+
+// ReferenceRows reads every row of a reference table (cities, districts,
+// streets, communities, grids, centers, units) in fid order: per row the
+// named columns as the driver gives them (string, int64, float64, bool),
+// then the geometry decoded (an orb.Geometry, nil when the row has none).
+// What `kapok upstream load` publishes.
+func (m *Mirror) ReferenceRows(ctx context.Context, table string, columns []string) ([][]any, error) {
+	switch table {
+	case "cities", "districts", "streets", "communities", "grids", "centers", "units":
+	default:
+		return nil, fmt.Errorf("%s is not a reference table", table)
+	}
+	for _, c := range columns {
+		if strings.Trim(c, "abcdefghijklmnopqrstuvwxyz_0123456789") != "" {
+			return nil, fmt.Errorf("column %q", c)
+		}
+	}
+	rows, err := m.DB.QueryContext(ctx, `SELECT `+strings.Join(columns, ", ")+`, geom FROM `+table+` ORDER BY fid`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][]any
+	for rows.Next() {
+		vals := make([]any, len(columns)+1)
+		ptrs := make([]any, len(vals))
+		for i := range columns {
+			ptrs[i] = &vals[i]
+		}
+		var gb sql.RawBytes
+		ptrs[len(columns)] = &gb
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		if gb != nil {
+			g, err := gpkg.DecodeGeom(gb)
+			if err != nil {
+				return nil, fmt.Errorf("%s %v: %w", table, vals[0], err)
+			}
+			vals[len(columns)] = g
+		}
+		out = append(out, vals)
+	}
+	return out, rows.Err()
+}
