@@ -23,7 +23,7 @@ func (d *doc) regionName(r data.RegionSummary) string {
 func (d *doc) place(f *facts, code string) string {
 	r, ok := f.Regions[code]
 	if !ok || d.lang == msg.Chinese {
-		return f.Names[code]
+		return r.Name
 	}
 	return englishName(r) + " " + r.Name
 }

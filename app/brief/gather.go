@@ -46,16 +46,15 @@ type facts struct {
 	Drafts     int            // this week's not yet published
 	Cover      *coverFacts
 	DutyGaps   []mirror.DutyGap
-	DutyN      int                    // duty gaps in all
-	Centers    int                    // centers under the region
-	Statuses   []data.IndicatorStatus // in warn or alarm, alarms first
-	StatusN    int                    // in warn or alarm in all
-	AlarmN     int                    // in alarm
-	Measured   int                    // series judged in the region (0: no indicator section)
-	Series     []chart.Series         // the last 24 hours of the first statuses
-	Severities []data.Severity        // theirs
-	Names      map[string]string      // region code → name, for the tables
-	Regions    map[string]data.RegionSummary
+	DutyN      int                           // duty gaps in all
+	Centers    int                           // centers under the region
+	Statuses   []data.IndicatorStatus        // in warn or alarm, alarms first
+	StatusN    int                           // in warn or alarm in all
+	AlarmN     int                           // in alarm
+	Measured   int                           // series judged in the region (0: no indicator section)
+	Series     []chart.Series                // the last 24 hours of the first statuses
+	Severities []data.Severity               // theirs
+	Regions    map[string]data.RegionSummary // every region by code, for the tables' names
 	RedCotton  *redCottonFacts
 }
 
@@ -92,15 +91,12 @@ func unknownRegion(code string) error {
 
 // gather reads the facts of a briefing of region at now.
 func gather(ctx context.Context, m *mirror.Mirror, region string, now time.Time, mapOnly bool) (*facts, error) {
-	f := &facts{Now: now, Names: map[string]string{}, Regions: map[string]data.RegionSummary{}}
+	f := &facts{Now: now, Regions: map[string]data.RegionSummary{}}
 	sums, err := m.RegionSummaries(ctx, now)
 	if err != nil {
 		return nil, err
 	}
-	byCode := map[string]data.RegionSummary{}
 	for _, s := range sums {
-		byCode[s.Code] = s
-		f.Names[s.Code] = s.Name
 		f.Regions[s.Code] = s
 		if s.Level == data.LevelCity {
 			f.CityCode = s.Code
@@ -109,12 +105,12 @@ func gather(ctx context.Context, m *mirror.Mirror, region string, now time.Time,
 	if region == "" {
 		region = f.CityCode
 	}
-	r, ok := byCode[region]
+	r, ok := f.Regions[region]
 	if !ok {
 		return nil, unknownRegion(region)
 	}
 	f.Region = r
-	for c := r; ; c = byCode[c.Parent] {
+	for c := r; ; c = f.Regions[c.Parent] {
 		f.Path = append([]data.RegionSummary{c}, f.Path...)
 		if c.Parent == "" {
 			break
@@ -164,19 +160,16 @@ func (f *facts) readBoard(ctx context.Context, m *mirror.Mirror) error {
 				f.Total = row
 			}
 		}
-		grids, err := m.LoadGrids(ctx)
+		grids, err := m.GridCodes(ctx, f.Region.Code)
 		if err != nil {
 			return err
 		}
 		for _, g := range grids {
-			if !strings.HasPrefix(g.Code, f.Region.Code) {
-				continue
-			}
-			d, err := m.GridDetail(ctx, g.Code, f.Now)
+			d, err := m.GridDetail(ctx, g, f.Now)
 			if err != nil {
 				return err
 			}
-			row := data.BoardRow{Code: g.Code, Name: g.Code, Open: len(d.Open), Overdue: d.Overdue}
+			row := data.BoardRow{Code: g, Name: g, Open: len(d.Open), Overdue: d.Overdue}
 			for _, u := range d.Units {
 				switch u.Status {
 				case data.UnitAvailable:

@@ -60,7 +60,7 @@ func (d *doc) value(v float64, unit string) string {
 func (d *doc) indicatorsSection(f *facts) error {
 	d.section(d.T("Indicators in warn or alarm"), 40)
 	d.para(d.T("{{.N}} series measured in {{.Region}} and below · {{.Alarms}} in alarm · {{.Warns}} in warn (as evaluated at {{.At}})",
-		"N", count(f.Measured), "Region", f.Names[f.measuredIn()], "Alarms", count(f.AlarmN), "Warns", count(f.StatusN-f.AlarmN), "At", beijing(f.Now)), 9.5, inkRGB)
+		"N", count(f.Measured), "Region", f.Regions[f.measuredIn()].Name, "Alarms", count(f.AlarmN), "Warns", count(f.StatusN-f.AlarmN), "At", beijing(f.Now)), 9.5, inkRGB)
 	d.Ln(2)
 	if f.StatusN == 0 {
 		d.para(d.T("Every indicator measured in the region is normal."), 9, greyRGB)

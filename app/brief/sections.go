@@ -91,7 +91,7 @@ func (d *doc) placeOf(f *facts, grid string) string {
 	if d.lang == msg.English {
 		return englishName(f.Regions[grid[:9]]) + " · " + englishName(f.Regions[grid[:12]])
 	}
-	return data.ShortName(f.Names[grid[:9]]) + " " + data.ShortName(f.Names[grid[:12]])
+	return data.ShortName(f.Regions[grid[:9]].Name) + " " + data.ShortName(f.Regions[grid[:12]].Name)
 }
 
 // shift is a shift as the briefing says it: its day and its name in the

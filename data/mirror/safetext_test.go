@@ -78,5 +78,12 @@ func TestTextStoredSafely(t *testing.T) {
 		if _, err := m.StatusBoard(ctx, region, now); err == nil {
 			t.Errorf("status board of %q: not refused", region)
 		}
+		if _, err := m.GridCodes(ctx, region); err == nil {
+			t.Errorf("grid codes of %q: not refused", region)
+		}
+	}
+	codes, err := m.GridCodes(ctx, "990101001001")
+	if err != nil || int64(len(codes)) != count(t, m, `SELECT count(*) FROM grids WHERE community_code = '990101001001'`) || len(codes) == 0 {
+		t.Errorf("the community's grid codes: %v %v", codes, err)
 	}
 }
