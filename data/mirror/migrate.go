@@ -5,11 +5,10 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
+
+	"kapok/internal/migrations"
 
 	"kapok/data/gpkg"
 )
@@ -35,25 +34,16 @@ var (
 	goChecks = map[int]func(ctx context.Context, tx *sql.Tx) error{}
 )
 
-// Migrations lists the embedded migrations in order.
+// Migrations lists the embedded migrations in order, each with its Go
+// check and step.
 func Migrations() ([]Migration, error) {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	files, err := migrations.List(migrationFS)
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(names)
-	var out []Migration
-	for i, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil || v != i+1 {
-			return nil, fmt.Errorf("migration %s: want number %04d", base, i+1)
-		}
-		body, err := migrationFS.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Migration{Version: v, Name: base, Before: goChecks[v], SQL: string(body), Go: goSteps[v]})
+	out := make([]Migration, len(files))
+	for i, f := range files {
+		out[i] = Migration{Version: f.Version, Name: f.Name, Before: goChecks[f.Version], SQL: f.SQL, Go: goSteps[f.Version]}
 	}
 	return out, nil
 }

@@ -25,10 +25,8 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
+
+	"kapok/internal/migrations"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -37,34 +35,10 @@ import (
 var migrationFS embed.FS
 
 // Migration is one numbered schema step.
-type Migration struct {
-	Version int
-	Name    string
-	SQL     string
-}
+type Migration = migrations.File
 
 // Migrations lists the embedded migrations in order.
-func Migrations() ([]Migration, error) {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(names)
-	var out []Migration
-	for i, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil || v != i+1 {
-			return nil, fmt.Errorf("migration %s: want number %04d", base, i+1)
-		}
-		body, err := migrationFS.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Migration{Version: v, Name: base, SQL: string(body)})
-	}
-	return out, nil
-}
+func Migrations() ([]Migration, error) { return migrations.List(migrationFS) }
 
 // Beginner is what Init needs of a connection: a *pgx.Conn or a pgxpool.Pool.
 type Beginner interface {
