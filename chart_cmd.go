@@ -81,7 +81,7 @@ func chartCmd(args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		s := chartSeries(ms)
+		s := ms.IndicatorSeries
 		shown := 0
 		var last chart.Point
 		for _, p := range s.Points {
@@ -107,11 +107,4 @@ func chartCmd(args []string, out io.Writer) error {
 			strconv.FormatFloat(last.Value, 'f', -1, 64), ms.Indicator.Unit, last.At.In(data.BeijingTime).Format("15:04"), sev)
 		return nil
 	})
-}
-
-// chartSeries is a store's series as the chart package takes it (the
-// store names the region in English already, as charts title it).
-func chartSeries(ms mirror.Series) chart.Series {
-	return chart.Series{Indicator: ms.Indicator, Region: ms.Region, RegionName: ms.RegionName, RegionPinyin: ms.RegionPinyin,
-		Points: ms.Points, Baseline: ms.Baseline}
 }

@@ -238,15 +238,8 @@ func drawSparkline(m *mirror.Mirror, st data.IndicatorStatus, end time.Time, sca
 		return nil, err
 	}
 	sev := st.Severity
-	return chart.Image(chartSeries(ms), chart.Spec{Kind: chart.Sparkline, Width: sparkW, Height: sparkH,
+	return chart.Image(ms.IndicatorSeries, chart.Spec{Kind: chart.Sparkline, Width: sparkW, Height: sparkH,
 		Scale: float64(scale), End: end, Severity: &sev})
-}
-
-// chartSeries is a store's series as the chart package takes it (the
-// store names the region in English already, as charts title it).
-func chartSeries(ms mirror.Series) chart.Series {
-	return chart.Series{Indicator: ms.Indicator, Region: ms.Region, RegionName: ms.RegionName, RegionPinyin: ms.RegionPinyin,
-		Points: ms.Points, Baseline: ms.Baseline}
 }
 
 func (c *Console) canvasScale() float32 {
@@ -446,7 +439,7 @@ func drawChart(m *mirror.Mirror, st data.IndicatorStatus, end time.Time, scale f
 	}
 	sev := st.Severity
 	spec.Severity = &sev
-	return chart.Image(chartSeries(ms), spec)
+	return chart.Image(ms.IndicatorSeries, spec)
 }
 
 // ChartShown is the chart on screen (nil while none is).

@@ -258,3 +258,21 @@ type EvaluationResult struct {
 	Series, Changed int // series judged, statuses written
 	Opened, Cleared int // alerts
 }
+
+// IndicatorSeries is one indicator's values in one region over a span of
+// time: what a store reads (data/mirror's Series holds one) and a chart
+// draws (app/chart's Series is this type).
+type IndicatorSeries struct {
+	Indicator Indicator
+	// Region is the region's code, RegionName its Chinese name and
+	// RegionPinyin its name in pinyin, for English ("Tianhe"); any may be
+	// empty (a chart's title then names the region by its code, or not at
+	// all).
+	Region, RegionName, RegionPinyin string
+	// Points are the values in time order.
+	Points []TimeValue
+	// Baseline is, for a baseline indicator, the baseline in time order:
+	// each point holds until the next (a value is judged by its hour's
+	// baseline); nil for none.
+	Baseline []TimeValue
+}

@@ -24,9 +24,7 @@ func (f *facts) readCharts(ctx context.Context, m *mirror.Mirror) error {
 		if err != nil {
 			return err
 		}
-		// The store names the region in English already, as charts title it.
-		f.Series = append(f.Series, chart.Series{Indicator: ms.Indicator, Region: ms.Region, RegionName: ms.RegionName,
-			RegionPinyin: ms.RegionPinyin, Points: ms.Points, Baseline: ms.Baseline})
+		f.Series = append(f.Series, ms.IndicatorSeries)
 		f.Severities = append(f.Severities, st.Severity)
 	}
 	return nil

@@ -18,20 +18,9 @@ import (
 // Point is one value of a series at an instant.
 type Point = data.TimeValue
 
-// Series is what a chart draws: an indicator's values in a region.
-type Series struct {
-	Indicator data.Indicator
-	// Region is the region's code, RegionName its Chinese name and
-	// RegionPinyin its name in pinyin, for English ("Tianhe"); any may be
-	// empty (the title then names the region by its code, or not at all).
-	Region, RegionName, RegionPinyin string
-	// Points are the values in time order.
-	Points []Point
-	// Baseline is, for a baseline indicator, the baseline in time order:
-	// each point holds until the next (a value is judged by its hour's
-	// baseline); nil for none.
-	Baseline []Point
-}
+// Series is what a chart draws: an indicator's values in a region, as the
+// store reads them (mirror.Series holds one).
+type Series = data.IndicatorSeries
 
 // Kind is which chart to draw.
 type Kind int

@@ -19,33 +19,29 @@ import (
 type SeriesPoint = data.TimeValue
 
 // Series is one indicator's values in one region over a span of time, for
-// charts: the districts' hourly archive and the values fed (the transport
-// group's minute values among them) merged in time order.
+// charts (its data.IndicatorSeries is what app/chart draws): the districts'
+// hourly archive and the values fed (the transport group's minute values
+// among them) merged in time order.
+//
+// RegionName and RegionPinyin name the region: its Chinese name, and for
+// English its proper name in pinyin ("Tianhe", "Guangzhou": data.RomanName),
+// as charts title it. Points are the values from From to To (both
+// included), in time order, one per instant: a district's from its hourly
+// archive and from the values fed (the archive's where both have one), a
+// street's from the values fed, the city's its own values fed and, at the
+// instants it has none, its districts' rolled up (summed or averaged by
+// Indicator.Rollup) where every district has a value. Baseline is, for a
+// baseline indicator, what its thresholds are ratios to, at each whole hour
+// from From to To and at To: the mean of the series' value at the same time
+// of day on each of the seven days before (the value on that instant, else
+// the mean of the values within half an hour of it), where at least
+// MinBaselineDays of them have one — as the evaluation takes it. A time
+// between two hours has its hour's baseline. Nil for absolute indicators.
 type Series struct {
-	Indicator data.Indicator
-	Region    string // its code
-	// RegionName and RegionPinyin name the region: its Chinese name, and
-	// for English its proper name in pinyin ("Tianhe", "Guangzhou":
-	// data.RomanName, without the city's 市), as charts title it.
-	RegionName, RegionPinyin string
-	From, To                 time.Time
-	// Points are the values from From to To (both included), in time
-	// order, one per instant: a district's from its hourly archive and
-	// from the values fed (the archive's where both have one), a street's
-	// from the values fed, the city's its own values fed and, at the
-	// instants it has none, its districts' rolled up (summed or averaged
-	// by Indicator.Rollup) where every district has a value.
-	Points []SeriesPoint
+	data.IndicatorSeries
+	From, To time.Time
 	// RolledUp counts the points that are the districts' rolled up.
 	RolledUp int
-	// Baseline is, for a baseline indicator, what its thresholds are
-	// ratios to, at each whole hour from From to To and at To: the mean
-	// of the series' value at the same time of day on each of the seven
-	// days before (the value on that instant, else the mean of the
-	// values within half an hour of it), where at least MinBaselineDays
-	// of them have one — as the evaluation takes it. A time between two
-	// hours has its hour's baseline. Nil for absolute indicators.
-	Baseline []SeriesPoint
 }
 
 // baselineWindow is how close to the same time of day on a day before a
@@ -69,7 +65,7 @@ func (m *Mirror) IndicatorSeries(ctx context.Context, code, region string, from,
 		}
 		region = city[0]
 	}
-	s := Series{Region: region, From: from, To: to}
+	s := Series{IndicatorSeries: data.IndicatorSeries{Region: region}, From: from, To: to}
 	if to.Before(from) {
 		return s, fmt.Errorf("series of %s in %s: the end %s is before the start %s", code, region, gpkg.FormatTime(to), gpkg.FormatTime(from))
 	}
