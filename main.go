@@ -82,6 +82,12 @@ usage:
   kapok journal list --mirror FILE [--since RFC3339] [--actor LOGIN] [--kind KIND] [--format table|json]
   kapok upstream init --dsn DSN
                 creates the upstream's schema (PostgreSQL 15 with PostGIS 3), or brings it up to date
+  kapok upstream load --dsn DSN --mirror FILE
+                publishes the mirror's reference data (regions, grids, centers, units) into the upstream
+  kapok sync    --mirror FILE --upstream DSN
+                pushes this console's changes, pulls every console's in arrival order, pulls reference rows
+  kapok sync    status|conflicts --mirror FILE
+                where sync stands (last sync, waiting, online); this console's changes sync rejected
   kapok [run]   [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION] [--live]
                 opens the console (default mirror: the demo city in the user's data folder);
                 --live runs the living city's feed (on by default for the demo city)
@@ -106,7 +112,7 @@ var commands = map[string]command{
 	"demo": demoCmd, "stats": statsCmd, "import": importCmd, "export": exportCmd, "render": renderCmd, "chart": chartCmd,
 	"orders": ordersCmd, "journal": journalCmd, "cases": casesCmd, "roster": rosterCmd, "duty": dutyCmd, "index": indexCmd, "run": runCmd,
 	"feed": feedCmd, "indicators": indicatorsCmd, "alerts": alertsCmd, "brief": briefCmd, "users": usersCmd,
-	"upstream": upstreamCmd,
+	"upstream": upstreamCmd, "sync": syncCmd,
 }
 
 // runCLI runs one command line and returns the process's exit status.

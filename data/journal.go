@@ -53,6 +53,8 @@ const (
 	KindUserAdd      = "user.add"
 	KindUserPassword = "user.password"
 	KindUserDisable  = "user.disable"
+	// Sync (issue 14): reference rows pulled from the upstream.
+	KindSyncReference = "sync.reference"
 	// KindAudit is a row of the audit log that the journal replaced,
 	// carried over into the chain.
 	KindAudit = "audit"

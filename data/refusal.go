@@ -137,6 +137,15 @@ const (
 	CodeJournalAdded         Code = "journal_added"
 	CodeJournalHeadMismatch  Code = "journal_head_mismatch"
 	CodeJournalHeadMalformed Code = "journal_head_malformed"
+
+	// Sync (issue 14): a change while sync has this console's own changes
+	// taken back; a second sync of one mirror at once; a console whose
+	// journal no longer leads to the head the upstream holds for it.
+	CodeSyncInProgress   Code = "sync_in_progress"
+	CodeSyncBusy         Code = "sync_busy"
+	CodeJournalBehind    Code = "journal_behind_upstream"
+	CodeJournalDiverged  Code = "journal_diverged"
+	CodeUpstreamRejected Code = "upstream_push_refused"
 )
 
 // RefusalArgs lists every code with the names of its arguments: the texts
@@ -250,6 +259,11 @@ var RefusalArgs = map[Code][]string{
 	CodeJournalAdded:              {"head", "last"},
 	CodeJournalHeadMismatch:       {"entry"},
 	CodeJournalHeadMalformed:      {"head"},
+	CodeSyncInProgress:            nil,
+	CodeSyncBusy:                  {"mirror"},
+	CodeJournalBehind:             {"local", "upstream"},
+	CodeJournalDiverged:           {"entry"},
+	CodeUpstreamRejected:          {"entry", "why"},
 }
 
 // ArgKind tells an edge how to show an argument.

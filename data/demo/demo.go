@@ -87,10 +87,17 @@ func Build(ctx context.Context, out string, src *CitySource, opt Options) (*Repo
 		}{{"users", c.writeUsers}, {"regions", c.writeRegions}, {"grids", c.writeGrids}, {"centers", c.writeCenters},
 			{"matters", c.writeMatters}, {"units", c.writeUnits}, {"security layers", c.writeSecurity},
 			{"events", c.writeEvents}, {"unit holds", c.writeHolds}, {"indicators", c.writeIndicators}, {"transport minutes", c.writeTransport}, {streetInputsLabel, c.writeStreetInputs}, {"index", c.writeIndex}, {"duty rosters", c.writeDuty}}
-		for _, step := range steps {
-			if err := step.write(tx); err != nil {
-				return fmt.Errorf("writing %s: %w", step.name, err)
+		// The city as built is every console's common start, not a change
+		// sync could take back: no undo log for it.
+		if err := mirror.WithoutUndo(ctx, tx, func() error {
+			for _, step := range steps {
+				if err := step.write(tx); err != nil {
+					return fmt.Errorf("writing %s: %w", step.name, err)
+				}
 			}
+			return nil
+		}); err != nil {
+			return err
 		}
 		if err := mirror.RefreshExtents(ctx, tx); err != nil {
 			return err

@@ -103,7 +103,7 @@ func evaluateTx(ctx context.Context, tx *sql.Tx, now time.Time, cache *archiveCa
 			res.Cleared++
 		}
 		if sev > data.Normal {
-			uid, err := newUID()
+			uid, err := newUID(tx)
 			if err != nil {
 				return res, err
 			}

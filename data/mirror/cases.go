@@ -90,7 +90,7 @@ func (m *Mirror) ReportCase(ctx context.Context, r data.CaseReport, now time.Tim
 		if err != nil {
 			return err
 		}
-		uid, err := newUID()
+		uid, err := newUID(tx)
 		if err != nil {
 			return err
 		}

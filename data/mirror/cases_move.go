@@ -279,7 +279,7 @@ func holdUnits(ctx context.Context, tx *sql.Tx, units []string, user data.User, 
 		if status != data.UnitAvailable {
 			return data.Refuse(data.CodeUnitNotAvailable, "units", data.Value("unit", u), data.Term("status", status))
 		}
-		uid, err := newUID()
+		uid, err := newUID(tx)
 		if err != nil {
 			return err
 		}

@@ -51,7 +51,7 @@ func (m *Mirror) AssignDuty(ctx context.Context, req data.DutyRequest, now time.
 		}
 		d.Shift = s.String()
 		d.Start, d.End = s.Span(shifts)
-		if d.UID, err = newUID(); err != nil {
+		if d.UID, err = newUID(tx); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO center_duty (uid, center_code, shift, start_at, end_at, person, phone, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,24 +32,35 @@ type change struct {
 	Payload any // marshalled to canonical JSON
 }
 
-// newUID is a new globally unique key: a UUIDv7, which sorts by time of
-// creation and so keeps the keys' index compact.
-func newUID() (string, error) {
-	u, err := uuid.NewV7()
-	if err != nil {
-		return "", err
-	}
-	return u.String(), nil
-}
-
 // journalAppend writes one journal entry inside tx, chained to the last one,
 // and moves the recorded head. Writers hold the file's write lock (BEGIN
 // IMMEDIATE), so no two appends read the same head.
 func journalAppend(ctx context.Context, tx *sql.Tx, c change) (data.JournalEntry, error) {
+	l := logOf(tx)
+	if l != nil && l.replay != nil {
+		if l.within != "" {
+			return data.JournalEntry{}, nil // a part of the change replayed: the entry of the whole records it
+		}
+		return l.replay.entry, l.replay.record(ctx, tx, c.Kind)
+	}
 	for _, f := range []string{c.Kind, c.Subject, c.Actor} {
 		if !utf8.ValidString(f) || strings.ContainsFunc(f, unicode.IsControl) {
 			return data.JournalEntry{}, fmt.Errorf("journal %s: %q is not valid UTF-8 without control characters", c.Kind, f)
 		}
+	}
+	if l != nil && (len(l.minted) > 0 || l.within != "") {
+		p, ok := c.Payload.(map[string]any)
+		if !ok {
+			return data.JournalEntry{}, fmt.Errorf("journal %s: keys minted, but the payload is not an object", c.Kind)
+		}
+		p = maps.Clone(p)
+		if len(l.minted) > 0 {
+			p["minted"] = slices.Clone(l.minted)
+		}
+		if l.within != "" {
+			p["within"] = l.within
+		}
+		c.Payload = p
 	}
 	payload, err := journal.Payload(c.Payload)
 	if err != nil {
@@ -68,10 +81,11 @@ func journalAppend(ctx context.Context, tx *sql.Tx, c change) (data.JournalEntry
 	if err != nil {
 		return data.JournalEntry{}, err
 	}
-	id, err := newUID()
+	u, err := uuid.NewV7()
 	if err != nil {
 		return data.JournalEntry{}, err
 	}
+	id := u.String()
 	e := data.JournalEntry{Seq: seq + 1, ID: id, Console: console, Actor: c.Actor, At: c.At.UTC().Truncate(time.Millisecond),
 		Kind: c.Kind, Subject: c.Subject, Payload: payload, PrevHash: prev}
 	var h journal.Hasher
@@ -85,6 +99,19 @@ func journalAppend(ctx context.Context, tx *sql.Tx, c change) (data.JournalEntry
 	}
 	if err := setMetaTx(ctx, tx, "journal_head", formatHead(e.Seq, e.Hash)); err != nil {
 		return data.JournalEntry{}, err
+	}
+	if l != nil && l.within == "" {
+		// The rows this change wrote (with its parts') are kept in the undo
+		// log under its position while sync may have to take it back; a
+		// change consoles do not share is never taken back.
+		q := `UPDATE sync_undo SET seq = ? WHERE seq IS NULL`
+		args := []any{e.Seq}
+		if !SharedKind(c.Kind, c.Actor) {
+			q, args = `DELETE FROM sync_undo WHERE seq IS NULL`, nil
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return data.JournalEntry{}, err
+		}
 	}
 	return e, nil
 }

@@ -47,7 +47,7 @@ func millionJournal(b *testing.B) string {
 			prev := ""
 			at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 			for i := 1; i <= 1_000_000; i++ {
-				uid, err := newUID()
+				uid, err := newUID(tx)
 				if err != nil {
 					return err
 				}

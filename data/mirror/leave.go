@@ -36,7 +36,7 @@ func (m *Mirror) MarkLeave(ctx context.Context, unit string, from, to time.Time,
 		if !user.Covers(grid) {
 			return data.Refuse(data.CodeUnitOutsideJurisdiction, "unit", data.Value("unit", unit), data.Value("jurisdiction", user.Jurisdiction))
 		}
-		if uid, err = newUID(); err != nil {
+		if uid, err = newUID(tx); err != nil {
 			return err
 		}
 		reason = strings.TrimSpace(reason)

@@ -39,7 +39,7 @@ func journalAndKeys(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	for _, id := range ids {
-		uid, err := newUID()
+		uid, err := newUID(tx)
 		if err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ func journalAndKeys(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 		for _, t := range ts {
-			tuid, err := newUID()
+			tuid, err := newUID(tx)
 			if err != nil {
 				return err
 			}

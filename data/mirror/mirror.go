@@ -128,8 +128,16 @@ func (m *Mirror) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	defer func() { _ = tx.Rollback() }()
+	defer beginLog(ctx, tx)()
 	if err := fn(tx); err != nil {
 		return err
+	}
+	if r := logOf(tx).replay; r != nil && !r.done {
+		// The replayed operation changed nothing and wrote no entry (a
+		// patrol assigned that is there already): applied all the same.
+		if err := r.record(ctx, tx, ""); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }

@@ -55,7 +55,7 @@ func issueOrderTx(ctx context.Context, tx *sql.Tx, req data.OrderRequest, now ti
 		}
 		event = req.EventCode
 	}
-	if o.UID, err = newUID(); err != nil {
+	if o.UID, err = newUID(tx); err != nil {
 		return o, err
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(number), 0) + 1 FROM orders`).Scan(&o.Number); err != nil {
@@ -76,7 +76,7 @@ func issueOrderTx(ctx context.Context, tx *sql.Tx, req data.OrderRequest, now ti
 	}
 	var pts []payloadTarget
 	for _, t := range targets {
-		if t.UID, err = newUID(); err != nil {
+		if t.UID, err = newUID(tx); err != nil {
 			return o, err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO order_targets (uid, order_uid, target_kind, target_code) VALUES (?, ?, ?, ?)`,

@@ -44,7 +44,16 @@ func (m *Mirror) AutoFill(ctx context.Context, id, actor string, version int64, 
 	if err != nil {
 		return r, res, err
 	}
-	err = m.update(ctx, func(tx *sql.Tx) error {
+	r, err = m.applyFill(ctx, r, actor, res, now)
+	return r, res, err
+}
+
+// applyFill writes a fill's proposal (made outside the transaction, on the
+// roster r as it was read) with its history and journal entry, checked
+// again on the committed state. Sync replays a fill from its entry through
+// here: the assignments it made, not a new proposal.
+func (m *Mirror) applyFill(ctx context.Context, r data.Roster, actor string, res autofill.Result, now time.Time) (data.Roster, error) {
+	err := m.update(ctx, func(tx *sql.Tx) error {
 		user, userID, err := permitted(ctx, tx, actor, data.ActRosterEdit)
 		if err != nil {
 			return err
@@ -81,7 +90,7 @@ func (m *Mirror) AutoFill(ctx context.Context, id, actor string, version int64, 
 		}
 		defer ins.Close()
 		for _, a := range res.Assignments {
-			uid, err := newUID()
+			uid, err := newUID(tx)
 			if err != nil {
 				return err
 			}
@@ -120,8 +129,17 @@ func (m *Mirror) AutoFill(ctx context.Context, id, actor string, version int64, 
 		if len(walked) > 0 {
 			payload["walked"] = walked
 		}
+		var lent []string // "unit area shift" of the lent ones, so a replay lends the same
+		for _, a := range res.Assignments {
+			if a.Lent {
+				lent = append(lent, a.Unit+" "+a.Grid+a.Route+" "+a.Shift.String())
+			}
+		}
+		if len(lent) > 0 {
+			payload["lent_units"] = lent
+		}
 		_, err = journalAppend(ctx, tx, change{Kind: data.KindRosterAutofill, Subject: r.ID, Actor: user.Login, At: now, Payload: payload})
 		return err
 	})
-	return r, res, err
+	return r, err
 }

@@ -254,6 +254,17 @@ func districtRules(ctx context.Context, q queryRower, district string) (data.Pat
 	if err != nil {
 		return rules, err
 	}
+	rules, err = rulesFromJSON([]byte(js.String))
+	if err != nil {
+		return rules, fmt.Errorf("district %s's patrol rules: %w", district, err)
+	}
+	return rules, nil
+}
+
+// rulesFromJSON is a district's own patrol rules as stored (and journaled)
+// over the defaults: fields it leaves out keep the default.
+func rulesFromJSON(js []byte) (data.PatrolRules, error) {
+	rules := data.DefaultPatrolRules()
 	var own struct {
 		Required      map[string]map[string]int `json:"required"`
 		HighRiskExtra *int                      `json:"high_risk_extra"`
@@ -261,8 +272,8 @@ func districtRules(ctx context.Context, q queryRower, district string) (data.Pat
 		MinRestHours  *float64                  `json:"min_rest_hours"`
 		AllowLending  *bool                     `json:"allow_lending"`
 	}
-	if err := json.Unmarshal([]byte(js.String), &own); err != nil {
-		return rules, fmt.Errorf("district %s's patrol rules: %w", district, err)
+	if err := json.Unmarshal(js, &own); err != nil {
+		return rules, err
 	}
 	if own.Required != nil {
 		rules.Required = own.Required

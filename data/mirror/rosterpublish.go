@@ -105,6 +105,7 @@ func newHardConflicts(before, after []schedule.Conflict) []schedule.Conflict {
 // issueRosterOrders issues a patrol order for each assignment of the roster
 // that has none yet, and links them.
 func issueRosterOrders(ctx context.Context, tx *sql.Tx, r data.Roster, p *schedule.Plan, actor string, now time.Time) (int, error) {
+	defer within(tx, "roster")() // the orders are part of the roster's change: sync replays that
 	rows, err := tx.QueryContext(ctx, `SELECT uid, unit_code, ifnull(grid_code, ''), ifnull(route_code, ''), shift FROM roster_assignments
 		WHERE roster_uid = ? AND order_uid IS NULL ORDER BY shift, unit_code, area_code`, r.ID)
 	if err != nil {
@@ -175,6 +176,7 @@ func issueAssignmentOrder(ctx context.Context, tx *sql.Tx, r data.Roster, shifts
 // one taken off cancels its order (uid: the assignment's order, if any;
 // routes: the roster's plan's).
 func amendPublished(ctx context.Context, tx *sql.Tx, r data.Roster, routes []schedule.Route, c data.RosterChange, shift string, add bool, orderUID string, user data.User, now time.Time) error {
+	defer within(tx, "roster")()
 	if add {
 		c.Shift = shift
 		o, err := issueAssignmentOrder(ctx, tx, r, r.Shifts, routes, c, user.Login, now)

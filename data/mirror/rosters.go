@@ -51,7 +51,7 @@ func (m *Mirror) PlanRoster(ctx context.Context, region, week, actor string, now
 		if err != nil {
 			return err
 		}
-		if r.ID, err = newUID(); err != nil {
+		if r.ID, err = newUID(tx); err != nil {
 			return err
 		}
 		// Versions start at 1: a change made with version 0 is not checked.
@@ -152,7 +152,7 @@ func (m *Mirror) changeRoster(ctx context.Context, c data.RosterChange, now time
 			routes = p.Routes
 		}
 		if add {
-			uid, err := newUID()
+			uid, err := newUID(tx)
 			if err != nil {
 				return err
 			}

@@ -43,6 +43,19 @@ func userAndID(ctx context.Context, q queryRower, login string) (data.User, int6
 // order's targets, a case's grid and units, a roster's region, an alert's
 // region). It returns the user and the row id the journal and orders name.
 func permitted(ctx context.Context, q queryRower, login string, a data.Action) (data.User, int64, error) {
+	if replayOf(ctx) == nil {
+		// While sync has taken this console's unconfirmed changes back to
+		// let earlier arrivals go first, the mirror is not as its users
+		// left it: a change waits until sync has put them on top again.
+		var phase string
+		err := q.QueryRowContext(ctx, `SELECT value FROM kapok_meta WHERE key = 'sync_phase'`).Scan(&phase)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return data.User{}, 0, err
+		}
+		if phase != "" {
+			return data.User{}, 0, data.Refuse(data.CodeSyncInProgress, "")
+		}
+	}
 	u, id, err := userAndID(ctx, q, login)
 	if err != nil {
 		return u, id, err

@@ -1,0 +1,519 @@
+package mirror
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"kapok/data"
+	"kapok/data/gpkg"
+	"kapok/data/journal"
+)
+
+// The mirror's side of sync (issue 14; data/syncer runs it against the
+// upstream). Every console's operations are applied in the upstream's
+// arrival order. This console's own changes are applied at once, when a
+// person makes them, and stay "pending" until their arrival comes back in
+// a pull: the mirror is always the upstream's order up to the last arrival
+// pulled, with the pending changes on top. When another console's change
+// arrived before a pending one, sync takes the pending ones back (the undo
+// log, undo.go), applies the arrivals in order, each through the same
+// method a person's change takes (replay.go), and then takes the pending
+// ones again on top. A change no longer valid where its arrival puts it is
+// rejected: kept in sync_log with its refusal, shown to its author.
+//
+// Progress lives in kapok_meta, moved in the transaction of each step, so
+// a sync cut anywhere resumes where it stopped:
+//   sync_arrival    the last arrival applied
+//   sync_confirmed  this console's last entry the pull brought back
+//   sync_pushed     this console's last entry the upstream holds
+//   sync_phase      "" or "undone N": pending entries from N on are taken back
+//   sync_base       entries up to it were made before the mirror could sync
+//   sync_ref_version, sync_last, sync_error
+
+// PulledEntry is a journal entry as the upstream hands it back.
+type PulledEntry struct {
+	Arrival  int64
+	Seq      int64 // its position in its console's chain
+	Entry    string
+	PrevHash string
+	Hash     string
+}
+
+// OwnEntry is one of this console's journal entries, as pushed.
+type OwnEntry struct {
+	Seq                   int64
+	Entry, PrevHash, Hash string
+}
+
+// SyncState is where this mirror's sync stands.
+type SyncState struct {
+	Console    string
+	Head       int64 // the journal's last position
+	Pushed     int64 // the last of this console's entries the upstream holds
+	Confirmed  int64 // the last of them the pull brought back
+	Arrival    int64 // the last arrival applied
+	RefVersion int64 // the last reference version pulled
+	Phase      string
+	LastSync   time.Time // the last sync that ended well (zero: never)
+	LastError  string    // what stopped the last sync ("" when it ended well)
+	Conflicts  int64     // this console's entries rejected and not yet acknowledged
+}
+
+// Waiting is how many of this console's entries the upstream does not hold.
+func (s SyncState) Waiting() int64 { return s.Head - s.Pushed }
+
+func metaInt(ctx context.Context, q queryRower, key string) (int64, error) {
+	var v string
+	err := q.QueryRowContext(ctx, `SELECT value FROM kapok_meta WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && v == "" {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return strconv.ParseInt(v, 10, 64)
+}
+
+func setMetaInt(ctx context.Context, tx *sql.Tx, key string, v int64) error {
+	return setMetaTx(ctx, tx, key, strconv.FormatInt(v, 10))
+}
+
+// SyncState reads where sync stands, in one snapshot.
+func (m *Mirror) SyncState(ctx context.Context) (SyncState, error) {
+	var s SyncState
+	tx, err := m.DB.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return s, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	head, err := metaTx(ctx, tx, "journal_head")
+	if err != nil {
+		return s, err
+	}
+	if s.Head, _, err = parseHead(head); err != nil {
+		return s, err
+	}
+	if s.Console, err = metaTx(ctx, tx, "console_id"); err != nil {
+		return s, err
+	}
+	for _, f := range []struct {
+		key string
+		to  *int64
+	}{{"sync_pushed", &s.Pushed}, {"sync_confirmed", &s.Confirmed}, {"sync_arrival", &s.Arrival}, {"sync_ref_version", &s.RefVersion}} {
+		if *f.to, err = metaInt(ctx, tx, f.key); err != nil {
+			return s, err
+		}
+	}
+	if s.Phase, err = metaTx(ctx, tx, "sync_phase"); err != nil {
+		return s, err
+	}
+	if s.LastError, err = metaTx(ctx, tx, "sync_error"); err != nil {
+		return s, err
+	}
+	last, err := metaTx(ctx, tx, "sync_last")
+	if err != nil {
+		return s, err
+	}
+	if last != "" {
+		if s.LastSync, err = gpkg.ParseTime(last); err != nil {
+			return s, err
+		}
+	}
+	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM sync_log WHERE console = ? AND outcome = 'rejected' AND resolved_at IS NULL`,
+		s.Console).Scan(&s.Conflicts)
+	return s, err
+}
+
+// EntriesAfter reads this console's journal entries after position seq,
+// at most limit, in order.
+func (m *Mirror) EntriesAfter(ctx context.Context, seq int64, limit int) ([]OwnEntry, error) {
+	rows, err := m.DB.QueryContext(ctx, `SELECT seq, entry, prev_hash, hash FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`, seq, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []OwnEntry
+	for rows.Next() {
+		var e OwnEntry
+		if err := rows.Scan(&e.Seq, &e.Entry, &e.PrevHash, &e.Hash); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// EntryHash is the hash of this console's entry at position seq (false
+// when the journal has no such entry).
+func (m *Mirror) EntryHash(ctx context.Context, seq int64) (string, bool, error) {
+	var h string
+	err := m.DB.QueryRowContext(ctx, `SELECT hash FROM journal WHERE seq = ?`, seq).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return h, err == nil, err
+}
+
+// MarkPushed records that the upstream holds this console's entries up to seq.
+func (m *Mirror) MarkPushed(ctx context.Context, seq int64) error {
+	return m.update(ctx, func(tx *sql.Tx) error {
+		cur, err := metaInt(ctx, tx, "sync_pushed")
+		if err != nil || seq <= cur {
+			return err
+		}
+		return setMetaInt(ctx, tx, "sync_pushed", seq)
+	})
+}
+
+// MarkSynced records how a sync ended: when it ended well, or what stopped it.
+func (m *Mirror) MarkSynced(ctx context.Context, at time.Time, failure error) error {
+	return m.update(ctx, func(tx *sql.Tx) error {
+		if failure != nil {
+			return setMetaTx(ctx, tx, "sync_error", failure.Error())
+		}
+		if err := setMetaTx(ctx, tx, "sync_error", ""); err != nil {
+			return err
+		}
+		return setMetaTx(ctx, tx, "sync_last", gpkg.FormatTime(at))
+	})
+}
+
+// ApplyCounts is what applying pulled entries did.
+type ApplyCounts struct {
+	Applied   int // applied here (others' changes, and own ones taken again)
+	Confirmed int // own changes whose arrival came back where they stood
+	Rejected  int
+	Skipped   int // kinds not shared, parts of larger changes
+	Undone    int // row changes taken back to let earlier arrivals go first
+}
+
+// ApplyPulled applies entries pulled from the upstream, in arrival order,
+// each in its own transaction with the progress recorded; entries at or
+// before the last arrival applied are passed over, so a pull repeated
+// after a cut doubles nothing. Entries must come in arrival order.
+func (m *Mirror) ApplyPulled(ctx context.Context, es []PulledEntry) (ApplyCounts, error) {
+	var n ApplyCounts
+	console, err := m.ConsoleID(ctx)
+	if err != nil {
+		return n, err
+	}
+	for _, pe := range es {
+		arrival, err := metaInt(ctx, m.DB, "sync_arrival")
+		if err != nil {
+			return n, err
+		}
+		if pe.Arrival <= arrival {
+			continue
+		}
+		e, within, err := checkPulled(pe)
+		if err != nil {
+			return n, err
+		}
+		own := e.Console == console
+		base, err := metaInt(ctx, m.DB, "sync_base")
+		if err != nil {
+			return n, err
+		}
+		r := &replay{entry: e, raw: pe.Entry, arrival: pe.Arrival, own: own}
+		if !SharedKind(e.Kind, e.Actor) || within || own && e.Seq <= base {
+			outcome := "skipped"
+			if within {
+				outcome = "within"
+			} else if own && SharedKind(e.Kind, e.Actor) {
+				outcome = "applied" // made before the mirror could sync: in the mirror as it was made
+			}
+			if err := m.logOnly(ctx, r, outcome, nil); err != nil {
+				return n, err
+			}
+			n.Skipped++
+			continue
+		}
+		phase, err := metaTx0(ctx, m.DB, "sync_phase")
+		if err != nil {
+			return n, err
+		}
+		if own && phase == "" {
+			refused, err := exists(ctx, m.DB, `SELECT 1 FROM sync_refused_local WHERE seq = ?`, e.Seq)
+			if err != nil {
+				return n, err
+			}
+			if !refused {
+				// The first pending change, and nothing arrived before it
+				// that it was not already on top of: it stands as made.
+				if err := m.logOnly(ctx, r, "applied", nil); err != nil {
+					return n, err
+				}
+				n.Confirmed++
+				continue
+			}
+		}
+		if phase == "" {
+			undone, err := m.undoPending(ctx)
+			if err != nil {
+				return n, err
+			}
+			n.Undone += undone
+		}
+		if err := m.apply(ctx, r); err != nil {
+			var f *data.Refusal
+			if !errors.As(err, &f) {
+				return n, fmt.Errorf("applying entry %d of console %s (%s): %w", e.Seq, e.Console, e.Kind, err)
+			}
+			if err := m.logOnly(ctx, r, "rejected", f); err != nil {
+				return n, err
+			}
+			n.Rejected++
+			continue
+		}
+		n.Applied++
+	}
+	return n, nil
+}
+
+// checkPulled takes a pulled entry apart, checking that it is canonical and
+// that its hash is its own (the chain's links the upstream checked).
+func checkPulled(pe PulledEntry) (data.JournalEntry, bool, error) {
+	var e data.JournalEntry
+	f, err := journal.Parse(pe.Entry)
+	if err != nil {
+		return e, false, fmt.Errorf("pulled arrival %d: %w", pe.Arrival, err)
+	}
+	if journal.Canonical(f) != pe.Entry {
+		return e, false, fmt.Errorf("pulled arrival %d: the entry is not in canonical form", pe.Arrival)
+	}
+	var h journal.Hasher
+	if want, err := h.Hash(pe.PrevHash, f); err != nil || want != pe.Hash {
+		return e, false, fmt.Errorf("pulled arrival %d: the entry does not match its hash", pe.Arrival)
+	}
+	at, err := gpkg.ParseTime(f.At)
+	if err != nil {
+		return e, false, fmt.Errorf("pulled arrival %d: %w", pe.Arrival, err)
+	}
+	var p struct {
+		Within string `json:"within"`
+	}
+	if err := json.Unmarshal([]byte(f.Payload), &p); err != nil {
+		return e, false, fmt.Errorf("pulled arrival %d: %w", pe.Arrival, err)
+	}
+	return data.JournalEntry{Seq: pe.Seq, ID: f.ID, Console: f.Console, Actor: f.Actor, At: at, Kind: f.Kind, Subject: f.Subject,
+		Payload: f.Payload, PrevHash: pe.PrevHash, Hash: pe.Hash}, p.Within != "", nil
+}
+
+func metaTx0(ctx context.Context, q queryRower, key string) (string, error) {
+	var v string
+	err := q.QueryRowContext(ctx, `SELECT value FROM kapok_meta WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+func exists(ctx context.Context, q queryRower, query string, args ...any) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// pendingWhere picks this console's journal entries not yet confirmed that
+// sync may take back and take again: shared kinds, not parts.
+const pendingWhere = `seq > ?1 AND seq > ?2 AND actor != 'system' AND json_extract(entry, '$.payload.within') IS NULL AND kind IN (` +
+	`'order.issue','order.move','case.report','case.move','case.extend','case.escalate','roster.plan','roster.assign',` +
+	`'roster.unassign','roster.publish','roster.autofill','district.rules','unit.leave','unit.leave.cancel','duty.assign','duty.remove')`
+
+// undoPending takes back every pending change, newest first, in one
+// transaction that also records the phase: until they are taken again,
+// changes made here are refused (permitted).
+func (m *Mirror) undoPending(ctx context.Context) (int, error) {
+	var undone int
+	err := m.update(ctx, func(tx *sql.Tx) error {
+		confirmed, err := metaInt(ctx, tx, "sync_confirmed")
+		if err != nil {
+			return err
+		}
+		base, err := metaInt(ctx, tx, "sync_base")
+		if err != nil {
+			return err
+		}
+		var first sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT min(seq) FROM journal WHERE `+pendingWhere, confirmed, base).Scan(&first); err != nil {
+			return err
+		}
+		from := first.Int64
+		if !first.Valid {
+			from = 1<<62 - 1 // none pending: nothing to take back, nothing to take again
+		}
+		if undone, err = undoFrom(ctx, tx, from); err != nil {
+			return err
+		}
+		return setMetaTx(ctx, tx, "sync_phase", "undone "+strconv.FormatInt(from, 10))
+	})
+	return undone, err
+}
+
+// Reapply takes the pending changes sync took back again on top, oldest
+// first, each in its own transaction; one no longer valid there is kept
+// out (sync_refused_local) until its own arrival decides. It returns how
+// many it took again and how many it kept out.
+func (m *Mirror) Reapply(ctx context.Context) (applied, refused int, err error) {
+	for {
+		phase, err := metaTx0(ctx, m.DB, "sync_phase")
+		if err != nil || phase == "" {
+			return applied, refused, err
+		}
+		from, err := strconv.ParseInt(strings.TrimPrefix(phase, "undone "), 10, 64)
+		if err != nil {
+			return applied, refused, fmt.Errorf("sync phase %q: %w", phase, err)
+		}
+		confirmed, err := metaInt(ctx, m.DB, "sync_confirmed")
+		if err != nil {
+			return applied, refused, err
+		}
+		base, err := metaInt(ctx, m.DB, "sync_base")
+		if err != nil {
+			return applied, refused, err
+		}
+		var seq int64
+		var raw, prev, hash string
+		err = m.DB.QueryRowContext(ctx, `SELECT seq, entry, prev_hash, hash FROM journal WHERE `+pendingWhere+` AND seq >= ?3 ORDER BY seq LIMIT 1`,
+			confirmed, base, from).Scan(&seq, &raw, &prev, &hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return applied, refused, m.update(ctx, func(tx *sql.Tx) error { return setMetaTx(ctx, tx, "sync_phase", "") })
+		}
+		if err != nil {
+			return applied, refused, err
+		}
+		e, _, err := checkPulled(PulledEntry{Seq: seq, Entry: raw, PrevHash: prev, Hash: hash})
+		if err != nil {
+			return applied, refused, err
+		}
+		r := &replay{entry: e, raw: raw, own: true}
+		if err := m.apply(ctx, r); err != nil {
+			var f *data.Refusal
+			if !errors.As(err, &f) {
+				return applied, refused, fmt.Errorf("taking entry %d again: %w", seq, err)
+			}
+			if err := m.update(ctx, func(tx *sql.Tx) error {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO sync_refused_local (seq, refusal) VALUES (?, ?)
+					ON CONFLICT (seq) DO UPDATE SET refusal = excluded.refusal`, seq, refusalJSON(f)); err != nil {
+					return err
+				}
+				return setMetaTx(ctx, tx, "sync_phase", "undone "+strconv.FormatInt(seq+1, 10))
+			}); err != nil {
+				return applied, refused, err
+			}
+			refused++
+			continue
+		}
+		applied++
+	}
+}
+
+// record is the outcome of a replayed entry whose operation went through,
+// in the operation's transaction (kind: what the operation journaled; ""
+// when it changed nothing).
+func (r *replay) record(ctx context.Context, tx *sql.Tx, kind string) error {
+	if kind != "" && kind != r.entry.Kind {
+		return fmt.Errorf("replaying entry %s (%s), the operation journaled %s", r.entry.ID, r.entry.Kind, kind)
+	}
+	if r.done {
+		return fmt.Errorf("replaying entry %s (%s): journaled twice", r.entry.ID, r.entry.Kind)
+	}
+	r.done = true
+	if r.arrival > 0 {
+		return logOutcome(ctx, tx, r, "applied", nil)
+	}
+	// Taken again on top: its rows go back into the undo log under its
+	// position, and the phase moves past it.
+	if _, err := tx.ExecContext(ctx, `UPDATE sync_undo SET seq = ? WHERE seq IS NULL`, r.entry.Seq); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sync_refused_local WHERE seq = ?`, r.entry.Seq); err != nil {
+		return err
+	}
+	return setMetaTx(ctx, tx, "sync_phase", "undone "+strconv.FormatInt(r.entry.Seq+1, 10))
+}
+
+// logOnly records an entry's outcome in a transaction of its own.
+func (m *Mirror) logOnly(ctx context.Context, r *replay, outcome string, f *data.Refusal) error {
+	return m.update(ctx, func(tx *sql.Tx) error { return logOutcome(ctx, tx, r, outcome, f) })
+}
+
+// logOutcome writes an arrival's outcome and moves the progress past it.
+func logOutcome(ctx context.Context, tx *sql.Tx, r *replay, outcome string, f *data.Refusal) error {
+	var refusal any
+	if f != nil {
+		refusal = refusalJSON(f)
+	}
+	e := r.entry
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_log (arrival, entry_id, console, console_seq, kind, subject, actor, at, entry,
+		outcome, refusal, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.arrival, e.ID, e.Console, e.Seq, e.Kind, e.Subject,
+		e.Actor, gpkg.FormatTime(e.At), r.raw, outcome, refusal, gpkg.FormatTime(time.Now())); err != nil {
+		return err
+	}
+	if err := setMetaInt(ctx, tx, "sync_arrival", r.arrival); err != nil {
+		return err
+	}
+	if r.own {
+		if err := setMetaInt(ctx, tx, "sync_confirmed", e.Seq); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_refused_local WHERE seq <= ?`, e.Seq); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_undo WHERE seq <= ?`, e.Seq); err != nil {
+			return err
+		}
+	}
+	// What an arrival's operation wrote stands: it is never taken back.
+	_, err := tx.ExecContext(ctx, `DELETE FROM sync_undo WHERE seq IS NULL`)
+	return err
+}
+
+// refusalJSON is a refusal as sync_log keeps it.
+func refusalJSON(f *data.Refusal) string {
+	type arg struct {
+		Name  string       `json:"name"`
+		Value string       `json:"value"`
+		Kind  data.ArgKind `json:"kind,omitempty"`
+	}
+	v := struct {
+		Code  data.Code `json:"code"`
+		Field string    `json:"field,omitempty"`
+		Args  []arg     `json:"args,omitempty"`
+	}{Code: f.Code, Field: f.Field}
+	for _, a := range f.Args {
+		v.Args = append(v.Args, arg(a))
+	}
+	b, _ := json.Marshal(v) // strings and a small integer: cannot fail
+	return string(b)
+}
+
+// refusalFromJSON reads a refusal refusalJSON wrote.
+func refusalFromJSON(s string) (*data.Refusal, error) {
+	var v struct {
+		Code  data.Code `json:"code"`
+		Field string    `json:"field"`
+		Args  []struct {
+			Name  string       `json:"name"`
+			Value string       `json:"value"`
+			Kind  data.ArgKind `json:"kind"`
+		} `json:"args"`
+	}
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		return nil, err
+	}
+	f := &data.Refusal{Code: v.Code, Field: v.Field}
+	for _, a := range v.Args {
+		f.Args = append(f.Args, data.Arg{Name: a.Name, Value: a.Value, Kind: a.Kind})
+	}
+	return f, nil
+}

@@ -1,0 +1,253 @@
+package syncer_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"kapok/data"
+	"kapok/data/mirror"
+	"kapok/data/syncer"
+	"kapok/data/upstream"
+	"kapok/internal/fixture"
+	"kapok/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+var ctx = context.Background()
+
+// t0 is the fixture's instant; consoles work after it.
+var t0 = fixture.AsOf.Add(time.Hour)
+
+const (
+	grid      = "990101001001001"
+	otherGrid = "990101001001002"
+	unit      = "U9901010010010011"
+)
+
+// upstreamOf is a new upstream, its schema made and loaded from m's
+// reference data, and a connection to it.
+func upstreamOf(t *testing.T, m *mirror.Mirror) *pgx.Conn {
+	t.Helper()
+	dsn := pgtest.Start(t)
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	if _, _, err := upstream.Init(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := upstream.Load(ctx, conn, func(ctx context.Context, tb upstream.Table) ([][]any, error) {
+		return m.ReferenceRows(ctx, tb.Name, tb.Columns)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return conn
+}
+
+func sync(t *testing.T, m *mirror.Mirror, conn *pgx.Conn) syncer.Result {
+	t.Helper()
+	res, err := syncer.Run(ctx, m, conn, time.Now)
+	if err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	return res
+}
+
+// sharedTables are the tables consoles share through sync, and the columns
+// that may differ between mirrors holding the same state (a row's local
+// number or rowid).
+var sharedTables = []string{"orders", "order_targets", "events", "event_history", "unit_holds", "units", "rosters",
+	"roster_assignments", "roster_history", "unit_leave", "center_duty", "district_schedule_rules"}
+
+var localColumns = map[string]bool{"fid": true, "number": true}
+
+// dump is the shared state of a mirror in a canonical text form: every
+// shared table's rows, each as its columns' values, sorted.
+func dump(t *testing.T, m *mirror.Mirror) string {
+	t.Helper()
+	var b strings.Builder
+	for _, table := range sharedTables {
+		rows, err := m.DB.Query(`SELECT * FROM ` + table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, err := rows.Columns()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			var parts []string
+			for i, c := range cols {
+				if !localColumns[c] {
+					parts = append(parts, fmt.Sprintf("%s=%v", c, vals[i]))
+				}
+			}
+			lines = append(lines, strings.Join(parts, " "))
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		_ = rows.Close()
+		slices.Sort(lines)
+		fmt.Fprintf(&b, "# %s (%d)\n%s\n", table, len(lines), strings.Join(lines, "\n"))
+	}
+	return b.String()
+}
+
+// sameState fails the test when two mirrors' shared state differs, naming
+// the first line that differs.
+func sameState(t *testing.T, what string, a, b *mirror.Mirror) {
+	t.Helper()
+	da, db := dump(t, a), dump(t, b)
+	if da == db {
+		return
+	}
+	la, lb := strings.Split(da, "\n"), strings.Split(db, "\n")
+	for i := range min(len(la), len(lb)) {
+		if la[i] != lb[i] {
+			t.Fatalf("%s: line %d differs:\n%s\n%s", what, i+1, la[i], lb[i])
+		}
+	}
+	t.Fatalf("%s: %d lines against %d", what, len(la), len(lb))
+}
+
+func issue(t *testing.T, m *mirror.Mirror, task string, at time.Time) data.Order {
+	t.Helper()
+	o, err := m.IssueOrder(ctx, data.OrderRequest{Task: task, Start: at, End: at.Add(4 * time.Hour), Targets: []string{grid}, Actor: "commander"}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func TestTwoConsolesShareTheirChanges(t *testing.T) {
+	a, b := fixture.City(t), fixture.City(t)
+	conn := upstreamOf(t, a)
+	o := issue(t, a, "巡查 A", t0)
+	c, err := b.ReportCase(ctx, data.CaseReport{Grid: grid, Matter: "MD01", Description: "B 上报", Actor: "leader_990101"}, t0.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ra := sync(t, a, conn)
+	rb := sync(t, b, conn)
+	sync(t, a, conn)
+	if ra.Pushed == 0 || rb.Applied.Applied != 2 || rb.Applied.Rejected != 0 {
+		t.Fatalf("a pushed %d; b applied %+v", ra.Pushed, rb.Applied)
+	}
+	sameState(t, "after a, b, a", a, b)
+	if _, err := b.MoveOrder(ctx, o.UID, data.OrderAcknowledged, "commander", t0.Add(2*time.Minute)); err != nil {
+		t.Fatalf("b moves a's order: %v", err)
+	}
+	t.Logf("b events with code: %d, a: %d", fixture.Count(t, b, `SELECT count(*) FROM events WHERE code = ?`, c.Code), fixture.Count(t, a, `SELECT count(*) FROM events WHERE code = ?`, c.Code))
+	if _, err := b.Case(ctx, c.Code, t0.Add(time.Hour)); err != nil {
+		t.Fatalf("b reads its case: %v", err)
+	}
+	if _, err := a.Case(ctx, c.Code, t0.Add(time.Hour)); err != nil {
+		t.Fatalf("a reads b's case: %v", err)
+	}
+	sync(t, b, conn)
+	sync(t, a, conn)
+	sameState(t, "after b moved a's order", a, b)
+	// Nothing to do: nothing changes, nothing is pushed again.
+	before := dump(t, a)
+	if r := sync(t, a, conn); r.Pushed != 0 || r.Pulled != 0 {
+		t.Fatalf("an idle sync pushed %d, pulled %d", r.Pushed, r.Pulled)
+	}
+	if dump(t, a) != before {
+		t.Fatal("an idle sync changed the mirror")
+	}
+}
+
+// Closing an order another console cancelled first: the later arrival is
+// rejected on both consoles, and shown to its author's console.
+func TestLaterArrivalNoLongerValidIsRejected(t *testing.T) {
+	a, b := fixture.City(t), fixture.City(t)
+	conn := upstreamOf(t, a)
+	o := issue(t, a, "巡查", t0)
+	sync(t, a, conn)
+	sync(t, b, conn)
+	if _, err := a.MoveOrder(ctx, o.UID, data.OrderCancelled, "commander", t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.MoveOrder(ctx, o.UID, data.OrderAcknowledged, "commander", t0.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.MoveOrder(ctx, o.UID, data.OrderInProgress, "commander", t0.Add(3*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	sync(t, a, conn) // a's cancel arrives first
+	rb := sync(t, b, conn)
+	if rb.Applied.Rejected != 2 || rb.Applied.Applied != 1 {
+		t.Fatalf("b: %+v, want a's cancel applied and b's two moves rejected", rb.Applied)
+	}
+	ra := sync(t, a, conn)
+	if ra.Applied.Rejected != 2 {
+		t.Fatalf("a: %+v, want b's two moves rejected", ra.Applied)
+	}
+	sameState(t, "after the conflict", a, b)
+	orders, err := b.Orders(ctx)
+	if err != nil || len(orders) != 1 || orders[0].State != data.OrderCancelled {
+		t.Fatalf("b's orders: %+v %v", orders, err)
+	}
+	st, err := b.SyncState(ctx)
+	if err != nil || st.Conflicts != 2 || st.Waiting() != 0 {
+		t.Fatalf("b's state: %+v %v", st, err)
+	}
+	// The units a started order held are free again on b.
+	if n := fixture.Count(t, b, `SELECT count(*) FROM unit_holds WHERE released_at IS NULL AND holder_kind = 'order'`); n != 0 {
+		t.Fatalf("b still holds %d units for the rejected start", n)
+	}
+}
+
+// A journal cut or rewritten after the upstream saw it is refused at sync.
+func TestRewrittenJournalIsRefused(t *testing.T) {
+	a := fixture.City(t)
+	conn := upstreamOf(t, a)
+	issue(t, a, "一", t0)
+	sync(t, a, conn)
+	st, err := a.SyncState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{`DROP TRIGGER journal_no_update`, `DROP TRIGGER journal_no_delete`} {
+		if _, err := a.DB.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.DB.Exec(`UPDATE journal SET hash = replace(hash, substr(hash, 1, 1), 'f') WHERE seq = ?`, st.Head); err != nil {
+		t.Fatal(err)
+	}
+	_, err = syncer.Run(ctx, a, conn, time.Now)
+	var f *data.Refusal
+	if !errors.As(err, &f) || f.Code != data.CodeJournalDiverged {
+		t.Fatalf("rewritten: %v", err)
+	}
+	if _, err := a.DB.Exec(`DELETE FROM journal WHERE seq = ?`, st.Head); err != nil {
+		t.Fatal(err)
+	}
+	_, err = syncer.Run(ctx, a, conn, time.Now)
+	if !errors.As(err, &f) || f.Code != data.CodeJournalBehind {
+		t.Fatalf("cut: %v", err)
+	}
+	if st, err := a.SyncState(ctx); err != nil || st.LastError == "" {
+		t.Fatalf("the refusal is not recorded: %+v %v", st, err)
+	}
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"kapok/app/msg"
+	"kapok/data/syncer"
+)
+
+// kapok sync: one sync of a mirror with the upstream (data/syncer), where
+// it stands, and the console's changes it rejected.
+
+func syncCmd(args []string, out io.Writer) error {
+	if len(args) > 0 && (args[0] == "status" || args[0] == "conflicts") {
+		return syncReadCmd(args[0], args[1:], out)
+	}
+	fs := flags("sync", "sync --mirror FILE --upstream DSN\n\n"+
+		"Syncs the mirror with the upstream once: checks that this console's journal still leads to the head the upstream\n"+
+		"holds for it, pushes the entries the upstream lacks, pulls every console's changes in arrival order and applies\n"+
+		"them (a change no longer valid after an earlier arrival is rejected: `kapok sync conflicts`), takes this console's\n"+
+		"changes not yet confirmed again on top, and pulls the reference rows changed since the last sync. Cut anywhere,\n"+
+		"the next sync resumes: nothing is lost or applied twice. Also: kapok sync status|conflicts --mirror FILE.", out)
+	path := mirrorFlag(fs)
+	dsn := fs.String("upstream", "", "the upstream database: postgres://USER@HOST:PORT/DB or \"host=… dbname=…\" (required)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dsn == "" || fs.NArg() > 0 {
+		return misuse("--upstream is required")
+	}
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	conn, err := connectUpstream(ctx, *dsn)
+	if err != nil {
+		// Offline: said in the mirror too, for the console's indicator.
+		_ = m.MarkSynced(ctx, time.Now(), err)
+		return err
+	}
+	defer func() { _ = conn.Close(context.Background()) }()
+	res, err := syncer.Run(ctx, m, conn, time.Now)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(out, "synced in %s: pushed %d, pulled %d (applied %d, confirmed %d, rejected %d, not shared %d), "+
+		"taken again on top %d (kept out %d), reference rows added %d, updated %d\n",
+		res.Took.Round(time.Millisecond), res.Pushed, res.Pulled, res.Applied.Applied, res.Applied.Confirmed, res.Applied.Rejected,
+		res.Applied.Skipped, res.Reapplied, res.KeptOut, res.RefAdded, res.RefUpdated)
+	return err
+}
+
+func syncReadCmd(sub string, args []string, out io.Writer) error {
+	fs := flags("sync "+sub, "sync "+sub+" --mirror FILE", out)
+	path := mirrorFlag(fs)
+	limit := fs.Int("limit", 50, "conflicts: at most this many, newest first")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	m, err := openMirrorFlag(*path)
+	if err != nil {
+		return err
+	}
+	defer closeMirror(m)
+	ctx := context.Background()
+	if sub == "status" {
+		st, err := m.SyncState(ctx)
+		if err != nil {
+			return err
+		}
+		last := "never"
+		if !st.LastSync.IsZero() {
+			last = st.LastSync.Local().Format(time.DateTime)
+		}
+		state := "online"
+		if st.LastError != "" {
+			state = "offline or failed: " + st.LastError
+		}
+		_, err = fmt.Fprintf(out, "console %s\nlast sync: %s (%s)\nwaiting to push: %d of %d entries\nconflicts to resolve: %d\n"+
+			"last arrival applied: %d, reference version: %d\n", st.Console, last, state, st.Waiting(), st.Head, st.Conflicts, st.Arrival, st.RefVersion)
+		if err == nil && st.Phase != "" {
+			_, err = fmt.Fprintf(out, "a sync was cut with this console's changes taken back (%s): the next sync puts them on top again\n", st.Phase)
+		}
+		return err
+	}
+	cs, err := m.SyncConflicts(ctx, *limit)
+	if err != nil {
+		return err
+	}
+	cat, err := msg.Default()
+	if err != nil {
+		return err
+	}
+	lang := msg.FromEnv()
+	for _, c := range cs {
+		if _, err := fmt.Fprintf(out, "%s  %s  %-14s %-38s %-20s %s\n", c.At.Local().Format(time.DateTime), c.EntryID, c.Kind, c.Subject, c.Actor,
+			cat.Error(lang, c.Refusal)); err != nil {
+			return err
+		}
+	}
+	if len(cs) == 0 {
+		_, err = io.WriteString(out, "no conflicts\n")
+	}
+	return err
+}
