@@ -88,12 +88,15 @@ usage:
                 pushes this console's changes, pulls every console's in arrival order, pulls reference rows
   kapok sync    status|conflicts --mirror FILE
                 where sync stands (last sync, waiting, online); this console's changes sync rejected
+  kapok sync    resolve --mirror FILE --id ENTRY [--user LOGIN]
+                marks a change of yours that sync rejected as resolved
   kapok [run]   [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION] [--live]
                 opens the console (default mirror: the demo city in the user's data folder);
                 --live runs the living city's feed (on by default for the demo city)
 
 Commands that change data (import, orders issue|move, cases report|move|extend|escalate, roster
-plan|assign|unassign|publish|rules|leave, duty assign|remove, feed, alerts ack, users add|passwd|disable)
+plan|assign|unassign|publish|rules|leave, duty assign|remove, feed, alerts ack, users add|passwd|disable,
+sync resolve)
 and brief, which signs, act as --user LOGIN (default $KAPOK_USER), who logs in: the password is read from
 $KAPOK_PASSWORD or asked at the terminal; a new one (users add, users passwd) from $KAPOK_NEW_PASSWORD.
 The built-in user system cannot log in. Commands that only read ask for no password.

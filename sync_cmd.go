@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"kapok/app/msg"
+	"kapok/data/mirror"
 	"kapok/data/syncer"
 )
 
@@ -17,12 +18,15 @@ func syncCmd(args []string, out io.Writer) error {
 	if len(args) > 0 && (args[0] == "status" || args[0] == "conflicts") {
 		return syncReadCmd(args[0], args[1:], out)
 	}
+	if len(args) > 0 && args[0] == "resolve" {
+		return syncResolveCmd(args[1:], out)
+	}
 	fs := flags("sync", "sync --mirror FILE --upstream DSN\n\n"+
 		"Syncs the mirror with the upstream once: checks that this console's journal still leads to the head the upstream\n"+
 		"holds for it, pushes the entries the upstream lacks, pulls every console's changes in arrival order and applies\n"+
 		"them (a change no longer valid after an earlier arrival is rejected: `kapok sync conflicts`), takes this console's\n"+
 		"changes not yet confirmed again on top, and pulls the reference rows changed since the last sync. Cut anywhere,\n"+
-		"the next sync resumes: nothing is lost or applied twice. Also: kapok sync status|conflicts --mirror FILE.", out)
+		"the next sync resumes: nothing is lost or applied twice. Also: kapok sync status|conflicts|resolve --mirror FILE.", out)
 	path := mirrorFlag(fs)
 	dsn := fs.String("upstream", "", "the upstream database: postgres://USER@HOST:PORT/DB or \"host=… dbname=…\" (required)")
 	if err := parse(fs, args); err != nil {
@@ -108,4 +112,25 @@ func syncReadCmd(sub string, args []string, out io.Writer) error {
 		_, err = io.WriteString(out, "no conflicts\n")
 	}
 	return err
+}
+
+func syncResolveCmd(args []string, out io.Writer) error {
+	fs := flags("sync resolve", "sync resolve --mirror FILE --id ENTRY [--user LOGIN]\n\n"+
+		"Marks a change of yours that sync rejected (kapok sync conflicts lists them) as resolved.", out)
+	path := mirrorFlag(fs)
+	id := fs.String("id", "", "the rejected entry's id, as kapok sync conflicts prints it")
+	user := userFlag(fs, "who made the change")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *id == "" || fs.NArg() > 0 {
+		return misuse("--id is required")
+	}
+	return onMirrorAs(*path, *user, func(ctx context.Context, m *mirror.Mirror) error {
+		err := m.ResolveConflict(ctx, *id, *user, time.Now())
+		if err == nil {
+			_, err = fmt.Fprintf(out, "%s resolved\n", *id)
+		}
+		return err
+	})
 }

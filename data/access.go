@@ -27,11 +27,12 @@ const (
 	ActBrief         Action = "brief.make"     // make a briefing
 	ActJournalView   Action = "journal.view"   // read the journal in the console
 	ActContactView   Action = "contact.view"   // see phone numbers of responders and reporters unmasked
+	ActSyncResolve   Action = "sync.resolve"   // mark one's own change that sync rejected as resolved
 )
 
 // Actions lists every action, in the matrix's order.
 var Actions = []Action{ActOrderIssue, ActOrderMove, ActCaseReport, ActCaseHandle, ActCaseFeedback, ActCaseExtend,
-	ActRosterEdit, ActRosterPublish, ActDutyEdit, ActAlertAck, ActFeed, ActImport, ActUserAdmin, ActBrief, ActJournalView, ActContactView}
+	ActRosterEdit, ActRosterPublish, ActDutyEdit, ActAlertAck, ActFeed, ActImport, ActUserAdmin, ActBrief, ActJournalView, ActContactView, ActSyncResolve}
 
 // The roles beyond the first five (migration 0014).
 const (
@@ -44,7 +45,7 @@ const (
 // commandPost is what a command post's people do: cases, dispatch, orders,
 // alert acknowledgement, and the rosters and duty they keep.
 var commandPost = []Action{ActOrderIssue, ActOrderMove, ActCaseReport, ActCaseHandle, ActCaseFeedback, ActRosterEdit,
-	ActDutyEdit, ActAlertAck, ActFeed, ActBrief, ActContactView}
+	ActDutyEdit, ActAlertAck, ActFeed, ActBrief, ActContactView, ActSyncResolve}
 
 // Permissions is the permission matrix as data: the actions each role may
 // take (within the user's jurisdiction). The leadership group may do what
@@ -59,7 +60,7 @@ var Permissions = map[Role][]Action{
 	RoleOperator:         commandPost,
 	RoleDistrictOperator: commandPost,
 	RoleStreetOperator:   commandPost,
-	RoleWorker:           {ActCaseReport, ActCaseFeedback},
+	RoleWorker:           {ActCaseReport, ActCaseFeedback, ActSyncResolve},
 	RoleAnalyst:          {ActBrief},
 	RoleAdmin:            {ActUserAdmin, ActJournalView},
 }

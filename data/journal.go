@@ -55,6 +55,7 @@ const (
 	KindUserDisable  = "user.disable"
 	// Sync (issue 14): reference rows pulled from the upstream.
 	KindSyncReference = "sync.reference"
+	KindSyncResolve   = "sync.resolve" // a change sync rejected, marked resolved by its author
 	// KindAudit is a row of the audit log that the journal replaced,
 	// carried over into the chain.
 	KindAudit = "audit"

@@ -146,6 +146,9 @@ const (
 	CodeJournalBehind    Code = "journal_behind_upstream"
 	CodeJournalDiverged  Code = "journal_diverged"
 	CodeUpstreamRejected Code = "upstream_push_refused"
+	CodeConflictUnknown  Code = "conflict_unknown"
+	CodeConflictResolved Code = "conflict_resolved"
+	CodeConflictNotYours Code = "conflict_not_yours"
 )
 
 // RefusalArgs lists every code with the names of its arguments: the texts
@@ -264,6 +267,9 @@ var RefusalArgs = map[Code][]string{
 	CodeJournalBehind:             {"local", "upstream"},
 	CodeJournalDiverged:           {"entry"},
 	CodeUpstreamRejected:          {"entry", "why"},
+	CodeConflictUnknown:           {"entry"},
+	CodeConflictResolved:          {"entry"},
+	CodeConflictNotYours:          {"entry", "author"},
 }
 
 // ArgKind tells an edge how to show an argument.

@@ -52,7 +52,7 @@ func accessUsers(t *testing.T, m *mirror.Mirror) map[data.Role]string {
 func accessRefusal(err error) bool {
 	var r *data.Refusal
 	if errors.As(err, &r) {
-		return r.Code == data.CodeActionNotPermitted || strings.HasSuffix(string(r.Code), "_outside_jurisdiction")
+		return r.Code == data.CodeActionNotPermitted || r.Code == data.CodeConflictNotYours || strings.HasSuffix(string(r.Code), "_outside_jurisdiction")
 	}
 	var in *data.InputError
 	return errors.As(err, &in) && strings.Contains(in.Reason, "jurisdiction")
@@ -201,6 +201,21 @@ func TestAccessMatrix(t *testing.T) {
 		data.ActUserAdmin: func(login string, inside bool) error {
 			return m.AddUser(ctx, data.User{Login: fmt.Sprintf("new_%d", next()), Name: "新用户", Role: data.RoleOperator,
 				Jurisdiction: accessPlaces[inside].district}, "a-long-password", login, now)
+		},
+		data.ActSyncResolve: func(login string, inside bool) error {
+			// A change of this console that sync rejected: the user's own
+			// (inside) or another's.
+			author := login
+			if !inside {
+				author = "someone_else"
+			}
+			id := fmt.Sprintf("entry-%d", next())
+			if _, err := m.DB.Exec(`INSERT INTO sync_log (arrival, entry_id, console, console_seq, kind, subject, actor, at, entry, outcome,
+				refusal, applied_at) VALUES (?, ?, (SELECT value FROM kapok_meta WHERE key = 'console_id'), 1, 'order.move', 'o', ?, ?, '{}',
+				'rejected', '{"code":"order_move_not_allowed"}', ?)`, next(), id, author, now.Format(time.RFC3339), now.Format(time.RFC3339)); err != nil {
+				t.Fatal(err)
+			}
+			return m.ResolveConflict(ctx, id, login, now)
 		},
 		data.ActImport: func(login string, inside bool) error {
 			_, err := m.ImportFile(ctx, "grids", "grid.geojson", strings.NewReader(exported[accessPlaces[inside].grid]), login)

@@ -2,6 +2,8 @@ package mirror
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"kapok/data"
@@ -53,4 +55,40 @@ func (m *Mirror) SyncConflicts(ctx context.Context, limit int) ([]SyncOutcome, e
 		out = append(out, o)
 	}
 	return out, rows.Err()
+}
+
+// ResolveConflict marks one of this console's changes that sync rejected
+// as resolved (its author has seen it, and done again what still needed
+// doing): by its author only, journaled here (not shared: each console
+// shows its own authors their conflicts).
+func (m *Mirror) ResolveConflict(ctx context.Context, entryID, actor string, now time.Time) error {
+	return m.update(ctx, func(tx *sql.Tx) error {
+		user, _, err := permitted(ctx, tx, actor, data.ActSyncResolve)
+		if err != nil {
+			return err
+		}
+		var author, kind, subject string
+		var resolved sql.NullString
+		err = tx.QueryRowContext(ctx, `SELECT actor, kind, subject, resolved_at FROM sync_log
+			WHERE entry_id = ? AND outcome = 'rejected' AND console = (SELECT value FROM kapok_meta WHERE key = 'console_id')`,
+			entryID).Scan(&author, &kind, &subject, &resolved)
+		if errors.Is(err, sql.ErrNoRows) {
+			return data.Refuse(data.CodeConflictUnknown, "entry", data.Value("entry", entryID))
+		}
+		if err != nil {
+			return err
+		}
+		if author != user.Login && user.Role != data.RoleSystem {
+			return data.Refuse(data.CodeConflictNotYours, "entry", data.Value("entry", entryID), data.Value("author", author))
+		}
+		if resolved.Valid {
+			return data.Refuse(data.CodeConflictResolved, "entry", data.Value("entry", entryID))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sync_log SET resolved_at = ? WHERE entry_id = ?`, gpkg.FormatTime(now), entryID); err != nil {
+			return err
+		}
+		_, err = journalAppend(ctx, tx, change{Kind: data.KindSyncResolve, Subject: entryID, Actor: user.Login, At: now,
+			Payload: map[string]any{"entry": entryID, "kind": kind, "subject": subject}})
+		return err
+	})
 }
