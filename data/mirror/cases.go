@@ -112,7 +112,7 @@ func (m *Mirror) ReportCase(ctx context.Context, r data.CaseReport, now time.Tim
 	if err != nil {
 		return data.CaseRow{}, err
 	}
-	return m.caseRowNow(ctx, code, now)
+	return m.caseRowAfter(ctx, code, now)
 }
 
 // caseCode is a case's code: "E", the Beijing day, and the last eight hex

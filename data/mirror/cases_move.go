@@ -106,7 +106,7 @@ func (m *Mirror) MoveCase(ctx context.Context, mv data.CaseMove, now time.Time) 
 	if err != nil {
 		return data.CaseRow{}, err
 	}
-	return m.caseRowNow(ctx, mv.Case, now)
+	return m.caseRowAfter(ctx, mv.Case, now)
 }
 
 // ExtendCase pushes a case's deadline by one more limit of its matter: with
@@ -148,7 +148,7 @@ func (m *Mirror) ExtendCase(ctx context.Context, code, reason, actor string, ver
 	if err != nil {
 		return data.CaseRow{}, err
 	}
-	return m.caseRowNow(ctx, code, now)
+	return m.caseRowAfter(ctx, code, now)
 }
 
 // EscalateCase hands an open case to the center one level up.
@@ -170,7 +170,7 @@ func (m *Mirror) EscalateCase(ctx context.Context, code, reason, actor string, v
 	if err != nil {
 		return data.CaseRow{}, err
 	}
-	return m.caseRowNow(ctx, code, now)
+	return m.caseRowAfter(ctx, code, now)
 }
 
 func escalate(ctx context.Context, tx *sql.Tx, c caseRow, matter data.MatterType, actor, reason string, now time.Time) error {

@@ -60,6 +60,16 @@ func scanCaseRow(sc interface{ Scan(...any) error }, now time.Time) (data.CaseRo
 	return r, mt, nil
 }
 
+// caseRowAfter is the case as a step left it, for the step's caller; a
+// step replayed by sync has no caller to tell, and may run inside a batch
+// another connection cannot read yet.
+func (m *Mirror) caseRowAfter(ctx context.Context, code string, now time.Time) (data.CaseRow, error) {
+	if replayOf(ctx) != nil {
+		return data.CaseRow{}, nil
+	}
+	return m.caseRowNow(ctx, code, now)
+}
+
 // caseRowNow reads one case as the queue shows it.
 func (m *Mirror) caseRowNow(ctx context.Context, code string, now time.Time) (data.CaseRow, error) {
 	r, _, err := scanCaseRow(m.DB.QueryRowContext(ctx, caseQuery(`WHERE e.code = ?`), code), now)

@@ -123,11 +123,15 @@ func Remove(path string) error {
 // update runs fn in one write transaction (BEGIN IMMEDIATE: writers queue
 // for the file's lock before they read): all of it lands or none of it.
 func (m *Mirror) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if tx := ambientOf(ctx); tx != nil {
+		return nested(ctx, tx, fn)
+	}
 	tx, err := m.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = tx.Rollback() }()
+	defer forgetStatements(tx)
 	defer beginLog(ctx, tx)()
 	if err := fn(tx); err != nil {
 		return err
@@ -140,6 +144,46 @@ func (m *Mirror) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// ambientKey carries a transaction that update joins instead of beginning
+// its own: sync applies a batch of pulled entries in one transaction, each
+// operation in a savepoint of it (one commit per entry was most of the
+// time of a pull).
+type ambientKey struct{}
+
+func withAmbient(ctx context.Context, tx *sql.Tx) context.Context {
+	return context.WithValue(ctx, ambientKey{}, tx)
+}
+
+func ambientOf(ctx context.Context) *sql.Tx {
+	tx, _ := ctx.Value(ambientKey{}).(*sql.Tx)
+	return tx
+}
+
+// nested runs fn in a savepoint of tx: a refusal rolls back its writes
+// only.
+func nested(ctx context.Context, tx *sql.Tx, fn func(tx *sql.Tx) error) error {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT op`); err != nil {
+		return err
+	}
+	done := beginLog(ctx, tx)
+	err := fn(tx)
+	if err == nil {
+		if r := logOf(tx).replay; r != nil && !r.done {
+			err = r.record(ctx, tx, "")
+		}
+	}
+	done()
+	if err != nil {
+		if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO op`); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+	}
+	if _, rerr := tx.ExecContext(ctx, `RELEASE op`); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	return err
 }
 
 // Update runs fn in one write transaction, for writers outside this package

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"kapok/data"
 	"kapok/data/gpkg"
 )
 
@@ -13,10 +14,15 @@ import (
 // streets, communities, grids, centers, units) in fid order: per row the
 // named columns as the driver gives them (string, int64, float64, bool),
 // then the geometry decoded (an orb.Geometry, nil when the row has none).
-// What `kapok upstream load` publishes.
+// Also the users, in id order, their geometry always nil, without the
+// built-in system user (every mirror's own). What `kapok upstream load`
+// publishes.
 func (m *Mirror) ReferenceRows(ctx context.Context, table string, columns []string) ([][]any, error) {
+	from := `, geom FROM ` + table + ` ORDER BY fid`
 	switch table {
 	case "cities", "districts", "streets", "communities", "grids", "centers", "units":
+	case "users":
+		from = `, NULL FROM users WHERE login <> '` + data.SystemLogin + `' ORDER BY id`
 	default:
 		return nil, fmt.Errorf("%s is not a reference table", table)
 	}
@@ -25,7 +31,7 @@ func (m *Mirror) ReferenceRows(ctx context.Context, table string, columns []stri
 			return nil, fmt.Errorf("column %q", c)
 		}
 	}
-	rows, err := m.DB.QueryContext(ctx, `SELECT `+strings.Join(columns, ", ")+`, geom FROM `+table+` ORDER BY fid`)
+	rows, err := m.DB.QueryContext(ctx, `SELECT `+strings.Join(columns, ", ")+from)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"kapok/data"
@@ -194,86 +195,157 @@ type ApplyCounts struct {
 }
 
 // ApplyPulled applies entries pulled from the upstream, in arrival order,
-// each in its own transaction with the progress recorded; entries at or
-// before the last arrival applied are passed over, so a pull repeated
-// after a cut doubles nothing. Entries must come in arrival order.
+// with the progress recorded in the transaction of each entry's effect;
+// entries at or before the last arrival applied are passed over, so a pull
+// repeated after a cut doubles nothing. Entries must come in arrival order.
+//
+// Entries are applied in batches of up to applyBatch per transaction, each
+// operation in a savepoint (a refusal rolls back that operation only);
+// the kinds whose methods read the committed state through other
+// connections (a roster's plan and conflicts) get a transaction each.
 func (m *Mirror) ApplyPulled(ctx context.Context, es []PulledEntry) (ApplyCounts, error) {
 	var n ApplyCounts
 	console, err := m.ConsoleID(ctx)
 	if err != nil {
 		return n, err
 	}
+	// Where sync stands, read once: this function is the only writer of
+	// these keys while it runs (the sync lock), so it follows them itself.
+	var st batchState
+	if st.arrival, err = metaInt(ctx, m.DB, "sync_arrival"); err != nil {
+		return n, err
+	}
+	if st.base, err = metaInt(ctx, m.DB, "sync_base"); err != nil {
+		return n, err
+	}
+	if st.phase, err = metaTx0(ctx, m.DB, "sync_phase"); err != nil {
+		return n, err
+	}
+	st.console = console
+	var tx *sql.Tx
+	inBatch := 0
+	commit := func() error {
+		if tx == nil {
+			return nil
+		}
+		err := tx.Commit()
+		forgetStatements(tx)
+		tx, inBatch = nil, 0
+		return err
+	}
+	defer func() {
+		if tx != nil {
+			_ = tx.Rollback()
+			forgetStatements(tx)
+		}
+	}()
 	for _, pe := range es {
-		arrival, err := metaInt(ctx, m.DB, "sync_arrival")
-		if err != nil {
-			return n, err
-		}
-		if pe.Arrival <= arrival {
-			continue
-		}
 		e, within, err := checkPulled(pe)
 		if err != nil {
 			return n, err
 		}
-		own := e.Console == console
-		base, err := metaInt(ctx, m.DB, "sync_base")
-		if err != nil {
+		if applyAlone[e.Kind] && !within {
+			if err := commit(); err != nil {
+				return n, err
+			}
+		} else if tx == nil {
+			if tx, err = m.DB.BeginTx(ctx, nil); err != nil {
+				return n, err
+			}
+		}
+		var q queryRower = m.DB
+		bctx := ctx
+		if tx != nil {
+			q, bctx = tx, withAmbient(ctx, tx)
+			inBatch++
+		}
+		if err := m.applyOne(bctx, q, tx, &st, pe, e, within, &n); err != nil {
 			return n, err
 		}
-		r := &replay{entry: e, raw: pe.Entry, arrival: pe.Arrival, own: own}
-		if !SharedKind(e.Kind, e.Actor) || within || own && e.Seq <= base {
-			outcome := "skipped"
-			if within {
-				outcome = "within"
-			} else if own && SharedKind(e.Kind, e.Actor) {
-				outcome = "applied" // made before the mirror could sync: in the mirror as it was made
-			}
-			if err := m.logOnly(ctx, r, outcome, nil); err != nil {
+		if inBatch >= applyBatch {
+			if err := commit(); err != nil {
 				return n, err
 			}
-			n.Skipped++
-			continue
 		}
-		phase, err := metaTx0(ctx, m.DB, "sync_phase")
-		if err != nil {
-			return n, err
-		}
-		if own && phase == "" {
-			refused, err := exists(ctx, m.DB, `SELECT 1 FROM sync_refused_local WHERE seq = ?`, e.Seq)
-			if err != nil {
-				return n, err
-			}
-			if !refused {
-				// The first pending change, and nothing arrived before it
-				// that it was not already on top of: it stands as made.
-				if err := m.logOnly(ctx, r, "applied", nil); err != nil {
-					return n, err
-				}
-				n.Confirmed++
-				continue
-			}
-		}
-		if phase == "" {
-			undone, err := m.undoPending(ctx)
-			if err != nil {
-				return n, err
-			}
-			n.Undone += undone
-		}
-		if err := m.apply(ctx, r); err != nil {
-			var f *data.Refusal
-			if !errors.As(err, &f) {
-				return n, fmt.Errorf("applying entry %d of console %s (%s): %w", e.Seq, e.Console, e.Kind, err)
-			}
-			if err := m.logOnly(ctx, r, "rejected", f); err != nil {
-				return n, err
-			}
-			n.Rejected++
-			continue
-		}
-		n.Applied++
 	}
-	return n, nil
+	return n, commit()
+}
+
+// applyBatch is how many pulled entries one transaction applies at most.
+const applyBatch = 500
+
+// applyAlone are the kinds applied in a transaction of their own.
+var applyAlone = map[string]bool{data.KindRosterAssign: true, data.KindRosterUnassign: true, data.KindRosterPublish: true,
+	data.KindRosterAutofill: true}
+
+// batchState is where sync stands while ApplyPulled runs.
+type batchState struct {
+	console string
+	arrival int64  // the last arrival applied
+	base    int64  // this console's entries made before it could sync
+	phase   string // "" or "undone N"
+}
+
+// applyOne applies one pulled entry: q reads what the batch wrote so far;
+// tx is the batch's transaction (nil: the entry gets its own).
+func (m *Mirror) applyOne(ctx context.Context, q queryRower, tx *sql.Tx, st *batchState, pe PulledEntry, e data.JournalEntry, within bool,
+	n *ApplyCounts) error {
+	if pe.Arrival <= st.arrival {
+		return nil
+	}
+	own := e.Console == st.console
+	r := &replay{entry: e, raw: pe.Entry, arrival: pe.Arrival, own: own}
+	// Outcomes with no operation to run: written straight into the batch.
+	logged := func(outcome string, f *data.Refusal) error {
+		st.arrival = pe.Arrival
+		if tx != nil {
+			return logOutcome(ctx, tx, r, outcome, f)
+		}
+		return m.logOnly(ctx, r, outcome, f)
+	}
+	if !SharedKind(e.Kind, e.Actor) || within || own && e.Seq <= st.base {
+		outcome := "skipped"
+		if within {
+			outcome = "within"
+		} else if own && SharedKind(e.Kind, e.Actor) {
+			outcome = "applied" // made before the mirror could sync: in the mirror as it was made
+		}
+		n.Skipped++
+		return logged(outcome, nil)
+	}
+	if own && st.phase == "" {
+		refused, err := exists(ctx, q, `SELECT 1 FROM sync_refused_local WHERE seq = ?`, e.Seq)
+		if err != nil {
+			return err
+		}
+		if !refused {
+			// The first pending change, and nothing arrived before it
+			// that it was not already on top of: it stands as made.
+			n.Confirmed++
+			return logged("applied", nil)
+		}
+	}
+	if st.phase == "" {
+		undone, err := m.undoPending(ctx)
+		if err != nil {
+			return err
+		}
+		n.Undone += undone
+		if st.phase, err = metaTx0(ctx, q, "sync_phase"); err != nil {
+			return err
+		}
+	}
+	st.arrival = pe.Arrival
+	if err := m.apply(ctx, r); err != nil {
+		var f *data.Refusal
+		if !errors.As(err, &f) {
+			return fmt.Errorf("applying entry %d of console %s (%s): %w", e.Seq, e.Console, e.Kind, err)
+		}
+		n.Rejected++
+		return logged("rejected", f)
+	}
+	n.Applied++
+	return nil
 }
 
 // checkPulled takes a pulled entry apart, checking that it is canonical and
@@ -448,35 +520,65 @@ func (m *Mirror) logOnly(ctx context.Context, r *replay, outcome string, f *data
 }
 
 // logOutcome writes an arrival's outcome and moves the progress past it.
+// An own entry's text is in the journal already: not kept twice.
 func logOutcome(ctx context.Context, tx *sql.Tx, r *replay, outcome string, f *data.Refusal) error {
 	var refusal any
 	if f != nil {
 		refusal = refusalJSON(f)
 	}
 	e := r.entry
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_log (arrival, entry_id, console, console_seq, kind, subject, actor, at, entry,
+	raw := r.raw
+	if r.own {
+		raw = ""
+	}
+	if err := execCached(ctx, tx, `INSERT INTO sync_log (arrival, entry_id, console, console_seq, kind, subject, actor, at, entry,
 		outcome, refusal, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.arrival, e.ID, e.Console, e.Seq, e.Kind, e.Subject,
-		e.Actor, gpkg.FormatTime(e.At), r.raw, outcome, refusal, gpkg.FormatTime(time.Now())); err != nil {
+		e.Actor, gpkg.FormatTime(e.At), raw, outcome, refusal, gpkg.FormatTime(time.Now())); err != nil {
 		return err
 	}
-	if err := setMetaInt(ctx, tx, "sync_arrival", r.arrival); err != nil {
+	if err := execCached(ctx, tx, setMetaSQL, "sync_arrival", strconv.FormatInt(r.arrival, 10)); err != nil {
 		return err
 	}
 	if r.own {
-		if err := setMetaInt(ctx, tx, "sync_confirmed", e.Seq); err != nil {
+		if err := execCached(ctx, tx, setMetaSQL, "sync_confirmed", strconv.FormatInt(e.Seq, 10)); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_refused_local WHERE seq <= ?`, e.Seq); err != nil {
+		if err := execCached(ctx, tx, `DELETE FROM sync_refused_local WHERE seq <= ?`, e.Seq); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_undo WHERE seq <= ?`, e.Seq); err != nil {
+		if err := execCached(ctx, tx, `DELETE FROM sync_undo WHERE seq <= ?`, e.Seq); err != nil {
 			return err
 		}
 	}
 	// What an arrival's operation wrote stands: it is never taken back.
-	_, err := tx.ExecContext(ctx, `DELETE FROM sync_undo WHERE seq IS NULL`)
+	return execCached(ctx, tx, `DELETE FROM sync_undo WHERE seq IS NULL`)
+}
+
+const setMetaSQL = `INSERT INTO kapok_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`
+
+// txStatements are the statements prepared in a batch's transaction, kept
+// until it ends: preparing each statement anew was a third of applying an
+// entry that only records its outcome.
+var txStatements sync.Map // *sql.Tx → map[string]*sql.Stmt
+
+func execCached(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	v, _ := txStatements.LoadOrStore(tx, map[string]*sql.Stmt{})
+	cache := v.(map[string]*sql.Stmt)
+	st, ok := cache[query]
+	if !ok {
+		var err error
+		if st, err = tx.PrepareContext(ctx, query); err != nil {
+			return err
+		}
+		cache[query] = st
+	}
+	_, err := st.ExecContext(ctx, args...)
 	return err
 }
+
+// forgetStatements drops a finished transaction's statements (database/sql
+// closed them with it).
+func forgetStatements(tx *sql.Tx) { txStatements.Delete(tx) }
 
 // refusalJSON is a refusal as sync_log keeps it.
 func refusalJSON(f *data.Refusal) string {

@@ -14,7 +14,8 @@ import (
 )
 
 // RefTable is one reference table's rows pulled from the upstream: per row
-// the values of Columns (code first), then the geometry (orb, or nil).
+// the values of Columns (the key first: code, a user's login), then the
+// geometry (orb, or nil; always nil for users).
 type RefTable struct {
 	Name    string
 	Columns []string
@@ -22,8 +23,14 @@ type RefTable struct {
 }
 
 // refKept are columns the pull leaves as the mirror has them: a unit's
-// status follows the holds of this mirror's cases and orders.
-var refKept = map[string]bool{"units.status": true}
+// status follows the holds of this mirror's cases and orders; a user's
+// failed logins and lock are this console's own (the upstream has none:
+// kept here should it ever send them).
+var refKept = map[string]bool{"units.status": true, "users.failed_logins": true, "users.locked_until": true}
+
+// refNoGeom are the pulled tables without geometry, keyed by their first
+// column like the others (a user's login).
+var refNoGeom = map[string]bool{"users": true}
 
 // ApplyReference writes reference rows pulled from the upstream (upstream
 // data wins over the mirror's copy), in one transaction with the version
@@ -59,12 +66,21 @@ func (m *Mirror) ApplyReference(ctx context.Context, tables []RefTable, version 
 			for range t.Columns {
 				marks = append(marks, "?")
 			}
-			upd, err := tx.PrepareContext(ctx, `UPDATE `+t.Name+` SET geom = ?, `+strings.Join(sets, ", ")+` WHERE code = ?`)
+			if len(t.Columns) == 0 {
+				return fmt.Errorf("%s: no columns", t.Name)
+			}
+			// The geometry first (none for users), then the columns; the
+			// first column is the key.
+			geomSet, geomCol, geomMark := "geom = ?, ", "geom, ", "?, "
+			if refNoGeom[t.Name] {
+				geomSet, geomCol, geomMark = "", "", ""
+			}
+			upd, err := tx.PrepareContext(ctx, `UPDATE `+t.Name+` SET `+geomSet+strings.Join(sets, ", ")+` WHERE `+t.Columns[0]+` = ?`)
 			if err != nil {
 				return err
 			}
 			defer upd.Close()
-			ins, err := tx.PrepareContext(ctx, `INSERT INTO `+t.Name+` (geom, `+strings.Join(t.Columns, ", ")+`) VALUES (?, `+strings.Join(marks, ", ")+`)`)
+			ins, err := tx.PrepareContext(ctx, `INSERT INTO `+t.Name+` (`+geomCol+strings.Join(t.Columns, ", ")+`) VALUES (`+geomMark+strings.Join(marks, ", ")+`)`)
 			if err != nil {
 				return err
 			}
@@ -79,10 +95,13 @@ func (m *Mirror) ApplyReference(ctx context.Context, tables []RefTable, version 
 				for i := range n {
 					vals[i] = sqlValue(r[i])
 				}
-				geom := gpkgGeom(r[n])
+				var lead []any
+				if !refNoGeom[t.Name] {
+					lead = []any{gpkgGeom(r[n])}
+				}
 				old, ok := current[t.Name][fmt.Sprint(vals[0])]
 				if !ok {
-					if _, err := ins.ExecContext(ctx, append([]any{geom}, vals...)...); err != nil {
+					if _, err := ins.ExecContext(ctx, append(lead, vals...)...); err != nil {
 						return fmt.Errorf("%s %v: %w", t.Name, vals[0], err)
 					}
 					c[0]++
@@ -91,7 +110,7 @@ func (m *Mirror) ApplyReference(ctx context.Context, tables []RefTable, version 
 				if sameRef(t, old, vals, r[n]) {
 					continue
 				}
-				args := []any{geom}
+				args := lead
 				for i, col := range t.Columns[1:] {
 					if !refKept[t.Name+"."+col] {
 						args = append(args, vals[i+1])

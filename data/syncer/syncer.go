@@ -35,6 +35,9 @@ type Result struct {
 	RefAdded   int
 	RefUpdated int
 	Took       time.Duration
+	// Where the time went: the upstream's side (head, push, pull,
+	// reference rows) and the mirror's (reading, applying, recording).
+	Upstream, Mirror time.Duration
 }
 
 // Run syncs m with the upstream db once. Only one sync of a mirror runs at
@@ -49,6 +52,7 @@ func Run(ctx context.Context, m *mirror.Mirror, db upstream.DB, now func() time.
 	defer unlock()
 	res, err := run(ctx, m, db)
 	res.Took = time.Since(start)
+	res.Mirror = res.Took - res.Upstream
 	// The outcome is recorded even when the caller's context ended.
 	if merr := m.MarkSynced(context.WithoutCancel(ctx), now(), err); merr != nil && err == nil {
 		err = merr
@@ -63,7 +67,9 @@ func run(ctx context.Context, m *mirror.Mirror, db upstream.DB) (Result, error) 
 		return res, err
 	}
 	// 1. This console's chain must lead to the head the upstream holds.
+	up := time.Now()
 	head, headHash, err := upstream.Head(ctx, db, st.Console)
+	res.Upstream += time.Since(up)
 	if err != nil {
 		return res, err
 	}
@@ -95,9 +101,11 @@ func run(ctx context.Context, m *mirror.Mirror, db upstream.DB) (Result, error) 
 		for i, e := range es {
 			out[i] = upstream.Entry{Seq: e.Seq, Entry: e.Entry, PrevHash: e.PrevHash, Hash: e.Hash}
 		}
+		up := time.Now()
 		if head, err = upstream.Push(ctx, db, st.Console, out); err != nil {
 			return res, err
 		}
+		res.Upstream += time.Since(up)
 		if err := m.MarkPushed(ctx, head); err != nil {
 			return res, err
 		}
@@ -109,10 +117,12 @@ func run(ctx context.Context, m *mirror.Mirror, db upstream.DB) (Result, error) 
 		if err != nil {
 			return res, err
 		}
+		up := time.Now()
 		es, err := upstream.Pull(ctx, db, st.Arrival, Batch)
 		if err != nil {
 			return res, err
 		}
+		res.Upstream += time.Since(up)
 		if len(es) == 0 {
 			break
 		}
@@ -140,10 +150,12 @@ func run(ctx context.Context, m *mirror.Mirror, db upstream.DB) (Result, error) 
 	if err != nil {
 		return res, err
 	}
+	up = time.Now()
 	changes, version, err := upstream.ReferenceSince(ctx, db, st.RefVersion)
 	if err != nil {
 		return res, err
 	}
+	res.Upstream += time.Since(up)
 	if version > st.RefVersion {
 		tables := make([]mirror.RefTable, len(changes))
 		for i, c := range changes {

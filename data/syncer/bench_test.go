@@ -1,0 +1,59 @@
+package syncer_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"kapok/data"
+	"kapok/data/mirror"
+	"kapok/data/syncer"
+	"kapok/internal/fixture"
+)
+
+// opsOn makes n operations on m as a console would: orders issued and
+// moved, cases reported and moved, in turn.
+func opsOn(b testing.TB, m *mirror.Mirror, n int, at time.Time) {
+	b.Helper()
+	var orders []string
+	for i := 0; len(orders)*2 < n; i++ {
+		o, err := m.IssueOrder(ctx, data.OrderRequest{Task: "巡查", Start: at, End: at.Add(8 * time.Hour), Targets: []string{grid}, Actor: "commander"}, at)
+		if err != nil {
+			b.Fatal(err)
+		}
+		orders = append(orders, o.UID)
+	}
+	for _, uid := range orders {
+		if _, err := m.MoveOrder(ctx, uid, data.OrderAcknowledged, "commander", at.Add(time.Minute)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSyncPushPull10k: one console's 10,000 operations pushed, then
+// pulled and applied by another console (each operation through its
+// method, one transaction each), state cold on both sides.
+func BenchmarkSyncPushPull10k(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		a, c := fixture.City(b), fixture.City(b)
+		conn := upstreamOfB(b, a)
+		opsOn(b, a, 10000, t0)
+		b.StartTimer()
+		ra, err := syncer.Run(ctx, a, conn, time.Now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := syncer.Run(ctx, c, conn, time.Now)
+		b.Logf("a %v (upstream %v), c %v (upstream %v)", ra.Took, ra.Upstream, res.Took, res.Upstream)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Applied.Applied != 10000 {
+			b.Fatalf("applied %+v", res.Applied)
+		}
+	}
+}
+
+var _ = pgx.ErrNoRows
