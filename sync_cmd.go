@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"kapok/app/msg"
@@ -21,19 +22,25 @@ func syncCmd(args []string, out io.Writer) error {
 	if len(args) > 0 && args[0] == "resolve" {
 		return syncResolveCmd(args[1:], out)
 	}
-	fs := flags("sync", "sync --mirror FILE --upstream DSN\n\n"+
+	fs := flags("sync", "sync --mirror FILE --upstream DSN [--init]\n\n"+
 		"Syncs the mirror with the upstream once: checks that this console's journal still leads to the head the upstream\n"+
 		"holds for it, pushes the entries the upstream lacks, pulls every console's changes in arrival order and applies\n"+
 		"them (a change no longer valid after an earlier arrival is rejected: `kapok sync conflicts`), takes this console's\n"+
 		"changes not yet confirmed again on top, and pulls the reference rows changed since the last sync. Cut anywhere,\n"+
-		"the next sync resumes: nothing is lost or applied twice. Also: kapok sync status|conflicts|resolve --mirror FILE.", out)
-	path := mirrorFlag(fs)
+		"the next sync resumes: nothing is lost or applied twice. With --init, makes FILE (which must not exist) a new\n"+
+		"mirror from the upstream first: the catalogues, every reference row and user, then the sync; a cut --init leaves\n"+
+		"no file. Also: kapok sync status|conflicts|resolve --mirror FILE.", out)
+	path := fs.String("mirror", "", "mirror file (required; must exist, or must not with --init)")
 	dsn := fs.String("upstream", "", "the upstream database: postgres://USER@HOST:PORT/DB or \"host=… dbname=…\" (required)")
+	initNew := fs.Bool("init", false, "make a new mirror at --mirror from the upstream, then sync it")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *dsn == "" || fs.NArg() > 0 {
 		return misuse("--upstream is required")
+	}
+	if *initNew {
+		return syncInitCmd(*path, *dsn, out)
 	}
 	m, err := openMirrorFlag(*path)
 	if err != nil {
@@ -57,6 +64,35 @@ func syncCmd(args []string, out io.Writer) error {
 		"taken again on top %d (kept out %d), reference rows added %d, updated %d\n",
 		res.Took.Round(time.Millisecond), res.Pushed, res.Pulled, res.Applied.Applied, res.Applied.Confirmed, res.Applied.Rejected,
 		res.Applied.Skipped, res.Reapplied, res.KeptOut, res.RefAdded, res.RefUpdated)
+	return err
+}
+
+// syncInitCmd makes a new mirror from the upstream and syncs it once,
+// printing the rows it holds per table and the time taken.
+func syncInitCmd(path, dsn string, out io.Writer) error {
+	if path == "" {
+		return misuse("--mirror FILE is required")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	conn, err := connectUpstream(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = conn.Close(context.Background()) }()
+	res, err := syncer.Init(ctx, path, conn, time.Now)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	for _, t := range res.Rows {
+		fmt.Fprintf(&b, "%-12s %7d\n", t.Table, t.Rows)
+	}
+	s := res.Sync
+	fmt.Fprintf(&b, "%-12s %7d\n%-12s %7d\nreference version %d; first sync: pushed %d, pulled %d (applied %d, rejected %d, not shared %d)\n"+
+		"made %s in %.2f s\n", "matters", res.Matters, "indicators", res.Indicators, res.Version, s.Pushed, s.Pulled, s.Applied.Applied,
+		s.Applied.Rejected, s.Applied.Skipped, path, res.Took.Seconds())
+	_, err = io.WriteString(out, b.String())
 	return err
 }
 

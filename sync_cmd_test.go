@@ -26,6 +26,11 @@ func TestSyncCommand(t *testing.T) {
 			t.Fatalf("%v: %d %s", args, code, errOut)
 		}
 	}
+	// b takes the upstream's users first (a's: the two builds hashed the
+	// demo password with their own salts), which it pushes with its next sync.
+	if code, _, errOut := cli(t, "sync", "--mirror", b, "--upstream", dsn); code != 0 {
+		t.Fatalf("first sync b: %d %s", code, errOut)
+	}
 	at := fixture.AsOf.Add(time.Hour)
 	ma, err := mirror.Open(a)
 	if err != nil {

@@ -24,11 +24,11 @@ import (
 func TestUpstreamInitCommand(t *testing.T) {
 	dsn := pgtest.Start(t)
 	code, out, errOut := cli(t, "upstream", "init", "--dsn", dsn)
-	if code != 0 || out != "upstream schema at version 2: applied 0001_reference.sql, 0002_journal.sql\n" || errOut != "" {
+	if code != 0 || out != "upstream schema at version 3: applied 0001_reference.sql, 0002_journal.sql, 0003_users.sql\n" || errOut != "" {
 		t.Fatalf("first init: %d %q %q", code, out, errOut)
 	}
 	code, out, errOut = cli(t, "upstream", "init", "--dsn", dsn)
-	if code != 0 || out != "upstream schema at version 2: up to date\n" || errOut != "" {
+	if code != 0 || out != "upstream schema at version 3: up to date\n" || errOut != "" {
 		t.Fatalf("second init: %d %q %q", code, out, errOut)
 	}
 	for _, args := range [][]string{

@@ -149,6 +149,10 @@ const (
 	CodeConflictUnknown  Code = "conflict_unknown"
 	CodeConflictResolved Code = "conflict_resolved"
 	CodeConflictNotYours Code = "conflict_not_yours"
+	// kapok sync --init: the new mirror's file is there already; the
+	// upstream holds no reference data to build a mirror from.
+	CodeMirrorExists  Code = "mirror_exists"
+	CodeUpstreamEmpty Code = "upstream_empty"
 )
 
 // RefusalArgs lists every code with the names of its arguments: the texts
@@ -270,6 +274,8 @@ var RefusalArgs = map[Code][]string{
 	CodeConflictUnknown:           {"entry"},
 	CodeConflictResolved:          {"entry"},
 	CodeConflictNotYours:          {"entry", "author"},
+	CodeMirrorExists:              {"path"},
+	CodeUpstreamEmpty:             nil,
 }
 
 // ArgKind tells an edge how to show an argument.

@@ -59,3 +59,30 @@ func (m *Mirror) ReferenceRows(ctx context.Context, table string, columns []stri
 	}
 	return out, rows.Err()
 }
+
+// WriteCatalogues writes the matter catalogue and the indicator
+// definitions (data.Matters, data.Indicators: assets/matters.csv and
+// indicators.csv) into a new mirror, every column as a demo build gives
+// them: what kapok sync --init writes besides the upstream's rows.
+func WriteCatalogues(tx *sql.Tx, matters []data.MatterType, indicators []data.Indicator) error {
+	b := NewBatcher(tx, "matter_types", "code", "name_zh", "name_en", "category", "department", "time_limit_hours", "handling_level",
+		"limit_value", "limit_unit", "extensions_allowed", "grace_hours", "capabilities")
+	for _, mt := range matters {
+		if err := b.Add(mt.Code, mt.NameZh, mt.NameEn, mt.Category, mt.Department, int(mt.TimeLimit.Hours()), mt.HandlingLevel,
+			mt.Limit, mt.LimitUnit, mt.Extensions, int(mt.Grace.Hours()), strings.Join(mt.Capabilities, ",")); err != nil {
+			return err
+		}
+	}
+	if err := b.Flush(); err != nil {
+		return err
+	}
+	b = NewBatcher(tx, "indicator_defs", "id", "code", "category", "name_zh", "name_en", "unit", "direction", "warn", "alarm",
+		"rollup", "threshold", "hysteresis", "refresh_seconds", "source")
+	for _, d := range indicators {
+		if err := b.Add(d.ID, d.Code, d.Category, d.NameZh, d.NameEn, d.Unit, string(d.Direction), d.Warn, d.Alarm,
+			string(d.Rollup), string(d.Threshold), d.Hysteresis, int64(d.Refresh.Seconds()), d.Source); err != nil {
+			return err
+		}
+	}
+	return b.Flush()
+}

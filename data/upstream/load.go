@@ -12,30 +12,51 @@ import (
 )
 
 // Table is one reference table as Load copies it: its columns other than
-// geom and version (code first), their PostgreSQL types, and whether its
-// geometry is a MultiPolygon (else a Point).
+// geom and version (the key first: code, a user's login), their PostgreSQL
+// types, and whether its geometry is a MultiPolygon (else a Point), or
+// whether it has none (NoGeom: users).
 type Table struct {
 	Name    string
 	Columns []string
 	Types   []string
 	Polygon bool
+	NoGeom  bool
+}
+
+// geomSelect is what a query of the table selects for its geometry: WKB,
+// or NULL for a table without one, so every row has its geometry last.
+func (t Table) geomSelect() string {
+	if t.NoGeom {
+		return "NULL::bytea"
+	}
+	return "ST_AsBinary(geom)"
 }
 
 // ReferenceTables are the reference tables, parents before children (the
 // order Load fills them in, for the foreign keys).
 var ReferenceTables = []Table{
-	{"cities", []string{"code", "name", "pinyin", "area_km2"}, []string{"text", "text", "text", "double precision"}, true},
-	{"districts", []string{"code", "name", "pinyin", "city_code", "area_km2"}, []string{"text", "text", "text", "text", "double precision"}, true},
-	{"streets", []string{"code", "name", "pinyin", "district_code", "kind", "area_km2"}, []string{"text", "text", "text", "text", "text", "double precision"}, true},
+	{"cities", []string{"code", "name", "pinyin", "area_km2"}, []string{"text", "text", "text", "double precision"}, true, false},
+	{"districts", []string{"code", "name", "pinyin", "city_code", "area_km2"}, []string{"text", "text", "text", "text", "double precision"}, true, false},
+	{"streets", []string{"code", "name", "pinyin", "district_code", "kind", "area_km2"}, []string{"text", "text", "text", "text", "text", "double precision"}, true, false},
 	{"communities", []string{"code", "name", "pinyin", "street_code", "kind", "area_km2", "demo_point"},
-		[]string{"text", "text", "text", "text", "text", "double precision", "boolean"}, true},
+		[]string{"text", "text", "text", "text", "text", "double precision", "boolean"}, true, false},
 	{"grids", []string{"code", "community_code", "kind", "area_m2", "population", "households"},
-		[]string{"text", "text", "text", "double precision", "integer", "integer"}, true},
+		[]string{"text", "text", "text", "double precision", "integer", "integer"}, true, false},
 	{"centers", []string{"code", "level", "region_code", "name", "duty_phone", "staff_on_duty", "status"},
-		[]string{"text", "text", "text", "text", "text", "integer", "text"}, false},
+		[]string{"text", "text", "text", "text", "text", "integer", "text"}, false, false},
 	{"units", []string{"code", "name", "unit_type", "grid_code", "capabilities", "status"},
-		[]string{"text", "text", "text", "text", "text", "text"}, false},
+		[]string{"text", "text", "text", "text", "text", "text"}, false, false},
 }
+
+// Users are the people who log in at the consoles (no geometry), keyed by
+// login: the mirror's users but the built-in system user and each
+// console's own failed-login counter and lock.
+var Users = Table{"users", []string{"login", "name", "role", "jurisdiction_code", "password_hash", "disabled_at"},
+	[]string{"text", "text", "text", "text", "text", "text"}, false, true}
+
+// Published are the tables Load publishes and a sync pulls: the reference
+// tables, then the users.
+var Published = append(append([]Table{}, ReferenceTables...), Users)
 
 // Source gives a reference table's rows: per row the values of t.Columns in
 // order (string, float64, int64 or bool, as the mirror's driver reads them),
@@ -48,7 +69,8 @@ type Counts struct {
 	Added, Updated, Unchanged int
 }
 
-// Load publishes reference data into the upstream, in one transaction:
+// Load publishes reference data (Published: the reference tables and the
+// users) into the upstream, in one transaction:
 // each table's rows are copied (COPY) into a temporary table, then upserted
 // by code with one INSERT … ON CONFLICT (code) DO UPDATE that touches only
 // the rows that differ, so an unchanged row keeps its version. Rows the
@@ -60,7 +82,7 @@ func Load(ctx context.Context, db Beginner, src Source) ([]Counts, error) {
 	}
 	defer func() { _ = tx.Rollback(context.Background()) }()
 	var out []Counts
-	for _, t := range ReferenceTables {
+	for _, t := range Published {
 		rows, err := src(ctx, t)
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", t.Name, err)
@@ -106,13 +128,19 @@ func loadTable(ctx context.Context, tx pgx.Tx, t Table, rows [][]any) (Counts, e
 		olds = append(olds, "t."+col)
 		news = append(news, "EXCLUDED."+col)
 	}
-	set = append(set, "geom = EXCLUDED.geom")
 	list := strings.Join(t.Columns, ", ")
+	ins, sel := list+", version", list+", 0"
+	if !t.NoGeom {
+		set = append(set, "geom = EXCLUDED.geom")
+		olds = append(olds, "ST_AsBinary(t.geom)")
+		news = append(news, "ST_AsBinary(EXCLUDED.geom)")
+		ins, sel = list+", geom, version", list+", CASE WHEN geom IS NULL THEN NULL ELSE "+geom+" END, 0"
+	}
 	q := `WITH up AS (
-		INSERT INTO ` + t.Name + ` AS t (` + list + `, geom, version)
-		SELECT ` + list + `, CASE WHEN geom IS NULL THEN NULL ELSE ` + geom + ` END, 0 FROM ` + tmp + `
-		ON CONFLICT (code) DO UPDATE SET ` + strings.Join(set, ", ") + `
-		WHERE (` + strings.Join(olds, ", ") + `, ST_AsBinary(t.geom)) IS DISTINCT FROM (` + strings.Join(news, ", ") + `, ST_AsBinary(EXCLUDED.geom))
+		INSERT INTO ` + t.Name + ` AS t (` + ins + `)
+		SELECT ` + sel + ` FROM ` + tmp + `
+		ON CONFLICT (` + t.Columns[0] + `) DO UPDATE SET ` + strings.Join(set, ", ") + `
+		WHERE (` + strings.Join(olds, ", ") + `) IS DISTINCT FROM (` + strings.Join(news, ", ") + `)
 		RETURNING (xmax = 0) AS added)
 	SELECT count(*) FILTER (WHERE added), count(*) FILTER (WHERE NOT added) FROM up`
 	if err := tx.QueryRow(ctx, q).Scan(&c.Added, &c.Updated); err != nil {

@@ -158,8 +158,8 @@ type RefChanges struct {
 }
 
 // ReferenceSince reads the reference rows whose version is above since,
-// every table parents first, in one snapshot, and the highest version read
-// (since when none changed).
+// every published table (parents first, then the users) in one snapshot,
+// and the highest version read (since when none changed).
 func ReferenceSince(ctx context.Context, db Beginner, since int64) ([]RefChanges, int64, error) {
 	tx, err := db.Begin(ctx)
 	if err != nil {
@@ -171,8 +171,8 @@ func ReferenceSince(ctx context.Context, db Beginner, since int64) ([]RefChanges
 	}
 	top := since
 	var out []RefChanges
-	for _, t := range ReferenceTables {
-		rows, err := tx.Query(ctx, `SELECT `+strings.Join(t.Columns, ", ")+`, ST_AsBinary(geom), version FROM `+t.Name+
+	for _, t := range Published {
+		rows, err := tx.Query(ctx, `SELECT `+strings.Join(t.Columns, ", ")+`, `+t.geomSelect()+`, version FROM `+t.Name+
 			` WHERE version > $1 ORDER BY version`, since)
 		if err != nil {
 			return nil, 0, err
