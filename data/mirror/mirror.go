@@ -126,6 +126,21 @@ func (m *Mirror) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if tx := ambientOf(ctx); tx != nil {
 		return nested(ctx, tx, fn)
 	}
+	err := m.updateOnce(ctx, fn)
+	var f *data.Refusal
+	if errors.As(err, &f) && f.Code == data.CodeSyncInProgress {
+		// A sync was cut with this console's changes taken back: unless
+		// one runs now, put them back on top and try again.
+		if recovered, rerr := m.RecoverSync(ctx); rerr != nil {
+			return errors.Join(err, rerr)
+		} else if recovered {
+			return m.updateOnce(ctx, fn)
+		}
+	}
+	return err
+}
+
+func (m *Mirror) updateOnce(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := m.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return err

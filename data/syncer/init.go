@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"syscall"
 	"time"
 
 	"kapok/data"
@@ -48,7 +47,7 @@ func Init(ctx context.Context, path string, db upstream.DB, now func() time.Time
 		return res, err
 	}
 	// One Init of a path at a time: the lock every sync of it will take.
-	unlock, err := lockPath(path)
+	unlock, err := mirror.LockSyncPath(path)
 	if err != nil {
 		return res, err
 	}
@@ -222,20 +221,3 @@ func upstreamCurrent(ctx context.Context, db upstream.DB) error {
 	return nil
 }
 
-// lockPath takes the sync lock of the mirror at path (path.sync-lock, the
-// file a sync of it locks), before there is a mirror to ask for it:
-// another Init or sync of that path is refused with sync_busy meanwhile.
-func lockPath(path string) (func(), error) {
-	f, err := os.OpenFile(path+".sync-lock", os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("sync lock: %w", err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		_ = f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, data.Refuse(data.CodeSyncBusy, "", data.Value("mirror", path))
-		}
-		return nil, fmt.Errorf("sync lock: %w", err)
-	}
-	return func() { _ = f.Close() }, nil
-}

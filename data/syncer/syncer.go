@@ -12,9 +12,6 @@ package syncer
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
-	"syscall"
 	"time"
 
 	"kapok/data"
@@ -45,12 +42,19 @@ type Result struct {
 // How it ended is recorded in the mirror (SyncState: last sync, last error).
 func Run(ctx context.Context, m *mirror.Mirror, db upstream.DB, now func() time.Time) (Result, error) {
 	start := time.Now()
-	unlock, err := lock(m.Path)
+	unlock, err := m.LockSync()
 	if err != nil {
 		return Result{}, err
 	}
 	defer unlock()
 	res, err := run(ctx, m, db)
+	if err != nil {
+		// Cut: this console's pending changes go back on top of what
+		// was applied, so it works on while the upstream is away.
+		if _, _, rerr := m.Reapply(context.WithoutCancel(ctx)); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}
 	res.Took = time.Since(start)
 	res.Mirror = res.Took - res.Upstream
 	// The outcome is recorded even when the caller's context ended.
@@ -88,7 +92,24 @@ func run(ctx context.Context, m *mirror.Mirror, db upstream.DB) (Result, error) 
 			return res, err
 		}
 	}
-	// 2. Push what the upstream lacks.
+	// 2. Reference rows changed since the last version seen, before the
+	// push: what the pull records in the journal goes up with this push.
+	up = time.Now()
+	changes, version, err := upstream.ReferenceSince(ctx, db, st.RefVersion)
+	if err != nil {
+		return res, err
+	}
+	res.Upstream += time.Since(up)
+	if version > st.RefVersion {
+		tables := make([]mirror.RefTable, len(changes))
+		for i, c := range changes {
+			tables[i] = mirror.RefTable{Name: c.Table.Name, Columns: c.Table.Columns, Rows: c.Rows}
+		}
+		if res.RefAdded, res.RefUpdated, err = m.ApplyReference(ctx, tables, version, time.Now()); err != nil {
+			return res, err
+		}
+	}
+	// 3. Push what the upstream lacks.
 	for {
 		es, err := m.EntriesAfter(ctx, head, Batch)
 		if err != nil || len(es) == 0 {
@@ -111,7 +132,7 @@ func run(ctx context.Context, m *mirror.Mirror, db upstream.DB) (Result, error) 
 		}
 		res.Pushed += len(es)
 	}
-	// 3. Pull every console's entries in arrival order and apply them.
+	// 4. Pull every console's entries in arrival order and apply them.
 	for {
 		st, err := m.SyncState(ctx)
 		if err != nil {
@@ -141,49 +162,9 @@ func run(ctx context.Context, m *mirror.Mirror, db upstream.DB) (Result, error) 
 			return res, err
 		}
 	}
-	// 4. This console's pending changes again on top.
+	// 5. This console's pending changes again on top.
 	if res.Reapplied, res.KeptOut, err = m.Reapply(ctx); err != nil {
 		return res, err
 	}
-	// 5. Reference rows changed since the last version seen.
-	st, err = m.SyncState(ctx)
-	if err != nil {
-		return res, err
-	}
-	up = time.Now()
-	changes, version, err := upstream.ReferenceSince(ctx, db, st.RefVersion)
-	if err != nil {
-		return res, err
-	}
-	res.Upstream += time.Since(up)
-	if version > st.RefVersion {
-		tables := make([]mirror.RefTable, len(changes))
-		for i, c := range changes {
-			tables[i] = mirror.RefTable{Name: c.Table.Name, Columns: c.Table.Columns, Rows: c.Rows}
-		}
-		if res.RefAdded, res.RefUpdated, err = m.ApplyReference(ctx, tables, version, time.Now()); err != nil {
-			return res, err
-		}
-	}
 	return res, nil
-}
-
-// lock takes the mirror's sync lock (FILE.sync-lock, flock), refusing when
-// another sync holds it. The kernel lets it go when the process dies.
-func lock(path string) (func(), error) {
-	f, err := os.OpenFile(path+".sync-lock", os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("sync lock: %w", err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		_ = f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, data.Refuse(data.CodeSyncBusy, "", data.Value("mirror", path))
-		}
-		return nil, fmt.Errorf("sync lock: %w", err)
-	}
-	return func() {
-		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		_ = f.Close()
-	}, nil
 }
