@@ -103,6 +103,21 @@ func checkWhole(t *testing.T, conn *pgx.Conn, cs ...*mirror.Mirror) {
 	}
 }
 
+// settle syncs two consoles whole, twice each, and checks that nothing was
+// lost or doubled and that they agree, arrival by arrival.
+func settle(t *testing.T, conn *pgx.Conn, what string, a, b *mirror.Mirror) {
+	t.Helper()
+	for range 2 {
+		syncOnce(t, a, conn)
+		syncOnce(t, b, conn)
+	}
+	checkWhole(t, conn, a, b)
+	sameState(t, what, a, b)
+	if oa, ob := outcomes(t, a), outcomes(t, b); oa != ob {
+		t.Fatalf("%s: the consoles' outcomes differ", what)
+	}
+}
+
 // offlineWork is a few changes a console makes between syncs, on the
 // orders and cases both consoles share: some collide with the other's.
 func offlineWork(t *testing.T, m *mirror.Mirror, rng *rand.Rand, round int) {
@@ -165,15 +180,7 @@ func TestSyncCutByTheNetwork(t *testing.T) {
 	if cuts < 20 || cuts > 55 || midway < 5 || midway > cuts-5 {
 		t.Fatalf("%d of 60 syncs were cut, %d after the push: the cuts miss the sync's steps", cuts, midway)
 	}
-	for range 2 {
-		syncOnce(t, a, conn)
-		syncOnce(t, b, conn)
-	}
-	checkWhole(t, conn, a, b)
-	sameState(t, "after the cuts", a, b)
-	if oa, ob := outcomes(t, a), outcomes(t, b); oa != ob {
-		t.Fatal("the consoles' outcomes differ")
-	}
+	settle(t, conn, "after the cuts", a, b)
 	t.Logf("%d of 60 syncs cut, %d of them after the push", cuts, midway)
 }
 
@@ -332,15 +339,7 @@ func TestSyncKilled(t *testing.T) {
 	if killed < 15 || midway < 5 {
 		t.Fatalf("%d of 40 syncs were killed mid-way, %d after pushing or applying: the kills miss the sync's steps", killed, midway)
 	}
-	for range 2 {
-		syncOnce(t, a, conn)
-		syncOnce(t, b, conn)
-	}
-	checkWhole(t, conn, a, b)
-	sameState(t, "after the kills", a, b)
-	if oa, ob := outcomes(t, a), outcomes(t, b); oa != ob {
-		t.Fatal("the consoles' outcomes differ")
-	}
+	settle(t, conn, "after the kills", a, b)
 	t.Logf("%d of 40 syncs killed mid-way, %d after pushing or applying", killed, midway)
 }
 
