@@ -61,6 +61,9 @@ bench: deps
 	$(GO) test -run '^$$' -bench 'Feed100k' -benchtime 3x -benchmem ./data/mirror
 	$(GO) test -run '^$$' -bench 'UpstreamLoadGuangzhou' -benchtime 3x .
 	$(GO) test -run '^$$' -bench 'SyncInitGuangzhou' -benchtime 3x ./data/syncer
+	$(GO) test -run '^$$' -bench 'SyncPushPull10k' -benchtime 3x ./data/syncer
+	$(GO) test -run '^$$' -bench 'SyncIdleGuangzhou' -benchtime 20x ./data/syncer
+	$(GO) test -run '^$$' -bench 'SyncLoad100Consoles' -benchtime 1x ./data/syncer
 	$(GO) test -run '^$$' -bench . ./data/journal
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./maps
 	$(GO) test -run '^$$' -bench 'WholeCity|Recolor|Pan100|DistrictCold|PointToGrid|MillionPoints|LoadCityMapMemory|RenderCommand' -benchtime 2s ./app/citymap

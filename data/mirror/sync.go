@@ -223,10 +223,14 @@ func (m *Mirror) ApplyPulled(ctx context.Context, es []PulledEntry) (ApplyCounts
 	}
 	st.console = console
 	var tx *sql.Tx
+	var on func() error // the undo log back on, at the batch's end
 	inBatch := 0
 	commit := func() error {
 		if tx == nil {
 			return nil
+		}
+		if err := on(); err != nil {
+			return err
 		}
 		err := tx.Commit()
 		forgetStatements(tx)
@@ -250,6 +254,10 @@ func (m *Mirror) ApplyPulled(ctx context.Context, es []PulledEntry) (ApplyCounts
 			}
 		} else if tx == nil {
 			if tx, err = m.DB.BeginTx(ctx, nil); err != nil {
+				return n, err
+			}
+			// What arrivals write is never taken back: no undo log for it.
+			if on, err = captureOff(ctx, tx); err != nil {
 				return n, err
 			}
 		}

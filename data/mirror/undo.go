@@ -10,9 +10,14 @@ import (
 
 // captureOff stops the undo triggers for the rest of tx (a row in
 // sync_capture_off; the returned func takes it out again).
+// (An enclosing captureOff's stays: the undo log stays off for it.)
 func captureOff(ctx context.Context, tx *sql.Tx) (func() error, error) {
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO sync_capture_off (one) VALUES (1)`); err != nil {
+	res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO sync_capture_off (one) VALUES (1)`)
+	if err != nil {
 		return nil, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return func() error { return nil }, err
 	}
 	return func() error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sync_capture_off`)
