@@ -220,4 +220,3 @@ func upstreamCurrent(ctx context.Context, db upstream.DB) error {
 	}
 	return nil
 }
-
