@@ -612,7 +612,7 @@ func plural(n int64, one, many string) string {
 func runCmd(args []string, out io.Writer) error {
 	for _, a := range args {
 		if a == "-h" || a == "--help" || a == "-help" {
-			fmt.Fprint(out, "usage: kapok [run] [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION] [--live]\n")
+			fmt.Fprint(out, "usage: kapok [run] [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION] [--live] [--upstream DSN]\n")
 			return nil
 		}
 	}

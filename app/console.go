@@ -78,6 +78,9 @@ type Console struct {
 	redCotton   *RedCottonTab
 	security    *SecurityTab
 	securityTab *container.TabItem
+	// Sync is the sync with the upstream: the button, the indicator in
+	// the status bar, the automatic sync (sync.go).
+	Sync SyncPanel
 
 	regions        []data.RegionSummary
 	byCode         map[string]int // region code → position in regions
@@ -227,7 +230,8 @@ func (c *Console) Build() {
 	body.Trailing.(*container.Split).Offset = 0.6
 	c.JournalBanner = container.NewStack()
 	c.JournalBanner.Hide()
-	c.Win.SetContent(c.sensed(container.NewBorder(container.NewVBox(c.JournalBanner, c.alarmNotice(), opaque(toolbar)), opaque(c.Status), nil, nil, body)))
+	c.Win.SetContent(c.sensed(container.NewBorder(container.NewVBox(c.JournalBanner, c.alarmNotice(), opaque(toolbar)),
+		opaque(container.NewBorder(nil, nil, nil, c.syncBar(), c.Status)), nil, nil, body)))
 	c.showJournalCheck()
 	c.refreshDetail()
 	c.showSelection()
@@ -293,7 +297,7 @@ func (c *Console) buildToolbar() fyne.CanvasObject {
 	fit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), func() { c.Map.FlyTo(c.City.Extent) })
 	settings := widget.NewButtonWithIcon(T("Settings"), theme.SettingsIcon(), c.openSettings)
 	return container.NewHBox(c.IssueBtn, widget.NewSeparator(), widget.NewLabel(T("Tool")), c.ToolSel,
-		widget.NewSeparator(), widget.NewLabel(T("Status")), c.ThemeSel, zoomIn, zoomOut, fit, widget.NewSeparator(), settings, c.briefingButton())
+		widget.NewSeparator(), widget.NewLabel(T("Status")), c.ThemeSel, zoomIn, zoomOut, fit, widget.NewSeparator(), settings, c.briefingButton(), c.syncButton())
 }
 
 // SetTheme colours the grids by a status theme and shows its legend.

@@ -1,10 +1,18 @@
 package app
 
 import (
+	"os"
 	"testing"
 
 	"kapok/internal/fixture"
+	"kapok/internal/pgtest"
 )
 
-// TestMain removes the demo Guangzhou the benchmarks build, when they end.
-func TestMain(m *testing.M) { fixture.Main(m) }
+// TestMain runs the tests with one throwaway PostgreSQL for the sync's
+// upstreams (started only if a test asks), then removes the demo Guangzhou
+// the benchmarks build.
+func TestMain(m *testing.M) {
+	code := pgtest.Run(m)
+	fixture.Cleanup()
+	os.Exit(code)
+}

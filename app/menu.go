@@ -18,6 +18,7 @@ func (c *Console) mainMenu() *fyne.MainMenu {
 	if c.may(data.ActBrief) {
 		file.Items = append(file.Items, fyne.NewMenuItem(T("Briefing…"), c.OpenBriefingDialog))
 	}
+	file.Items = append(file.Items, c.syncMenuItem())
 	menus := []*fyne.Menu{file}
 	if c.may(data.ActJournalView) {
 		menus = append(menus, fyne.NewMenu(T("View menu"), fyne.NewMenuItem(T("Journal of changes…"), c.OpenJournalViewer)))

@@ -99,4 +99,5 @@ func (c *Console) LiveChanged() {
 	}
 	c.monitorFollow()
 	c.loadMonitor()
+	c.refreshSyncState()
 }

@@ -39,6 +39,9 @@ type RunOptions struct {
 	// Live forces the live demo feed on (it is on by default for the demo
 	// city only; see live.go).
 	Live bool
+	// Upstream is the city platform's PostgreSQL to sync with (wins over
+	// the one in Settings; see sync.go).
+	Upstream string
 }
 
 // Run opens the console window and blocks until it is closed. The window
@@ -84,6 +87,7 @@ func Run(opt RunOptions) error {
 	}()
 	w.ShowAndRun()
 	if console != nil {
+		console.StopSync()
 		console.StopLive()
 	}
 	return result
@@ -122,6 +126,7 @@ func startConsole(a fyne.App, w fyne.Window, l *loaded, u data.User, opt RunOpti
 		fyne.LogError("watching the mirror", err)
 	}
 	c.StartIdleLock()
+	c.ConfigureSync(opt.Upstream)
 	return c
 }
 
@@ -184,6 +189,9 @@ type settings struct {
 	idle *widget.Select // minutes without input before the console locks (idleChoices)
 	feed *widget.Check  // nil when the mirror has no live feed
 	form *widget.Form
+	// The upstream and the automatic sync's interval (sync.go).
+	upstream *widget.Entry
+	every    *widget.Select
 }
 
 func (c *Console) settingsForm() *settings {
@@ -204,6 +212,7 @@ func (c *Console) settingsForm() *settings {
 		s.feed.SetChecked(c.LiveFeeding())
 		s.form.Append("", s.feed)
 	}
+	s.addSync()
 	return s
 }
 
@@ -218,6 +227,7 @@ func (s *settings) apply() {
 	if s.feed != nil && s.feed.Checked != s.c.LiveFeeding() {
 		s.c.SetLiveFeed(s.feed.Checked)
 	}
+	s.applySync()
 	if i := s.lang.SelectedIndex(); i >= 0 && Languages[i] != fyne.CurrentApp().Preferences().String(LanguagePref) {
 		s.c.SetLanguage(Languages[i])
 	}

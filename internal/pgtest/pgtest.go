@@ -102,7 +102,11 @@ func Start(t testing.TB) string {
 
 // Main runs a package's tests with one cluster shared by them all, started
 // on first use and stopped at the end: for TestMain.
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run is Main without the exit: it returns the tests' exit code, for a
+// TestMain that has more to clean up afterwards (fixture.Cleanup).
+func Run(m *testing.M) int {
 	shared = true
 	code := m.Run()
 	if sharedC != nil {
@@ -111,7 +115,7 @@ func Main(m *testing.M) {
 			code = max(code, 1)
 		}
 	}
-	os.Exit(code)
+	return code
 }
 
 // Missing says what is not installed for a cluster, or "" when all is.

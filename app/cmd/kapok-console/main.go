@@ -30,6 +30,8 @@ func main() {
 	fs.DurationVar(&opt.Quit, "quit-after", 0, "close this long after the first map frame (screenshots, timing)")
 	fs.StringVar(&opt.Select, "select", "", "region or grid code to choose at start")
 	fs.BoolVar(&opt.Live, "live", false, "run the live demo feed (on by default for the demo city)")
+	fs.StringVar(&opt.Upstream, "upstream", "",
+		"the city platform's PostgreSQL to sync with (postgres://host:port/db; wins over the one in Settings)")
 	args := os.Args[1:]
 	if len(args) > 0 && args[0] == "run" {
 		args = args[1:]
