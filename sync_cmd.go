@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"kapok/app/msg"
+	"kapok/data"
 	"kapok/data/mirror"
 	"kapok/data/syncer"
 )
@@ -116,14 +117,18 @@ func syncReadCmd(sub string, args []string, out io.Writer) error {
 		}
 		last := "never"
 		if !st.LastSync.IsZero() {
-			last = st.LastSync.Local().Format(time.DateTime)
+			last = st.LastSync.In(data.BeijingTime).Format(time.RFC3339)
 		}
 		state := "online"
 		if st.LastError != "" {
-			state = "offline or failed: " + st.LastError
+			state = "the last attempt failed: " + st.LastError
 		}
-		_, err = fmt.Fprintf(out, "console %s\nlast sync: %s (%s)\nwaiting to push: %d of %d entries\nconflicts to resolve: %d\n"+
-			"last arrival applied: %d, reference version: %d\n", st.Console, last, state, st.Waiting(), st.Head, st.Conflicts, st.Arrival, st.RefVersion)
+		_, err = fmt.Fprintf(out, "console %s\nlast good sync: %s\nstate: %s\nwaiting to push: %d of %d entries\nconflicts to resolve: %d\n"+
+			"last arrival applied: %d, reference version: %d\n", st.Console, last, state, max(st.Waiting(), 0), st.Head, st.Conflicts, st.Arrival, st.RefVersion)
+		if err == nil && st.Waiting() < 0 {
+			_, err = fmt.Fprintf(out, "the upstream holds %d of this console's entries, the journal only %d: it was cut or replaced; "+
+				"make a new mirror with kapok sync --init and keep this one to see what it holds\n", st.Pushed, st.Head)
+		}
 		if err == nil && st.Phase != "" {
 			_, err = fmt.Fprintf(out, "a sync was cut with this console's changes taken back (%s): the next sync puts them on top again\n", st.Phase)
 		}
@@ -139,7 +144,7 @@ func syncReadCmd(sub string, args []string, out io.Writer) error {
 	}
 	lang := msg.FromEnv()
 	for _, c := range cs {
-		if _, err := fmt.Fprintf(out, "%s  %s  %-14s %-38s %-20s %s\n", c.At.Local().Format(time.DateTime), c.EntryID, c.Kind, c.Subject, c.Actor,
+		if _, err := fmt.Fprintf(out, "%s  %s  %-14s %-38s %-20s %s\n", c.At.In(data.BeijingTime).Format(time.RFC3339), c.EntryID, c.Kind, c.Subject, c.Actor,
 			cat.Error(lang, c.Refusal)); err != nil {
 			return err
 		}

@@ -48,10 +48,16 @@ func TestSyncInitCommand(t *testing.T) {
 			t.Errorf("no %q in\n%s", want, out)
 		}
 	}
+	// The upstream's base: the source's cases, their steps, its cameras.
+	for _, table := range []string{"events", "event_history", "cameras", "indicator_values"} {
+		if counts[table] == 0 {
+			t.Errorf("no %s in the mirror made from the upstream", table)
+		}
+	}
 	if !strings.Contains(out, fmt.Sprintf("%-12s %7d\n", "grids", counts["grids"])) {
 		t.Errorf("the grids' count (%d) is not in\n%s", counts["grids"], out)
 	}
-	if code, out, _ := cli(t, "sync", "status", "--mirror", path); code != 0 || !strings.Contains(out, "(online)") {
+	if code, out, _ := cli(t, "sync", "status", "--mirror", path); code != 0 || !strings.Contains(out, "state: online") {
 		t.Errorf("status: %d %q", code, out)
 	}
 	code, _, errOut = cli(t, "sync", "--mirror", path, "--upstream", dsn, "--init")

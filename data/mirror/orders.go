@@ -3,6 +3,7 @@ package mirror
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strconv"
@@ -58,7 +59,7 @@ func issueOrderTx(ctx context.Context, tx *sql.Tx, req data.OrderRequest, now ti
 	if o.UID, err = newUID(tx); err != nil {
 		return o, err
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(number), 0) + 1 FROM orders`).Scan(&o.Number); err != nil {
+	if o.Number, err = nextOrderNumber(ctx, tx); err != nil {
 		return o, err
 	}
 	o.Type, o.Task, o.Priority, o.State, o.IssuedBy = req.Type, req.Task, req.Priority, data.OrderIssued, user.Login
@@ -90,6 +91,36 @@ func issueOrderTx(ctx context.Context, tx *sql.Tx, req data.OrderRequest, now ti
 		Payload: map[string]any{"uid": o.UID, "number": o.Number, "type": o.Type, "task": o.Task, "priority": o.Priority,
 			"start": gpkg.FormatTime(o.Start), "end": gpkg.FormatTime(o.End), "event": o.EventCode, "targets": pts}})
 	return o, err
+}
+
+// nextOrderNumber is the number (#12) a new order gets. Numbers are this
+// console's own, beside the key everyone shares: an order made here keeps
+// its number when sync takes it back and applies it again, and an order
+// another console made, arriving meanwhile, takes a number after those of
+// this console's orders not yet confirmed.
+func nextOrderNumber(ctx context.Context, tx *sql.Tx) (int64, error) {
+	if r := replayOf(ctx); r != nil && r.own {
+		var p struct {
+			Number int64 `json:"number"`
+		}
+		if err := json.Unmarshal([]byte(r.entry.Payload), &p); err != nil {
+			return 0, err
+		}
+		var taken bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM orders WHERE number = ?)`, p.Number).Scan(&taken); err != nil {
+			return 0, err
+		}
+		if p.Number > 0 && !taken {
+			return p.Number, nil
+		}
+	}
+	var n int64
+	err := tx.QueryRowContext(ctx, `SELECT max(
+		(SELECT coalesce(max(number), 0) FROM orders),
+		(SELECT coalesce(max(json_extract(entry, '$.payload.number')), 0) FROM journal
+		  WHERE seq > (SELECT coalesce(max(CAST(value AS INTEGER)), 0) FROM kapok_meta WHERE key = 'sync_confirmed')
+		    AND kind = 'order.issue')) + 1`).Scan(&n)
+	return n, err
 }
 
 // resolveTargets turns codes into targets, refusing unknown codes and codes

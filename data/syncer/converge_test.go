@@ -108,3 +108,29 @@ func TestThreeConsolesConverge(t *testing.T) {
 		})
 	}
 }
+
+// An order keeps its number at the console that issued it: another
+// console's order arriving before it takes the next number there.
+func TestOwnOrdersKeepTheirNumbers(t *testing.T) {
+	a, b := fixture.City(t), fixture.City(t)
+	conn := upstreamOf(t, a)
+	syncOnce(t, a, conn)
+	syncOnce(t, b, conn)
+	oa := issue(t, a, "A 的指令", t0.Add(time.Minute))
+	ob := issue(t, b, "B 的指令", t0.Add(2*time.Minute))
+	if oa.Number != 1 || ob.Number != 1 {
+		t.Fatalf("numbers %d, %d", oa.Number, ob.Number)
+	}
+	syncOnce(t, b, conn) // b's order arrives first
+	syncOnce(t, a, conn) // a takes b's back, applies it, takes its own again
+	syncOnce(t, b, conn)
+	number := func(m *mirror.Mirror, uid string) int64 {
+		return fixture.Count(t, m, `SELECT number FROM orders WHERE uid = ?`, uid)
+	}
+	if number(a, oa.UID) != 1 || number(b, ob.UID) != 1 {
+		t.Fatalf("own orders renumbered: a's #%d on a, b's #%d on b", number(a, oa.UID), number(b, ob.UID))
+	}
+	if number(a, ob.UID) != 2 || number(b, oa.UID) != 2 {
+		t.Fatalf("the other's order: #%d on a, #%d on b", number(a, ob.UID), number(b, oa.UID))
+	}
+}

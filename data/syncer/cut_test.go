@@ -177,7 +177,7 @@ func TestSyncCutByTheNetwork(t *testing.T) {
 			}
 		}
 	}
-	if cuts < 20 || cuts > 55 || midway < 5 || midway > cuts-5 {
+	if cuts < 20 || cuts > 55 || midway < 3 || midway > cuts-5 {
 		t.Fatalf("%d of 60 syncs were cut, %d after the push: the cuts miss the sync's steps", cuts, midway)
 	}
 	settle(t, conn, "after the cuts", a, b)

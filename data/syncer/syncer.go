@@ -70,6 +70,15 @@ func run(ctx context.Context, m *mirror.Mirror, db upstream.DB) (Result, error) 
 	if err != nil {
 		return res, err
 	}
+	// 0. The journal must hold here: an entry edited since it went up
+	// would be this console's word against the upstream's copy.
+	check, err := m.VerifyJournal(ctx)
+	if err != nil {
+		return res, err
+	}
+	if !check.OK() {
+		return res, check.Fault
+	}
 	// 1. This console's chain must lead to the head the upstream holds.
 	up := time.Now()
 	head, headHash, err := upstream.Head(ctx, db, st.Console)

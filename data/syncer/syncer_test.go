@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"kapok/data"
+	"kapok/data/journal"
 	"kapok/data/mirror"
 	"kapok/data/syncer"
 	"kapok/data/upstream"
@@ -74,7 +75,7 @@ var localColumns = map[string]bool{"fid": true, "number": true}
 
 // dump is the shared state of a mirror in a canonical text form: every
 // shared table's rows, each as its columns' values, sorted.
-func dump(t *testing.T, m *mirror.Mirror) string {
+func dump(t testing.TB, m *mirror.Mirror) string {
 	t.Helper()
 	var b strings.Builder
 	for _, table := range sharedTables {
@@ -116,7 +117,7 @@ func dump(t *testing.T, m *mirror.Mirror) string {
 
 // sameState fails the test when two mirrors' shared state differs, naming
 // the first line that differs.
-func sameState(t *testing.T, what string, a, b *mirror.Mirror) {
+func sameState(t testing.TB, what string, a, b *mirror.Mirror) {
 	t.Helper()
 	da, db := dump(t, a), dump(t, b)
 	if da == db {
@@ -219,37 +220,106 @@ func TestLaterArrivalNoLongerValidIsRejected(t *testing.T) {
 	}
 }
 
-// A journal cut or rewritten after the upstream saw it is refused at sync.
-func TestRewrittenJournalIsRefused(t *testing.T) {
-	a := fixture.City(t)
-	conn := upstreamOf(t, a)
-	issue(t, a, "一", t0)
-	syncOnce(t, a, conn)
-	st, err := a.SyncState(ctx)
-	if err != nil {
-		t.Fatal(err)
+// A journal edited, rewritten or cut after the upstream saw it is refused
+// at sync: an entry edited in place by the chain's own check, a chain
+// rewritten or cut consistently (the file alone cannot tell) by the head
+// the upstream holds.
+func TestTamperedJournalIsRefused(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		want data.Code
+	}{{"edited", data.CodeJournalEdited}, {"rewritten", data.CodeJournalDiverged}, {"cut", data.CodeJournalBehind}} {
+		t.Run(c.name, func(t *testing.T) {
+			a := fixture.City(t)
+			conn := upstreamOf(t, a)
+			issue(t, a, "一", t0)
+			syncOnce(t, a, conn)
+			for _, s := range []string{`DROP TRIGGER journal_no_update`, `DROP TRIGGER journal_no_delete`} {
+				if _, err := a.DB.Exec(s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var seq int64
+			var entry, prev string
+			if err := a.DB.QueryRow(`SELECT seq, entry, prev_hash FROM journal WHERE kind = 'order.issue'`).Scan(&seq, &entry, &prev); err != nil {
+				t.Fatal(err)
+			}
+			edited := strings.Replace(entry, `"task":"一"`, `"task":"二"`, 1)
+			switch c.name {
+			case "edited":
+				_, err := a.DB.Exec(`UPDATE journal SET entry = ? WHERE seq = ?`, edited, seq)
+				if err != nil {
+					t.Fatal(err)
+				}
+			case "rewritten": // the entry and every one after it hashed again, the head moved
+				if err := rehashFrom(a, seq, edited, prev); err != nil {
+					t.Fatal(err)
+				}
+			case "cut": // the entries from it on removed, the head moved back
+				if _, err := a.DB.Exec(`DELETE FROM journal WHERE seq >= ?`, seq); err != nil {
+					t.Fatal(err)
+				}
+				var head string
+				if err := a.DB.QueryRow(`SELECT seq || ' ' || hash FROM journal WHERE seq = ?`, seq-1).Scan(&head); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := a.DB.Exec(`UPDATE kapok_meta SET value = ? WHERE key = 'journal_head'`, head); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := syncer.Run(ctx, a, conn, time.Now)
+			var f *data.Refusal
+			if !errors.As(err, &f) || f.Code != c.want {
+				t.Fatalf("%s: %v, want %s", c.name, err, c.want)
+			}
+			if st, err := a.SyncState(ctx); err != nil || st.LastError == "" {
+				t.Fatalf("the refusal is not recorded: %+v %v", st, err)
+			}
+		})
 	}
-	for _, s := range []string{`DROP TRIGGER journal_no_update`, `DROP TRIGGER journal_no_delete`} {
-		if _, err := a.DB.Exec(s); err != nil {
-			t.Fatal(err)
+}
+
+// rehashFrom replaces entry seq by entry and hashes it and every entry
+// after it again, moving the recorded head: a chain rewritten from there
+// on that holds on its own.
+func rehashFrom(m *mirror.Mirror, seq int64, entry, prev string) error {
+	rows, err := m.DB.Query(`SELECT seq, entry FROM journal WHERE seq >= ? ORDER BY seq`, seq)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		seq   int64
+		entry string
+	}
+	var rs []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.seq, &r.entry); err != nil {
+			return err
+		}
+		rs = append(rs, r)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	rs[0].entry = entry
+	var h journal.Hasher
+	for _, r := range rs {
+		f, err := journal.Parse(r.entry)
+		if err != nil {
+			return err
+		}
+		hash, err := h.Hash(prev, f)
+		if err != nil {
+			return err
+		}
+		if _, err := m.DB.Exec(`UPDATE journal SET entry = ?, prev_hash = ?, hash = ? WHERE seq = ?`, r.entry, prev, hash, r.seq); err != nil {
+			return err
+		}
+		prev = hash
+		if _, err := m.DB.Exec(`UPDATE kapok_meta SET value = ? WHERE key = 'journal_head'`, fmt.Sprintf("%d %s", r.seq, hash)); err != nil {
+			return err
 		}
 	}
-	if _, err := a.DB.Exec(`UPDATE journal SET hash = CASE WHEN substr(hash, 1, 1) = '0' THEN '1' ELSE '0' END || substr(hash, 2) WHERE seq = ?`, st.Head); err != nil {
-		t.Fatal(err)
-	}
-	_, err = syncer.Run(ctx, a, conn, time.Now)
-	var f *data.Refusal
-	if !errors.As(err, &f) || f.Code != data.CodeJournalDiverged {
-		t.Fatalf("rewritten: %v", err)
-	}
-	if _, err := a.DB.Exec(`DELETE FROM journal WHERE seq = ?`, st.Head); err != nil {
-		t.Fatal(err)
-	}
-	_, err = syncer.Run(ctx, a, conn, time.Now)
-	if !errors.As(err, &f) || f.Code != data.CodeJournalBehind {
-		t.Fatalf("cut: %v", err)
-	}
-	if st, err := a.SyncState(ctx); err != nil || st.LastError == "" {
-		t.Fatalf("the refusal is not recorded: %+v %v", st, err)
-	}
+	return nil
 }
