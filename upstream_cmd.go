@@ -51,9 +51,13 @@ func upstreamCmd(args []string, out io.Writer) error {
 
 func upstreamLoadCmd(args []string, out io.Writer) error {
 	fs := flags("upstream load", "upstream load --dsn DSN --mirror FILE\n\n"+
-		"Publishes the mirror's reference data (cities, districts, streets, communities, grids, centers, units) into the\n"+
-		"upstream `upstream init` created, in one transaction: rows are upserted by code, and only those that differ\n"+
-		"are written (and get a new version); again, it changes nothing. Prints what it added, updated and left.", out)
+		"Publishes the mirror's reference data (cities, districts, streets, communities, grids, centers, units, users) into\n"+
+		"the upstream `upstream init` created, in one transaction: rows are upserted by code, and only those that differ\n"+
+		"are written (and get a new version); again, it changes nothing. The first time, in the same transaction, also\n"+
+		"the base every console made with `sync --init` starts from: the mirror's cases and their histories, responders,\n"+
+		"grid workers, cameras, checkpoints, patrol routes, duty rosters, rosters, leave, district rules, indicator values\n"+
+		"and readings, the Red Cotton index. Once a base is there or a console has pushed, the base is kept as it is\n"+
+		"(the consoles' changes are built on it). Prints what it published, added, updated and left.", out)
 	dsn := fs.String("dsn", "", "the upstream database: postgres://USER@HOST:PORT/DB or \"host=… dbname=…\" (required)")
 	path := mirrorFlag(fs)
 	if err := parse(fs, args); err != nil {
@@ -69,13 +73,15 @@ func upstreamLoadCmd(args []string, out io.Writer) error {
 	defer closeMirror(m)
 	return withUpstream(*dsn, 10*time.Minute, func(ctx context.Context, conn *pgx.Conn) error {
 		start := time.Now()
-		counts, err := upstream.Load(ctx, conn, func(ctx context.Context, t upstream.Table) ([][]any, error) {
+		counts, base, err := upstream.LoadWithBase(ctx, conn, func(ctx context.Context, t upstream.Table) ([][]any, error) {
 			return m.ReferenceRows(ctx, t.Name, t.Columns)
+		}, func(ctx context.Context, table string) (upstream.BaseRows, error) {
+			return m.ReadBase(ctx, table)
 		})
 		if err != nil {
 			return fmt.Errorf("the upstream: %w", err)
 		}
-		_, err = io.WriteString(out, upstream.Summary(counts, time.Since(start)))
+		_, err = io.WriteString(out, upstream.BaseSummary(base)+upstream.Summary(counts, time.Since(start)))
 		return err
 	})
 }

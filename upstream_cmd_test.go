@@ -24,11 +24,11 @@ import (
 func TestUpstreamInitCommand(t *testing.T) {
 	dsn := pgtest.Start(t)
 	code, out, errOut := cli(t, "upstream", "init", "--dsn", dsn)
-	if code != 0 || out != "upstream schema at version 3: applied 0001_reference.sql, 0002_journal.sql, 0003_users.sql\n" || errOut != "" {
+	if code != 0 || out != "upstream schema at version 4: applied 0001_reference.sql, 0002_journal.sql, 0003_users.sql, 0004_base.sql\n" || errOut != "" {
 		t.Fatalf("first init: %d %q %q", code, out, errOut)
 	}
 	code, out, errOut = cli(t, "upstream", "init", "--dsn", dsn)
-	if code != 0 || out != "upstream schema at version 3: up to date\n" || errOut != "" {
+	if code != 0 || out != "upstream schema at version 4: up to date\n" || errOut != "" {
 		t.Fatalf("second init: %d %q %q", code, out, errOut)
 	}
 	for _, args := range [][]string{
@@ -83,6 +83,7 @@ func TestUpstreamLoadCommand(t *testing.T) {
 		}
 		mirrorCount[tb.Name] = n
 	}
+	loads := 0
 	load := func(want func(table string) (added, updated, unchanged int)) {
 		t.Helper()
 		code, out, errOut := cli(t, "upstream", "load", "--dsn", dsn, "--mirror", path)
@@ -96,6 +97,12 @@ func TestUpstreamLoadCommand(t *testing.T) {
 				t.Errorf("load: want %q in\n%s", line, out)
 			}
 		}
+		// The base the first time, kept as it was after.
+		if base := "base: published, 20 tables, "; strings.Contains(out, base) != (loads == 0) ||
+			loads > 0 && !strings.Contains(out, "base: kept as it was (a base is there, published ") {
+			t.Errorf("load %d: the base in\n%s", loads+1, out)
+		}
+		loads++
 		if !strings.Contains(out, "loaded in ") {
 			t.Errorf("load: no time in %q", out)
 		}
@@ -206,6 +213,7 @@ func BenchmarkUpstreamLoadGuangzhou(b *testing.B) {
 	src := func(ctx context.Context, t upstream.Table) ([][]any, error) {
 		return m.ReferenceRows(ctx, t.Name, t.Columns)
 	}
+	base := func(ctx context.Context, table string) (upstream.BaseRows, error) { return m.ReadBase(ctx, table) }
 	fresh := func() *pgx.Conn {
 		conn, err := pgx.Connect(ctx, pgtest.Start(b))
 		if err != nil {
@@ -222,20 +230,20 @@ func BenchmarkUpstreamLoadGuangzhou(b *testing.B) {
 			b.StopTimer()
 			conn := fresh()
 			b.StartTimer()
-			if _, err := upstream.Load(ctx, conn, src); err != nil {
-				b.Fatal(err)
+			if _, res, err := upstream.LoadWithBase(ctx, conn, src, base); err != nil || len(res.Tables) == 0 {
+				b.Fatal(res, err)
 			}
 		}
 	})
 	b.Run("again", func(b *testing.B) {
 		conn := fresh()
-		if _, err := upstream.Load(ctx, conn, src); err != nil {
+		if _, _, err := upstream.LoadWithBase(ctx, conn, src, base); err != nil {
 			b.Fatal(err)
 		}
 		b.ResetTimer()
 		for range b.N {
-			if _, err := upstream.Load(ctx, conn, src); err != nil {
-				b.Fatal(err)
+			if _, res, err := upstream.LoadWithBase(ctx, conn, src, base); err != nil || res.Kept == "" {
+				b.Fatal(res, err)
 			}
 		}
 	})

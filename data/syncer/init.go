@@ -20,7 +20,8 @@ type InitResult struct {
 	Matters    int         // the matter catalogue
 	Indicators int         // indicator definitions
 	Version    int64       // the reference version the mirror holds
-	Sync       Result      // the first sync, after the reference rows
+	Base       []TableRows // rows of each table of the upstream's base written, before the first sync
+	Sync       Result      // the first sync, after the reference rows and the base
 	Took       time.Duration
 }
 
@@ -34,8 +35,10 @@ type TableRows struct {
 // a GeoPackage with all migrations, the built-in catalogues (matters,
 // indicator definitions, as a demo build writes them), every published
 // reference row (regions, grids, centers, units, users) at the upstream's
-// current version, then one Run, which applies every console's journal
-// under its actors' permissions. All of it is written into path.building,
+// current version, the upstream's base (the cases and their histories,
+// rosters, indicator values… of the mirror first published: the ground
+// every console starts from), then one Run, which applies every console's
+// journal under its actors' permissions. All of it is written into path.building,
 // which takes path's name only when whole (never over a file that
 // appeared meanwhile): a cut Init leaves no mirror at path, and the next
 // one starts again. A file already at path is refused (mirror_exists), as
@@ -149,6 +152,9 @@ func build(ctx context.Context, m *mirror.Mirror, tables []mirror.RefTable, vers
 	if _, _, err := m.ApplyReference(ctx, tables, version, now()); err != nil {
 		return res, fmt.Errorf("writing the reference rows: %w", err)
 	}
+	if res.Base, err = writeBase(ctx, m, db); err != nil {
+		return res, fmt.Errorf("writing the upstream's base: %w", err)
+	}
 	if err := m.Update(ctx, func(tx *sql.Tx) error { return mirror.RefreshExtents(ctx, tx) }); err != nil {
 		return res, err
 	}
@@ -173,6 +179,40 @@ func build(ctx context.Context, m *mirror.Mirror, tables []mirror.RefTable, vers
 	}
 	res.Matters, res.Indicators = len(matters), len(indicators)
 	return res, nil
+}
+
+// writeBase writes the upstream's base into the new mirror m, every table
+// in one transaction: the ground every console starts from, as the
+// catalogues, not a change to take back or share (no undo log, no journal
+// entry). After the users, whose logins the rows' user columns name.
+func writeBase(ctx context.Context, m *mirror.Mirror, db upstream.DB) ([]TableRows, error) {
+	tables, err := upstream.Base(ctx, db)
+	if err != nil || len(tables) == 0 {
+		return nil, err
+	}
+	var out []TableRows
+	err = m.Update(ctx, func(tx *sql.Tx) error {
+		return mirror.WithoutUndo(ctx, tx, func() error {
+			for _, t := range tables {
+				w, err := mirror.NewBaseWriter(ctx, tx, t.Name, t.Columns)
+				if err != nil {
+					return err
+				}
+				if err := upstream.BaseRowsOf(ctx, db, t.Name, w.Add); err != nil {
+					return err
+				}
+				if err := w.Close(); err != nil {
+					return err
+				}
+				if w.Rows() != t.Rows {
+					return fmt.Errorf("%s: %d rows read, the upstream says %d", t.Name, w.Rows(), t.Rows)
+				}
+				out = append(out, TableRows{t.Name, t.Rows})
+			}
+			return nil
+		})
+	})
+	return out, err
 }
 
 // refuseExisting refuses a path where a file (or anything) is already.

@@ -2,12 +2,15 @@ package syncer_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -232,12 +235,22 @@ func tableText(t *testing.T, m *mirror.Mirror, table string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var b strings.Builder
+	for _, vals := range allRows(t, rows) {
+		fmt.Fprintln(&b, vals...)
+	}
+	return b.String()
+}
+
+// allRows reads every row of rows, each its columns' values, and closes it.
+func allRows(t *testing.T, rows *sql.Rows) [][]any {
+	t.Helper()
 	defer func() { _ = rows.Close() }()
 	cols, err := rows.Columns()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b strings.Builder
+	var out [][]any
 	for rows.Next() {
 		vals := make([]any, len(cols))
 		ptrs := make([]any, len(cols))
@@ -247,12 +260,12 @@ func tableText(t *testing.T, m *mirror.Mirror, table string) string {
 		if err := rows.Scan(ptrs...); err != nil {
 			t.Fatal(err)
 		}
-		fmt.Fprintln(&b, vals...)
+		out = append(out, vals)
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	return b.String()
+	return out
 }
 
 // gdalReads runs GDAL on the mirror: every reference layer read with its
@@ -330,4 +343,223 @@ func TestInitRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	noFilesBeside(t, dir, "new.gpkg", "new.gpkg.sync-lock")
+}
+
+// publishedUpstream is a new upstream with m's reference data and its base
+// published, as `kapok upstream load` publishes them.
+func publishedUpstream(t testing.TB, m *mirror.Mirror) (*pgx.Conn, upstream.BaseResult) {
+	t.Helper()
+	conn := emptyUpstream(t)
+	_, base, err := upstream.LoadWithBase(context.Background(), conn, referenceOf(m), baseOf(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn, base
+}
+
+func referenceOf(m *mirror.Mirror) upstream.Source {
+	return func(ctx context.Context, tb upstream.Table) ([][]any, error) {
+		return m.ReferenceRows(ctx, tb.Name, tb.Columns)
+	}
+}
+
+func baseOf(m *mirror.Mirror) upstream.BaseSource {
+	return func(ctx context.Context, table string) (upstream.BaseRows, error) { return m.ReadBase(ctx, table) }
+}
+
+// Every table of a new mirror is in the upstream's base or said to be left
+// out of it: a table added to the mirror fails here until it is one or the
+// other.
+func TestEveryMirrorTableBaseOrNot(t *testing.T) {
+	m, err := mirror.Open(filepath.Join(t.TempDir(), "fresh.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = m.Close() }()
+	rows, err := m.DB.Query(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, r := range allRows(t, rows) {
+		have[r[0].(string)] = true
+	}
+	inBase := map[string]bool{}
+	for _, n := range upstream.BaseTables {
+		if inBase[n] {
+			t.Errorf("%s twice in the base", n)
+		}
+		inBase[n] = true
+		if _, out := upstream.NotBase[n]; out {
+			t.Errorf("%s both in the base and left out", n)
+		}
+	}
+	for n := range have {
+		prefixed := slices.ContainsFunc(upstream.NotBasePrefixes, func(p string) bool { return strings.HasPrefix(n, p) })
+		_, out := upstream.NotBase[n]
+		if !inBase[n] && !out && !prefixed {
+			t.Errorf("the mirror's table %s is neither in upstream.BaseTables nor in upstream.NotBase", n)
+		}
+	}
+	for n := range inBase {
+		if !have[n] {
+			t.Errorf("the base's %s is not a mirror table", n)
+		}
+	}
+	for n := range upstream.NotBase {
+		if !have[n] {
+			t.Errorf("%s, left out of the base, is not a mirror table", n)
+		}
+	}
+}
+
+// A mirror made by --init holds the same shared state as the mirror the
+// upstream's base was published from, every base table row for row (values
+// the JSON of the base cannot carry plainly among them: a blob, NUL,
+// invalid UTF-8, extreme reals); a case step on one of the source's cases,
+// synced, applies there (not rejected as a step on a case it lacks), and
+// the states stay equal. A second load keeps the base.
+func TestInitHoldsTheBase(t *testing.T) {
+	src := fixture.City(t)
+	// Values the base must carry exactly.
+	err := src.Update(ctx, func(tx *sql.Tx) error {
+		return mirror.WithoutUndo(ctx, tx, func() error {
+			_, err := tx.Exec(`UPDATE events SET description = ? WHERE fid = (SELECT min(fid) FROM events)`, "a\x00b\xffc\"\\\n<&>")
+			if err != nil {
+				return err
+			}
+			for i, v := range []float64{1e300, 5e-324, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), 0.1, 1} {
+				if _, err := tx.Exec(`INSERT INTO indicator_readings (indicator_id, region_code, at, value)
+					SELECT min(id), '9901', ?, ? FROM indicator_defs`, fmt.Sprintf("2026-01-01T00:00:%02d.000Z", i), v); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, base := publishedUpstream(t, src)
+	if base.Kept != "" || len(base.Tables) != len(upstream.BaseTables) {
+		t.Fatalf("base: %+v", base)
+	}
+	if _, err := syncer.Run(ctx, src, conn, time.Now); err != nil {
+		t.Fatal(err)
+	}
+
+	path := filepath.Join(t.TempDir(), "new.gpkg")
+	res, err := syncer.Init(ctx, path, conn, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := mirror.OpenExisting(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = m.Close() }()
+	sameState(t, "after init", src, m)
+	if len(res.Base) != len(upstream.BaseTables) {
+		t.Errorf("init wrote %d base tables, want %d", len(res.Base), len(upstream.BaseTables))
+	}
+	var total int64
+	for i, tb := range res.Base {
+		n := fixture.Count(t, src, `SELECT count(*) FROM `+tb.Table)
+		if tb.Table != upstream.BaseTables[i] || tb.Rows != n || fixture.Count(t, m, `SELECT count(*) FROM `+tb.Table) != n {
+			t.Errorf("%s: %d rows written, the source %d", tb.Table, tb.Rows, n)
+		}
+		if a, b := baseText(t, src, tb.Table), baseText(t, m, tb.Table); a != b {
+			t.Errorf("%s differs from the source's", tb.Table)
+		}
+		total += n
+	}
+	if fixture.Count(t, m, `SELECT count(*) FROM events`) == 0 || total < 1000 {
+		t.Errorf("the base is thin: %d rows", total)
+	}
+	for _, table := range []string{"indicator_latest", "rtree_events_geom"} {
+		if a, b := fixture.Count(t, src, `SELECT count(*) FROM `+table), fixture.Count(t, m, `SELECT count(*) FROM `+table); a != b || a == 0 {
+			t.Errorf("%s: %d rows, the source %d", table, b, a)
+		}
+	}
+
+	// A step on a case of the source's, made there and synced.
+	var code string
+	if err := src.DB.QueryRow(`SELECT code FROM events WHERE state = 'handling' AND grid_code LIKE '990101%' ORDER BY code LIMIT 1`).Scan(&code); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.MoveCase(ctx, data.CaseMove{Case: code, To: data.EventFedBack, Result: "已处理", Actor: "leader_990101"}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := syncer.Run(ctx, src, conn, time.Now); err != nil {
+		t.Fatal(err)
+	}
+	r, err := syncer.Run(ctx, m, conn, time.Now)
+	if err != nil || r.Applied.Applied != 1 || r.Applied.Rejected != 0 {
+		t.Fatalf("the step at the new console: %+v %v", r.Applied, err)
+	}
+	if _, err := syncer.Run(ctx, src, conn, time.Now); err != nil {
+		t.Fatal(err)
+	}
+	sameState(t, "after the step", src, m)
+
+	// Loaded again: the reference rows as before, the base kept.
+	_, again, err := upstream.LoadWithBase(ctx, conn, referenceOf(src), baseOf(src))
+	if err != nil || again.Kept == "" || len(again.Tables) != 0 {
+		t.Errorf("a second load: %+v %v", again, err)
+	}
+}
+
+// An upstream loaded without a base, where a console has pushed: a load
+// does not publish one under the consoles' changes.
+func TestBaseNotUnderPushedChanges(t *testing.T) {
+	src := fixture.City(t)
+	conn := upstreamOf(t, src)
+	issue(t, src, "巡查", t0)
+	if _, err := syncer.Run(ctx, src, conn, time.Now); err != nil {
+		t.Fatal(err)
+	}
+	_, res, err := upstream.LoadWithBase(ctx, conn, referenceOf(src), baseOf(src))
+	if err != nil || !strings.Contains(res.Kept, "pushed") || len(res.Tables) != 0 {
+		t.Errorf("load after a push: %+v %v", res, err)
+	}
+	tables, err := upstream.Base(ctx, conn)
+	if err != nil || len(tables) != 0 {
+		t.Errorf("base: %+v %v", tables, err)
+	}
+}
+
+// baseText is every row of table, each stored column's value with its type
+// (read as an expression, so that the driver leaves DATETIME text as it
+// is), the rows sorted.
+func baseText(t *testing.T, m *mirror.Mirror, table string) string {
+	t.Helper()
+	var cols []string
+	rows, err := m.DB.Query(`SELECT 'coalesce("' || name || '", NULL)' FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid`, table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range allRows(t, rows) {
+		cols = append(cols, c[0].(string))
+	}
+	rows, err = m.DB.Query(`SELECT ` + strings.Join(cols, ", ") + ` FROM ` + table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, vals := range allRows(t, rows) {
+		var b strings.Builder
+		for _, v := range vals {
+			switch v := v.(type) {
+			case []byte:
+				fmt.Fprintf(&b, "blob:%x ", v)
+			case string:
+				fmt.Fprintf(&b, "text:%q ", v)
+			default:
+				fmt.Fprintf(&b, "%T:%v ", v, v)
+			}
+		}
+		lines = append(lines, b.String())
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n")
 }

@@ -70,30 +70,45 @@ type Counts struct {
 }
 
 // Load publishes reference data (Published: the reference tables and the
-// users) into the upstream, in one transaction:
+// users) into the upstream, in one transaction (LoadWithBase: and the base):
 // each table's rows are copied (COPY) into a temporary table, then upserted
 // by code with one INSERT … ON CONFLICT (code) DO UPDATE that touches only
 // the rows that differ, so an unchanged row keeps its version. Rows the
 // upstream holds and the source does not are left as they are.
 func Load(ctx context.Context, db Beginner, src Source) ([]Counts, error) {
+	out, _, err := LoadWithBase(ctx, db, src, nil)
+	return out, err
+}
+
+// LoadWithBase is Load, and in the same transaction the base (BaseTables,
+// read from base; none when nil) the first time: not when a base is there
+// or a console has pushed to the journal (BaseResult.Kept says which), as
+// the consoles' changes are built on what the upstream held.
+func LoadWithBase(ctx context.Context, db Beginner, src Source, base BaseSource) ([]Counts, BaseResult, error) {
+	var res BaseResult
 	tx, err := db.Begin(ctx)
 	if err != nil {
-		return nil, err
+		return nil, res, err
 	}
 	defer func() { _ = tx.Rollback(context.Background()) }()
 	var out []Counts
 	for _, t := range Published {
 		rows, err := src(ctx, t)
 		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", t.Name, err)
+			return nil, res, fmt.Errorf("reading %s: %w", t.Name, err)
 		}
 		c, err := loadTable(ctx, tx, t, rows)
 		if err != nil {
-			return nil, fmt.Errorf("loading %s: %w", t.Name, err)
+			return nil, res, fmt.Errorf("loading %s: %w", t.Name, err)
 		}
 		out = append(out, c)
 	}
-	return out, tx.Commit(ctx)
+	if base != nil {
+		if res, err = publishBase(ctx, tx, base); err != nil {
+			return nil, res, err
+		}
+	}
+	return out, res, tx.Commit(ctx)
 }
 
 func loadTable(ctx context.Context, tx pgx.Tx, t Table, rows [][]any) (Counts, error) {
