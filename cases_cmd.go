@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -168,7 +169,7 @@ func casesExtendOrEscalate(sub string, args []string, out io.Writer) error {
 }
 
 func casesList(args []string, out io.Writer) error {
-	fs := flags("cases list", "cases list --mirror FILE [--state S] [--all] [--overdue] [--region CODE] [--source S] [--category C] [--sort S] [--format table|csv|json]", out)
+	fs := flags("cases list", "cases list --mirror FILE [--state S] [--all] [--overdue] [--region CODE] [--source S] [--category C] [--sort S] [--at RFC3339] [--format table|csv|json]", out)
 	path := mirrorFlag(fs)
 	var f data.CaseFilter
 	var states, source string
@@ -181,11 +182,22 @@ func casesList(args []string, out io.Writer) error {
 	fs.StringVar(&f.Sort, "sort", "remaining", "remaining, priority, state or reported")
 	fs.IntVar(&f.Limit, "limit", 0, "at most this many (0: all)")
 	format := fs.String("format", "table", "table, csv or json")
+	atText := fs.String("at", "", "replay: the cases open at this past moment (RFC 3339), as they stood then")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *format != "table" && *format != "csv" && *format != "json" {
 		return misuse("--format is table, csv or json")
+	}
+	var at time.Time
+	if *atText != "" {
+		var err error
+		if at, err = time.Parse(time.RFC3339, *atText); err != nil {
+			return misuse("--at: %v", err)
+		}
+		if f.All {
+			return misuse("--at lists the cases open then: without --all")
+		}
 	}
 	for _, s := range data.NonEmpty(strings.Split(states, ",")) {
 		f.States = append(f.States, data.EventState(s))
@@ -196,6 +208,17 @@ func casesList(args []string, out io.Writer) error {
 		return err
 	}
 	defer closeMirror(m)
+	if !at.IsZero() {
+		rows, broken, err := m.CasesAt(context.Background(), f, at)
+		if err != nil {
+			return err
+		}
+		if broken != nil {
+			// A replay of a journal whose chain does not hold says so.
+			fmt.Fprintf(os.Stderr, "kapok cases list: %s\n", describe(broken))
+		}
+		return writeCases(out, *format, rows)
+	}
 	rows, err := m.Cases(context.Background(), f, caseNow())
 	if err != nil {
 		return err

@@ -38,7 +38,8 @@ usage:
   kapok import  --mirror FILE --layer NAME [--user LOGIN] INPUT.geojson|INPUT.csv
   kapok export  --mirror FILE --layer NAME --format geojson|gpkg|csv --out OUT
   kapok render  --mirror FILE --out PNG [--size WxH] [--region CODE | --bbox minlon,minlat,maxlon,maxlat]
-                [--theme plain|events|overdue|units] [--repeat N]
+                [--theme plain|events|overdue|units] [--at RFC3339] [--repeat N]
+                (--at: the map as the city stood then, replayed from the cases' steps, the holds and the journal)
   kapok chart   --mirror FILE --indicator CODE [--region CODE] [--days 1|30] [--sparkline] [--lang zh-CN|en] [--at RFC3339]
                 [--size WxH] --out FILE.png|.svg|.pdf
   kapok orders  issue --mirror FILE --targets CODE[,CODE...] --task TEXT --start RFC3339 --end RFC3339
@@ -49,7 +50,8 @@ usage:
   kapok cases   move --mirror FILE --case CODE --to STATE [--units U1,U2] [--reason R] [--result R] [--user LOGIN]
   kapok cases   extend|escalate --mirror FILE --case CODE --reason R [--user LOGIN]
   kapok cases   list --mirror FILE [--state S] [--all] [--overdue] [--region CODE] [--source S] [--category C]
-                [--sort remaining|priority|state|reported] [--format table|csv|json]
+                [--sort remaining|priority|state|reported] [--at RFC3339] [--format table|csv|json]
+                (--at: the cases open then, as they stood then)
   kapok cases   show --mirror FILE --case CODE
   kapok cases   recommend --mirror FILE --case CODE [-n 5] [--user LOGIN] [--format table|json]
   kapok roster  plan --mirror FILE --region CODE --week 2026-W49 [--auto] [--user LOGIN]
@@ -354,7 +356,7 @@ func exportCmd(args []string, out io.Writer) error {
 }
 
 func renderCmd(args []string, out io.Writer) error {
-	fs := flags("render", "render --mirror FILE --out PNG [--size WxH] [--region CODE | --bbox minlon,minlat,maxlon,maxlat] [--theme T] [--repeat N]", out)
+	fs := flags("render", "render --mirror FILE --out PNG [--size WxH] [--region CODE | --bbox minlon,minlat,maxlon,maxlat] [--theme T] [--at RFC3339] [--repeat N]", out)
 	path := fs.String("mirror", "", "mirror file (required)")
 	outFile := fs.String("out", "", "PNG to write (required)")
 	size := fs.String("size", "1920x1080", "image size WxH")
@@ -363,16 +365,23 @@ func renderCmd(args []string, out io.Writer) error {
 	fs.StringVar(&opt.BBox, "bbox", "", "minlon,minlat,maxlon,maxlat to show")
 	fs.StringVar(&opt.Theme, "theme", "events", "plain, events, overdue or units")
 	fs.IntVar(&opt.Repeat, "repeat", 0, "frames to time with every cache cleared")
+	atText := fs.String("at", "", "replay: the map as the city stood at this past moment (RFC 3339)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *path == "" || *outFile == "" {
 		return misuse("--mirror and --out are required")
 	}
+	var at time.Time
+	var err error
+	if *atText != "" {
+		if at, err = time.Parse(time.RFC3339, *atText); err != nil {
+			return misuse("--at: %v", err)
+		}
+	}
 	if opt.Region != "" && opt.BBox != "" {
 		return misuse("give --region or --bbox, not both")
 	}
-	var err error
 	if opt.Width, opt.Height, err = citymap.ParseSize(*size); err != nil {
 		return misuse("%v", err)
 	}
@@ -392,7 +401,18 @@ func renderCmd(args []string, out io.Writer) error {
 	}
 	defer closeMirror(m)
 	opt.AsOf = caseNow() // the console's and kapok cases' clock
-	frames, err := citymap.Render(context.Background(), m, *outFile, opt)
+	var svc data.MapService = m
+	if !at.IsZero() {
+		tl, err := m.Timeline(context.Background(), at, at)
+		if err != nil {
+			return err
+		}
+		if tl.Broken != nil {
+			fmt.Fprintf(os.Stderr, "kapok render: %s\n", describe(tl.Broken))
+		}
+		svc, opt.AsOf = citymap.Replay(m, tl.At(at)), at
+	}
+	frames, err := citymap.Render(context.Background(), svc, *outFile, opt)
 	if err != nil {
 		return err
 	}
