@@ -69,6 +69,7 @@ bench: deps
 	$(GO) test -run '^$$' -bench 'WholeCity|Recolor|Pan100|DistrictCold|PointToGrid|MillionPoints|LoadCityMapMemory|RenderCommand' -benchtime 2s ./app/citymap
 	$(GO) test -run '^$$' -bench 'Chart30Days|ChartDay|Sparkline' -benchtime 50x -benchmem ./app/chart
 	$(GO) test -run '^$$' -bench 'IndicatorSeries30Days' -benchtime 20x -benchmem ./data/mirror
+	$(GO) test -run '^$$' -bench 'Timeline' -benchtime 20x ./data/mirror
 	$(GO) test -run '^$$' -bench 'Brief' -benchtime 5x ./app/brief
 	$(GO) test -run '^$$' -bench 'SignFile10MB' ./data/sign
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./data/password
