@@ -73,15 +73,28 @@ func upstreamLoadCmd(args []string, out io.Writer) error {
 	defer closeMirror(m)
 	return withUpstream(*dsn, 10*time.Minute, func(ctx context.Context, conn *pgx.Conn) error {
 		start := time.Now()
-		counts, base, err := upstream.LoadWithBase(ctx, conn, func(ctx context.Context, t upstream.Table) ([][]any, error) {
+		// A base from a mirror with shared changes of its own would hold
+		// them, and the mirrors made from it would replay them again.
+		shared, err := m.SharedEntries(ctx)
+		if err != nil {
+			return err
+		}
+		base := func(ctx context.Context, table string) (upstream.BaseRows, error) { return m.ReadBase(ctx, table) }
+		if shared > 0 {
+			base = nil
+		}
+		counts, res, err := upstream.LoadWithBase(ctx, conn, func(ctx context.Context, t upstream.Table) ([][]any, error) {
 			return m.ReferenceRows(ctx, t.Name, t.Columns)
-		}, func(ctx context.Context, table string) (upstream.BaseRows, error) {
-			return m.ReadBase(ctx, table)
-		})
+		}, base)
 		if err != nil {
 			return fmt.Errorf("the upstream: %w", err)
 		}
-		_, err = io.WriteString(out, upstream.BaseSummary(base)+upstream.Summary(counts, time.Since(start)))
+		said := upstream.BaseSummary(res)
+		if shared > 0 {
+			said = fmt.Sprintf("base: not published: the mirror holds %d shared changes of its own (orders, case steps, rosters…), "+
+				"which the consoles made from it would apply twice; publish it from a mirror without any (kapok demo makes one)\n", shared)
+		}
+		_, err = io.WriteString(out, said+upstream.Summary(counts, time.Since(start)))
 		return err
 	})
 }

@@ -8,11 +8,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
+	"kapok/data"
 	"kapok/data/mirror"
 	"kapok/data/upstream"
 	"kapok/internal/fixture"
@@ -247,4 +249,38 @@ func BenchmarkUpstreamLoadGuangzhou(b *testing.B) {
 			}
 		}
 	})
+}
+
+// A mirror holding shared changes of its own (an order issued) publishes
+// its reference data but no base: the consoles made from the upstream
+// would hold the order in their base, then replay it when the mirror
+// pushes it. Loaded from a mirror without any, the base is published.
+func TestUpstreamLoadNoBaseWithSharedChanges(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.Start(t)
+	if code, out, errOut := cli(t, "upstream", "init", "--dsn", dsn); code != 0 {
+		t.Fatalf("init: %d %q %q", code, out, errOut)
+	}
+	path, clean := fixture.CityPath(t), fixture.CityPath(t)
+	m, err := mirror.OpenExisting(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := fixture.AsOf.Add(time.Hour)
+	if _, err := m.IssueOrder(ctx, data.OrderRequest{Task: "巡查", Start: at, End: at.Add(time.Hour), Targets: []string{"990101001001001"},
+		Actor: "commander"}, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := cli(t, "upstream", "load", "--dsn", dsn, "--mirror", path)
+	if code != 0 || errOut != "" || !strings.Contains(out, "base: not published: the mirror holds 1 shared changes") ||
+		!strings.Contains(out, "grids ") {
+		t.Fatalf("load: %d %q %q", code, out, errOut)
+	}
+	code, out, errOut = cli(t, "upstream", "load", "--dsn", dsn, "--mirror", clean)
+	if code != 0 || errOut != "" || !strings.Contains(out, "base: published, 20 tables, ") {
+		t.Fatalf("load from a mirror without shared changes: %d %q %q", code, out, errOut)
+	}
 }

@@ -361,3 +361,27 @@ func (w *BaseWriter) Close() error {
 	}
 	return nil
 }
+
+// SharedEntries counts the journal's entries of shared kinds (SharedKind):
+// changes this mirror made that a sync pushes for every console to replay.
+// A base published from a mirror holding any would carry them twice to a
+// mirror made from it (in its base, then replayed), and the replay fails.
+func (m *Mirror) SharedEntries(ctx context.Context) (int64, error) {
+	rows, err := m.DB.QueryContext(ctx, `SELECT kind, actor, count(*) FROM journal GROUP BY kind, actor`)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var n int64
+	for rows.Next() {
+		var kind, actor string
+		var c int64
+		if err := rows.Scan(&kind, &actor, &c); err != nil {
+			return 0, err
+		}
+		if SharedKind(kind, actor) {
+			n += c
+		}
+	}
+	return n, rows.Err()
+}
