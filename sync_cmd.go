@@ -89,6 +89,9 @@ func syncInitCmd(path, dsn string, out io.Writer) error {
 	for _, t := range res.Rows {
 		fmt.Fprintf(&b, "%-12s %7d\n", t.Table, t.Rows)
 	}
+	for _, t := range res.Base {
+		fmt.Fprintf(&b, "%-24s %8d\n", t.Table, t.Rows)
+	}
 	s := res.Sync
 	fmt.Fprintf(&b, "%-12s %7d\n%-12s %7d\nreference version %d; first sync: pushed %d, pulled %d (applied %d, rejected %d, not shared %d)\n"+
 		"made %s in %.2f s\n", "matters", res.Matters, "indicators", res.Indicators, res.Version, s.Pushed, s.Pulled, s.Applied.Applied,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"kapok/data"
 	"kapok/data/upstream"
 )
 
@@ -125,7 +126,9 @@ func connectUpstream(ctx context.Context, dsn string) (*pgx.Conn, error) {
 	}
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("the upstream: %w", err)
+		// Said in the user's language; pgx's words (which address, what
+		// the server answered) follow as they are.
+		return nil, data.Refuse(data.CodeUpstreamUnreachable, "", data.Value("why", err.Error()))
 	}
 	return conn, nil
 }

@@ -54,7 +54,7 @@ func TestUpstreamInitCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, errOut = cli(t, "upstream", "init", "--dsn", "postgres://postgres@127.0.0.1:"+port+"/x?connect_timeout=2")
-	if code != 1 || !strings.Contains(errOut, "kapok upstream: the upstream:") {
+	if code != 1 || !strings.Contains(errOut, "kapok upstream: the upstream cannot be reached: ") {
 		t.Errorf("an upstream that is not there: %d %q", code, errOut)
 	}
 }

@@ -153,6 +153,8 @@ const (
 	// upstream holds no reference data to build a mirror from.
 	CodeMirrorExists  Code = "mirror_exists"
 	CodeUpstreamEmpty Code = "upstream_empty"
+	// The upstream cannot be reached (the network, the server, the DSN).
+	CodeUpstreamUnreachable Code = "upstream_unreachable"
 )
 
 // RefusalArgs lists every code with the names of its arguments: the texts
@@ -274,6 +276,7 @@ var RefusalArgs = map[Code][]string{
 	CodeConflictUnknown:           {"entry"},
 	CodeConflictResolved:          {"entry"},
 	CodeConflictNotYours:          {"entry", "author"},
+	CodeUpstreamUnreachable:       {"why"},
 	CodeMirrorExists:              {"path"},
 	CodeUpstreamEmpty:             nil,
 }
