@@ -74,6 +74,9 @@ func syncInitCmd(path, dsn string, out io.Writer) error {
 	if path == "" {
 		return misuse("--mirror FILE is required")
 	}
+	if err := syncer.CheckNew(path); err != nil { // before connecting: a wrong path is said as such
+		return err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	conn, err := connectUpstream(ctx, dsn)

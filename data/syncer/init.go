@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"time"
 
 	"kapok/data"
@@ -46,7 +47,7 @@ type TableRows struct {
 func Init(ctx context.Context, path string, db upstream.DB, now func() time.Time) (InitResult, error) {
 	start := time.Now()
 	var res InitResult
-	if err := refuseExisting(path); err != nil {
+	if err := CheckNew(path); err != nil {
 		return res, err
 	}
 	// One Init of a path at a time: the lock every sync of it will take.
@@ -215,14 +216,22 @@ func writeBase(ctx context.Context, m *mirror.Mirror, db upstream.DB) ([]TableRo
 	return out, err
 }
 
-// refuseExisting refuses a path where a file (or anything) is already.
-func refuseExisting(path string) error {
+// CheckNew refuses a path a new mirror cannot be made at: a file is there
+// (mirror_exists), or its folder is not (output_folder_absent).
+func CheckNew(path string) error {
 	_, err := os.Lstat(path)
 	if err == nil {
 		return data.Refuse(data.CodeMirrorExists, "", data.Value("path", path))
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return err
+	}
+	// The folder it goes into must be there (said before the lock file
+	// beside it, which would name itself).
+	if dir := filepath.Dir(path); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return data.Refuse(data.CodeOutputFolderAbsent, "", data.Value("path", path), data.Value("folder", dir))
+		}
 	}
 	return nil
 }
@@ -236,7 +245,7 @@ func place(tmp, path string) error {
 		return data.Refuse(data.CodeMirrorExists, "", data.Value("path", path))
 	}
 	if err != nil {
-		if err := refuseExisting(path); err != nil {
+		if err := CheckNew(path); err != nil {
 			return err
 		}
 		return os.Rename(tmp, path)
