@@ -39,6 +39,11 @@ type Options struct {
 	Classification string    // the classification line ("": the default, 内部资料 注意保管)
 	FontFile       string    // a TrueType font to set the text in ("": the bundled one)
 	MapOnly        bool      // the map page alone (a .png out: the map image at 300 dpi, unsigned, without the page's overlays)
+	// At, when set, makes a replay: the briefing as the region stood at
+	// that past moment (data/timeline), marked so on every page; what the
+	// mirror does not keep as it stood then is left out and said. Now
+	// stays when it is made (and signed).
+	At time.Time
 	// Progress, when set, is called as each part is made (done of total).
 	Progress func(done, total int)
 }
@@ -54,6 +59,10 @@ type Result struct {
 	// Missing are characters of the briefing the bundled font lacks (text
 	// people typed): they show as empty boxes.
 	Missing []rune
+	// Broken, in a replay, is what is wrong with the journal the replay
+	// read (nil when its chain holds): the briefing is made and says so on
+	// its cover.
+	Broken *data.Refusal
 }
 
 // Make writes the briefing to out (through a temporary file renamed into
@@ -68,6 +77,9 @@ func Make(ctx context.Context, m *mirror.Mirror, out string, opt Options) (Resul
 	}
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
+	}
+	if !opt.At.IsZero() && opt.At.After(opt.Now) {
+		return Result{}, fmt.Errorf("brief: a replay is of a past moment: %s is after %s", opt.At.Format(time.RFC3339), opt.Now.Format(time.RFC3339))
 	}
 	if opt.User == "" {
 		opt.User = data.SystemLogin
@@ -107,7 +119,7 @@ func Make(ctx context.Context, m *mirror.Mirror, out string, opt Options) (Resul
 			opt.Progress(min(steps, total), total)
 		}
 	}
-	f, err := gather(ctx, m, opt.Region, opt.Now, opt.MapOnly)
+	f, err := gather(ctx, m, opt.Region, opt.Now, opt.At, opt.MapOnly)
 	if err != nil {
 		return Result{}, err
 	}
@@ -126,7 +138,7 @@ func Make(ctx context.Context, m *mirror.Mirror, out string, opt Options) (Resul
 			return Result{}, err
 		}
 		step()
-		return Result{PDF: out, Region: f.Region.Code, Bytes: n}, nil
+		return Result{PDF: out, Region: f.Region.Code, Bytes: n, Broken: f.Broken}, nil
 	}
 	keyDir := opt.KeyDir
 	if keyDir == "" {
@@ -151,7 +163,7 @@ func Make(ctx context.Context, m *mirror.Mirror, out string, opt Options) (Resul
 		return Result{}, data.Refuse(data.CodeFontLacks, "font", data.Value("path", opt.FontFile), data.Value("count", len(missing)),
 			data.Value("characters", runeList(missing)))
 	}
-	res := Result{PDF: out, Region: f.Region.Code, Pages: d.PageNo(), Fingerprint: fp, Missing: missing}
+	res := Result{PDF: out, Region: f.Region.Code, Pages: d.PageNo(), Fingerprint: fp, Missing: missing, Broken: f.Broken}
 	tmp, n, digest, err := writeTemp(out, func(w io.Writer) error { return d.Output(w) })
 	if err != nil {
 		return Result{}, err
@@ -270,6 +282,9 @@ func compose(f *facts, pm *printedMap, font []byte, cat *msg.Catalog, opt Option
 	probe := &doc{lang: opt.Lang, cat: cat}
 	title := probe.title(f.Region)
 	asOf := probe.T("Data as of {{.At}} (Beijing time)", "At", beijing(f.Fresh.Latest))
+	if f.Replay {
+		asOf = probe.replayLine(f)
+	}
 	classify := opt.Classification
 	if classify == "" {
 		classify = probe.T("Internal — handle with care")
@@ -304,7 +319,7 @@ func compose(f *facts, pm *printedMap, font []byte, cat *msg.Catalog, opt Option
 	for i, p := range parts {
 		titles[i] = p.title
 	}
-	d.cover(f, opt.User, fingerprint, titles)
+	d.cover(f, opt.User, fingerprint, opt.Now, titles)
 	step()
 	for i, p := range parts {
 		if err := p.write(); err != nil {

@@ -67,7 +67,7 @@ func (d *doc) age(since time.Duration) string {
 // cover writes the first page: what, where, as of when and how fresh, by
 // whom, the classification, the signing key, the key figures and what
 // follows.
-func (d *doc) cover(f *facts, user, fingerprint string, sections []string) {
+func (d *doc) cover(f *facts, user, fingerprint string, made time.Time, sections []string) {
 	d.AddPage()
 	d.Bookmark(d.T("Cover"), 0, -1)
 	d.SetY(contentTop + 8)
@@ -90,19 +90,26 @@ func (d *doc) cover(f *facts, user, fingerprint string, sections []string) {
 	d.SetLineWidth(0.8)
 	d.Line(margin, d.GetY(), margin+60, d.GetY())
 	d.Ln(5)
+	if f.Replay {
+		d.replayBand(f)
+	}
 
 	fresh := d.T("no feed or sync recorded")
 	if !f.Fresh.LastFeed.IsZero() {
 		fresh = d.T("last feed {{.At}}, {{.Age}}", "At", beijing(f.Fresh.LastFeed), "Age", d.age(f.Now.Sub(f.Fresh.LastFeed)))
 	}
-	rows := [][2]string{
+	var rows [][2]string
+	if f.Replay {
+		rows = append(rows, [2]string{d.T("As of"), d.T("{{.At}} (Beijing time)", "At", beijing(f.Now))})
+	}
+	rows = append(rows, [][2]string{
 		{d.T("Data as of"), d.T("{{.At}} (Beijing time)", "At", beijing(f.Fresh.Latest))},
 		{d.T("Freshness"), fresh},
 		{d.T("Prepared by"), user},
-		{d.T("Prepared at"), d.T("{{.At}} (Beijing time)", "At", beijing(f.Now))},
+		{d.T("Prepared at"), d.T("{{.At}} (Beijing time)", "At", beijing(made))},
 		{d.T("Classification"), d.classify},
 		{d.T("Signing key"), fingerprint},
-	}
+	}...)
 	for _, r := range rows {
 		d.SetFont(family, "", 10)
 		d.color(greyRGB)
@@ -161,4 +168,43 @@ func (d *doc) keyFigures(f *facts) {
 		d.color(inkRGB)
 	}
 	d.SetY(y + 23)
+}
+
+// replayLine is what marks a replay at the top of every page: 回放, and
+// the moment.
+func (d *doc) replayLine(f *facts) string {
+	return d.T("Replay (回放): the city as it stood at {{.At}} (Beijing time)", "At", beijing(f.Now))
+}
+
+// replayBand marks the cover of a replay: a band saying so, the journal's
+// fault when its chain does not hold, and what the replay leaves out.
+func (d *doc) replayBand(f *facts) {
+	d.SetFillColor(amberRGB[0], amberRGB[1], amberRGB[2])
+	d.SetTextColor(255, 255, 255)
+	d.SetFont(family, "", 12)
+	d.CellFormat(contentW, 8, "  "+fit(d, d.replayLine(f), contentW-4), "", 1, "LM", true, 0, "")
+	d.Ln(0.5)
+	d.SetFont(family, "", 8.5)
+	d.color(greyRGB)
+	d.MultiCell(contentW, 4.2, d.sentences(d.T("Made from the cases' steps, the units' holds and the journal as they stood then; not the city now."),
+		d.T("Left out, not kept for past moments: on-time rates, patrol coverage, centers on duty, indicators (each said where it would be).")), "", "L", false)
+	if f.Broken != nil {
+		d.Ln(1)
+		d.SetFont(family, "", 10)
+		d.color(redRGB)
+		d.MultiCell(contentW, 5, d.T("Warning: the journal's chain does not hold, so the orders' history may be wrong: {{.Refusal}}",
+			"Refusal", d.cat.Refusal(d.lang, f.Broken)), "", "L", false)
+	}
+	d.color(inkRGB)
+	d.Ln(3)
+}
+
+// sentences joins sentences into a paragraph: with a space in English,
+// none in Chinese (whose full stops need none; and fpdf's wrapping drops
+// the character after a space it breaks a CJK line at).
+func (d *doc) sentences(s ...string) string {
+	if d.lang == msg.Chinese {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s, " ")
 }

@@ -22,7 +22,7 @@ func TestFactsAgreeWithTheStore(t *testing.T) {
 	ctx := context.Background()
 	now := fixture.AsOf
 	for _, region := range []string{"", "440111", "440114001"} {
-		f, err := gather(ctx, m, region, now, false)
+		f, err := gather(ctx, m, region, now, time.Time{}, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +72,7 @@ func TestFactsAgreeWithTheStore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	f, err := gather(ctx, m, "440106001", now, false)
+	f, err := gather(ctx, m, "440106001", now, time.Time{}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestFactsAgreeWithTheStore(t *testing.T) {
 	if _, _, err := m.PublishRoster(ctx, street.ID, "leader", street.Version, now); err != nil {
 		t.Fatal(err)
 	}
-	f, err = gather(ctx, m, "", now, false)
+	f, err = gather(ctx, m, "", now, time.Time{}, false)
 	if err != nil {
 		t.Fatal(err)
 	}

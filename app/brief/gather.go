@@ -13,6 +13,7 @@ import (
 	"kapok/data"
 	"kapok/data/mirror"
 	"kapok/data/schedule"
+	"kapok/data/timeline"
 )
 
 // How much of each list a briefing prints: the most urgent first, the
@@ -56,6 +57,14 @@ type facts struct {
 	Severities []data.Severity               // theirs
 	Regions    map[string]data.RegionSummary // every region by code, for the tables' names
 	RedCotton  *redCottonFacts
+
+	// A replay (Options.At): Now is the moment replayed, State the city
+	// as it stood then, Broken what is wrong with the journal the replay
+	// read (nil when its chain holds).
+	Replay    bool
+	State     timeline.State
+	Broken    *data.Refusal
+	Published map[string]time.Time // the rosters published by then, when
 }
 
 // coverFacts are the patrol coverage of the shift under way.
@@ -89,9 +98,18 @@ func unknownRegion(code string) error {
 	return data.Refuse(data.CodeRegionUnknown, "region", data.Term("kind", l.String()), data.Value("code", code))
 }
 
-// gather reads the facts of a briefing of region at now.
-func gather(ctx context.Context, m *mirror.Mirror, region string, now time.Time, mapOnly bool) (*facts, error) {
+// gather reads the facts of a briefing of region at now; a replay (at not
+// zero) reads them as the region stood at that past moment.
+func gather(ctx context.Context, m *mirror.Mirror, region string, now, at time.Time, mapOnly bool) (*facts, error) {
 	f := &facts{Now: now, Regions: map[string]data.RegionSummary{}}
+	if !at.IsZero() {
+		tl, err := m.Timeline(ctx, at, at)
+		if err != nil {
+			return nil, err
+		}
+		f.Now, f.Replay, f.State, f.Broken = at, true, tl.At(at), tl.Broken
+		now = at
+	}
 	sums, err := m.RegionSummaries(ctx, now)
 	if err != nil {
 		return nil, err
@@ -109,6 +127,15 @@ func gather(ctx context.Context, m *mirror.Mirror, region string, now time.Time,
 	if !ok {
 		return nil, unknownRegion(region)
 	}
+	if f.Replay {
+		r.Open, r.Overdue = 0, 0
+		for g, e := range f.State.Grids {
+			if strings.HasPrefix(g, r.Code) {
+				r.Open += e.Open
+				r.Overdue += e.Overdue
+			}
+		}
+	}
 	f.Region = r
 	for c := r; ; c = f.Regions[c.Parent] {
 		f.Path = append([]data.RegionSummary{c}, f.Path...)
@@ -121,6 +148,9 @@ func gather(ctx context.Context, m *mirror.Mirror, region string, now time.Time,
 	}
 	if mapOnly {
 		return f, nil
+	}
+	if f.Replay {
+		return f, f.readReplay(ctx, m)
 	}
 	if err := f.readBoard(ctx, m); err != nil {
 		return nil, err
@@ -187,8 +217,14 @@ func (f *facts) readBoard(ctx context.Context, m *mirror.Mirror) error {
 		return err
 	}
 	f.Board = rows
+	f.sumBoard()
+	return nil
+}
+
+// sumBoard makes the region's own line the sum of its children's.
+func (f *facts) sumBoard() {
 	f.Total = data.BoardRow{Code: f.Region.Code, Name: f.Region.Name}
-	for _, row := range rows {
+	for _, row := range f.Board {
 		f.Total.Open += row.Open
 		f.Total.Overdue += row.Overdue
 		f.Total.Closed += row.Closed
@@ -196,7 +232,6 @@ func (f *facts) readBoard(ctx context.Context, m *mirror.Mirror) error {
 		f.Total.UnitsAvailable += row.UnitsAvailable
 		f.Total.UnitsDispatched += row.UnitsDispatched
 	}
-	return nil
 }
 
 // readCases reads the red and yellow cards: every open case of the region
@@ -212,6 +247,13 @@ func (f *facts) readCases(ctx context.Context, m *mirror.Mirror) error {
 	if err != nil {
 		return err
 	}
+	f.cards(rows)
+	return nil
+}
+
+// cards keeps the red and yellow cards of the open cases, most urgent
+// first.
+func (f *facts) cards(rows []data.CaseRow) {
 	cards := slices.DeleteFunc(rows, func(r data.CaseRow) bool {
 		return r.Clock.State != data.ClockOverdue && r.Clock.State != data.ClockWarning
 	})
@@ -230,7 +272,6 @@ func (f *facts) readCases(ctx context.Context, m *mirror.Mirror) error {
 	})
 	f.CardN = len(cards)
 	f.Cases = cards[:min(len(cards), maxCases)]
-	return nil
 }
 
 // inRegion tells whether an order's target lies in the region: a grid by
@@ -254,6 +295,13 @@ func (f *facts) readOrders(ctx context.Context, m *mirror.Mirror) error {
 	if err != nil {
 		return err
 	}
+	f.inForce(all)
+	return nil
+}
+
+// inForce keeps the orders in force at Now with a target in the region,
+// the most pressing first.
+func (f *facts) inForce(all []data.Order) {
 	var in []data.Order
 	for _, o := range all {
 		running := o.State == data.OrderIssued || o.State == data.OrderAcknowledged || o.State == data.OrderInProgress
@@ -281,42 +329,20 @@ func (f *facts) readOrders(ctx context.Context, m *mirror.Mirror) error {
 	})
 	f.OrderN = len(in)
 	f.Orders = in[:min(len(in), maxOrders)]
-	return nil
 }
 
 // readSchedules reads the week's rosters of the region's district and
 // streets, the coverage of the shift under way and the centers with
 // nobody on duty now.
 func (f *facts) readSchedules(ctx context.Context, m *mirror.Mirror) error {
-	week := data.WeekOf(f.Now).String()
-	// Rosters are planned for a district or a street: those of the
-	// region's districts and streets, or those over it.
-	var regions []string
-	switch f.Region.Level {
-	case data.LevelCity, data.LevelDistrict:
-		for code, r := range f.Regions {
-			if (r.Level == data.LevelDistrict || r.Level == data.LevelStreet) && strings.HasPrefix(code, f.Region.Code) {
-				regions = append(regions, code)
-			}
+	if err := f.eachRoster(ctx, m, func(r data.Roster) {
+		if r.State == data.RosterPublished {
+			f.Rosters = append(f.Rosters, r)
+		} else {
+			f.Drafts++
 		}
-		slices.Sort(regions)
-	case data.LevelStreet:
-		regions = []string{f.Region.Code[:6], f.Region.Code}
-	case data.LevelCommunity:
-		regions = []string{f.Region.Code[:6], f.Region.Code[:9]}
-	}
-	for _, r := range regions {
-		rs, err := m.Rosters(ctx, r, week)
-		if err != nil {
-			return err
-		}
-		for _, r := range rs {
-			if r.State == data.RosterPublished {
-				f.Rosters = append(f.Rosters, r)
-			} else {
-				f.Drafts++
-			}
-		}
+	}); err != nil {
+		return err
 	}
 	if err := f.readCoverage(ctx, m); err != nil {
 		return err
@@ -332,6 +358,43 @@ func (f *facts) readSchedules(ctx context.Context, m *mirror.Mirror) error {
 	f.Total.Unstaffed = f.DutyN
 	f.DutyGaps = gaps[:min(len(gaps), maxDutyGaps)]
 	return nil
+}
+
+// eachRoster calls each with every roster of the week of Now of the
+// region's districts and streets (rosterRegions).
+func (f *facts) eachRoster(ctx context.Context, m *mirror.Mirror, each func(data.Roster)) error {
+	week := data.WeekOf(f.Now).String()
+	for _, r := range f.rosterRegions() {
+		rs, err := m.Rosters(ctx, r, week)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			each(r)
+		}
+	}
+	return nil
+}
+
+// rosterRegions are the regions whose rosters a briefing lists: rosters
+// are planned for a district or a street, those of the region's districts
+// and streets, or those over it.
+func (f *facts) rosterRegions() []string {
+	var regions []string
+	switch f.Region.Level {
+	case data.LevelCity, data.LevelDistrict:
+		for code, r := range f.Regions {
+			if (r.Level == data.LevelDistrict || r.Level == data.LevelStreet) && strings.HasPrefix(code, f.Region.Code) {
+				regions = append(regions, code)
+			}
+		}
+		slices.Sort(regions)
+	case data.LevelStreet:
+		regions = []string{f.Region.Code[:6], f.Region.Code}
+	case data.LevelCommunity:
+		regions = []string{f.Region.Code[:6], f.Region.Code[:9]}
+	}
+	return regions
 }
 
 // readCoverage reads the coverage of the shift under way: of the region,

@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"kapok/app/citymap"
+	"kapok/data"
 	"kapok/data/mirror"
 	kmaps "kapok/maps"
 )
@@ -42,7 +43,11 @@ type printedMap struct {
 // drawMap renders the region's map at print resolution.
 func drawMap(ctx context.Context, m *mirror.Mirror, f *facts) (*printedMap, error) {
 	w, h := mapPixels()
-	img, v, err := citymap.PrintMap(ctx, m, mapTheme, f.Region.Code, w, h, 12, f.Now)
+	var svc data.MapService = m
+	if f.Replay {
+		svc = citymap.Replay(m, f.State)
+	}
+	img, v, err := citymap.PrintMap(ctx, svc, mapTheme, f.Region.Code, w, h, 12, f.Now)
 	if err != nil {
 		return nil, err
 	}

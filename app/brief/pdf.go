@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"codeberg.org/go-pdf/fpdf"
 
@@ -53,10 +54,60 @@ func (d *doc) CellFormat(w, h float64, txt, border string, ln int, align string,
 	d.Fpdf.CellFormat(w, h, txt, border, ln, align, fill, link, linkStr)
 }
 
-// MultiCell is fpdf's, noting the characters set.
+// MultiCell is fpdf's, noting the characters set, with the lines broken
+// here: fpdf's own breaking takes a Chinese character where it breaks a
+// line for a space and drops it ("…指标" came out "…标").
 func (d *doc) MultiCell(w, h float64, txt, border, align string, fill bool) {
 	d.note(txt)
-	d.Fpdf.MultiCell(w, h, txt, border, align, fill)
+	// A hair narrower than fpdf's measure, which rounds otherwise.
+	d.Fpdf.MultiCell(w, h, strings.Join(d.wrap(txt, w-2*d.GetCellMargin()-0.05), "\n"), border, align, fill)
+}
+
+// wrap breaks text into lines no wider than w in the current font: at a
+// space, or before or after a CJK character (between any two of them),
+// else (a word longer than the line) where it must; the text's own line
+// breaks are kept.
+func (d *doc) wrap(text string, w float64) []string {
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		line := []rune{}
+		brk := -1 // where line may be cut: the runes before it stay
+		for _, r := range para {
+			if len(line) > 0 && d.GetStringWidth(string(append(line, r))) > w {
+				cut := brk
+				if cut <= 0 || unicode.IsSpace(r) || isCJK(r) {
+					cut = len(line)
+				}
+				out = append(out, strings.TrimRight(string(line[:cut]), " "))
+				line = []rune(strings.TrimLeft(string(line[cut:]), " "))
+				brk = -1
+			}
+			switch {
+			case unicode.IsSpace(r):
+				brk = len(line) + 1
+			case isCJK(r) && !strings.ContainsRune(noLineStart, r):
+				brk = len(line) // before it
+			case len(line) > 0 && isCJK(line[len(line)-1]):
+				brk = len(line) // after the CJK character before it
+			}
+			if len(line) == 0 && r == ' ' {
+				continue
+			}
+			line = append(line, r)
+		}
+		out = append(out, string(line))
+	}
+	return out
+}
+
+// noLineStart are the punctuation marks a line does not start with.
+const noLineStart = "。，、；：？！）」』】》〉”’．，：；？！）"
+
+// isCJK is a character a line may break before or after: ideographs, kana
+// and hangul, CJK punctuation and full-width forms.
+func isCJK(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) ||
+		r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef
 }
 
 func (d *doc) note(s string) {

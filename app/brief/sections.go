@@ -25,8 +25,12 @@ func (d *doc) statusSection(f *facts) {
 	cols := scaleColumns([]column{{d.T("Region"), 60, "L"}, {d.T("Code"), 34, "L"}, {d.T("Open"), 22, "R"}, {d.T("Overdue"), 22, "R"},
 		{d.T("On time"), 28, "R"}, {d.T("Available"), 26, "R"}, {d.T("Dispatched"), 26, "R"}, {d.T("Nobody on duty"), 30, "R"}})
 	line := func(r data.BoardRow, name string) []string {
-		return []string{name, r.Code, count(r.Open), count(r.Overdue), percent(r.OnTimeRate()), count(r.UnitsAvailable),
-			count(r.UnitsDispatched), count(r.Unstaffed)}
+		onTime, unstaffed := percent(r.OnTimeRate()), count(r.Unstaffed)
+		if f.Replay {
+			onTime, unstaffed = "—", "—" // not kept for past moments
+		}
+		return []string{name, r.Code, count(r.Open), count(r.Overdue), onTime, count(r.UnitsAvailable),
+			count(r.UnitsDispatched), unstaffed}
 	}
 	var rows [][]string
 	for _, r := range f.Board {
@@ -43,6 +47,15 @@ func (d *doc) statusSection(f *facts) {
 		}
 		return [3]int{}
 	})
+	if f.Replay {
+		note := d.sentences(d.T("Open, overdue and units as they stood at {{.At}} (units in the grids they are in now).", "At", beijing(f.Now)),
+			d.T(leftOnTime), d.T(leftDuty), d.T(leftIndicators))
+		if d.GetY()+16 > contentBot {
+			d.AddPage() // the notes under the table, not over the footer
+		}
+		d.para(note, 8, greyRGB)
+		return
+	}
 	d.para(d.T("On time: the share of the cases closed by their deadline. Nobody on duty: centers (the region's own and those below) without anyone on their duty roster now."), 8, greyRGB)
 }
 
@@ -138,11 +151,24 @@ func (d *doc) ordersSection(f *facts) {
 		d.para(d.T("No patrol roster is published for the region this week."), 9, greyRGB)
 	} else {
 		cols := scaleColumns([]column{{d.T("Region"), 60, "L"}, {d.T("State"), 30, "L"}, {d.T("Version"), 20, "R"}, {d.T("Roster"), 80, "L"}})
+		if f.Replay {
+			// Its version then is not kept: when it was published is.
+			cols = scaleColumns([]column{{d.T("Region"), 60, "L"}, {d.T("State"), 30, "L"}, {d.T("Published"), 36, "L"}, {d.T("Roster"), 80, "L"}})
+		}
 		rows := make([][]string, len(f.Rosters))
 		for i, r := range f.Rosters {
-			rows[i] = []string{d.place(f, r.Region), d.T(string(r.State)), count(int(r.Version)), r.ID}
+			v := count(int(r.Version))
+			if f.Replay {
+				v = beijing(f.Published[r.ID])
+			}
+			rows[i] = []string{d.place(f, r.Region), d.T(string(r.State)), v, r.ID}
 		}
 		d.table(cols, rows, nil)
+	}
+	if f.Replay {
+		d.subhead(d.T("Patrol coverage and centers on duty"), 12)
+		d.para(d.T(leftCoverage), 9, greyRGB)
+		d.para(d.T(leftDuty), 9, greyRGB)
 	}
 	if c := f.Cover; c != nil {
 		d.subhead(d.T("Patrol coverage now: {{.Shift}}", "Shift", d.shift(c.Shift)), 20)
