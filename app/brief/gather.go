@@ -436,11 +436,19 @@ func (f *facts) readCoverage(ctx context.Context, m *mirror.Mirror) error {
 // readIndicators reads the indicators in warn or alarm in the region and
 // below (a community: its street's), alarms first.
 func (f *facts) readIndicators(ctx context.Context, m *mirror.Mirror) error {
-	if _, err := m.EvaluateIndicators(ctx, f.Now); err != nil {
-		return fmt.Errorf("evaluating the indicators: %w", err)
+	filter := data.IndicatorFilter{Region: f.measuredIn(), Within: true}
+	var st []data.IndicatorStatus
+	var err error
+	if f.Replay {
+		// As they stood then, read without writing: evaluating at a past
+		// moment would change how they stand now.
+		st, err = m.IndicatorStatusesAt(ctx, filter, f.Now)
+	} else {
+		if _, err := m.EvaluateIndicators(ctx, f.Now); err != nil {
+			return fmt.Errorf("evaluating the indicators: %w", err)
+		}
+		st, err = m.IndicatorStatuses(ctx, filter)
 	}
-	region := f.measuredIn()
-	st, err := m.IndicatorStatuses(ctx, data.IndicatorFilter{Region: region, Within: true})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package brief
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,9 +57,28 @@ func TestReplayBriefing(t *testing.T) {
 	ctx := context.Background()
 	at, open, overdue := replayed(t, m)
 
+	statusesNow := func() string {
+		st, err := m.IndicatorStatuses(ctx, data.IndicatorFilter{Within: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(st)
+	}
+	before := statusesNow()
 	f, err := gather(ctx, m, "", fixture.AsOf, at, false)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The indicators as they stood then, read without writing.
+	then, err := m.IndicatorStatusesAt(ctx, data.IndicatorFilter{Region: f.measuredIn(), Within: true}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Measured != len(then) || f.Measured == 0 {
+		t.Fatalf("%d indicators measured in the replay, %d stood then", f.Measured, len(then))
+	}
+	if statusesNow() != before {
+		t.Fatal("a replay briefing changed how the indicators stand now")
 	}
 	if !f.Replay || !f.Now.Equal(at) || f.Broken != nil {
 		t.Fatalf("replay %v at %v broken %v", f.Replay, f.Now, f.Broken)
@@ -105,14 +125,13 @@ func TestReplayBriefing(t *testing.T) {
 	}
 	zh, en := texts[msg.Chinese], texts[msg.English]
 	when := at.In(data.BeijingTime).Format("2006-01-02 15:04")
-	for _, want := range []string{"截至", when, "回放：截至 " + when, "巡查覆盖：不保留过去时刻的数据", "指标：不保留过去时刻的数据"} {
+	for _, want := range []string{"截至", when, "回放：截至 " + when, "巡查覆盖：不保留过去时刻的数据"} {
 		t.Log(zh)
 		if squeeze := func(s string) string { return strings.Join(strings.Fields(s), "") }; !strings.Contains(squeeze(zh), squeeze(want)) {
 			t.Errorf("the Chinese replay lacks %q", want)
 		}
 	}
-	for _, want := range []string{"As of", "Replay (回放): the city as it stood at " + when, "Patrol coverage: not kept for past moments",
-		"Indicators: not kept for past moments"} {
+	for _, want := range []string{"As of", "Replay (回放): the city as it stood at " + when, "Patrol coverage: not kept for past moments"} {
 		if !strings.Contains(strings.Join(strings.Fields(en), " "), want) {
 			t.Errorf("the English replay lacks %q", want)
 		}

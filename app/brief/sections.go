@@ -49,7 +49,7 @@ func (d *doc) statusSection(f *facts) {
 	})
 	if f.Replay {
 		note := d.sentences(d.T("Open, overdue and units as they stood at {{.At}} (units in the grids they are in now).", "At", beijing(f.Now)),
-			d.T(leftOnTime), d.T(leftDuty), d.T(leftIndicators))
+			d.T(leftOnTime), d.T(leftDuty))
 		if d.GetY()+16 > contentBot {
 			d.AddPage() // the notes under the table, not over the footer
 		}
