@@ -14,7 +14,12 @@ import (
 // the person at the console, not the check.
 
 // may reports whether the console's user may take an action.
+//
+// While replaying (replay.go) only reading is: the console shows then.
 func (c *Console) may(a data.Action) bool {
+	if c.replay != nil && !readOnlyActions[a] {
+		return false
+	}
 	return !c.user.Disabled && c.user.Role.Permits(a)
 }
 

@@ -100,7 +100,7 @@ func boardCell(r data.BoardRow, col int) string {
 // ShowBoard shows the status of the regions below parent ("" for the
 // districts).
 func (c *Console) ShowBoard(parent string) {
-	rows, err := c.M.StatusBoard(bg, parent, c.AsOf)
+	rows, err := c.statusBoard(parent)
 	if err != nil {
 		c.BoardAt.SetText(c.text(err))
 		return

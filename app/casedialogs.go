@@ -25,6 +25,9 @@ import (
 // StartReport asks for a click on the map where the case is; the report
 // form opens there with its grid filled in.
 func (c *Console) StartReport() {
+	if c.refuseInReplay() {
+		return
+	}
 	c.picking = true
 	c.Status.SetText(T("Click the map where the case is (Esc cancels)"))
 	c.Win.Canvas().Focus(c.Map) // for Esc
@@ -60,6 +63,9 @@ func (c *Console) Reporting() *ReportDialog { return c.reportDialog }
 // OpenReportDialog opens the report form for a case at a world point
 // (Web Mercator), in the grid there.
 func (c *Console) OpenReportDialog(p orb.Point) {
+	if c.refuseInReplay() {
+		return
+	}
 	grid := ""
 	if i, ok := c.City.Map.FillIndex().At(p); ok {
 		grid = c.City.Grids[i].Code

@@ -236,6 +236,10 @@ func (c *Console) showCases() {
 	if c.CaseTable == nil {
 		return
 	}
+	if c.replay != nil {
+		c.showReplayQueue()
+		return
+	}
 	f := c.caseFilter
 	f.Limit = queueRows
 	rows, err := c.M.Cases(bg, f, c.AsOf)
@@ -248,6 +252,11 @@ func (c *Console) showCases() {
 		c.CaseCount.SetText(c.text(err))
 		return
 	}
+	c.setQueue(rows, n)
+}
+
+// setQueue shows rows, the first of the n the filter picks.
+func (c *Console) setQueue(rows []data.CaseRow, n data.CaseCounts) {
 	c.cases = rows
 	text := T("{{.N}} cases · {{.Overdue}} overdue · {{.Warning}} past 75% of their limit",
 		map[string]any{"N": n.All, "Overdue": n.Overdue, "Warning": n.Warning})

@@ -122,6 +122,9 @@ type Console struct {
 	briefing       *BriefingDialog
 	journalView    *JournalViewer
 	idle           idleState
+	// replay is the past moment shown (replay.go; nil: now).
+	replay        *replayState
+	loadingReplay bool
 }
 
 // NewConsole loads the status of the city and builds the window's content;
@@ -176,6 +179,9 @@ func NewConsoleAt(win fyne.Window, m *mirror.Mirror, city *citymap.CityMap, user
 // Build makes the widgets in the current language and sets the window's
 // content; the map keeps its view and the selection stays.
 func (c *Console) Build() {
+	if c.replay != nil {
+		c.replay.bar = &ReplayBar{} // made below
+	}
 	c.searcher = NewSearcher(c.regions, c.City.Grids)
 	var view *kmaps.Viewport
 	if c.Map != nil {
@@ -219,7 +225,7 @@ func (c *Console) Build() {
 		c.rightTabs(boardPane, ordersPane),
 	)
 	right.Offset = 0.36
-	mapPane := container.NewBorder(nil, container.NewVBox(c.coverageBar(), c.Legend), nil, nil, c.Map)
+	mapPane := container.NewBorder(nil, container.NewVBox(c.coverageBar(), c.replaySteps(), c.Legend), nil, nil, c.Map)
 	// Panels sit on opaque backgrounds: the map's last frame slides under
 	// them while a new one is drawn.
 	opaque := func(o fyne.CanvasObject) fyne.CanvasObject {
@@ -230,12 +236,13 @@ func (c *Console) Build() {
 	body.Trailing.(*container.Split).Offset = 0.6
 	c.JournalBanner = container.NewStack()
 	c.JournalBanner.Hide()
-	c.Win.SetContent(c.sensed(container.NewBorder(container.NewVBox(c.JournalBanner, c.alarmNotice(), opaque(toolbar)),
+	c.Win.SetContent(c.sensed(container.NewBorder(container.NewVBox(c.JournalBanner, c.replayBanner(), c.alarmNotice(), opaque(toolbar), c.replayBar()),
 		opaque(container.NewBorder(nil, nil, nil, c.syncBar(), c.Status)), nil, nil, body)))
 	c.showJournalCheck()
 	c.refreshDetail()
 	c.showSelection()
 	c.updateStatus()
+	c.showReplayBar()
 }
 
 // rightTabs are the status board, the cases, the orders, the schedules
@@ -297,7 +304,7 @@ func (c *Console) buildToolbar() fyne.CanvasObject {
 	fit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), func() { c.Map.FlyTo(c.City.Extent) })
 	settings := widget.NewButtonWithIcon(T("Settings"), theme.SettingsIcon(), c.openSettings)
 	return container.NewHBox(c.IssueBtn, widget.NewSeparator(), widget.NewLabel(T("Tool")), c.ToolSel,
-		widget.NewSeparator(), widget.NewLabel(T("Status")), c.ThemeSel, zoomIn, zoomOut, fit, widget.NewSeparator(), settings, c.briefingButton(), c.syncButton())
+		widget.NewSeparator(), widget.NewLabel(T("Status")), c.ThemeSel, zoomIn, zoomOut, fit, widget.NewSeparator(), settings, c.briefingButton(), c.syncButton(), c.replayButton())
 }
 
 // SetTheme colours the grids by a status theme and shows its legend.

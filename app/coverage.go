@@ -76,7 +76,7 @@ func (c *Console) showCoverageBar() {
 // shift; read again for the same region and week, the shift chosen stays.
 func (c *Console) loadCoverage() {
 	s := &c.Sched
-	now := c.Now()
+	now := c.clock() // in replay, then's shift by the rosters as they are
 	at := s.week.Monday()
 	if data.WeekOf(now) == s.week {
 		at = now

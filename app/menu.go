@@ -20,9 +20,12 @@ func (c *Console) mainMenu() *fyne.MainMenu {
 	}
 	file.Items = append(file.Items, c.syncMenuItem())
 	menus := []*fyne.Menu{file}
+	view := fyne.NewMenu(T("View menu"))
 	if c.may(data.ActJournalView) {
-		menus = append(menus, fyne.NewMenu(T("View menu"), fyne.NewMenuItem(T("Journal of changes…"), c.OpenJournalViewer)))
+		view.Items = append(view.Items, fyne.NewMenuItem(T("Journal of changes…"), c.OpenJournalViewer))
 	}
+	view.Items = append(view.Items, c.replayMenuItem())
+	menus = append(menus, view)
 	// Further menus (Help) go after these.
 	return fyne.NewMainMenu(menus...)
 }

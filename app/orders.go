@@ -30,6 +30,10 @@ var orderMoves = []struct {
 }
 
 func (c *Console) loadOrders() error {
+	if c.replay != nil {
+		c.replayOrders()
+		return nil
+	}
 	orders, err := c.M.Orders(bg)
 	if err != nil {
 		return err
@@ -116,6 +120,9 @@ func (c *Console) SelectOrder(uid string) {
 // MoveSelectedOrder moves the selected order on to a state; a refusal is
 // shown in the console's language.
 func (c *Console) MoveSelectedOrder(to data.OrderState) {
+	if c.refuseInReplay() {
+		return
+	}
 	if c.orderSel < 0 || c.orderSel >= len(c.orders) {
 		return
 	}
@@ -176,6 +183,9 @@ const timeLayout = "2006-01-02 15:04"
 // the district (as for grids): thousands of grids and units would bury the
 // form.
 func (c *Console) OpenOrderDialog() {
+	if c.refuseInReplay() {
+		return
+	}
 	grids := c.Selected()
 	targets := append([]string(nil), grids...)
 	if r := c.selRegion; r != "" && len(grids) > wholeRegionGrids {

@@ -11,7 +11,7 @@ import "fyne.io/fyne/v2"
 // CasesChanged brings every panel up to date after a change to cases or
 // units, at the console's clock; code, if any, is the case to show.
 func (c *Console) CasesChanged(code string) {
-	c.AsOf = c.Now()
+	c.AsOf = c.clock()
 	c.Over.SetAsOf(c.AsOf)
 	if code != "" {
 		c.caseSel = code
@@ -28,7 +28,7 @@ func (c *Console) CasesChanged(code string) {
 // refreshStatus reads the regions' counts, the board and the map's status
 // layers again.
 func (c *Console) refreshStatus() error {
-	regions, err := c.M.RegionSummaries(bg, c.AsOf)
+	regions, err := c.regionSummaries()
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (c *Console) refreshStatus() error {
 	if c.Tree != nil {
 		c.Tree.Refresh()
 	}
-	if err := c.City.Refresh(bg, c.M, c.Over, c.AsOf, c.theme); err != nil {
+	if err := c.City.Refresh(bg, c.mapSource(), c.Over, c.AsOf, c.theme); err != nil {
 		return err
 	}
 	c.Map.Redraw()
@@ -60,6 +60,9 @@ func (c *Console) Tick() error {
 	}
 	if _, err := c.M.MarkOverdue(bg, now); err != nil {
 		return err
+	}
+	if c.replay != nil {
+		return nil // the view stays then; leaving replay reads it all again
 	}
 	return c.reloadAll()
 }
@@ -94,6 +97,11 @@ func (c *Console) reloadAll() error {
 // tree's badges, the cases, the orders, the rosters, the indicators and
 // alerts (and the notice of a new alarm).
 func (c *Console) LiveChanged() {
+	if c.replay != nil {
+		// Replay shows then: what changed now is read on leaving it.
+		c.refreshSyncState()
+		return
+	}
 	if err := c.reloadAll(); err != nil {
 		fyne.LogError("reading the mirror again", err)
 	}

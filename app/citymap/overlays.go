@@ -26,6 +26,8 @@ var HiddenAtStart = map[string]bool{"cameras": true, "patrol_routes": true}
 // mirror the first time a frame shows them.
 type Overlays struct {
 	m data.MapService
+	// src, when set (SetSource: a replay), answers instead of m.
+	src atomic.Pointer[data.MapService]
 	// asOf is the instant case markers are classed at (SetAsOf: the
 	// console's clock; the wall clock until set), in Unix nanoseconds: the
 	// layers load on the goroutine drawing a frame while the console moves
@@ -38,6 +40,25 @@ type Overlays struct {
 // SetAsOf sets the instant case markers are classed at (the next time they
 // are loaded: see Forget).
 func (o *Overlays) SetAsOf(t time.Time) { o.asOf.Store(t.UnixNano()) }
+
+// SetSource makes the layers read from another map service (a replay's,
+// citymap.Replay); nil goes back to the mirror's. Forget and Reload the
+// layers after.
+func (o *Overlays) SetSource(m data.MapService) {
+	if m == nil {
+		o.src.Store(nil)
+		return
+	}
+	o.src.Store(&m)
+}
+
+// source is the map service the layers read from.
+func (o *Overlays) source() data.MapService {
+	if p := o.src.Load(); p != nil {
+		return *p
+	}
+	return o.m
+}
 
 // at is the instant set, or now.
 func (o *Overlays) at() time.Time {
@@ -75,7 +96,7 @@ func (o *Overlays) load(layer string) []data.MapFeature {
 		return fs
 	}
 	ctx := context.Background()
-	fs, err := o.m.LoadOverlay(ctx, layer, o.at())
+	fs, err := o.source().LoadOverlay(ctx, layer, o.at())
 	if err != nil {
 		fs = nil // the map without this layer rather than no map
 	}
@@ -157,9 +178,9 @@ func AddOverlays(cm *CityMap, m data.MapService) *Overlays {
 		}
 		return out
 	}, kmaps.OutlineStyle{Color: color.NRGBA{20, 140, 60, 230}, Width: 2, MinZoom: 11})
-	cm.Map.AddOutlinesFunc("orders", func() []kmaps.Feature { return orderedGrids(cm, m, "") },
+	cm.Map.AddOutlinesFunc("orders", func() []kmaps.Feature { return orderedGrids(cm, o.source(), "") },
 		kmaps.OutlineStyle{Color: OrderColor, Width: 4})
-	cm.Map.AddOutlinesFunc("orders", func() []kmaps.Feature { return orderedGrids(cm, m, data.OrderOverdue) },
+	cm.Map.AddOutlinesFunc("orders", func() []kmaps.Feature { return orderedGrids(cm, o.source(), data.OrderOverdue) },
 		kmaps.OutlineStyle{Color: OverdueOrderColor, Width: 4})
 	for name := range HiddenAtStart {
 		cm.Map.SetVisible(name, false)
