@@ -42,6 +42,9 @@ usage:
                 (--at: the map as the city stood then, replayed from the cases' steps, the holds and the journal)
   kapok chart   --mirror FILE --indicator CODE [--region CODE] [--days 1|30] [--sparkline] [--lang zh-CN|en] [--at RFC3339]
                 [--size WxH] --out FILE.png|.svg|.pdf
+  kapok brief   --mirror FILE --out FILE.pdf [--region CODE] [--lang zh-CN|en] [--classification TEXT] [--font FILE.ttf]
+                [--map-only] [--at RFC3339] [--user LOGIN]   (--at: the briefing as the region stood then)
+  kapok brief   verify --pdf FILE.pdf [--sig FILE.sig] [--pubkey KEY.pub] | key --user LOGIN [--out LOGIN.pub]
   kapok orders  issue --mirror FILE --targets CODE[,CODE...] --task TEXT --start RFC3339 --end RFC3339
                 [--type dispatch|patrol|inspection|briefing] [--priority low|normal|high|urgent] [--user LOGIN]
   kapok orders  list --mirror FILE
