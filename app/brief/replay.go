@@ -14,9 +14,9 @@ import (
 // would be (on-time rates and centers on duty under the status table,
 // coverage and duty in the orders' section).
 const (
-	leftCoverage   = "Patrol coverage: not kept for past moments (the rosters' assignments, leave and units are read as they are now)."
-	leftDuty       = "Centers on duty: not kept for past moments (a duty removed since is gone)."
-	leftOnTime     = "On-time rates: not kept for past moments (they count every case closed until now)."
+	leftCoverage = "Patrol coverage: not kept for past moments (the rosters' assignments, leave and units are read as they are now)."
+	leftDuty     = "Centers on duty: not kept for past moments (a duty removed since is gone)."
+	leftOnTime   = "On-time rates: not kept for past moments (they count every case closed until now)."
 )
 
 // readReplay reads the facts of a replay: the board and the cards from
