@@ -78,6 +78,7 @@ bench: deps
 	$(GO) test -run '^$$' -bench 'PanStep|ZoomStep' -benchtime 120x ./app
 	$(GO) test -run '^$$' -bench 'ConsoleResident' -benchtime 1x ./app
 	$(GO) test -run '^$$' -bench 'RefreshAfterAction' -benchtime 60x ./app
+	$(GO) test -run '^$$' -bench 'ReplayPlayback3600x' -benchtime 150x ./app
 
 # A short run of every fuzzer (the seeds also run in `make test`).
 fuzz: deps
