@@ -76,14 +76,22 @@ func (c *Console) showCoverageBar() {
 // shift; read again for the same region and week, the shift chosen stays.
 func (c *Console) loadCoverage() {
 	s := &c.Sched
-	now := c.clock() // in replay, then's shift by the rosters as they are
+	now := c.clock() // in replay, then
 	at := s.week.Monday()
 	if data.WeekOf(now) == s.week {
 		at = now
 	}
 	same := s.mapRegion == s.region && s.mapWeek == s.week && len(s.mapCov.Shifts) > 0
 	s.mapRegion, s.mapWeek = s.region, s.week
-	cov, i, err := c.M.CoverageAt(bg, s.region, c.User, at, now)
+	var cov schedule.Coverage
+	var i int
+	var err error
+	if c.Replaying() {
+		// The rosters published by then, with their assignments then.
+		cov, i, err = c.M.CoverageAsOf(bg, s.region, c.User, at)
+	} else {
+		cov, i, err = c.M.CoverageAt(bg, s.region, c.User, at, now)
+	}
 	var defs []data.ShiftDef
 	if err == nil {
 		defs, err = c.M.ShiftTable(bg, s.region)

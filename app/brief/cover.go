@@ -187,7 +187,7 @@ func (d *doc) replayBand(f *facts) {
 	d.SetFont(family, "", 8.5)
 	d.color(greyRGB)
 	d.MultiCell(contentW, 4.2, d.sentences(d.T("Made from the cases' steps, the units' holds and the journal as they stood then; not the city now."),
-		d.T("Left out, not kept for past moments: on-time rates, patrol coverage, centers on duty (each said where it would be).")), "", "L", false)
+		d.T("Left out, not kept for past moments: on-time rates, centers on duty (each said where it would be).")), "", "L", false)
 	if f.Broken != nil {
 		d.Ln(1)
 		d.SetFont(family, "", 10)

@@ -404,7 +404,15 @@ func (f *facts) readCoverage(ctx context.Context, m *mirror.Mirror) error {
 	if f.Region.Level == data.LevelCommunity {
 		region = region[:9]
 	}
-	cov, si, err := m.CoverageAt(ctx, region, data.SystemLogin, f.Now, f.Now)
+	var cov schedule.Coverage
+	var si int
+	var err error
+	if f.Replay {
+		// The rosters published by then, with their assignments then.
+		cov, si, err = m.CoverageAsOf(ctx, region, data.SystemLogin, f.Now)
+	} else {
+		cov, si, err = m.CoverageAt(ctx, region, data.SystemLogin, f.Now, f.Now)
+	}
 	if err != nil {
 		return err
 	}

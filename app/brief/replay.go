@@ -12,19 +12,18 @@ import (
 // What a replay leaves out: what the mirror does not keep as it stood at
 // a past moment. The cover lists them; each is said where its section
 // would be (on-time rates and centers on duty under the status table,
-// coverage and duty in the orders' section).
+// duty in the orders' section).
 const (
-	leftCoverage = "Patrol coverage: not kept for past moments (the rosters' assignments, leave and units are read as they are now)."
-	leftDuty     = "Centers on duty: not kept for past moments (a duty removed since is gone)."
-	leftOnTime   = "On-time rates: not kept for past moments (they count every case closed until now)."
+	leftDuty   = "Centers on duty: not kept for past moments (a duty removed since is gone)."
+	leftOnTime = "On-time rates: not kept for past moments (they count every case closed until now)."
 )
 
 // readReplay reads the facts of a replay: the board and the cards from
 // the timeline's state, the orders in the state they were in then, the
-// rosters published by then, the indicators as they stood then (read
-// without writing), the Red Cotton index of that day. Coverage, centers
-// on duty and on-time rates cannot be read as they stood then and are
-// left out (leftOut).
+// rosters published by then and the coverage they gave then, the
+// indicators as they stood then (read without writing), the Red Cotton
+// index of that day. Centers on duty and on-time rates cannot be read as
+// they stood then and are left out (leftOut).
 func (f *facts) readReplay(ctx context.Context, m *mirror.Mirror) error {
 	if err := f.replayBoard(ctx, m); err != nil {
 		return err
@@ -50,6 +49,9 @@ func (f *facts) readReplay(ctx context.Context, m *mirror.Mirror) error {
 		return err
 	}
 	if err := f.replayRosters(ctx, m); err != nil {
+		return err
+	}
+	if err := f.readCoverage(ctx, m); err != nil {
 		return err
 	}
 	if err := f.readIndicators(ctx, m); err != nil {

@@ -125,13 +125,13 @@ func TestReplayBriefing(t *testing.T) {
 	}
 	zh, en := texts[msg.Chinese], texts[msg.English]
 	when := at.In(data.BeijingTime).Format("2006-01-02 15:04")
-	for _, want := range []string{"截至", when, "回放：截至 " + when, "巡查覆盖：不保留过去时刻的数据"} {
+	for _, want := range []string{"截至", when, "回放：截至 " + when, "中心值班：不保留过去时刻的数据"} {
 		t.Log(zh)
 		if squeeze := func(s string) string { return strings.Join(strings.Fields(s), "") }; !strings.Contains(squeeze(zh), squeeze(want)) {
 			t.Errorf("the Chinese replay lacks %q", want)
 		}
 	}
-	for _, want := range []string{"As of", "Replay (回放): the city as it stood at " + when, "Patrol coverage: not kept for past moments"} {
+	for _, want := range []string{"As of", "Replay (回放): the city as it stood at " + when, "Centers on duty: not kept for past moments"} {
 		if !strings.Contains(strings.Join(strings.Fields(en), " "), want) {
 			t.Errorf("the English replay lacks %q", want)
 		}

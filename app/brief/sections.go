@@ -166,12 +166,15 @@ func (d *doc) ordersSection(f *facts) {
 		d.table(cols, rows, nil)
 	}
 	if f.Replay {
-		d.subhead(d.T("Patrol coverage and centers on duty"), 12)
-		d.para(d.T(leftCoverage), 9, greyRGB)
+		d.subhead(d.T("Centers on duty"), 12)
 		d.para(d.T(leftDuty), 9, greyRGB)
 	}
 	if c := f.Cover; c != nil {
-		d.subhead(d.T("Patrol coverage now: {{.Shift}}", "Shift", d.shift(c.Shift)), 20)
+		head := d.T("Patrol coverage now: {{.Shift}}", "Shift", d.shift(c.Shift))
+		if f.Replay {
+			head = d.T("Patrol coverage then: {{.Shift}}", "Shift", d.shift(c.Shift))
+		}
+		d.subhead(head, 20)
 		s := c.Summary
 		d.para(d.T("{{.Required}} patrols required, {{.Planned}} planned; {{.Gaps}} gaps ({{.Uncovered}} uncovered, {{.Under}} under-covered)",
 			"Required", count(s.Required), "Planned", count(s.Planned), "Gaps", count(s.Gaps), "Uncovered", count(s.Uncovered), "Under", count(s.Under)), 9.5, inkRGB)

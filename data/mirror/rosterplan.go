@@ -58,6 +58,19 @@ func (m *Mirror) RosterPlan(ctx context.Context, id, actor string, now time.Time
 // published rosters of the week holding at, and the index of the shift at
 // at (-1 when no shift of the district's table holds it).
 func (m *Mirror) CoverageAt(ctx context.Context, region, actor string, at, now time.Time) (schedule.Coverage, int, error) {
+	return m.coverage(ctx, region, actor, at, now, false)
+}
+
+// CoverageAsOf is the coverage of a region as it stood at a past moment:
+// the rosters published by then, with the assignments they had then (the
+// roster's history after it taken back: an assignment added since removed,
+// one removed since put back). The grids' kinds and risk and the district's
+// rules are read as they are.
+func (m *Mirror) CoverageAsOf(ctx context.Context, region, actor string, at time.Time) (schedule.Coverage, int, error) {
+	return m.coverage(ctx, region, actor, at, at, true)
+}
+
+func (m *Mirror) coverage(ctx context.Context, region, actor string, at, now time.Time, asOf bool) (schedule.Coverage, int, error) {
 	if len(region) != 4 && len(region) != 6 && len(region) != 9 {
 		return schedule.Coverage{}, -1, data.Refuse(data.CodeRosterRegion, "region", data.Value("code", region))
 	}
@@ -81,30 +94,27 @@ func (m *Mirror) CoverageAt(ctx context.Context, region, actor string, at, now t
 	// The published assignments to the region's grids, and the walks of
 	// its streets' routes (a route of a neighbouring street crossing into
 	// the region is not counted here).
-	rows, err := m.DB.QueryContext(ctx, `SELECT a.unit_code, ifnull(a.grid_code, ''), ifnull(a.route_code, ''), a.shift
-		FROM roster_assignments a JOIN rosters r ON r.uid = a.roster_uid
-		WHERE r.week = ?1 AND r.state = 'published' AND (a.grid_code LIKE ?2 || '%'
-			OR a.route_code IN (SELECT code FROM patrol_routes WHERE street_code LIKE ?2 || '%'))`, week.String(), region)
+	var assigned []assignmentKey
+	if asOf {
+		assigned, err = m.assignmentsAsOf(ctx, region, week, at)
+	} else {
+		assigned, err = queryAssignments(ctx, m.DB, `SELECT a.unit_code, ifnull(a.grid_code, ''), ifnull(a.route_code, ''), a.shift
+			FROM roster_assignments a JOIN rosters r ON r.uid = a.roster_uid
+			WHERE r.week = ?1 AND r.state = 'published' AND (a.grid_code LIKE ?2 || '%'
+				OR a.route_code IN (SELECT code FROM patrol_routes WHERE street_code LIKE ?2 || '%'))`, week.String(), region)
+	}
 	if err != nil {
 		return schedule.Coverage{}, -1, err
 	}
 	walked := map[string]bool{}
-	for rows.Next() {
-		var a data.Assignment
-		var shift string
-		if err := rows.Scan(&a.Unit, &a.Grid, &a.Route, &shift); err != nil {
-			_ = rows.Close()
-			return schedule.Coverage{}, -1, err
-		}
-		if a.Shift, err = data.ParseShift(shift, shifts); err == nil {
+	for _, k := range assigned {
+		a := data.Assignment{Unit: k.unit, Grid: k.grid, Route: k.route}
+		if a.Shift, err = data.ParseShift(k.shift, shifts); err == nil {
 			p.Assignments = append(p.Assignments, a)
 			if a.Route != "" {
 				walked[a.Route] = true
 			}
 		}
-	}
-	if err := closeRows(rows); err != nil {
-		return schedule.Coverage{}, -1, err
 	}
 	if p.Routes, err = m.routesNamed(ctx, slices.Sorted(maps.Keys(walked))); err != nil {
 		return schedule.Coverage{}, -1, err
