@@ -80,6 +80,12 @@ func (c *Console) DetailLinks() map[string]func() {
 func (c *Console) writeDetail(b *strings.Builder, links *[]detailLink) error {
 	line := func(label string, value any) { fmt.Fprintf(b, "- %s: %v\n", T(label), value) }
 	code := c.focus
+	if code != "" && c.Replaying() {
+		// A grid's, center's, unit's or case's details are read as they are
+		// now: in replay they would pass for then's.
+		fmt.Fprintf(b, "## %s\n\n%s\n", code, T("Replay: details are not shown, as they would be the city's now, not then. Back to now to see them."))
+		return nil
+	}
 	switch {
 	case code == "":
 		if len(c.selected) == 0 {

@@ -141,9 +141,19 @@ func TestReplayShowsThenReadOnlyAndLeaves(t *testing.T) {
 		t.Fatalf("a live refresh in replay shows %d open", o)
 	}
 
+	// A grid's details are now's: not shown in replay.
+	c.ShowDetail("990101001001001")
+	if d := c.DetailText(); !strings.Contains(d, "details are not shown") {
+		t.Fatalf("the detail panel in replay: %q", d)
+	}
+
 	// Leaving shows now again, with the controls.
 	c.LeaveReplay()
 	settle(t, c)
+	c.ShowDetail("990101001001001")
+	if d := c.DetailText(); strings.Contains(d, "details are not shown") {
+		t.Fatalf("the detail panel after replay: %q", d)
+	}
 	if c.Replaying() || c.AsOf != testNow {
 		t.Fatalf("still in replay, at %v", c.AsOf)
 	}
