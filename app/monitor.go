@@ -334,7 +334,14 @@ func (c *Console) loadMonitor() {
 	if s.Region == nil {
 		return
 	}
-	st, err := c.M.IndicatorStatuses(bg, data.IndicatorFilter{Region: s.region, Category: s.category})
+	f := data.IndicatorFilter{Region: s.region, Category: s.category}
+	var st []data.IndicatorStatus
+	var err error
+	if c.Replaying() {
+		st, err = c.M.IndicatorStatusesAt(bg, f, c.clock()) // as they stood then, read without writing
+	} else {
+		st, err = c.M.IndicatorStatuses(bg, f)
+	}
 	if err != nil {
 		s.Region.SetText(c.text(err))
 		st = nil
@@ -407,7 +414,7 @@ func (c *Console) drawChart() {
 	s.ChartNote.SetText(T("Drawing the chart…"))
 	s.chartGen++
 	s.busy++
-	gen, m, end, scale, month := s.chartGen, c.M, c.Now(), c.canvasScale(), s.month
+	gen, m, end, scale, month := s.chartGen, c.M, c.clock(), c.canvasScale(), s.month // in replay, the chart ends then
 	lang := chart.ParseLang(T("lang"))
 	go func() {
 		img, err := drawChart(m, st, end, scale, month, lang)

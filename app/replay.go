@@ -49,12 +49,13 @@ type replayState struct {
 	boards   map[string]replayBoard     // the board's rows per parent, from the mirror
 	changes  []timeline.Change          // the steps played, newest first
 
-	play      playback
-	bar       *ReplayBar
-	setting   bool      // the time control being set from at: no new frame
-	queueBusy bool      // the queue is being read on a goroutine
-	queueNext bool      // and is to be read again after
-	queueRead time.Time // when it was last asked for
+	play        playback
+	bar         *ReplayBar
+	setting     bool      // the time control being set from at: no new frame
+	queueBusy   bool      // the queue is being read on a goroutine
+	queueNext   bool      // and is to be read again after
+	queueRead   time.Time // when it was last asked for
+	monitorRead time.Time // when the Monitoring tab was last read
 	// Frames counts the moments shown (tests, the benchmark).
 	Frames int
 }
@@ -195,6 +196,12 @@ func (c *Console) ShowReplayAt(t time.Time) {
 	}
 	c.City.Map.Reload("orders")
 	c.CasesChanged("")
+	// The Monitoring tab as it stood (statuses read without writing, the
+	// alerts open then); playing, once a second, as the queue.
+	if !r.play.on || time.Since(r.monitorRead) >= replayQueueEvery {
+		r.monitorRead = time.Now()
+		c.loadMonitor()
+	}
 	c.showReplayBar()
 }
 

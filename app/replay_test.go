@@ -69,6 +69,19 @@ func TestReplayShowsThenReadOnlyAndLeaves(t *testing.T) {
 	if c.AsOf != at || !c.ReplayAt().Equal(at) {
 		t.Fatalf("console at %v, replay at %v; want %v", c.AsOf, c.ReplayAt(), at)
 	}
+	// The Monitoring tab: the indicators as they stood then.
+	monitorThen, err := c.M.IndicatorStatusesAt(bg, data.IndicatorFilter{Region: c.MonitorRegion()}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shown := c.MonitorShown(); len(shown) != len(monitorThen) || len(shown) == 0 {
+		t.Fatalf("the Monitoring tab shows %d indicators, %d stood then", len(shown), len(monitorThen))
+	}
+	for _, st := range c.MonitorShown() {
+		if st.At.After(at) {
+			t.Fatalf("the Monitoring tab shows %s's value of %v, after then (%v)", st.Indicator.Code, st.At, at)
+		}
+	}
 	// The map's counts, the tree's (the city's summary) and the board's.
 	if o, d := sumGrids(c.City.Events); o != open || d != overdue {
 		t.Fatalf("map: %d open, %d overdue; then %d, %d (now %d, %d)", o, d, open, overdue, liveOpen, liveOverdue)
