@@ -83,6 +83,14 @@ usage:
   kapok users   passwd --mirror FILE [--login LOGIN] [--user LOGIN]
   kapok users   disable --mirror FILE --login LOGIN [--user ADMIN]
   kapok users   list --mirror FILE [--format table|csv|json]
+  kapok projects add --mirror FILE --region CODE --title T [--unit U] [--text D] [--indicators C1,C2] [--user LOGIN]
+  kapok projects move --mirror FILE --project KEY --to incubating|piloting|evaluated|rolled_out|stopped [--reason R] [--user LOGIN]
+  kapok projects list --mirror FILE [--stage S] [--region CODE] [--format table|json]
+  kapok projects show --mirror FILE --project KEY [--at RFC3339]   (milestones overdue at --at flagged)
+  kapok contest score --mirror FILE --round YEAR --project KEY --criterion CODE --value V [--user LOGIN]
+                a judge's score (a judge does not score their own region's entries)
+  kapok contest rank --mirror FILE --round YEAR [--criteria] [--format table|json]
+                the round's ranking, the top ten city innovation projects (or its published criteria)
   kapok journal verify --mirror FILE
   kapok journal list --mirror FILE [--since RFC3339] [--actor LOGIN] [--kind KIND] [--format table|json]
   kapok upstream init --dsn DSN
@@ -101,7 +109,7 @@ usage:
 
 Commands that change data (import, orders issue|move, cases report|move|extend|escalate, roster
 plan|assign|unassign|publish|rules|leave, duty assign|remove, feed, alerts ack, users add|passwd|disable,
-sync resolve)
+sync resolve, projects add|move, contest score)
 and brief, which signs, act as --user LOGIN (default $KAPOK_USER), who logs in: the password is read from
 $KAPOK_PASSWORD or asked at the terminal; a new one (users add, users passwd) from $KAPOK_NEW_PASSWORD.
 The built-in user system cannot log in. Commands that only read ask for no password.
@@ -120,7 +128,7 @@ var commands = map[string]command{
 	"demo": demoCmd, "stats": statsCmd, "import": importCmd, "export": exportCmd, "render": renderCmd, "chart": chartCmd,
 	"orders": ordersCmd, "journal": journalCmd, "cases": casesCmd, "roster": rosterCmd, "duty": dutyCmd, "index": indexCmd, "run": runCmd,
 	"feed": feedCmd, "indicators": indicatorsCmd, "alerts": alertsCmd, "brief": briefCmd, "users": usersCmd,
-	"upstream": upstreamCmd, "sync": syncCmd,
+	"upstream": upstreamCmd, "sync": syncCmd, "projects": projectsCmd, "contest": contestCmd,
 }
 
 // runCLI runs one command line and returns the process's exit status.

@@ -28,11 +28,14 @@ const (
 	ActJournalView   Action = "journal.view"   // read the journal in the console
 	ActContactView   Action = "contact.view"   // see phone numbers of responders and reporters unmasked
 	ActSyncResolve   Action = "sync.resolve"   // mark one's own change that sync rejected as resolved
+	ActProjectEdit   Action = "project.edit"   // propose innovation projects, move their stages, keep their milestones; contest rounds and entries
+	ActContestJudge  Action = "contest.judge"  // score a contest round's entries
 )
 
 // Actions lists every action, in the matrix's order.
 var Actions = []Action{ActOrderIssue, ActOrderMove, ActCaseReport, ActCaseHandle, ActCaseFeedback, ActCaseExtend,
-	ActRosterEdit, ActRosterPublish, ActDutyEdit, ActAlertAck, ActFeed, ActImport, ActUserAdmin, ActBrief, ActJournalView, ActContactView, ActSyncResolve}
+	ActRosterEdit, ActRosterPublish, ActDutyEdit, ActAlertAck, ActFeed, ActImport, ActUserAdmin, ActBrief, ActJournalView, ActContactView, ActSyncResolve,
+	ActProjectEdit, ActContestJudge}
 
 // The roles beyond the first five (migration 0014).
 const (
@@ -45,7 +48,7 @@ const (
 // commandPost is what a command post's people do: cases, dispatch, orders,
 // alert acknowledgement, and the rosters and duty they keep.
 var commandPost = []Action{ActOrderIssue, ActOrderMove, ActCaseReport, ActCaseHandle, ActCaseFeedback, ActRosterEdit,
-	ActDutyEdit, ActAlertAck, ActFeed, ActBrief, ActContactView, ActSyncResolve}
+	ActDutyEdit, ActAlertAck, ActFeed, ActBrief, ActContactView, ActSyncResolve, ActProjectEdit}
 
 // Permissions is the permission matrix as data: the actions each role may
 // take (within the user's jurisdiction). The leadership group may do what
@@ -55,13 +58,13 @@ var commandPost = []Action{ActOrderIssue, ActOrderMove, ActCaseReport, ActCaseHa
 // back those of the grids in their jurisdiction.
 var Permissions = map[Role][]Action{
 	RoleSystem:           Actions,
-	RoleLeader:           append(slices.Clone(commandPost), ActCaseExtend, ActRosterPublish, ActImport, ActJournalView),
+	RoleLeader:           append(slices.Clone(commandPost), ActCaseExtend, ActRosterPublish, ActImport, ActJournalView, ActContestJudge),
 	RoleCommander:        commandPost,
 	RoleOperator:         commandPost,
 	RoleDistrictOperator: commandPost,
 	RoleStreetOperator:   commandPost,
 	RoleWorker:           {ActCaseReport, ActCaseFeedback, ActSyncResolve},
-	RoleAnalyst:          {ActBrief},
+	RoleAnalyst:          {ActBrief, ActContestJudge},
 	RoleAdmin:            {ActUserAdmin, ActJournalView},
 }
 

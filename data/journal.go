@@ -56,6 +56,13 @@ const (
 	// Sync (issue 14): reference rows pulled from the upstream.
 	KindSyncReference = "sync.reference"
 	KindSyncResolve   = "sync.resolve" // a change sync rejected, marked resolved by its author
+	// The innovation program (issue 16).
+	KindProjectAdd       = "project.add"
+	KindProjectMove      = "project.move"
+	KindProjectMilestone = "project.milestone" // a milestone added or done
+	KindContestRound     = "contest.round"     // a round opened with its criteria
+	KindContestEnter     = "contest.enter"     // a project entered in a round
+	KindContestScore     = "contest.score"
 	// KindAudit is a row of the audit log that the journal replaced,
 	// carried over into the chain.
 	KindAudit = "audit"

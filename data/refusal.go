@@ -155,6 +155,25 @@ const (
 	CodeUpstreamEmpty Code = "upstream_empty"
 	// The upstream cannot be reached (the network, the server, the DSN).
 	CodeUpstreamUnreachable Code = "upstream_unreachable"
+
+	// The innovation program (issue 16).
+	CodeProjectUnknown             Code = "project_unknown"
+	CodeProjectStageUnknown        Code = "project_stage_unknown"
+	CodeProjectMoveNotAllowed      Code = "project_move_not_allowed"
+	CodeProjectReasonRequired      Code = "project_reason_required"
+	CodeProjectTitleEmpty          Code = "project_title_empty"
+	CodeProjectOutsideJurisdiction Code = "project_outside_jurisdiction"
+	CodeProjectRegionLevel         Code = "project_region_level"
+	CodeMilestoneInvalid           Code = "milestone_invalid"
+	CodeRoundUnknown               Code = "round_unknown"
+	CodeRoundExists                Code = "round_exists"
+	CodeRoundOutsideJurisdiction   Code = "round_outside_jurisdiction"
+	CodeCriteriaInvalid            Code = "criteria_invalid"
+	CodeCriterionUnknown           Code = "criterion_unknown"
+	CodeEntryNotInRound            Code = "entry_not_in_round"
+	CodeScoreOutOfRange            Code = "score_out_of_range"
+	CodeJudgeOwnRegion             Code = "judge_own_region"
+	CodeIndicatorUnknown           Code = "indicator_unknown"
 )
 
 // RefusalArgs lists every code with the names of its arguments: the texts
@@ -279,6 +298,25 @@ var RefusalArgs = map[Code][]string{
 	CodeUpstreamUnreachable:       {"why"},
 	CodeMirrorExists:              {"path"},
 	CodeUpstreamEmpty:             nil,
+
+	// The innovation program (issue 16).
+	CodeProjectUnknown:             {"project"},
+	CodeProjectStageUnknown:        {"stage", "allowed"},
+	CodeProjectMoveNotAllowed:      {"project", "from", "to"}, // from, to: terms (stage.…)
+	CodeProjectReasonRequired:      {"project"},
+	CodeProjectTitleEmpty:          nil,
+	CodeProjectOutsideJurisdiction: {"region", "jurisdiction"},
+	CodeProjectRegionLevel:         {"region"},
+	CodeMilestoneInvalid:           {"project"},
+	CodeRoundUnknown:               {"round"},
+	CodeRoundExists:                {"round"},
+	CodeRoundOutsideJurisdiction:   {"round", "jurisdiction"},
+	CodeCriteriaInvalid:            {"criterion"},
+	CodeCriterionUnknown:           {"criterion", "round"},
+	CodeEntryNotInRound:            {"project", "round"},
+	CodeScoreOutOfRange:            {"criterion", "value", "max"},
+	CodeJudgeOwnRegion:             {"project", "region", "jurisdiction"},
+	CodeIndicatorUnknown:           {"indicator"},
 }
 
 // ArgKind tells an edge how to show an argument.
@@ -391,6 +429,9 @@ var Terms = func() []string {
 	}
 	for _, a := range Actions {
 		out = append(out, string(a))
+	}
+	for _, s := range Stages {
+		out = append(out, s.Term())
 	}
 	out = append(out, RuleTerms...)
 	out = append(out, GridResidential, GridVillage, GridCommercial, GridIndustrial, GridSpecial)

@@ -52,7 +52,7 @@ func accessUsers(t *testing.T, m *mirror.Mirror) map[data.Role]string {
 func accessRefusal(err error) bool {
 	var r *data.Refusal
 	if errors.As(err, &r) {
-		return r.Code == data.CodeActionNotPermitted || r.Code == data.CodeConflictNotYours || strings.HasSuffix(string(r.Code), "_outside_jurisdiction")
+		return r.Code == data.CodeActionNotPermitted || r.Code == data.CodeConflictNotYours || r.Code == data.CodeJudgeOwnRegion || strings.HasSuffix(string(r.Code), "_outside_jurisdiction")
 	}
 	var in *data.InputError
 	return errors.As(err, &in) && strings.Contains(in.Reason, "jurisdiction")
@@ -124,6 +124,9 @@ func TestAccessMatrix(t *testing.T) {
 		return c.Code
 	}
 	exported := exportGrids(t, m)
+	if err := m.OpenRound(ctx, 2021, contestCriteria, sys, now); err != nil {
+		t.Fatal(err)
+	}
 
 	actions := map[data.Action]func(login string, inside bool) error{
 		data.ActOrderIssue: func(login string, inside bool) error {
@@ -217,6 +220,22 @@ func TestAccessMatrix(t *testing.T) {
 			}
 			return m.ResolveConflict(ctx, id, login, now)
 		},
+		data.ActProjectEdit: func(login string, inside bool) error {
+			_, err := m.AddProject(ctx, data.ProjectRequest{Region: accessPlaces[inside].street, Unit: "街道", Title: "试点", Actor: login}, now)
+			return err
+		},
+		data.ActContestJudge: func(login string, inside bool) error {
+			// A judge may not score their own region's entry: the entry
+			// "inside" the rule is one of the other district.
+			p, err := m.AddProject(ctx, data.ProjectRequest{Region: accessPlaces[!inside].street, Unit: "街道", Title: "参评", Actor: sys}, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := m.EnterProject(ctx, 2021, p.Key, sys, now); err != nil {
+				t.Fatal(err)
+			}
+			return m.ScoreEntry(ctx, data.Score{Round: 2021, Project: p.Key, Criterion: contestCriteria[0].Code, Value: 1, Judge: login}, now)
+		},
 		data.ActImport: func(login string, inside bool) error {
 			_, err := m.ImportFile(ctx, "grids", "grid.geojson", strings.NewReader(exported[accessPlaces[inside].grid]), login)
 			return err
@@ -259,6 +278,8 @@ func setupEntries(a data.Action) int64 {
 	switch a {
 	case data.ActOrderMove, data.ActCaseHandle, data.ActRosterPublish:
 		return 1
+	case data.ActContestJudge:
+		return 2 // the project proposed and entered
 	case data.ActAlertAck:
 		return 2 // the alarm fed, and cleared after
 	case data.ActCaseFeedback, data.ActCaseExtend:

@@ -1,0 +1,251 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"kapok/data"
+	"kapok/data/mirror"
+)
+
+// The innovation program's subcommands (issue 16): projects proposed, moved
+// through the incubator's stages and listed; the contest's scores and
+// ranking.
+
+func projectsCmd(args []string, out io.Writer) error {
+	sub, err := subcommand("projects", args, []string{"add", "move", "list", "show"}, out)
+	if err != nil {
+		return err
+	}
+	return map[string]command{"add": projectsAdd, "move": projectsMove, "list": projectsList, "show": projectsShow}[sub](args[1:], out)
+}
+
+func contestCmd(args []string, out io.Writer) error {
+	sub, err := subcommand("contest", args, []string{"score", "rank"}, out)
+	if err != nil {
+		return err
+	}
+	return map[string]command{"score": contestScore, "rank": contestRank}[sub](args[1:], out)
+}
+
+// oneLine is text from the mirror as one line of a table: control
+// characters (a newline would forge a row) shown as spaces.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func projectsAdd(args []string, out io.Writer) error {
+	fs := flags("projects add", "projects add --mirror FILE --region CODE --title T [--unit U] [--text D] [--indicators C1,C2] [--user LOGIN]", out)
+	path := mirrorFlag(fs)
+	var req data.ProjectRequest
+	var indicators string
+	fs.StringVar(&req.Region, "region", "", "the owner region: a district, street or community code")
+	fs.StringVar(&req.Title, "title", "", "the project's title")
+	fs.StringVar(&req.Unit, "unit", "", "the proposing unit")
+	fs.StringVar(&req.Description, "text", "", "the description")
+	fs.StringVar(&indicators, "indicators", "", "codes of the indicator catalogue the project means to move, comma-separated")
+	userVar(fs, &req.Actor, "proposing it (the region must be in their jurisdiction)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if req.Region == "" || !given(fs)["title"] || fs.NArg() > 0 {
+		return misuse("--region and --title are required")
+	}
+	if indicators != "" {
+		req.Indicators = strings.Split(indicators, ",")
+	}
+	return onMirrorAs(*path, req.Actor, func(ctx context.Context, m *mirror.Mirror) error {
+		p, err := m.AddProject(ctx, req, caseNow())
+		if err == nil {
+			fmt.Fprintln(out, p.Key)
+		}
+		return err
+	})
+}
+
+func projectsMove(args []string, out io.Writer) error {
+	fs := flags("projects move", "projects move --mirror FILE --project KEY --to incubating|piloting|evaluated|rolled_out|stopped [--reason R] [--user LOGIN]", out)
+	path := mirrorFlag(fs)
+	key := fs.String("project", "", "the project's key (or its first 8 characters or more)")
+	to := fs.String("to", "", "the next stage, or stopped (with --reason)")
+	reason := fs.String("reason", "", "why the project is stopped")
+	user := userFlag(fs, "moving it (the project's region must be in their jurisdiction)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *key == "" || *to == "" || fs.NArg() > 0 {
+		return misuse("--project and --to are required")
+	}
+	return onMirrorAs(*path, *user, func(ctx context.Context, m *mirror.Mirror) error {
+		p, err := m.MoveProject(ctx, *key, data.Stage(*to), *reason, *user, caseNow())
+		if err == nil {
+			fmt.Fprintf(out, "%s\t%s\n", p.Key, p.Stage)
+		}
+		return err
+	})
+}
+
+func projectsList(args []string, out io.Writer) error {
+	fs := flags("projects list", "projects list --mirror FILE [--stage S] [--region CODE] [--format table|json]", out)
+	path := mirrorFlag(fs)
+	stage := fs.String("stage", "", "only the projects at this stage")
+	region := fs.String("region", "", "only the projects owned in this region")
+	format := fs.String("format", "table", "table or json (JSON: one object per line)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 || *format != "table" && *format != "json" {
+		return misuse("--format is table or json")
+	}
+	return onMirror(*path, func(ctx context.Context, m *mirror.Mirror) error {
+		list, err := m.Projects(ctx, data.ProjectFilter{Stage: data.Stage(*stage), Region: *region})
+		if err != nil {
+			return err
+		}
+		records := make([][]string, len(list))
+		for i, p := range list {
+			records[i] = []string{p.Key, string(p.Stage), p.Region, oneLine(p.Unit), oneLine(p.Title), beijingRFC3339(p.ProposedAt)}
+		}
+		return writeRecords(out, *format, []string{"key", "stage", "region", "unit", "title", "proposed"}, records)
+	})
+}
+
+func projectsShow(args []string, out io.Writer) error {
+	fs := flags("projects show", "projects show --mirror FILE --project KEY [--at RFC3339]", out)
+	path := mirrorFlag(fs)
+	key := fs.String("project", "", "the project's key (or its first 8 characters or more)")
+	at := fs.String("at", "", "an instant, RFC 3339: milestones not done and due before it are overdue (default: now)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *key == "" || fs.NArg() > 0 {
+		return misuse("--project is required")
+	}
+	now := caseNow()
+	if *at != "" {
+		t, err := time.Parse(time.RFC3339, *at)
+		if err != nil {
+			return misuse("--at %q is not an RFC 3339 time", *at)
+		}
+		now = t
+	}
+	return onMirror(*path, func(ctx context.Context, m *mirror.Mirror) error {
+		p, err := m.Project(ctx, *key, now)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "project     %s\ntitle       %s\nregion      %s\nunit        %s\nstage       %s\n", p.Key, oneLine(p.Title), p.Region,
+			oneLine(p.Unit), p.Stage)
+		if p.Reason != "" {
+			fmt.Fprintf(out, "reason      %s\n", oneLine(p.Reason))
+		}
+		fmt.Fprintf(out, "proposed    %s\nsince       %s\nindicators  %s\n", beijingRFC3339(p.ProposedAt), beijingRFC3339(p.StageAt),
+			strings.Join(p.Indicators, ", "))
+		if p.Description != "" {
+			fmt.Fprintf(out, "description %s\n", oneLine(p.Description))
+		}
+		records := make([][]string, len(p.Milestones))
+		for i, ms := range p.Milestones {
+			done, flag := "", ""
+			if !ms.Done.IsZero() {
+				done = beijingRFC3339(ms.Done)
+			}
+			if ms.Overdue {
+				flag = "OVERDUE"
+			}
+			records[i] = []string{strconv.FormatInt(ms.ID, 10), oneLine(ms.Title), beijingRFC3339(ms.Due), done, flag}
+		}
+		if len(records) == 0 {
+			return nil
+		}
+		fmt.Fprintln(out)
+		return writeRecords(out, "table", []string{"milestone", "title", "due", "done", ""}, records)
+	})
+}
+
+// roundFlag is --round YEAR: the year a contest round ends in.
+func roundFlag(fs *flag.FlagSet) *int {
+	return fs.Int("round", 0, "the contest round: the year it ends in (2021 for 2020–2021)")
+}
+
+func contestScore(args []string, out io.Writer) error {
+	fs := flags("contest score", "contest score --mirror FILE --round YEAR --project KEY --criterion CODE --value V [--user LOGIN]", out)
+	path := mirrorFlag(fs)
+	round := roundFlag(fs)
+	var s data.Score
+	fs.StringVar(&s.Project, "project", "", "the entry: its project's key (or its first 8 characters or more)")
+	fs.StringVar(&s.Criterion, "criterion", "", "the criterion's code, as contest rank --criteria lists them")
+	value := fs.String("value", "", "the score, 0 to the criterion's maximum")
+	userVar(fs, &s.Judge, "judging (not an entry of their own region)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *round == 0 || s.Project == "" || s.Criterion == "" || *value == "" || fs.NArg() > 0 {
+		return misuse("--round, --project, --criterion and --value are required")
+	}
+	v, err := strconv.ParseFloat(*value, 64)
+	if err != nil {
+		return misuse("--value %q is not a number", *value)
+	}
+	s.Round, s.Value = *round, v
+	return onMirrorAs(*path, s.Judge, func(ctx context.Context, m *mirror.Mirror) error {
+		err := m.ScoreEntry(ctx, s, caseNow())
+		if err == nil {
+			fmt.Fprintf(out, "%s\t%s\t%g\n", s.Project, s.Criterion, s.Value)
+		}
+		return err
+	})
+}
+
+func contestRank(args []string, out io.Writer) error {
+	fs := flags("contest rank", "contest rank --mirror FILE --round YEAR [--criteria] [--format table|json]", out)
+	path := mirrorFlag(fs)
+	round := roundFlag(fs)
+	criteria := fs.Bool("criteria", false, "list the round's published criteria instead")
+	format := fs.String("format", "table", "table or json (JSON: one object per line)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *round == 0 || fs.NArg() > 0 || *format != "table" && *format != "json" {
+		return misuse("--round is required; --format is table or json")
+	}
+	return onMirror(*path, func(ctx context.Context, m *mirror.Mirror) error {
+		if *criteria {
+			cs, err := m.Criteria(ctx, *round)
+			if err != nil {
+				return err
+			}
+			records := make([][]string, len(cs))
+			for i, c := range cs {
+				records[i] = []string{c.Code, oneLine(c.NameZH), oneLine(c.NameEN), strconv.FormatFloat(c.Weight, 'g', -1, 64),
+					strconv.FormatFloat(c.Max, 'g', -1, 64)}
+			}
+			return writeRecords(out, *format, []string{"criterion", "name_zh", "name_en", "weight", "max"}, records)
+		}
+		rank, err := m.Ranking(ctx, *round)
+		if err != nil {
+			return err
+		}
+		records := make([][]string, len(rank))
+		for i, e := range rank {
+			city := ""
+			if e.City {
+				city = "city"
+			}
+			records[i] = []string{strconv.Itoa(e.Rank), e.Project, oneLine(e.Title), e.Region, strconv.FormatFloat(e.Total, 'f', 2, 64),
+				strconv.Itoa(e.Judges), city}
+		}
+		return writeRecords(out, *format, []string{"rank", "project", "title", "region", "score", "judges", "city"}, records)
+	})
+}
