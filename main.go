@@ -87,6 +87,11 @@ usage:
   kapok projects move --mirror FILE --project KEY --to incubating|piloting|evaluated|rolled_out|stopped [--reason R] [--user LOGIN]
   kapok projects list --mirror FILE [--stage S] [--region CODE] [--format table|json]
   kapok projects show --mirror FILE --project KEY [--at RFC3339]   (milestones overdue at --at flagged)
+  kapok projects rollout --mirror FILE --project KEY --region CODE --state pilot|rolled_out|planned [--user LOGIN]
+                a project's pilot, a region it is rolled out to, or one it is planned for
+  kapok contest open --mirror FILE --round YEAR --criteria FILE.csv [--user LOGIN]
+                opens a round with its published criteria (CSV: code,name_zh,name_en,weight,max)
+  kapok contest enter --mirror FILE --round YEAR --project KEY [--user LOGIN]
   kapok contest score --mirror FILE --round YEAR --project KEY --criterion CODE --value V [--user LOGIN]
                 a judge's score (a judge does not score their own region's entries)
   kapok contest rank --mirror FILE --round YEAR [--criteria] [--format table|json]
@@ -109,7 +114,7 @@ usage:
 
 Commands that change data (import, orders issue|move, cases report|move|extend|escalate, roster
 plan|assign|unassign|publish|rules|leave, duty assign|remove, feed, alerts ack, users add|passwd|disable,
-sync resolve, projects add|move, contest score)
+sync resolve, projects add|move|rollout, contest open|enter|score)
 and brief, which signs, act as --user LOGIN (default $KAPOK_USER), who logs in: the password is read from
 $KAPOK_PASSWORD or asked at the terminal; a new one (users add, users passwd) from $KAPOK_NEW_PASSWORD.
 The built-in user system cannot log in. Commands that only read ask for no password.

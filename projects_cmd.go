@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -19,19 +22,20 @@ import (
 // ranking.
 
 func projectsCmd(args []string, out io.Writer) error {
-	sub, err := subcommand("projects", args, []string{"add", "move", "list", "show"}, out)
+	sub, err := subcommand("projects", args, []string{"add", "move", "list", "show", "rollout"}, out)
 	if err != nil {
 		return err
 	}
-	return map[string]command{"add": projectsAdd, "move": projectsMove, "list": projectsList, "show": projectsShow}[sub](args[1:], out)
+	return map[string]command{"add": projectsAdd, "move": projectsMove, "list": projectsList, "show": projectsShow,
+		"rollout": projectsRollout}[sub](args[1:], out)
 }
 
 func contestCmd(args []string, out io.Writer) error {
-	sub, err := subcommand("contest", args, []string{"score", "rank"}, out)
+	sub, err := subcommand("contest", args, []string{"open", "enter", "score", "rank"}, out)
 	if err != nil {
 		return err
 	}
-	return map[string]command{"score": contestScore, "rank": contestRank}[sub](args[1:], out)
+	return map[string]command{"open": contestOpen, "enter": contestEnter, "score": contestScore, "rank": contestRank}[sub](args[1:], out)
 }
 
 // oneLine is text from the mirror as one line of a table: control
@@ -247,5 +251,103 @@ func contestRank(args []string, out io.Writer) error {
 				strconv.Itoa(e.Judges), city}
 		}
 		return writeRecords(out, *format, []string{"rank", "project", "title", "region", "score", "judges", "city"}, records)
+	})
+}
+
+func projectsRollout(args []string, out io.Writer) error {
+	fs := flags("projects rollout", "projects rollout --mirror FILE --project KEY --region CODE --state pilot|rolled_out|planned [--user LOGIN]", out)
+	path := mirrorFlag(fs)
+	key := fs.String("project", "", "the project's key (or its first 8 characters or more)")
+	region := fs.String("region", "", "a district, street or community code")
+	state := fs.String("state", "", "pilot (from piloting on), rolled_out (the project rolled out) or planned")
+	user := userFlag(fs, "setting it (the region must be in their jurisdiction)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *key == "" || *region == "" || *state == "" || fs.NArg() > 0 {
+		return misuse("--project, --region and --state are required")
+	}
+	return onMirrorAs(*path, *user, func(ctx context.Context, m *mirror.Mirror) error {
+		r, err := m.SetRollout(ctx, *key, *region, data.RolloutState(*state), *user, caseNow())
+		if err == nil {
+			fmt.Fprintf(out, "%s\t%s\t%s\t%s\n", r.Project, r.Region, r.State, beijingRFC3339(r.Since))
+		}
+		return err
+	})
+}
+
+// readCriteria reads a round's published criteria from a CSV file with the
+// header code,name_zh,name_en,weight,max, a criterion a row in the
+// published order.
+func readCriteria(path string) ([]data.Criterion, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = f.Close() }()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = 5
+	rows, err := r.ReadAll()
+	if err != nil {
+		return nil, &data.InputError{File: path, Reason: err.Error()}
+	}
+	if len(rows) == 0 || strings.Join(rows[0], ",") != "code,name_zh,name_en,weight,max" {
+		return nil, &data.InputError{File: path, Reason: "the header must be code,name_zh,name_en,weight,max"}
+	}
+	var out []data.Criterion
+	for i, row := range rows[1:] {
+		w, werr := strconv.ParseFloat(strings.TrimSpace(row[3]), 64)
+		mx, merr := strconv.ParseFloat(strings.TrimSpace(row[4]), 64)
+		if err := errors.Join(werr, merr); err != nil {
+			return nil, &data.InputError{File: path, Reason: fmt.Sprintf("row %d: weight and max must be numbers", i+2)}
+		}
+		out = append(out, data.Criterion{Code: strings.TrimSpace(row[0]), NameZH: row[1], NameEN: row[2], Weight: w, Max: mx})
+	}
+	return out, nil
+}
+
+func contestOpen(args []string, out io.Writer) error {
+	fs := flags("contest open", "contest open --mirror FILE --round YEAR --criteria FILE.csv [--user LOGIN]", out)
+	path := mirrorFlag(fs)
+	round := roundFlag(fs)
+	file := fs.String("criteria", "", "the published criteria: CSV, header code,name_zh,name_en,weight,max")
+	user := userFlag(fs, "opening it (the whole city's jurisdiction)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *round == 0 || *file == "" || fs.NArg() > 0 {
+		return misuse("--round and --criteria are required")
+	}
+	criteria, err := readCriteria(*file)
+	if err != nil {
+		return err
+	}
+	return onMirrorAs(*path, *user, func(ctx context.Context, m *mirror.Mirror) error {
+		err := m.OpenRound(ctx, *round, criteria, *user, caseNow())
+		if err == nil {
+			fmt.Fprintf(out, "%d\t%d criteria\n", *round, len(criteria))
+		}
+		return err
+	})
+}
+
+func contestEnter(args []string, out io.Writer) error {
+	fs := flags("contest enter", "contest enter --mirror FILE --round YEAR --project KEY [--user LOGIN]", out)
+	path := mirrorFlag(fs)
+	round := roundFlag(fs)
+	key := fs.String("project", "", "the project's key (or its first 8 characters or more)")
+	user := userFlag(fs, "entering it (the project's region must be in their jurisdiction)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *round == 0 || *key == "" || fs.NArg() > 0 {
+		return misuse("--round and --project are required")
+	}
+	return onMirrorAs(*path, *user, func(ctx context.Context, m *mirror.Mirror) error {
+		err := m.EnterProject(ctx, *round, *key, *user, caseNow())
+		if err == nil {
+			fmt.Fprintf(out, "%d\t%s\n", *round, *key)
+		}
+		return err
 	})
 }

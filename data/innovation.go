@@ -180,3 +180,66 @@ func Rank(entries []RankedEntry) []RankedEntry {
 	}
 	return entries
 }
+
+// RolloutState is where a project stands in a region: its pilot, a region
+// it was rolled out to, or one it is planned for.
+type RolloutState string
+
+// The rollout states.
+const (
+	RolloutPilot     RolloutState = "pilot"      // 试点
+	RolloutRolledOut RolloutState = "rolled_out" // 已推广
+	RolloutPlanned   RolloutState = "planned"    // 计划推广
+)
+
+// RolloutStates lists every rollout state.
+var RolloutStates = []RolloutState{RolloutPilot, RolloutRolledOut, RolloutPlanned}
+
+// Term is the state as a refusal's domain word ("rollout.pilot").
+func (s RolloutState) Term() string { return "rollout." + string(s) }
+
+// CheckRollout refuses a rollout state the project's stage does not allow:
+// a pilot or a planned region from piloting on, a region rolled out to
+// only for a project rolled out, nothing for a project stopped.
+func CheckRollout(project string, stage Stage, state RolloutState) error {
+	if !slices.Contains(RolloutStates, state) {
+		return Refuse(CodeRolloutStateUnknown, "state", Value("state", state), Value("allowed", joinStrings(RolloutStates)))
+	}
+	ok := false
+	switch stage {
+	case StagePiloting, StageEvaluated:
+		ok = state != RolloutRolledOut
+	case StageRolledOut:
+		ok = true
+	}
+	if !ok {
+		return Refuse(CodeRolloutNotAllowed, "state", Value("project", project), Term("state", state.Term()), Term("stage", stage.Term()))
+	}
+	return nil
+}
+
+// Rollout is a project's state in one region, since when.
+type Rollout struct {
+	Project string
+	Region  string
+	State   RolloutState
+	Since   time.Time
+}
+
+// RolloutWindow is how long before and after a rollout's Since its
+// indicators are compared.
+const RolloutWindow = 30 * 24 * time.Hour
+
+// RolloutComparison is an indicator's mean in a region over the
+// RolloutWindow before a rollout's Since and over the one after, side by
+// side. MeasuredIn is the region the values are of (a community's street:
+// indicators are measured for the city, districts and streets). A side
+// without values has N 0 and mean 0.
+type RolloutComparison struct {
+	Rollout
+	Indicator       string
+	MeasuredIn      string
+	Before, After   float64
+	BeforeN, AfterN int
+	From, Until     time.Time // Since − RolloutWindow, Since + RolloutWindow
+}

@@ -63,6 +63,7 @@ const (
 	KindContestRound     = "contest.round"     // a round opened with its criteria
 	KindContestEnter     = "contest.enter"     // a project entered in a round
 	KindContestScore     = "contest.score"
+	KindProjectRollout   = "project.rollout" // a project's state in a region set
 	// KindAudit is a row of the audit log that the journal replaced,
 	// carried over into the chain.
 	KindAudit = "audit"

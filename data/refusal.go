@@ -174,6 +174,9 @@ const (
 	CodeScoreOutOfRange            Code = "score_out_of_range"
 	CodeJudgeOwnRegion             Code = "judge_own_region"
 	CodeIndicatorUnknown           Code = "indicator_unknown"
+	CodeRolloutStateUnknown        Code = "rollout_state_unknown"
+	CodeRolloutNotAllowed          Code = "rollout_not_allowed"
+	CodeRolloutUnknown             Code = "rollout_unknown"
 )
 
 // RefusalArgs lists every code with the names of its arguments: the texts
@@ -317,6 +320,9 @@ var RefusalArgs = map[Code][]string{
 	CodeScoreOutOfRange:            {"criterion", "value", "max"},
 	CodeJudgeOwnRegion:             {"project", "region", "jurisdiction"},
 	CodeIndicatorUnknown:           {"indicator"},
+	CodeRolloutStateUnknown:        {"state", "allowed"},
+	CodeRolloutNotAllowed:          {"project", "state", "stage"}, // state, stage: terms
+	CodeRolloutUnknown:             {"project", "region"},
 }
 
 // ArgKind tells an edge how to show an argument.
@@ -431,6 +437,9 @@ var Terms = func() []string {
 		out = append(out, string(a))
 	}
 	for _, s := range Stages {
+		out = append(out, s.Term())
+	}
+	for _, s := range RolloutStates {
 		out = append(out, s.Term())
 	}
 	out = append(out, RuleTerms...)

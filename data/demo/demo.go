@@ -24,6 +24,9 @@ type Options struct {
 	Grids     int       // how many grids to cut
 	Units     int       // how many emergency units
 	DemoPoint string    // community flagged as the demonstration point
+	// Innovation writes the innovation program (innovation.go); the
+	// fixture city leaves it out, for tests that start from none.
+	Innovation bool
 }
 
 // DefaultOptions are the figures of the model city, Guangzhou, as of now
@@ -33,7 +36,7 @@ type Options struct {
 // internal/fixture); the same Seed and AsOf build the same city.
 func DefaultOptions() Options {
 	return Options{Seed: 1, AsOf: time.Now().Truncate(time.Second), Days: 30,
-		Grids: 20031, Units: 21590, DemoPoint: "440111021200"}
+		Grids: 20031, Units: 21590, DemoPoint: "440111021200", Innovation: true}
 }
 
 // Report says what a demo build wrote.
@@ -86,7 +89,8 @@ func Build(ctx context.Context, out string, src *CitySource, opt Options) (*Repo
 			write func(*sql.Tx) error
 		}{{"users", c.writeUsers}, {"regions", c.writeRegions}, {"grids", c.writeGrids}, {"centers", c.writeCenters},
 			{"matters", c.writeMatters}, {"units", c.writeUnits}, {"security layers", c.writeSecurity},
-			{"events", c.writeEvents}, {"unit holds", c.writeHolds}, {"indicators", c.writeIndicators}, {"transport minutes", c.writeTransport}, {streetInputsLabel, c.writeStreetInputs}, {"index", c.writeIndex}, {"duty rosters", c.writeDuty}}
+			{"events", c.writeEvents}, {"unit holds", c.writeHolds}, {"indicators", c.writeIndicators}, {"transport minutes", c.writeTransport}, {streetInputsLabel, c.writeStreetInputs}, {"index", c.writeIndex}, {"duty rosters", c.writeDuty},
+			{"innovation program", c.writeInnovation}}
 		// The city as built is every console's common start, not a change
 		// sync could take back: no undo log for it.
 		if err := mirror.WithoutUndo(ctx, tx, func() error {

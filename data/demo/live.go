@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"database/sql"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -88,17 +89,20 @@ func NewLive(ctx context.Context, m *mirror.Mirror, seed uint64, now time.Time) 
 			}
 		}
 	}
-	if l.grids, err = columnOf(ctx, m, `SELECT code FROM grids ORDER BY code`); err != nil {
+	if l.grids, err = columnOf(ctx, m.DB, `SELECT code FROM grids ORDER BY code`); err != nil {
 		return nil, err
 	}
-	if l.matters, err = columnOf(ctx, m, `SELECT code FROM matter_types ORDER BY code`); err != nil {
+	if l.matters, err = columnOf(ctx, m.DB, `SELECT code FROM matter_types ORDER BY code`); err != nil {
 		return nil, err
 	}
 	return l, nil
 }
 
-func columnOf(ctx context.Context, m *mirror.Mirror, q string) ([]string, error) {
-	rows, err := m.DB.QueryContext(ctx, q)
+// columnOf reads a column of strings, from a mirror's DB or a transaction.
+func columnOf(ctx context.Context, db interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, q string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
 	}

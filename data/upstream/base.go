@@ -24,7 +24,7 @@ var BaseTables = []string{
 	"rosters", "roster_assignments", "roster_history", "unit_leave",
 	"indicator_values", "indicator_readings",
 	"red_cotton_index", "red_cotton_street_index",
-	"projects", "project_history", "milestones", "project_indicators", "project_rollouts",
+	"projects", "project_history", "milestones", "project_indicators", "project_rollouts", "project_rollout_history",
 	"contest_rounds", "contest_criteria", "contest_entries", "contest_scores",
 }
 
