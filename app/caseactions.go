@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -47,7 +48,7 @@ var caseSteps = []caseStep{
 func (c *Console) StepsFor(r data.CaseRow, extensionsAllowed int) []caseStep {
 	var out []caseStep
 	for _, s := range caseSteps {
-		if !containsState(s.from, r.State) || s.kind == "move" && !r.State.CanMoveTo(s.to) || !c.may(s.action()) {
+		if !slices.Contains(s.from, r.State) || s.kind == "move" && !r.State.CanMoveTo(s.to) || !c.may(s.action()) {
 			continue
 		}
 		switch s.kind {
@@ -63,15 +64,6 @@ func (c *Console) StepsFor(r data.CaseRow, extensionsAllowed int) []caseStep {
 		out = append(out, s)
 	}
 	return out
-}
-
-func containsState(xs []data.EventState, s data.EventState) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // updateCaseActions shows a button for each step the selected case may

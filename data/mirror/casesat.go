@@ -3,6 +3,7 @@ package mirror
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -72,7 +73,7 @@ func (m *Mirror) CasesAt(ctx context.Context, f data.CaseFilter, at time.Time) (
 			}
 		}
 		switch {
-		case len(f.States) > 0 && !containsState(f.States, r.State),
+		case len(f.States) > 0 && !slices.Contains(f.States, r.State),
 			f.Source != "" && r.Source != string(f.Source),
 			f.Category != "" && r.Category != f.Category,
 			f.Overdue && !r.Overdue(at):
@@ -85,13 +86,4 @@ func (m *Mirror) CasesAt(ctx context.Context, f data.CaseFilter, at time.Time) (
 		out = out[:f.Limit]
 	}
 	return out, tl.Broken, nil
-}
-
-func containsState(states []data.EventState, s data.EventState) bool {
-	for _, x := range states {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

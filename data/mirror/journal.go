@@ -135,18 +135,21 @@ func parseHead(s string) (int64, string, error) {
 	return seq, hash, nil
 }
 
-func metaTx(ctx context.Context, tx *sql.Tx, key string) (string, error) {
+// metaTx reads a kapok_meta value ("" when absent) in a transaction or on
+// the database.
+func metaTx(ctx context.Context, q queryRower, key string) (string, error) {
 	var v string
-	err := tx.QueryRowContext(ctx, `SELECT value FROM kapok_meta WHERE key = ?`, key).Scan(&v)
+	err := q.QueryRowContext(ctx, `SELECT value FROM kapok_meta WHERE key = ?`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
 	return v, err
 }
 
+const setMetaSQL = `INSERT INTO kapok_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`
+
 func setMetaTx(ctx context.Context, tx *sql.Tx, key, value string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO kapok_meta (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	_, err := tx.ExecContext(ctx, setMetaSQL, key, value)
 	return err
 }
 

@@ -70,12 +70,8 @@ type SyncState struct {
 func (s SyncState) Waiting() int64 { return s.Head - s.Pushed }
 
 func metaInt(ctx context.Context, q queryRower, key string) (int64, error) {
-	var v string
-	err := q.QueryRowContext(ctx, `SELECT value FROM kapok_meta WHERE key = ?`, key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && v == "" {
-		return 0, nil
-	}
-	if err != nil {
+	v, err := metaTx(ctx, q, key)
+	if err != nil || v == "" {
 		return 0, err
 	}
 	return strconv.ParseInt(v, 10, 64)
@@ -218,7 +214,7 @@ func (m *Mirror) ApplyPulled(ctx context.Context, es []PulledEntry) (ApplyCounts
 	if st.base, err = metaInt(ctx, m.DB, "sync_base"); err != nil {
 		return n, err
 	}
-	if st.phase, err = metaTx0(ctx, m.DB, "sync_phase"); err != nil {
+	if st.phase, err = metaTx(ctx, m.DB, "sync_phase"); err != nil {
 		return n, err
 	}
 	st.console = console
@@ -322,8 +318,8 @@ func (m *Mirror) applyOne(ctx context.Context, q queryRower, tx *sql.Tx, st *bat
 		return logged(outcome, nil)
 	}
 	if own && st.phase == "" {
-		refused, err := exists(ctx, q, `SELECT 1 FROM sync_refused_local WHERE seq = ?`, e.Seq)
-		if err != nil {
+		var refused bool
+		if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sync_refused_local WHERE seq = ?)`, e.Seq).Scan(&refused); err != nil {
 			return err
 		}
 		if !refused {
@@ -339,7 +335,7 @@ func (m *Mirror) applyOne(ctx context.Context, q queryRower, tx *sql.Tx, st *bat
 			return err
 		}
 		n.Undone += undone
-		if st.phase, err = metaTx0(ctx, q, "sync_phase"); err != nil {
+		if st.phase, err = metaTx(ctx, q, "sync_phase"); err != nil {
 			return err
 		}
 	}
@@ -385,24 +381,6 @@ func checkPulled(pe PulledEntry) (data.JournalEntry, bool, error) {
 		Payload: f.Payload, PrevHash: pe.PrevHash, Hash: pe.Hash}, p.Within != "", nil
 }
 
-func metaTx0(ctx context.Context, q queryRower, key string) (string, error) {
-	var v string
-	err := q.QueryRowContext(ctx, `SELECT value FROM kapok_meta WHERE key = ?`, key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	return v, err
-}
-
-func exists(ctx context.Context, q queryRower, query string, args ...any) (bool, error) {
-	var one int
-	err := q.QueryRowContext(ctx, query, args...).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil, err
-}
-
 // pendingWhere picks this console's journal entries not yet confirmed that
 // sync may take back and take again: shared kinds, not parts.
 const pendingWhere = `seq > ?1 AND seq > ?2 AND actor != 'system' AND json_extract(entry, '$.payload.within') IS NULL AND kind IN (` +
@@ -445,7 +423,7 @@ func (m *Mirror) undoPending(ctx context.Context) (int, error) {
 // many it took again and how many it kept out.
 func (m *Mirror) Reapply(ctx context.Context) (applied, refused int, err error) {
 	for {
-		phase, err := metaTx0(ctx, m.DB, "sync_phase")
+		phase, err := metaTx(ctx, m.DB, "sync_phase")
 		if err != nil || phase == "" {
 			return applied, refused, err
 		}
@@ -561,8 +539,6 @@ func logOutcome(ctx context.Context, tx *sql.Tx, r *replay, outcome string, f *d
 	// What an arrival's operation wrote stands: it is never taken back.
 	return execCached(ctx, tx, `DELETE FROM sync_undo WHERE seq IS NULL`)
 }
-
-const setMetaSQL = `INSERT INTO kapok_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`
 
 // txStatements are the statements prepared in a batch's transaction, kept
 // until it ends: preparing each statement anew was a third of applying an

@@ -43,7 +43,7 @@ func LockSyncPath(path string) (unlock func(), err error) {
 // nothing while a sync runs, or when none was cut, and reports whether it
 // had work to do.
 func (m *Mirror) RecoverSync(ctx context.Context) (bool, error) {
-	phase, err := metaTx0(ctx, m.DB, "sync_phase")
+	phase, err := metaTx(ctx, m.DB, "sync_phase")
 	if err != nil || phase == "" {
 		return false, err
 	}

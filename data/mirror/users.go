@@ -47,9 +47,8 @@ func permitted(ctx context.Context, q queryRower, login string, a data.Action) (
 		// While sync has taken this console's unconfirmed changes back to
 		// let earlier arrivals go first, the mirror is not as its users
 		// left it: a change waits until sync has put them on top again.
-		var phase string
-		err := q.QueryRowContext(ctx, `SELECT value FROM kapok_meta WHERE key = 'sync_phase'`).Scan(&phase)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		phase, err := metaTx(ctx, q, "sync_phase")
+		if err != nil {
 			return data.User{}, 0, err
 		}
 		if phase != "" {

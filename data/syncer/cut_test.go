@@ -193,7 +193,7 @@ func TestHelperSyncer(t *testing.T) {
 	if arg == "" {
 		t.Skip("helper process only")
 	}
-	path, dsn, _ := cutString(arg, "|")
+	path, dsn, _ := strings.Cut(arg, "|")
 	m, err := mirror.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -225,15 +225,6 @@ func TestHelperSyncer(t *testing.T) {
 		t.Fatal(err)
 	}
 	fmt.Println("synced", time.Since(start).Microseconds())
-}
-
-func cutString(s, sep string) (string, string, bool) {
-	for i := 0; i+len(sep) <= len(s); i++ {
-		if s[i:i+len(sep)] == sep {
-			return s[:i], s[i+len(sep):], true
-		}
-	}
-	return s, "", false
 }
 
 // A sync process killed (SIGKILL) at a random moment 40 times, with the

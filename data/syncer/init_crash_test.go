@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ func TestHelperSyncIniter(t *testing.T) {
 	if arg == "" {
 		t.Skip("helper process only")
 	}
-	path, dsn, _ := cutString(arg, "|")
+	path, dsn, _ := strings.Cut(arg, "|")
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)

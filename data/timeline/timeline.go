@@ -16,6 +16,7 @@ package timeline
 import (
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -156,7 +157,7 @@ func (tl *Timeline) At(t time.Time) State {
 		}
 		s.Grids[a.Grid] = g
 	}
-	slices.SortFunc(s.Open, func(a, b CaseAt) int { return compareStrings(a.Code, b.Code) })
+	slices.SortFunc(s.Open, func(a, b CaseAt) int { return strings.Compare(a.Code, b.Code) })
 	for u := range tl.Offline {
 		s.Units[u] = data.UnitOffline
 	}
@@ -182,16 +183,6 @@ func (tl *Timeline) At(t time.Time) State {
 	}
 	slices.SortFunc(s.Orders, func(a, b OrderAt) int { return int(a.Number - b.Number) })
 	return s
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Change is one thing that happened, for a list of the steps as they
