@@ -3,7 +3,6 @@ package brief
 import (
 	"context"
 	"strings"
-	"time"
 
 	"kapok/data"
 	"kapok/data/mirror"
@@ -148,15 +147,11 @@ func (f *facts) replayOrders(ctx context.Context, m *mirror.Mirror) error {
 	return nil
 }
 
-// replayRosters are the week's rosters as they stood: published by then
-// (the journal's publish entries up to the moment), planned by then and
-// not yet published (drafts); a roster planned since is not there.
+// replayRosters are the week's rosters as they stood: published by then,
+// planned by then and not yet published (drafts), by the rosters' history
+// (mirror.RosterTimesBy); a roster planned since is not there.
 func (f *facts) replayRosters(ctx context.Context, m *mirror.Mirror) error {
-	planned, err := journalSubjects(ctx, m, data.KindRosterPlan, f.Now)
-	if err != nil {
-		return err
-	}
-	published, err := journalSubjects(ctx, m, data.KindRosterPublish, f.Now)
+	planned, published, err := m.RosterTimesBy(ctx, f.Now)
 	if err != nil {
 		return err
 	}
@@ -169,17 +164,4 @@ func (f *facts) replayRosters(ctx context.Context, m *mirror.Mirror) error {
 			f.Drafts++
 		}
 	})
-}
-
-// journalSubjects are the subjects of the journal's entries of a kind up
-// to at, with the instant of the first.
-func journalSubjects(ctx context.Context, m *mirror.Mirror, kind string, at time.Time) (map[string]time.Time, error) {
-	out := map[string]time.Time{}
-	err := m.JournalEntries(ctx, data.JournalFilter{Kind: kind, Until: at.Add(time.Second)}, func(e data.JournalEntry) error {
-		if _, ok := out[e.Subject]; !ok && !e.At.After(at) {
-			out[e.Subject] = e.At
-		}
-		return nil
-	})
-	return out, err
 }

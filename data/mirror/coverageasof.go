@@ -10,6 +10,33 @@ import (
 	"kapok/data/gpkg"
 )
 
+// RosterTimesBy are when each roster was planned and when it was published,
+// by its history, for the rosters planned (published) by at: what a replay
+// counts as there then. The history, not the journal: a roster another
+// console made comes by sync with its history, not into this journal.
+func (m *Mirror) RosterTimesBy(ctx context.Context, at time.Time) (planned, published map[string]time.Time, err error) {
+	rows, err := m.DB.QueryContext(ctx, `SELECT roster_uid, action, min(at) FROM roster_history
+		WHERE action IN ('plan', 'publish') AND at <= ? GROUP BY roster_uid, action`, gpkg.Time{Time: at})
+	if err != nil {
+		return nil, nil, err
+	}
+	planned, published = map[string]time.Time{}, map[string]time.Time{}
+	for rows.Next() {
+		var uid, action string
+		var when gpkg.Time
+		if err := rows.Scan(&uid, &action, &when); err != nil {
+			_ = rows.Close()
+			return nil, nil, err
+		}
+		if action == "plan" {
+			planned[uid] = when.Time
+		} else {
+			published[uid] = when.Time
+		}
+	}
+	return planned, published, closeRows(rows)
+}
+
 // assignmentKey is one patrol of a roster: a unit, the grid or route it
 // patrols, the shift.
 type assignmentKey struct{ unit, grid, route, shift string }
@@ -39,10 +66,19 @@ func queryAssignments(ctx context.Context, q querier, query string, args ...any)
 // removing) put back.
 func (m *Mirror) assignmentsAsOf(ctx context.Context, region string, week data.Week, at time.Time) ([]assignmentKey, error) {
 	when := gpkg.Time{Time: at}
-	rosters, err := queryColumn[string](ctx, m.DB, `SELECT r.uid FROM rosters r WHERE r.week = ? AND EXISTS (SELECT 1 FROM roster_history h
-		WHERE h.roster_uid = r.uid AND h.action = 'publish' AND h.at <= ?) ORDER BY r.uid`, week.String(), when)
+	_, published, err := m.RosterTimesBy(ctx, at)
 	if err != nil {
 		return nil, err
+	}
+	ofWeek, err := queryColumn[string](ctx, m.DB, `SELECT uid FROM rosters WHERE week = ? ORDER BY uid`, week.String())
+	if err != nil {
+		return nil, err
+	}
+	var rosters []string
+	for _, r := range ofWeek {
+		if _, ok := published[r]; ok {
+			rosters = append(rosters, r)
+		}
 	}
 	var routes map[string]bool
 	if rs, err := queryColumn[string](ctx, m.DB, `SELECT code FROM patrol_routes WHERE street_code LIKE ? || '%'`, region); err != nil {

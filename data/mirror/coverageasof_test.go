@@ -77,3 +77,36 @@ func TestCoverageAsOfIsTheCoverageThen(t *testing.T) {
 		t.Fatalf("the steps changed the coverage %d times only", len(distinct))
 	}
 }
+
+// When each roster was planned and published, by its history: a roster is
+// there from its plan, published from its publication, not before.
+func TestRosterTimesBy(t *testing.T) {
+	m := fixture.City(t)
+	plan := time.Date(2026, 11, 26, 1, 0, 0, 0, time.UTC)
+	r, err := m.PlanRoster(ctx, "990101", "2026-W49", "leader_990101", plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.AssignPatrol(ctx, data.RosterChange{Roster: r.ID, Unit: "U9901010010010011", Grid: "990101001001001",
+		Shift: "2026-12-01/day", Actor: "leader_990101"}, plan.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	publish := plan.Add(2 * time.Hour)
+	if _, _, err := m.PublishRoster(ctx, r.ID, "leader_990101", 0, publish); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		at                time.Time
+		planned, published bool
+	}{{plan.Add(-time.Second), false, false}, {plan, true, false}, {publish.Add(-time.Second), true, false}, {publish, true, true}} {
+		planned, published, err := m.RosterTimesBy(ctx, c.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, okP := planned[r.ID]
+		q, okQ := published[r.ID]
+		if okP != c.planned || okQ != c.published || okP && !p.Equal(plan) || okQ && !q.Equal(publish) {
+			t.Fatalf("at %v: planned %v %v, published %v %v", c.at, okP, p, okQ, q)
+		}
+	}
+}
