@@ -96,7 +96,7 @@ func TestRosterTimesBy(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		at                time.Time
+		at                 time.Time
 		planned, published bool
 	}{{plan.Add(-time.Second), false, false}, {plan, true, false}, {publish.Add(-time.Second), true, false}, {publish, true, true}} {
 		planned, published, err := m.RosterTimesBy(ctx, c.at)
