@@ -86,9 +86,14 @@ usage:
   kapok projects add --mirror FILE --region CODE --title T [--unit U] [--text D] [--indicators C1,C2] [--user LOGIN]
   kapok projects move --mirror FILE --project KEY --to incubating|piloting|evaluated|rolled_out|stopped [--reason R] [--user LOGIN]
   kapok projects list --mirror FILE [--stage S] [--region CODE] [--format table|json]
-  kapok projects show --mirror FILE --project KEY [--at RFC3339]   (milestones overdue at --at flagged)
+  kapok projects show --mirror FILE --project KEY [--at RFC3339]   (its milestones, overdue at --at flagged, and rollouts)
   kapok projects rollout --mirror FILE --project KEY --region CODE --state pilot|rolled_out|planned [--user LOGIN]
                 a project's pilot, a region it is rolled out to, or one it is planned for
+  kapok projects milestone add --mirror FILE --project KEY --title T --due YYYY-MM-DD [--user LOGIN]
+                (due at 18:00 Beijing time that day)
+  kapok projects milestone done --mirror FILE --project KEY --id N [--user LOGIN]
+  kapok projects compare --mirror FILE --project KEY [--indicator CODE] [--region CODE] [--format table|json]
+                each indicator's mean 30 days before and after each rollout, and the change
   kapok contest open --mirror FILE --round YEAR --criteria FILE.csv [--user LOGIN]
                 opens a round with its published criteria (CSV: code,name_zh,name_en,weight,max)
   kapok contest enter --mirror FILE --round YEAR --project KEY [--user LOGIN]
@@ -114,7 +119,7 @@ usage:
 
 Commands that change data (import, orders issue|move, cases report|move|extend|escalate, roster
 plan|assign|unassign|publish|rules|leave, duty assign|remove, feed, alerts ack, users add|passwd|disable,
-sync resolve, projects add|move|rollout, contest open|enter|score)
+sync resolve, projects add|move|rollout|milestone, contest open|enter|score)
 and brief, which signs, act as --user LOGIN (default $KAPOK_USER), who logs in: the password is read from
 $KAPOK_PASSWORD or asked at the terminal; a new one (users add, users passwd) from $KAPOK_NEW_PASSWORD.
 The built-in user system cannot log in. Commands that only read ask for no password.

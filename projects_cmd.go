@@ -22,12 +22,12 @@ import (
 // ranking.
 
 func projectsCmd(args []string, out io.Writer) error {
-	sub, err := subcommand("projects", args, []string{"add", "move", "list", "show", "rollout"}, out)
+	sub, err := subcommand("projects", args, []string{"add", "move", "list", "show", "rollout", "milestone", "compare"}, out)
 	if err != nil {
 		return err
 	}
 	return map[string]command{"add": projectsAdd, "move": projectsMove, "list": projectsList, "show": projectsShow,
-		"rollout": projectsRollout}[sub](args[1:], out)
+		"rollout": projectsRollout, "milestone": projectsMilestone, "compare": projectsCompare}[sub](args[1:], out)
 }
 
 func contestCmd(args []string, out io.Writer) error {
@@ -170,11 +170,22 @@ func projectsShow(args []string, out io.Writer) error {
 			}
 			records[i] = []string{strconv.FormatInt(ms.ID, 10), oneLine(ms.Title), beijingRFC3339(ms.Due), done, flag}
 		}
-		if len(records) == 0 {
-			return nil
+		if len(records) > 0 {
+			fmt.Fprintln(out)
+			if err := writeRecords(out, "table", []string{"milestone", "title", "due", "done", ""}, records); err != nil {
+				return err
+			}
+		}
+		rollouts, err := m.Rollouts(ctx, p.Key)
+		if err != nil || len(rollouts) == 0 {
+			return err
+		}
+		records = make([][]string, len(rollouts))
+		for i, r := range rollouts {
+			records[i] = []string{r.Region, string(r.State), beijingRFC3339(r.Since)}
 		}
 		fmt.Fprintln(out)
-		return writeRecords(out, "table", []string{"milestone", "title", "due", "done", ""}, records)
+		return writeRecords(out, "table", []string{"rollout", "state", "since"}, records)
 	})
 }
 
