@@ -82,6 +82,9 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 	for _, label := range fieldLabel {
 		keys = append(keys, label)
 	}
+	for _, k := range data.JournalKinds { // the journal view's kinds
+		keys = append(keys, "kind."+k)
+	}
 	keys = append(keys, data.GridResidential, data.GridVillage, data.GridCommercial, data.GridIndustrial, data.GridSpecial)
 	for _, th := range citymap.Themes {
 		for _, e := range citymap.Legend(th) {

@@ -35,11 +35,7 @@ var journalPageSize = 200
 
 // journalKinds are the kinds the filter offers, in the order the journal's
 // families came.
-var journalKinds = []string{data.KindOrderIssue, data.KindOrderMove, data.KindCaseReport, data.KindCaseMove, data.KindCaseExtend,
-	data.KindCaseEscalate, data.KindRosterPlan, data.KindRosterAssign, data.KindRosterUnassign, data.KindRosterAutofill,
-	data.KindRosterPublish, data.KindDistrictRules, data.KindUnitLeave, data.KindUnitLeaveEnd, data.KindDutyAssign,
-	data.KindDutyRemove, data.KindIndicatorFeed, data.KindAlertAck, data.KindLoginOK, data.KindLoginFail, data.KindLoginLock,
-	data.KindUserAdd, data.KindUserPassword, data.KindUserDisable, data.KindImport, data.KindDemoBuild, data.KindAudit}
+var journalKinds = data.JournalKinds
 
 // journalSpans are the span filter's choices: how far back from now (0:
 // any time; -1: the From and To typed).

@@ -88,7 +88,8 @@ type ProjectRequest struct {
 
 // Milestone is a step a project means to reach by a date.
 type Milestone struct {
-	ID      int64
+	ID      int64  // this mirror's number of it
+	UID     string // its key on every console (UUIDv7)
 	Title   string
 	Due     time.Time
 	Done    time.Time // zero while not done
@@ -116,6 +117,23 @@ type Score struct {
 	Criterion string
 	Value     float64
 	Judge     string // login
+}
+
+// JudgeConflict tells whether u may not score an entry owned by region: a
+// judge does not score their own region's entries — those owned within
+// their jurisdiction, nor those of a region holding it (a street's judge
+// and their district's entry). A judge of the whole city judges every
+// entry: the city owns none (owner regions are districts, streets and
+// communities), and the round's panel sits at the city. The system is not
+// a person and is held to no conflict.
+func JudgeConflict(u User, region string) bool {
+	if u.Role == RoleSystem || u.Jurisdiction == "" {
+		return false
+	}
+	if l, ok := LevelOfCode(u.Jurisdiction); ok && l == LevelCity {
+		return false
+	}
+	return strings.HasPrefix(region, u.Jurisdiction) || strings.HasPrefix(u.Jurisdiction, region)
 }
 
 // TopProjects is how many of a round's ranking are city innovation projects.

@@ -69,6 +69,15 @@ const (
 	KindAudit = "audit"
 )
 
+// JournalKinds are every kind, by family in the order they came (the
+// journal view's filter offers them so; a test keeps the list whole).
+var JournalKinds = []string{KindOrderIssue, KindOrderMove, KindCaseReport, KindCaseMove, KindCaseExtend, KindCaseEscalate,
+	KindRosterPlan, KindRosterAssign, KindRosterUnassign, KindRosterAutofill, KindRosterPublish, KindDistrictRules, KindUnitLeave,
+	KindUnitLeaveEnd, KindDutyAssign, KindDutyRemove, KindIndicatorFeed, KindAlertAck, KindLoginOK, KindLoginFail, KindLoginLock,
+	KindUserAdd, KindUserPassword, KindUserDisable, KindImport, KindDemoBuild, KindSyncReference, KindSyncResolve,
+	KindProjectAdd, KindProjectMove, KindProjectMilestone, KindProjectRollout, KindContestRound, KindContestEnter, KindContestScore,
+	KindAudit}
+
 // JournalFilter picks journal entries; zero fields pick all.
 type JournalFilter struct {
 	Since time.Time

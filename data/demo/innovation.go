@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -281,8 +282,12 @@ func (c *demoCity) writeInnovation(tx *sql.Tx) error {
 			case due.Before(asOf) && current != data.StageStopped && rng.IntN(2) == 0:
 				done = gpkg.Time{Time: between(rng, due, asOf)}
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO milestones (project_uid, title, due_at, done_at) VALUES (?, ?, ?, ?)`,
-				p.key, title, gpkg.Time{Time: due}, done); err != nil {
+			// A name-based key (the project's key and the milestone's
+			// place): the same in every build of the same demo, and no
+			// draw from rng, which would change the rest of the program.
+			uid := uuid.NewSHA1(uuid.NameSpaceOID, []byte(p.key+"/milestone/"+strconv.Itoa(k))).String()
+			if _, err := tx.ExecContext(ctx, `INSERT INTO milestones (project_uid, uid, title, due_at, done_at) VALUES (?, ?, ?, ?, ?)`,
+				p.key, uid, title, gpkg.Time{Time: due}, done); err != nil {
 				return err
 			}
 		}

@@ -115,8 +115,8 @@ func (m *Mirror) EnterProject(ctx context.Context, year int, key, actor string, 
 // ScoreEntry records a judge's score (s.Judge, contest.judge) of an entry on
 // a criterion of the round, replacing their earlier one. The entry must be
 // in the round, the criterion one of the round's, the value within
-// 0..its maximum; and the judge may not score an entry whose owner region
-// lies in their own jurisdiction (the system, not a person, excepted).
+// 0..its maximum; and the judge may not score their own region's entry
+// (data.JudgeConflict).
 func (m *Mirror) ScoreEntry(ctx context.Context, s data.Score, now time.Time) error {
 	return m.update(ctx, func(tx *sql.Tx) error {
 		user, userID, err := permitted(ctx, tx, s.Judge, data.ActContestJudge)
@@ -127,7 +127,7 @@ func (m *Mirror) ScoreEntry(ctx context.Context, s data.Score, now time.Time) er
 		if err != nil {
 			return err
 		}
-		if user.Role != data.RoleSystem && user.Covers(p.Region) {
+		if data.JudgeConflict(user, p.Region) {
 			return data.Refuse(data.CodeJudgeOwnRegion, "project", data.Value("project", p.Key), data.Value("region", p.Region),
 				data.Value("jurisdiction", user.Jurisdiction))
 		}

@@ -102,9 +102,8 @@ func TestContestRanking(t *testing.T) {
 		{data.Score{Round: 2021, Project: p[12].Key, Criterion: "innovation", Value: 1, Judge: j}, data.CodeEntryNotInRound},
 		{data.Score{Round: 2030, Project: p[0].Key, Criterion: "innovation", Value: 1, Judge: j}, data.CodeRoundUnknown},
 		{data.Score{Round: 2021, Project: "0190aaaa-0000-7000-8000-000000000000", Criterion: "innovation", Value: 1, Judge: j}, data.CodeProjectUnknown},
-		// A judge of the entry's own district, and one of the whole city.
+		// A judge of the entry's own district.
 		{data.Score{Round: 2021, Project: p[0].Key, Criterion: "innovation", Value: 1, Judge: "leader_990101"}, data.CodeJudgeOwnRegion},
-		{data.Score{Round: 2021, Project: p[0].Key, Criterion: "innovation", Value: 1, Judge: "analyst_9901"}, data.CodeJudgeOwnRegion},
 		{data.Score{Round: 2021, Project: p[0].Key, Criterion: "innovation", Value: 1, Judge: "commander"}, data.CodeActionNotPermitted},
 	} {
 		refusedNothingWritten(t, m, c.code, func() error { return m.ScoreEntry(ctx, c.s, now) })
@@ -114,7 +113,11 @@ func TestContestRanking(t *testing.T) {
 	if _, err := m.Ranking(ctx, 2030); err == nil {
 		t.Fatal("the ranking of a round not held")
 	}
-	if n := count(t, m, `SELECT count(*) FROM journal WHERE kind = 'contest.score'`); n != 21 {
-		t.Fatalf("%d score entries, want 21", n)
+	// A judge of the whole city judges every district's entries.
+	if err := m.ScoreEntry(ctx, data.Score{Round: 2021, Project: p[0].Key, Criterion: "innovation", Value: 1, Judge: "analyst_9901"}, now); err != nil {
+		t.Fatalf("a city-wide judge: %v", err)
+	}
+	if n := count(t, m, `SELECT count(*) FROM journal WHERE kind = 'contest.score'`); n != 22 {
+		t.Fatalf("%d score entries, want 22", n)
 	}
 }

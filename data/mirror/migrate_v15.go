@@ -5,14 +5,21 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // undoTables are the tables the shared operations write: the ones sync's
-// undo log follows.
-var undoTables = []string{"orders", "order_targets", "events", "event_history", "unit_holds", "units", "rosters",
-	"roster_assignments", "roster_history", "unit_leave", "center_duty", "district_schedule_rules"}
+// undo log follows. Migration 15 made the undo log for the first ones;
+// migration 18 for the innovation program's.
+var (
+	syncUndoTables = []string{"orders", "order_targets", "events", "event_history", "unit_holds", "units", "rosters",
+		"roster_assignments", "roster_history", "unit_leave", "center_duty", "district_schedule_rules"}
+	innovationUndoTables = []string{"projects", "project_history", "milestones", "project_indicators", "contest_rounds",
+		"contest_criteria", "contest_entries", "contest_scores", "project_rollouts", "project_rollout_history"}
+	undoTables = append(slices.Clone(syncUndoTables), innovationUndoTables...)
+)
 
 func init() { goSteps[15] = makeUndoTriggers }
 
@@ -98,7 +105,12 @@ func makeUndoTriggers(ctx context.Context, tx *sql.Tx) error {
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(seq, 10)); err != nil {
 		return err
 	}
-	for _, t := range undoTables {
+	return makeUndoTriggersFor(ctx, tx, syncUndoTables)
+}
+
+// makeUndoTriggersFor creates the shadow and the triggers of each table.
+func makeUndoTriggersFor(ctx context.Context, tx *sql.Tx, tables []string) error {
+	for _, t := range tables {
 		s, err := readUndoShape(ctx, tx, t)
 		if err != nil {
 			return err

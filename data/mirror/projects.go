@@ -3,6 +3,7 @@ package mirror
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -123,32 +124,43 @@ func (m *Mirror) AddMilestone(ctx context.Context, key, title string, due time.T
 		if ms.Title == "" || due.IsZero() {
 			return nil, data.Refuse(data.CodeMilestoneInvalid, "milestone", data.Value("project", p.Key))
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO milestones (project_uid, title, due_at) VALUES (?, ?, ?)`, p.Key, ms.Title, gpkg.Time{Time: ms.Due})
+		var err error
+		if ms.UID, err = newUID(tx); err != nil {
+			return nil, err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO milestones (project_uid, uid, title, due_at) VALUES (?, ?, ?, ?)`,
+			p.Key, ms.UID, ms.Title, gpkg.Time{Time: ms.Due})
 		if err != nil {
 			return nil, err
 		}
 		if ms.ID, err = res.LastInsertId(); err != nil {
 			return nil, err
 		}
-		return map[string]any{"uid": p.Key, "milestone": ms.ID, "title": ms.Title, "due": gpkg.FormatTime(ms.Due)}, nil
+		return map[string]any{"uid": p.Key, "milestone_uid": ms.UID, "title": ms.Title, "due": gpkg.FormatTime(ms.Due)}, nil
 	})
 	return ms, err
 }
 
-// DoneMilestone marks the project's milestone id reached at now.
+// DoneMilestone marks the project's milestone id (this mirror's number of
+// it) reached at now.
 func (m *Mirror) DoneMilestone(ctx context.Context, key string, id int64, actor string, now time.Time) error {
+	return m.doneMilestone(ctx, key, "id", id, actor, now)
+}
+
+// doneMilestone marks the milestone whose column by (id, or uid when sync
+// replays another console's step) holds which reached at now.
+func (m *Mirror) doneMilestone(ctx context.Context, key, by string, which any, actor string, now time.Time) error {
 	return m.milestoneChange(ctx, key, actor, now, func(tx *sql.Tx, p data.Project) (map[string]any, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE milestones SET done_at = ? WHERE id = ? AND project_uid = ? AND done_at IS NULL`,
-			gpkg.Time{Time: now}, id, p.Key)
-		if err != nil {
-			return nil, err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return nil, err
-		} else if n == 0 {
+		var uid string
+		err := tx.QueryRowContext(ctx, `UPDATE milestones SET done_at = ? WHERE `+by+` = ? AND project_uid = ? AND done_at IS NULL
+			RETURNING uid`, gpkg.Time{Time: now}, which, p.Key).Scan(&uid)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
 			return nil, data.Refuse(data.CodeMilestoneInvalid, "milestone", data.Value("project", p.Key))
+		case err != nil:
+			return nil, err
 		}
-		return map[string]any{"uid": p.Key, "milestone": id, "done": gpkg.FormatTime(now)}, nil
+		return map[string]any{"uid": p.Key, "milestone_uid": uid, "done": gpkg.FormatTime(now)}, nil
 	})
 }
 
@@ -274,7 +286,7 @@ func (m *Mirror) Project(ctx context.Context, key string, now time.Time) (data.P
 	if err != nil {
 		return p, err
 	}
-	rows, err := m.DB.QueryContext(ctx, `SELECT id, title, +due_at, done_at FROM milestones WHERE project_uid = ? ORDER BY due_at, id`, p.Key)
+	rows, err := m.DB.QueryContext(ctx, `SELECT id, uid, title, +due_at, done_at FROM milestones WHERE project_uid = ? ORDER BY due_at, uid`, p.Key)
 	if err != nil {
 		return p, err
 	}
@@ -283,7 +295,7 @@ func (m *Mirror) Project(ctx context.Context, key string, now time.Time) (data.P
 		var ms data.Milestone
 		var due gpkg.Time
 		var done gpkg.NullTime
-		if err := rows.Scan(&ms.ID, &ms.Title, &due, &done); err != nil {
+		if err := rows.Scan(&ms.ID, &ms.UID, &ms.Title, &due, &done); err != nil {
 			return p, err
 		}
 		ms.Due = due.Time

@@ -42,7 +42,8 @@ func replayOf(ctx context.Context) *replay {
 }
 
 // sharedKinds are the operations consoles hand each other: what a person
-// does to orders, cases, rosters, duty and leave. The others stay with the
+// does to orders, cases, rosters, duty and leave, and to the innovation
+// program (projects, milestones, rollouts, contest rounds, entries, scores). The others stay with the
 // console that made them (pushed, for the record and the chain, but not
 // applied elsewhere): logins and users (each mirror has its own accounts),
 // imports and feeds (the upstream's reference data and values come by the
@@ -56,6 +57,8 @@ var sharedKinds = map[string]bool{
 	data.KindRosterPlan: true, data.KindRosterAssign: true, data.KindRosterUnassign: true, data.KindRosterPublish: true,
 	data.KindRosterAutofill: true, data.KindDistrictRules: true, data.KindUnitLeave: true, data.KindUnitLeaveEnd: true,
 	data.KindDutyAssign: true, data.KindDutyRemove: true,
+	data.KindProjectAdd: true, data.KindProjectMove: true, data.KindProjectMilestone: true, data.KindProjectRollout: true,
+	data.KindContestRound: true, data.KindContestEnter: true, data.KindContestScore: true,
 }
 
 // SharedKind reports whether sync applies entries of this kind made by this
@@ -79,6 +82,18 @@ type replayPayload struct {
 	Lent                                                                            []string `json:"lent_units"`
 	Shifts                                                                          []shiftJSON
 	Rules                                                                           json.RawMessage
+	// the innovation program
+	Title, Due, Done, Criterion string
+	MilestoneUID                string `json:"milestone_uid"`
+	Indicators                  []string
+	Round                       int
+	Value                       float64
+	Criteria                    []struct {
+		Code        string
+		NameZH      string `json:"name_zh"`
+		NameEN      string `json:"name_en"`
+		Weight, Max float64
+	}
 }
 
 // apply runs the replayed entry's operation. A refusal is the entry's
@@ -147,6 +162,29 @@ func (m *Mirror) apply(ctx context.Context, r *replay) error {
 			Role: data.DutyRole(p.Role), Actor: actor}, now)
 	case data.KindDutyRemove:
 		err = m.RemoveDuty(ctx, p.UID, actor, now)
+	case data.KindProjectAdd:
+		_, err = m.AddProject(ctx, data.ProjectRequest{Region: p.Region, Unit: p.Unit, Title: p.Title, Description: p.Description,
+			Indicators: p.Indicators, Actor: actor}, now)
+	case data.KindProjectMove:
+		_, err = m.MoveProject(ctx, p.UID, data.Stage(p.To), p.Reason, actor, now)
+	case data.KindProjectMilestone:
+		if p.Done != "" { // reached; else added
+			err = m.doneMilestone(ctx, p.UID, "uid", p.MilestoneUID, actor, now)
+		} else {
+			_, err = m.AddMilestone(ctx, p.UID, p.Title, when(p.Due), actor, now)
+		}
+	case data.KindProjectRollout:
+		_, err = m.SetRollout(ctx, p.UID, p.Region, data.RolloutState(p.To), actor, now)
+	case data.KindContestRound:
+		criteria := make([]data.Criterion, len(p.Criteria))
+		for i, c := range p.Criteria {
+			criteria[i] = data.Criterion{Code: c.Code, NameZH: c.NameZH, NameEN: c.NameEN, Weight: c.Weight, Max: c.Max}
+		}
+		err = m.OpenRound(ctx, p.Round, criteria, actor, now)
+	case data.KindContestEnter:
+		err = m.EnterProject(ctx, p.Round, p.UID, actor, now)
+	case data.KindContestScore:
+		err = m.ScoreEntry(ctx, data.Score{Round: p.Round, Project: p.UID, Criterion: p.Criterion, Value: p.Value, Judge: actor}, now)
 	default:
 		return fmt.Errorf("entry %s: kind %s is not shared", e.ID, e.Kind)
 	}

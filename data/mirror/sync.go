@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -381,11 +383,20 @@ func checkPulled(pe PulledEntry) (data.JournalEntry, bool, error) {
 		Payload: f.Payload, PrevHash: pe.PrevHash, Hash: pe.Hash}, p.Within != "", nil
 }
 
-// pendingWhere picks this console's journal entries not yet confirmed that
-// sync may take back and take again: shared kinds, not parts.
-const pendingWhere = `seq > ?1 AND seq > ?2 AND actor != 'system' AND json_extract(entry, '$.payload.within') IS NULL AND kind IN (` +
-	`'order.issue','order.move','case.report','case.move','case.extend','case.escalate','roster.plan','roster.assign',` +
-	`'roster.unassign','roster.publish','roster.autofill','district.rules','unit.leave','unit.leave.cancel','duty.assign','duty.remove')`
+// pendingWhere picks this console's journal entries not yet confirmed (?1
+// the last confirmed, ?2 sync_base) that sync may take back and take
+// again: the shared kinds made by a person, not parts of a larger change.
+var pendingWhere = `seq > ?1 AND seq > ?2 AND actor != 'system' AND json_extract(entry, '$.payload.within') IS NULL AND kind IN (` +
+	sharedKindsSQL() + `)`
+
+// sharedKindsSQL is the list of the shared kinds as SQL strings, sorted.
+func sharedKindsSQL() string {
+	kinds := slices.Sorted(maps.Keys(sharedKinds))
+	for i, k := range kinds {
+		kinds[i] = "'" + k + "'"
+	}
+	return strings.Join(kinds, ",")
+}
 
 // undoPending takes back every pending change, newest first, in one
 // transaction that also records the phase: until they are taken again,

@@ -69,9 +69,11 @@ func syncOnce(t *testing.T, m *mirror.Mirror, conn *pgx.Conn) syncer.Result {
 // that may differ between mirrors holding the same state (a row's local
 // number or rowid).
 var sharedTables = []string{"orders", "order_targets", "events", "event_history", "unit_holds", "units", "rosters",
-	"roster_assignments", "roster_history", "unit_leave", "center_duty", "district_schedule_rules"}
+	"roster_assignments", "roster_history", "unit_leave", "center_duty", "district_schedule_rules",
+	"projects", "project_history", "milestones", "project_indicators", "contest_rounds", "contest_criteria", "contest_entries",
+	"contest_scores", "project_rollouts", "project_rollout_history"}
 
-var localColumns = map[string]bool{"fid": true, "number": true}
+var localColumns = map[string]bool{"fid": true, "number": true, "milestones.id": true}
 
 // dump is the shared state of a mirror in a canonical text form: every
 // shared table's rows, each as its columns' values, sorted.
@@ -99,7 +101,7 @@ func dump(t testing.TB, m *mirror.Mirror) string {
 			}
 			var parts []string
 			for i, c := range cols {
-				if !localColumns[c] {
+				if !localColumns[c] && !localColumns[table+"."+c] {
 					parts = append(parts, fmt.Sprintf("%s=%v", c, vals[i]))
 				}
 			}
