@@ -3,6 +3,7 @@ package mirror
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -18,20 +19,44 @@ import (
 // built-in system user (every mirror's own). What `kapok upstream load`
 // publishes.
 func (m *Mirror) ReferenceRows(ctx context.Context, table string, columns []string) ([][]any, error) {
-	from := `, geom FROM ` + table + ` ORDER BY fid`
+	return m.referenceRows(ctx, table, columns, nil)
+}
+
+// referenceRows are ReferenceRows, only those whose first column holds one
+// of keys when keys is not nil.
+func (m *Mirror) referenceRows(ctx context.Context, table string, columns []string, keys []string) ([][]any, error) {
+	where, order, geom := "", "fid", "geom"
 	switch table {
 	case "cities", "districts", "streets", "communities", "grids", "centers", "units":
 	case "users":
-		from = `, NULL FROM users WHERE login <> '` + data.SystemLogin + `' ORDER BY id`
+		where, order, geom = `login <> '`+data.SystemLogin+`'`, "id", "NULL"
 	default:
 		return nil, fmt.Errorf("%s is not a reference table", table)
+	}
+	if len(columns) == 0 {
+		return nil, fmt.Errorf("%s: no columns", table)
 	}
 	for _, c := range columns {
 		if strings.Trim(c, "abcdefghijklmnopqrstuvwxyz_0123456789") != "" {
 			return nil, fmt.Errorf("column %q", c)
 		}
 	}
-	rows, err := m.DB.QueryContext(ctx, `SELECT `+strings.Join(columns, ", ")+from)
+	var args []any
+	if keys != nil {
+		js, err := json.Marshal(keys)
+		if err != nil {
+			return nil, err
+		}
+		if where != "" {
+			where += " AND "
+		}
+		where += columns[0] + ` IN (SELECT value FROM json_each(?))`
+		args = append(args, string(js))
+	}
+	if where != "" {
+		where = " WHERE " + where
+	}
+	rows, err := m.DB.QueryContext(ctx, `SELECT `+strings.Join(columns, ", ")+`, `+geom+` FROM `+table+where+` ORDER BY `+order, args...)
 	if err != nil {
 		return nil, err
 	}

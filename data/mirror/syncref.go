@@ -40,7 +40,15 @@ var refNoGeom = map[string]bool{"users": true}
 func (m *Mirror) ApplyReference(ctx context.Context, tables []RefTable, version int64, now time.Time) (added, updated int, err error) {
 	current := map[string]map[string][]any{}
 	for _, t := range tables {
-		rows, err := m.ReferenceRows(ctx, t.Name, t.Columns)
+		// Only the rows the upstream sent are compared: a few changed
+		// rows must not cost a read of a whole table (20,000 grids).
+		keys := make([]string, 0, len(t.Rows))
+		for _, r := range t.Rows {
+			if len(r) > 0 {
+				keys = append(keys, fmt.Sprint(sqlValue(r[0])))
+			}
+		}
+		rows, err := m.referenceRows(ctx, t.Name, t.Columns, keys)
 		if err != nil {
 			return 0, 0, err
 		}
