@@ -26,6 +26,7 @@ func TestHelperCaseWriter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	writingNow()
 	for {
 		now := time.Now()
 		c, err := m.ReportCase(ctx, data.CaseReport{Grid: "990101001001001", Matter: "MD01", Description: "崩溃测试", Actor: "leader"}, now)

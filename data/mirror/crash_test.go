@@ -1,11 +1,13 @@
 package mirror_test
 
 import (
+	"bufio"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -31,7 +33,7 @@ func TestHelperOrderWriter(t *testing.T) {
 		t.Skip("helper process only")
 	}
 	path, limit := spec, -1
-	if i := lastColon(spec); i > 0 {
+	if i := strings.LastIndex(spec, ":"); i > 0 {
 		path = spec[:i]
 		limit, _ = strconv.Atoi(spec[i+1:])
 	}
@@ -39,17 +41,9 @@ func TestHelperOrderWriter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	writingNow()
 	writeOrders(t, m, limit, fmt.Sprint(os.Getpid()))
 	_ = m.Close()
-}
-
-func lastColon(s string) int {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == ':' {
-			return i
-		}
-	}
-	return -1
 }
 
 // writeOrders issues n orders (forever for n < 0), moving each to
@@ -178,17 +172,57 @@ func reopenAfterKill(t *testing.T, rng *rand.Rand, round int, name, env, path st
 	return m
 }
 
+// writingMark is what a writer helper prints once it is about to write.
+const writingMark = "kapok-helper: writing"
+
+// writingNow tells killWhileWriting that the helper's writes begin: called
+// by each writer helper just before its loop.
+func writingNow() { fmt.Println(writingMark) }
+
 // killWhileWriting runs the helper test name (a writer that loops until
 // killed) on the mirror at path in a process of its own, and kills it with
-// SIGKILL after 80 to 330 ms: somewhere in the middle of a write.
+// SIGKILL 0 to 250 ms after it began writing: somewhere in the middle of a
+// write. The clock starts when the helper says so (writingNow), not when
+// the process starts: on a loaded machine a race-built process can take
+// longer than that to open the mirror, and a kill before the first write
+// tests nothing.
 func killWhileWriting(t *testing.T, rng *rand.Rand, name, env, path string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^"+name+"$")
 	cmd.Env = append(os.Environ(), env+"="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(time.Duration(80+rng.IntN(250)) * time.Millisecond)
+	began := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		said := false
+		for sc.Scan() {
+			if !said && sc.Text() == writingMark {
+				said = true
+				began <- true
+			}
+		}
+		if !said {
+			began <- false // ended (failed) before writing
+		}
+	}()
+	select {
+	case ok := <-began:
+		if !ok {
+			_ = cmd.Wait()
+			t.Fatalf("helper %s ended before it began writing", name)
+		}
+	case <-time.After(2 * time.Minute):
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatalf("helper %s did not begin writing within 2 minutes", name)
+	}
+	time.Sleep(time.Duration(rng.IntN(250)) * time.Millisecond)
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}

@@ -289,6 +289,7 @@ func TestHelperFeedWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now().UTC().Truncate(time.Second)
+	writingNow()
 	for i := 0; ; i++ {
 		var batch []data.Reading
 		for k := range 50 {

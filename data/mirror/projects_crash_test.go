@@ -87,6 +87,7 @@ func TestHelperProjectWriter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	writingNow()
 	for {
 		p, err := m.AddProject(ctx, data.ProjectRequest{Region: "990101001", Unit: "街道", Title: "崩溃测试", Indicators: []string{aqi},
 			Actor: "leader"}, time.Now())

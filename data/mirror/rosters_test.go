@@ -200,6 +200,7 @@ func TestHelperRosterWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	shifts := data.WeekShifts(r.Week, r.Shifts)
+	writingNow()
 	for i := 0; ; i++ {
 		c := data.RosterChange{Roster: id, Unit: "U9901010010010011", Grid: "990101001001001", Shift: shifts[i%len(shifts)].String(), Actor: "leader"}
 		if i%2 == 1 { // every other change walks a patrol route instead

@@ -98,6 +98,7 @@ func TestHelperConflictResolver(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	writingNow()
 	for {
 		cs, err := m.SyncConflicts(ctx, 1)
 		if err != nil {

@@ -27,6 +27,7 @@ func TestHelperUserAdminer(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now()
+	writingNow()
 	for i := 0; ; i++ {
 		login := fmt.Sprintf("u%d_%d", os.Getpid(), i)
 		if err := m.AddUser(ctx, data.User{Login: login, Name: "新用户", Role: data.RoleOperator, Jurisdiction: "990101"}, "first-password", "admin", now); err != nil {
