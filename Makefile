@@ -13,7 +13,26 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := gcc libgeos-dev gdal-bin python3-gdal poppler-utils postgresql-15 postgresql-15-postgis-3 \
 	libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 
-.PHONY: deps build run test bench lint fuzz screenshot clean
+# The build's identity, which `kapok version` prints (kapok/internal/buildinfo):
+# scripts/package-version.sh's version (X.Y.Z on a clean checkout of tag
+# vX.Y.Z, else NEXT_VERSION~gitYYYYMMDD.HASH[.dirty], a pre-release of the
+# next one; bump NEXT_VERSION after tagging), the commit (with -dirty when
+# tracked files differ) and the commit's date, so that a commit builds the
+# same binaries. Each can be set on the command line (make VERSION=…).
+NEXT_VERSION := 0.17.0
+VERSION ?= $(shell scripts/package-version.sh $(NEXT_VERSION))
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)$(shell git rev-parse -q HEAD >/dev/null 2>&1 && ! git diff --quiet HEAD -- 2>/dev/null && echo -dirty)
+DATE    ?= $(shell git log -1 --format=%cI 2>/dev/null)
+KAPOK_LDFLAGS := -X kapok/internal/buildinfo.version=$(VERSION) -X kapok/internal/buildinfo.commit=$(COMMIT) -X kapok/internal/buildinfo.date=$(DATE)
+# The package's maintainer (Debian control and changelog).
+MAINTAINER ?= Kapok developers <kapok@kapok.cn>
+DEB := dist/kapok_$(VERSION)-1_amd64.deb
+
+# What `make package` needs besides the build's: rsvg-convert (icons),
+# dpkg-shlibdeps (dependencies), lintian, appstreamcli, desktop-file-validate, file.
+PACKAGE_APT := librsvg2-bin dpkg-dev lintian appstream desktop-file-utils file
+
+.PHONY: deps build run test bench lint fuzz screenshot clean package package-check icon
 
 # apt_install installs the Debian packages of $(1) that are missing.
 define apt_install
@@ -30,8 +49,24 @@ deps:
 # Two binaries: kapok (the command line, no GUI toolkit) and kapok-console
 # (the window), which `kapok run` hands over to.
 build: deps
-	$(GO) build -o bin/kapok .
-	$(GO) build -o bin/kapok-console ./app/cmd/kapok-console
+	$(GO) build -ldflags '$(KAPOK_LDFLAGS)' -o bin/kapok .
+	$(GO) build -ldflags '$(KAPOK_LDFLAGS)' -o bin/kapok-console ./app/cmd/kapok-console
+
+# The Debian package, $(DEB) (assets/package, scripts/package.sh).
+package: deps
+	$(call apt_install,$(PACKAGE_APT))
+	KAPOK_VERSION='$(VERSION)' KAPOK_COMMIT='$(COMMIT)' KAPOK_DATE='$(DATE)' KAPOK_MAINTAINER='$(MAINTAINER)' GO='$(GO)' \
+		scripts/package.sh
+
+# The console's window icon, rendered from the package's SVG.
+icon:
+	$(call apt_install,librsvg2-bin)
+	rsvg-convert -w 256 -h 256 assets/package/kapok.svg -o app/cmd/kapok-console/Icon.png
+
+# Builds the package, checks its fields, contents and lintian, installs it
+# (apt-get, as root or through sudo), runs it and removes it.
+package-check: package
+	SUDO='$(SUDO)' scripts/package-check.sh '$(DEB)' '$(VERSION)' '$(COMMIT)' '$(DATE)'
 
 run: build
 	bin/kapok run
@@ -44,6 +79,7 @@ lint: deps
 
 test: lint
 	$(GO) test -race -timeout 30m ./...
+	$(MAKE) package-check
 
 # Speed and memory targets; figures go to docs/benchmarks.md.
 bench: deps
@@ -99,4 +135,4 @@ screenshot: build
 	scripts/screenshot.sh
 
 clean:
-	rm -rf bin
+	rm -rf bin dist

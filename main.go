@@ -113,6 +113,8 @@ usage:
                 where sync stands (last sync, waiting, online); this console's changes sync rejected
   kapok sync    resolve --mirror FILE --id ENTRY [--user LOGIN]
                 marks a change of yours that sync rejected as resolved
+  kapok version (or --version)
+                the version, the commit it was built from and the build date
   kapok [run]   [--mirror FILE] [--user LOGIN] [--select CODE] [--quit-after DURATION] [--live]
                 opens the console (default mirror: the demo city in the user's data folder);
                 --live runs the living city's feed (on by default for the demo city)
@@ -139,10 +141,14 @@ var commands = map[string]command{
 	"orders": ordersCmd, "journal": journalCmd, "cases": casesCmd, "roster": rosterCmd, "duty": dutyCmd, "index": indexCmd, "run": runCmd,
 	"feed": feedCmd, "indicators": indicatorsCmd, "alerts": alertsCmd, "brief": briefCmd, "users": usersCmd,
 	"upstream": upstreamCmd, "sync": syncCmd, "projects": projectsCmd, "contest": contestCmd,
+	"version": versionCmd,
 }
 
 // runCLI runs one command line and returns the process's exit status.
 func runCLI(args []string, out, errOut io.Writer) int {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = append([]string{"version"}, args[1:]...)
+	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" && args[0] != "-help" {
 		args = append([]string{"run"}, args...) // no command: open the console
 	}

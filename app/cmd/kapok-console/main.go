@@ -4,15 +4,30 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"flag"
 	"fmt"
 	"os"
 	"time"
 
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
 	"kapok/app"
 	"kapok/data/demo"
 	"kapok/data/mirror"
+	"kapok/internal/buildinfo"
 )
+
+// icon is the red-cotton flower (assets/package/kapok.svg at 256 px): the
+// window's icon, and the app's in Fyne's About and notifications.
+//
+//go:embed Icon.png
+var icon []byte
+
+// appID is the console's Fyne app ID (as app.Run opens it), the desktop
+// entry's and the AppStream metainfo's (assets/package).
+const appID = "cn.kapok.console"
 
 func main() {
 	fs := flag.NewFlagSet("kapok run", flag.ExitOnError)
@@ -39,6 +54,10 @@ func main() {
 	if err := fs.Parse(args); err != nil {
 		os.Exit(2)
 	}
+	fyneapp.SetMetadata(fyne.AppMetadata{
+		ID: appID, Name: "Kapok", Version: buildinfo.Read().Version, Release: true,
+		Icon: fyne.NewStaticResource("kapok.png", icon),
+	})
 	if err := app.Run(opt); err != nil {
 		fmt.Fprintln(os.Stderr, "kapok:", err)
 		os.Exit(1)
