@@ -80,23 +80,6 @@ func waitText(d time.Duration) string {
 
 // loadAlerts reads the open alerts of the region shown and looks for new
 // alarms.
-// alertsOpenAt are the region's alerts that were open at a past moment
-// (opened by then, cleared after), latest opened first, as a replay shows
-// them (their acknowledgement as it is now).
-func (c *Console) alertsOpenAt(region string, at time.Time) ([]data.Alert, error) {
-	all, err := c.M.Alerts(bg, data.AlertFilter{Region: region})
-	if err != nil {
-		return nil, err
-	}
-	var out []data.Alert
-	for _, a := range all {
-		if !a.OpenedAt.After(at) && (a.ClearedAt.IsZero() || a.ClearedAt.After(at)) && len(out) < alertsShown {
-			out = append(out, a)
-		}
-	}
-	return out, nil
-}
-
 func (c *Console) loadAlerts() {
 	s := &c.Mon
 	if s.Alerts == nil {
@@ -105,7 +88,8 @@ func (c *Console) loadAlerts() {
 	var as []data.Alert
 	var err error
 	if c.Replaying() {
-		as, err = c.alertsOpenAt(s.region, c.clock())
+		// Open then (their acknowledgement as it is now).
+		as, err = c.M.Alerts(bg, data.AlertFilter{OpenAt: c.clock(), Region: s.region, Limit: alertsShown})
 	} else {
 		as, err = c.M.Alerts(bg, data.AlertFilter{OpenOnly: true, Region: s.region, Limit: alertsShown})
 	}

@@ -236,6 +236,7 @@ func (a Alert) TimeToAck() time.Duration {
 // AlertFilter picks alerts; zero fields pick all.
 type AlertFilter struct {
 	OpenOnly  bool
+	OpenAt    time.Time // not zero: the alerts open at that moment (opened by then, cleared after), for a replay
 	Unacked   bool
 	Severity  Severity // Warn or Alarm; Normal: either
 	Region    string   // code prefix

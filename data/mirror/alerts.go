@@ -186,6 +186,10 @@ func (m *Mirror) Alerts(ctx context.Context, f data.AlertFilter) ([]data.Alert, 
 	if f.OpenOnly {
 		where = append(where, `a.cleared_at IS NULL`)
 	}
+	if !f.OpenAt.IsZero() {
+		at := gpkg.Time{Time: f.OpenAt}
+		where, args = append(where, `a.opened_at <= ? AND (a.cleared_at IS NULL OR a.cleared_at > ?)`), append(args, at, at)
+	}
 	if f.Unacked {
 		where = append(where, `a.acked_at IS NULL`)
 	}

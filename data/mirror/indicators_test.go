@@ -119,6 +119,31 @@ func TestAlertsFollowTheValueWithHysteresis(t *testing.T) {
 	if !first.OpenedAt.Equal(t0.Add(time.Minute)) || first.OpenedValue != 120 || !first.ClearedAt.Equal(t0.Add(2*time.Minute)) {
 		t.Fatalf("the first alert: %+v", first)
 	}
+	// As a replay asks: the alert open at each moment — on an opening, on
+	// a clearing, between — is the one whose span holds it.
+	for s := -30; s <= 11*60; s += 15 {
+		at := t0.Add(time.Duration(s) * time.Second)
+		open, err := m.Alerts(ctx, data.AlertFilter{Indicator: aqi, Region: feedStreet, OpenAt: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, a := range alerts {
+			if !a.OpenedAt.After(at) && (a.ClearedAt.IsZero() || a.ClearedAt.After(at)) {
+				want = append(want, a.UID)
+			}
+		}
+		var got []string
+		for _, a := range open {
+			got = append(got, a.UID)
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Fatalf("open at %s: %v, want %v", at.Format(time.TimeOnly), got, want)
+		}
+		if at.Equal(t0.Add(3*time.Minute)) && len(got) != 1 {
+			t.Fatalf("at the third value one alert is open, not %d", len(got))
+		}
+	}
 }
 
 // A baseline indicator is judged by its ratio to the mean of the same
