@@ -1,12 +1,15 @@
 package syncer_test
 
 import (
+	"context"
+	"slices"
 	"testing"
 	"time"
 
 	"kapok/data"
 	"kapok/data/mirror"
 	"kapok/data/syncer"
+	"kapok/data/upstream"
 	"kapok/internal/fixture"
 )
 
@@ -74,4 +77,59 @@ func BenchmarkSyncIdleGuangzhou(b *testing.B) {
 			b.Fatalf("not idle: %+v", res)
 		}
 	}
+}
+
+// BenchmarkSyncFewReferenceChangesGuangzhou: the platform recounts three
+// grids' population between syncs (loaded outside the timer); a sync
+// brings the three rows in, reading only those. Anchor, in the same run:
+// what comparing them used to cost, a read of all the grids.
+func BenchmarkSyncFewReferenceChangesGuangzhou(b *testing.B) {
+	m := fixture.WritableGuangzhou(b)
+	conn := upstreamOfB(b, m)
+	if _, err := syncer.Run(ctx, m, conn, time.Now); err != nil {
+		b.Fatal(err)
+	}
+	var grids upstream.Table
+	for _, t := range upstream.Published {
+		if t.Name == "grids" {
+			grids = t
+		}
+	}
+	popCol := slices.Index(grids.Columns, "population")
+	if popCol < 0 {
+		b.Fatal("no population column")
+	}
+	b.Run("sync", func(b *testing.B) {
+		round := 0
+		for b.Loop() {
+			b.StopTimer()
+			round++
+			if _, err := upstream.Load(ctx, conn, func(ctx context.Context, t upstream.Table) ([][]any, error) {
+				rows, err := m.ReferenceRows(ctx, t.Name, t.Columns)
+				if err == nil && t.Name == "grids" {
+					for _, r := range rows[:3] {
+						r[popCol] = r[popCol].(int64) + int64(round)
+					}
+				}
+				return rows, err
+			}); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			res, err := syncer.Run(ctx, m, conn, time.Now)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res.RefUpdated != 3 || res.RefAdded != 0 {
+				b.Fatalf("updated %d, added %d", res.RefUpdated, res.RefAdded)
+			}
+		}
+	})
+	b.Run("anchor-read-all-grids", func(b *testing.B) {
+		for b.Loop() {
+			if rows, err := m.ReferenceRows(ctx, "grids", grids.Columns); err != nil || len(rows) < 10000 {
+				b.Fatal(len(rows), err)
+			}
+		}
+	})
 }
