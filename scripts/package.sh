@@ -43,6 +43,7 @@ sed -e "s/@VERSION@/$KAPOK_VERSION/" -e "s/@DATE@/$day/" assets/package/$id.meta
 # Man pages: kapok's from its own usage text.
 when=$(date -u -d "$KAPOK_DATE" +%Y-%m-%d)
 {
+	printf '%s\n' "'\\\" -*- coding: utf-8 -*-"
 	printf '.TH KAPOK 1 "%s" "kapok %s" "User Commands"\n' "$when" "$KAPOK_VERSION"
 	printf '.SH NAME\nkapok \\- command console for city grid governance\n'
 	printf '.SH SYNOPSIS\n.B kapok\n[\\fICOMMAND\\fR] [\\fIOPTIONS\\fR]\n'
