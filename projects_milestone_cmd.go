@@ -163,9 +163,9 @@ func sideMean(v float64, n int) string {
 	return strconv.FormatFloat(v, 'f', 2, 64)
 }
 
-// rolloutChange is after − before ("+1.50") and its share of before
-// ("+12.0"), each "" when it cannot be told (a side without values, a
-// share of 0).
+// rolloutChange is after − before ("+1.50") and its share of before in
+// percent ("+12.34"), each "" when it cannot be told (a side without
+// values, a share of 0).
 func rolloutChange(c data.RolloutComparison) []string {
 	if c.BeforeN == 0 || c.AfterN == 0 {
 		return []string{"", ""}
@@ -173,7 +173,7 @@ func rolloutChange(c data.RolloutComparison) []string {
 	d := c.After - c.Before
 	pct := ""
 	if c.Before != 0 {
-		pct = fmt.Sprintf("%+.1f", 100*d/math.Abs(c.Before))
+		pct = fmt.Sprintf("%+.2f", 100*d/math.Abs(c.Before))
 	}
 	return []string{fmt.Sprintf("%+.2f", d), pct}
 }

@@ -164,7 +164,7 @@ func TestProjectsMilestoneAndCompareCommands(t *testing.T) {
 		}
 		d := want.After - want.Before
 		if got["before"] != fmt.Sprintf("%.2f", want.Before) || got["after"] != fmt.Sprintf("%.2f", want.After) ||
-			got["change"] != fmt.Sprintf("%+.2f", d) || got["change_pct"] != fmt.Sprintf("%+.1f", 100*d/math.Abs(want.Before)) {
+			got["change"] != fmt.Sprintf("%+.2f", d) || got["change_pct"] != fmt.Sprintf("%+.2f", 100*d/math.Abs(want.Before)) {
 			t.Errorf("compare %s: %v, the store's %+v", got["region"], got, want)
 		}
 	}

@@ -315,6 +315,9 @@ func compose(f *facts, pm *printedMap, font []byte, cat *msg.Catalog, opt Option
 	if f.RedCotton != nil {
 		add(d.T("Red Cotton Index"), func() error { return d.redCottonSection(f) })
 	}
+	if f.Innovation != nil {
+		add(d.T("Innovation projects"), func() error { d.innovationSection(f); return nil })
+	}
 	titles := make([]string, len(parts))
 	for i, p := range parts {
 		titles[i] = p.title

@@ -186,8 +186,12 @@ func (d *doc) replayBand(f *facts) {
 	d.Ln(0.5)
 	d.SetFont(family, "", 8.5)
 	d.color(greyRGB)
-	d.MultiCell(contentW, 4.2, d.sentences(d.T("Made from the cases' steps, the units' holds and the journal as they stood then; not the city now."),
-		d.T("Left out, not kept for past moments: on-time rates, centers on duty (each said where it would be).")), "", "L", false)
+	said := []string{d.T("Made from the cases' steps, the units' holds and the journal as they stood then; not the city now."),
+		d.T("Left out, not kept for past moments: on-time rates, centers on duty (each said where it would be).")}
+	if f.Innovation != nil {
+		said = append(said, d.T("Innovation projects: the contest's ranking is left out; what cannot be told as it stood then is said in the section."))
+	}
+	d.MultiCell(contentW, 4.2, d.sentences(said...), "", "L", false)
 	if f.Broken != nil {
 		d.Ln(1)
 		d.SetFont(family, "", 10)

@@ -57,6 +57,7 @@ type facts struct {
 	Severities []data.Severity               // theirs
 	Regions    map[string]data.RegionSummary // every region by code, for the tables' names
 	RedCotton  *redCottonFacts
+	Innovation *innovationFacts // nil: the region owns no project and has no rollout
 
 	// A replay (Options.At): Now is the moment replayed, State the city
 	// as it stood then, Broken what is wrong with the journal the replay
@@ -168,6 +169,9 @@ func gather(ctx context.Context, m *mirror.Mirror, region string, now, at time.T
 		return nil, err
 	}
 	if err := f.readRedCotton(ctx, m); err != nil {
+		return nil, err
+	}
+	if err := f.readInnovation(ctx, m); err != nil {
 		return nil, err
 	}
 	return f, nil

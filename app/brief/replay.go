@@ -21,8 +21,9 @@ const (
 // the timeline's state, the orders in the state they were in then, the
 // rosters published by then and the coverage they gave then, the
 // indicators as they stood then (read without writing), the Red Cotton
-// index of that day. Centers on duty and on-time rates cannot be read as
-// they stood then and are left out (leftOut).
+// index of that day, the innovation program as far as it can be told
+// then. Centers on duty and on-time rates cannot be read as they stood
+// then and are left out (leftOut).
 func (f *facts) readReplay(ctx context.Context, m *mirror.Mirror) error {
 	if err := f.replayBoard(ctx, m); err != nil {
 		return err
@@ -56,7 +57,10 @@ func (f *facts) readReplay(ctx context.Context, m *mirror.Mirror) error {
 	if err := f.readIndicators(ctx, m); err != nil {
 		return err
 	}
-	return f.readRedCotton(ctx, m)
+	if err := f.readRedCotton(ctx, m); err != nil {
+		return err
+	}
+	return f.readInnovation(ctx, m)
 }
 
 // replayBoard is the board as it stood: the child regions' open and

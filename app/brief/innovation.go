@@ -1,0 +1,422 @@
+package brief
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"kapok/app/msg"
+	"kapok/data"
+	"kapok/data/mirror"
+)
+
+// The innovation program's section (issue 16, 创新项目): the region's
+// projects by stage and each with its overdue milestones, the latest
+// contest round's top ten, and the rollouts in the region with their
+// indicators before and after. Left out when the region owns no project
+// and has no rollout.
+
+// How much of the program a briefing prints.
+const (
+	maxProjects = 30
+	maxRollouts = 20
+	// firstRound is the earliest contest round looked for (a round is
+	// named by the year it ends in).
+	firstRound = 2000
+)
+
+// innovationFacts are the region's innovation program at the briefing's
+// instant; in a replay, as it stood then as far as the store's reads
+// tell it (Unknown, RolloutUnknown count what they cannot).
+type innovationFacts struct {
+	ByStage  map[data.Stage]int  // the region's projects by their stage (then)
+	Unknown  int                 // a replay: projects whose stage then cannot be told
+	Projects []innovationProject // the first maxProjects, by stage then proposal
+	ProjectN int
+	OverdueN int // milestones overdue, of all the region's projects
+
+	Round int                // the latest contest round (0: none, or a replay)
+	Top   []data.RankedEntry // its top ten
+
+	Rollouts       []rolloutFacts // the first maxRollouts: pilots, rolled out, planned
+	RolloutN       int
+	RolloutUnknown int // a replay: rollouts set or changed after then
+
+	Indicators map[string]data.Indicator // the catalogue by code, for names and directions
+}
+
+// innovationProject is one of the region's projects: its stage as it
+// stood (Known false when a replay cannot tell it) and its milestones
+// overdue at the briefing's instant.
+type innovationProject struct {
+	data.Project
+	Known   bool
+	Overdue []data.Milestone
+}
+
+// rolloutFacts is a rollout in the region with its project's indicators
+// compared before and after it (one comparison per indicator).
+type rolloutFacts struct {
+	data.Rollout
+	Title   string
+	Compare []data.RolloutComparison
+}
+
+// inScope tells whether a rollout's region touches the briefing's: inside
+// it, or holding it (a street rolled out to is in its communities'
+// briefings).
+func (f *facts) inScope(region string) bool {
+	return strings.HasPrefix(region, f.scope()) || strings.HasPrefix(f.scope(), region)
+}
+
+// readInnovation reads the region's program at Now; in a replay as it
+// stood then: the projects proposed by then at their stage then (from
+// their stage's time, when that tells it), the milestones overdue then,
+// the rollouts set by then with the values measured by then; the contest
+// ranking is not kept for past moments (a judge's score replaces the one
+// before) and is left out.
+func (f *facts) readInnovation(ctx context.Context, m *mirror.Mirror) error {
+	all, err := m.Projects(ctx, data.ProjectFilter{})
+	if err != nil {
+		return err
+	}
+	in := &innovationFacts{ByStage: map[data.Stage]int{}}
+	var rollouts []rolloutFacts
+	for _, p := range all {
+		if f.Replay && p.ProposedAt.After(f.Now) {
+			continue // not proposed yet then
+		}
+		if strings.HasPrefix(p.Region, f.scope()) {
+			if err := in.addProject(ctx, m, f.Now, p); err != nil {
+				return err
+			}
+		}
+		rs, err := m.Rollouts(ctx, p.Key)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			switch {
+			case !f.inScope(r.Region):
+			case f.Replay && r.Since.After(f.Now):
+				in.RolloutUnknown++ // its state then is not read
+			default:
+				rollouts = append(rollouts, rolloutFacts{Rollout: r, Title: p.Title})
+			}
+		}
+	}
+	if in.ProjectN == 0 && len(rollouts) == 0 && in.RolloutUnknown == 0 {
+		return nil
+	}
+	slices.SortStableFunc(rollouts, func(a, b rolloutFacts) int {
+		return cmp.Or(slices.Index(data.RolloutStates, a.State)-slices.Index(data.RolloutStates, b.State),
+			strings.Compare(a.Region, b.Region), a.Since.Compare(b.Since))
+	})
+	in.RolloutN = len(rollouts)
+	in.Rollouts = rollouts[:min(len(rollouts), maxRollouts)]
+	for i := range in.Rollouts {
+		r := &in.Rollouts[i]
+		p, err := m.Project(ctx, r.Project, f.Now) // with its indicators
+		if err != nil {
+			return err
+		}
+		for _, code := range p.Indicators {
+			c, err := f.compareRollout(ctx, m, r.Project, code, r.Region)
+			if err != nil {
+				return err
+			}
+			r.Compare = append(r.Compare, c)
+		}
+	}
+	defs, err := m.IndicatorDefs(ctx)
+	if err != nil {
+		return err
+	}
+	in.Indicators = make(map[string]data.Indicator, len(defs))
+	for _, d := range defs {
+		in.Indicators[d.Code] = d
+	}
+	if !f.Replay {
+		if in.Round, err = latestRound(ctx, m, f.Now); err != nil {
+			return err
+		}
+		if in.Round > 0 {
+			rank, err := m.Ranking(ctx, in.Round)
+			if err != nil {
+				return err
+			}
+			in.Top = rank[:min(len(rank), data.TopProjects)]
+		}
+	}
+	f.Innovation = in
+	return nil
+}
+
+// addProject counts one of the region's projects at its stage at now and
+// keeps it (the first maxProjects) with its milestones overdue at now.
+func (in *innovationFacts) addProject(ctx context.Context, m *mirror.Mirror, now time.Time, p data.Project) error {
+	ip := innovationProject{Project: p}
+	ip.Stage, ip.StageAt, ip.Known = stageAt(p, now)
+	if ip.Known {
+		in.ByStage[ip.Stage]++
+	} else {
+		in.Unknown++
+	}
+	full, err := m.Project(ctx, p.Key, now)
+	if err != nil {
+		return err
+	}
+	ip.Overdue = overdueAt(full.Milestones, now)
+	in.OverdueN += len(ip.Overdue)
+	in.ProjectN++
+	if len(in.Projects) < maxProjects {
+		in.Projects = append(in.Projects, ip)
+	}
+	return nil
+}
+
+// stageAt is a project's stage at a moment, and since when, as far as its
+// own fields tell it: its stage now when reached by then; proposed when
+// it is incubating now, reached after then (no stage is skipped, so it
+// was proposed then). Otherwise (moved twice or more, or stopped, since
+// then) the stage then cannot be told from them: ok is false.
+func stageAt(p data.Project, at time.Time) (stage data.Stage, since time.Time, ok bool) {
+	switch {
+	case !p.StageAt.After(at):
+		return p.Stage, p.StageAt, true
+	case p.Stage == data.StageIncubating:
+		return data.StageProposed, p.ProposedAt, true
+	}
+	return "", time.Time{}, false
+}
+
+// overdueAt are the milestones overdue at a moment: due before it and not
+// done by it.
+func overdueAt(ms []data.Milestone, at time.Time) []data.Milestone {
+	var out []data.Milestone
+	for _, m := range ms {
+		if m.Due.Before(at) && (m.Done.IsZero() || m.Done.After(at)) {
+			m.Overdue = true
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// compareRollout is the store's comparison of an indicator before and
+// after a rollout (mirror.RolloutIndicators); in a replay whose moment
+// falls inside the window after, the after side is the mean of the values
+// measured from the rollout until then (the side before ended at the
+// rollout, before then).
+func (f *facts) compareRollout(ctx context.Context, m *mirror.Mirror, key, code, region string) (data.RolloutComparison, error) {
+	c, err := m.RolloutIndicators(ctx, key, code, region)
+	if err != nil || !f.Replay || !c.Until.After(f.Now) {
+		return c, err
+	}
+	s, err := m.IndicatorSeries(ctx, code, c.MeasuredIn, c.Since, f.Now)
+	if err != nil {
+		return c, err
+	}
+	c.Until, c.After, c.AfterN = f.Now, 0, 0
+	for _, pt := range s.Points {
+		if !pt.At.Before(c.Since) && !pt.At.After(f.Now) {
+			c.After += pt.Value
+			c.AfterN++
+		}
+	}
+	if c.AfterN > 0 {
+		c.After /= float64(c.AfterN)
+	}
+	return c, nil
+}
+
+// latestRound is the latest contest round the mirror holds, of the years
+// up to the one after now's (a round is named by the year it ends in); 0
+// for none.
+func latestRound(ctx context.Context, m *mirror.Mirror, now time.Time) (int, error) {
+	for y := now.In(data.BeijingTime).Year() + 1; y >= firstRound; y-- {
+		_, err := m.Criteria(ctx, y)
+		var r *data.Refusal
+		switch {
+		case errors.As(err, &r) && r.Code == data.CodeRoundUnknown:
+		case err != nil:
+			return 0, err
+		default:
+			return y, nil
+		}
+	}
+	return 0, nil
+}
+
+// innovationSection lays the program out: the projects by stage, the
+// region's projects with their overdue milestones, the latest round's top
+// ten (the region's marked), the rollouts with their indicators before and
+// after.
+func (d *doc) innovationSection(f *facts) {
+	in := f.Innovation
+	d.section(d.T("Innovation projects"), 0)
+	if f.Replay {
+		d.para(d.T("As it stood at {{.At}}: the projects proposed by then, at their stage then where it can be told; milestones overdue then; rollouts set by then, with the values measured by then.",
+			"At", beijing(f.Now)), 8.5, greyRGB)
+		d.Ln(1)
+	}
+	d.subhead(d.T("Projects owned in {{.Region}}: {{.N}}", "Region", d.shortPlace(f.Region), "N", count(in.ProjectN)), 14)
+	var counts []string
+	for _, s := range data.Stages {
+		counts = append(counts, d.T(s.Term())+" "+count(in.ByStage[s]))
+	}
+	if in.Unknown > 0 {
+		counts = append(counts, d.T("Stage then not known")+" "+count(in.Unknown))
+	}
+	d.para(strings.Join(counts, " · ")+d.T("; ")+d.T("Overdue milestones")+" "+count(in.OverdueN), 9.5, inkRGB)
+	d.Ln(2)
+	if in.Unknown > 0 {
+		d.para(d.T("{{.N}} projects moved more than once, or were stopped, since then: their stage then is not known here (now's is not shown in its place).",
+			"N", count(in.Unknown)), 8.5, greyRGB)
+	}
+	if len(in.Projects) > 0 {
+		d.projectsTable(f, in)
+	}
+	d.contestTable(f, in)
+	d.rolloutsTable(f, in)
+}
+
+// projectsTable lists the region's projects: title, owner, stage and
+// since when, its overdue milestones in red.
+func (d *doc) projectsTable(f *facts, in *innovationFacts) {
+	d.subhead(d.T("The region's projects"), 14)
+	cols := scaleColumns([]column{{d.T("Project"), 78, "L"}, {d.T("Owner"), 44, "L"}, {d.T("Stage"), 18, "L"}, {d.T("Since"), 30, "L"},
+		{d.T("Overdue milestones"), 92, "L"}})
+	rows := make([][]string, len(in.Projects))
+	for i, p := range in.Projects {
+		stage, since := "—", "—"
+		if p.Known {
+			stage, since = d.T(p.Stage.Term()), beijing(p.StageAt)
+		}
+		var overdue []string
+		for _, ms := range p.Overdue {
+			overdue = append(overdue, d.T("{{.Title}} (due {{.Due}})", "Title", ms.Title, "Due", ms.Due.In(data.BeijingTime).Format("2006-01-02")))
+		}
+		rows[i] = []string{p.Title, d.place(f, p.Region), stage, since, strings.Join(overdue, d.T(", "))}
+	}
+	d.table(cols, rows, func(_, j int) [3]int {
+		if j == 4 {
+			return redRGB
+		}
+		return [3]int{}
+	})
+	d.more(len(in.Projects), in.ProjectN)
+}
+
+// contestTable is the latest round's top ten, those owned in the region
+// marked; in a replay, said to be left out.
+func (d *doc) contestTable(f *facts, in *innovationFacts) {
+	if f.Replay {
+		d.subhead(d.T("Innovation contest"), 10)
+		d.para(d.T("The contest's ranking: not kept for past moments (a judge's later score replaces the earlier one)."), 9, greyRGB)
+		return
+	}
+	if in.Round == 0 {
+		return
+	}
+	d.subhead(d.T("Contest round {{.Round}}: the top ten, city innovation projects", "Round", in.Round), 20)
+	if len(in.Top) == 0 {
+		d.para(d.T("No entry in the round yet."), 9, greyRGB)
+		return
+	}
+	cols := scaleColumns([]column{{d.T("Rank"), 14, "R"}, {d.T("Project"), 100, "L"}, {d.T("Owner"), 56, "L"}, {d.T("Total"), 20, "R"},
+		{d.T("Judges"), 18, "R"}, {d.T("In the region"), 26, "C"}})
+	rows := make([][]string, len(in.Top))
+	for i, e := range in.Top {
+		mark := ""
+		if strings.HasPrefix(e.Region, f.scope()) {
+			mark = d.T("in the region")
+		}
+		rows[i] = []string{count(e.Rank), e.Title, d.place(f, e.Region), fmt.Sprintf("%.2f", e.Total), count(e.Judges), mark}
+	}
+	d.table(cols, rows, func(i, _ int) [3]int {
+		if rows[i][5] != "" {
+			return accentRGB
+		}
+		return [3]int{}
+	})
+}
+
+// rolloutsTable lists the rollouts in the region: the project, where, its
+// state and since when, and each of the project's indicators' means over
+// the 30 days before and after side by side with the change (red when the
+// indicator went the worse way).
+func (d *doc) rolloutsTable(f *facts, in *innovationFacts) {
+	if in.RolloutN == 0 && in.RolloutUnknown == 0 {
+		return
+	}
+	d.subhead(d.T("Pilots and rollouts in the region: {{.N}}", "N", count(in.RolloutN)), 20)
+	if in.RolloutUnknown > 0 {
+		d.para(d.T("{{.N}} more were set or changed since then: their state then is not known here (now's is not shown in its place).",
+			"N", count(in.RolloutUnknown)), 8.5, greyRGB)
+	}
+	if in.RolloutN == 0 {
+		return
+	}
+	d.para(d.T("Means of each indicator over the 30 days before a rollout's date and the 30 days after; a community's values are its street's; — : no values."), 8, greyRGB)
+	d.Ln(1)
+	cols := scaleColumns([]column{{d.T("Project"), 58, "L"}, {d.T("Region"), 40, "L"}, {d.T("State"), 18, "L"}, {d.T("Since"), 28, "L"},
+		{d.T("Indicator"), 46, "L"}, {d.T("30 days before"), 27, "R"}, {d.T("30 days after"), 27, "R"}, {d.T("Change"), 30, "R"}})
+	var rows [][]string
+	var worse []bool
+	for _, r := range in.Rollouts {
+		head := []string{r.Title, d.place(f, r.Region), d.T(r.State.Term()), beijing(r.Since)}
+		if len(r.Compare) == 0 {
+			rows, worse = append(rows, append(head, "—", "—", "—", "—")), append(worse, false)
+		}
+		for i, c := range r.Compare {
+			if i > 0 {
+				head = []string{"", "", "", ""}
+			}
+			def := in.Indicators[c.Indicator]
+			name := def.NameZh
+			if d.lang == msg.English && def.NameEn != "" {
+				name = def.NameEn
+			}
+			if name == "" {
+				name = c.Indicator
+			}
+			change, bad := d.change(c, def.Direction)
+			rows = append(rows, append(head, name, sideValue(c.Before, c.BeforeN), sideValue(c.After, c.AfterN), change))
+			worse = append(worse, bad)
+		}
+	}
+	d.table(cols, rows, func(i, j int) [3]int {
+		if j == 7 && worse[i] {
+			return redRGB
+		}
+		return [3]int{}
+	})
+	d.more(len(in.Rollouts), in.RolloutN)
+}
+
+// sideValue is a side's mean, "—" without values.
+func sideValue(v float64, n int) string {
+	if n == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+// change is after − before with its share of before, and whether it went
+// the indicator's worse way; "—" when a side has no values.
+func (d *doc) change(c data.RolloutComparison, dir data.Direction) (string, bool) {
+	if c.BeforeN == 0 || c.AfterN == 0 {
+		return "—", false
+	}
+	diff := c.After - c.Before
+	s := fmt.Sprintf("%+.2f", diff)
+	if c.Before != 0 {
+		s += fmt.Sprintf(" (%+.2f%%)", 100*diff/max(c.Before, -c.Before))
+	}
+	return s, dir == data.HigherBetter && diff < 0 || dir == data.LowerBetter && diff > 0
+}
