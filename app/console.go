@@ -256,6 +256,7 @@ func (c *Console) rightTabs(board, orders fyne.CanvasObject) *container.AppTabs 
 	schedules := container.NewTabItem(T("Schedules"), c.schedulesPane())
 	c.Mon.Tab = container.NewTabItem(T("Monitoring"), c.monitorPane())
 	c.securityTab = container.NewTabItem(T("Security"), c.securityPane())
+	innovation := container.NewTabItem(T("Innovation"), c.innovationPane())
 	c.RightTabs = container.NewAppTabs(
 		container.NewTabItem(T("Status board"), board),
 		container.NewTabItem(T("Cases"), c.casesPane()),
@@ -264,16 +265,19 @@ func (c *Console) rightTabs(board, orders fyne.CanvasObject) *container.AppTabs 
 		c.Mon.Tab,
 		container.NewTabItem(T("Red Cotton"), c.redCottonPane()),
 		c.securityTab,
+		innovation,
 	)
 	c.RightTabs.SelectIndex(shown)
 	c.RightTabs.OnSelected = func(t *container.TabItem) {
 		// The week grid and the monitoring's charts take the details' room.
-		c.rightTabChosen(t == schedules || t == c.Mon.Tab)
+		c.rightTabChosen(t == schedules || t == c.Mon.Tab || t == innovation)
 		switch t {
 		case c.Mon.Tab:
 			c.monitorFollow()
 		case c.securityTab:
 			c.RefreshSecurity() // as of now
+		case innovation:
+			c.RefreshInnovation() // as of now
 		}
 	}
 	return c.RightTabs
@@ -291,7 +295,7 @@ func (c *Console) buildToolbar() fyne.CanvasObject {
 	c.ToolSel.Required = true
 	c.ToolSel.SetSelected(tools[c.Map.Tool])
 	themes := []string{T("Grid kinds"), T("Open events"), T("Overdue events"), T("Unit availability"), T("Coverage"), T("Red Cotton Index"),
-		T("Police incidents")}
+		T("Police incidents"), T("Innovation rollout")}
 	c.ThemeSel = widget.NewSelect(themes, func(s string) {
 		if i := slices.Index(themes, s); i >= 0 {
 			c.SetTheme(citymap.Themes[i])

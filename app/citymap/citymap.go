@@ -20,8 +20,9 @@ import (
 // Themes colour the grids by status. "coverage" colours them by the patrols
 // planned for them in one shift, from the coverage set with SetCoverage;
 // "redcotton" by their district's Red Cotton score (SetRedCotton),
-// "police" by their police incidents (Security.SetPolice).
-var Themes = []string{"plain", "events", "overdue", "units", "coverage", "redcotton", "police"}
+// "police" by their police incidents (Security.SetPolice), "rollout" by
+// the innovation program's pilots and rollouts (SetRollout, rollout.go).
+var Themes = []string{"plain", "events", "overdue", "units", "coverage", "redcotton", "police", "rollout"}
 
 // CityMap is the city ready to draw.
 type CityMap struct {
@@ -47,6 +48,8 @@ type CityMap struct {
 	coverage map[string]schedule.Cell
 	// scores are the Red Cotton and police themes' (redcotton.go).
 	scores themeScores
+	// rollout is the rollout theme's states (rollout.go).
+	rollout rolloutStates
 }
 
 // SetCoverage sets what the coverage theme shows: the patrols required and
@@ -88,7 +91,7 @@ func (cm *CityMap) units() (*UnitLayer, error) {
 
 // SetTheme recolours the grids by another theme; nothing is rasterized again.
 func (cm *CityMap) SetTheme(theme string) error {
-	colorOf, err := cm.themeColorsOf(theme, cm.coverageCells())
+	colorOf, err := cm.colorsOf(theme, cm.coverageCells())
 	if err != nil {
 		return err
 	}
@@ -193,7 +196,7 @@ func load(ctx context.Context, m data.MapService, theme string, console bool, as
 		}
 		return &UnitLayer{Units: units, Index: kmaps.NewIndex(ufs)}, nil
 	})
-	colorOf, err := cm.themeColorsOf(theme, nil)
+	colorOf, err := cm.loadColorsOf(ctx, m, theme)
 	if err != nil {
 		return nil, err
 	}
@@ -436,6 +439,8 @@ func Legend(theme string) []LegendEntry {
 		return redCottonLegend()
 	case "police":
 		return policeLegend()
+	case "rollout":
+		return rolloutLegend()
 	}
 	return nil
 }
