@@ -2,8 +2,11 @@ package app
 
 import (
 	"fmt"
+	"math"
+	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -33,7 +36,11 @@ func (c *Console) buildBoard() {
 	})
 	c.Board = widget.NewTable(
 		func() (int, int) { return len(c.boardRows), len(boardColumns) },
-		func() fyne.CanvasObject { return widget.NewLabel("00000000000") },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("00000")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
 			if id.Row >= len(c.boardRows) {
@@ -49,14 +56,21 @@ func (c *Console) buildBoard() {
 			return
 		}
 		col := boardColumns[id.Col]
-		b.SetText(T(col.title))
+		sorted := c.boardSort == col.sort
+		width := float32(math.MaxFloat32) // not fitted yet
+		if id.Col < len(c.boardWidths) {
+			width = c.boardWidths[id.Col]
+		}
+		b.SetText(headerText(T(col.title), width, sorted))
 		b.SetIcon(nil)
-		if c.boardSort == col.sort {
+		if sorted {
 			b.SetIcon(theme.MenuDropDownIcon())
 		}
 		b.OnTapped = func() { c.SortBoard(col.sort) }
 	}
-	c.Board.SetColumnWidth(0, 150)
+	if c.boardWidth == 0 {
+		c.boardWidth = 560 // until the window lays it out
+	}
 	c.Board.OnSelected = func(id widget.TableCellID) {
 		if id.Row < 0 || id.Row >= len(c.boardRows) {
 			return
@@ -67,8 +81,114 @@ func (c *Console) buildBoard() {
 			c.BoardIn.Disable()
 		}
 		c.Choose(c.boardRows[id.Row].Code)
+		// The whole row, whatever its cells had to cut.
+		c.Status.SetText(boardRowText(c.boardRows[id.Row]))
 	}
 	c.ShowBoard(c.boardOf)
+}
+
+// boardPane is the board under its buttons, its columns fitted to the
+// width it is given.
+func (c *Console) boardPane() fyne.CanvasObject {
+	return container.NewBorder(container.NewHBox(c.BoardUp, c.BoardIn, c.BoardAt), nil, nil, nil,
+		container.New(&boardFit{c: c}, c.Board))
+}
+
+// boardFit lays the board out at the width it is given, fitting its
+// columns to it first.
+type boardFit struct{ c *Console }
+
+func (l *boardFit) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if size.Width != l.c.boardWidth {
+		l.c.fitBoard(size.Width)
+	}
+	objs[0].Resize(size)
+}
+
+func (l *boardFit) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
+
+// fitBoard sizes the board's columns to a width. Each figure's column is
+// as wide as its widest cell (figures are never cut), then, room
+// permitting, as wide as its title; the region's name takes the rest, at
+// least 96 (below that the board scrolls sideways). A title or name cut
+// short ends in an ellipsis; choosing a row writes it whole, each figure
+// with its title, in the status line.
+func (c *Console) fitBoard(width float32) {
+	c.boardWidth = width
+	n := len(boardColumns)
+	// Each column's separator, and the vertical scroll bar over the last.
+	room := width - float32(n-1)*theme.SeparatorThicknessSize() - theme.ScrollBarSize()
+	probe := widget.NewLabel("")
+	cellWidth := func(text string) float32 {
+		probe.SetText(text)
+		return float32(math.Ceil(float64(probe.MinSize().Width))) + 1
+	}
+	widths := make([]float32, n)
+	titles := make([]float32, n)
+	used := float32(0)
+	for i := 1; i < n; i++ {
+		widths[i] = 48
+		for _, r := range c.boardRows {
+			// ⚠ is drawn from a fallback font, a little wider than measured.
+			widths[i] = max(widths[i], cellWidth(boardCell(r, i))+4)
+		}
+		title := widget.NewButton(T(boardColumns[i].title), nil)
+		if c.boardSort == boardColumns[i].sort {
+			title.SetIcon(theme.MenuDropDownIcon())
+		}
+		titles[i] = title.MinSize().Width + 1
+		used += widths[i]
+	}
+	name := float32(96)
+	for _, r := range c.boardRows {
+		name = max(name, cellWidth(r.Name))
+	}
+	// What is left after the figures and the names goes to the titles,
+	// left to right; anything still over widens the names' column.
+	spare := room - used - name
+	for i := 1; i < n && spare > 0; i++ {
+		grow := min(spare, max(0, titles[i]-widths[i]))
+		widths[i] += grow
+		spare -= grow
+	}
+	widths[0] = max(96, name+spare) // spare < 0: the names are cut
+	c.boardWidths = widths
+	for i, w := range widths {
+		c.Board.SetColumnWidth(i, w)
+	}
+	c.Board.Refresh() // the titles cut to the new widths
+}
+
+// boardRowText is a board row written whole, each figure with its title.
+func boardRowText(r data.BoardRow) string {
+	parts := []string{r.Name}
+	for i := 1; i < len(boardColumns); i++ {
+		parts = append(parts, T(boardColumns[i].title)+" "+boardCell(r, i))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// headerText is a column's title as its header shows it: whole if the
+// header is wide enough, else cut to fit with an ellipsis (the status
+// line writes the titles whole when a row is chosen).
+func headerText(title string, width float32, sorted bool) string {
+	fits := func(text string) bool {
+		b := widget.NewButton(text, nil)
+		if sorted {
+			b.SetIcon(theme.MenuDropDownIcon())
+		}
+		return b.MinSize().Width <= width
+	}
+	if fits(title) {
+		return title
+	}
+	runes := []rune(title)
+	for n := len(runes) - 1; n > 0; n-- {
+		if text := strings.TrimSpace(string(runes[:n])) + "…"; fits(text) {
+			return text
+		}
+	}
+	return "…"
 }
 
 func boardCell(r data.BoardRow, col int) string {
@@ -122,7 +242,7 @@ func (c *Console) ShowBoard(parent string) {
 	}
 	c.BoardIn.Disable()
 	c.Board.UnselectAll()
-	c.Board.Refresh()
+	c.fitBoard(c.boardWidth) // the new rows' figures and names
 }
 
 // SortBoard sorts the board by a column (see data.SortBoard).
@@ -133,7 +253,7 @@ func (c *Console) SortBoard(column string) {
 	c.boardSort = column
 	c.Board.UnselectAll()
 	c.boardSel = -1
-	c.Board.Refresh()
+	c.fitBoard(c.boardWidth) // the arrow moves to another title
 }
 
 // BoardRows is the board as shown.

@@ -95,6 +95,8 @@ type Console struct {
 	boardRows      []data.BoardRow
 	boardSort      string
 	boardSel       int
+	boardWidths    []float32 // the board's columns' widths (fitBoard)
+	boardWidth     float32   // the width they were fitted to
 	orders         []data.Order
 	orderSel       int
 	dialog         *OrderDialog
@@ -125,6 +127,12 @@ type Console struct {
 	// replay is the past moment shown (replay.go; nil: now).
 	replay        *replayState
 	loadingReplay bool
+	// layout is where the window's splits stand, kept across rebuilds
+	// and, through the preferences, restarts (prefs.go).
+	layout splitLayout
+	splits consoleSplits
+	// help is the Help menu's dialogs while open (help.go, about.go).
+	help helpDialogs
 }
 
 // NewConsole loads the status of the city and builds the window's content;
@@ -137,6 +145,11 @@ func NewConsole(win fyne.Window, m *mirror.Mirror, city *citymap.CityMap, user s
 func NewConsoleAt(win fyne.Window, m *mirror.Mirror, city *citymap.CityMap, user string, now func() time.Time) (*Console, error) {
 	c := &Console{Win: win, M: m, City: city, User: user, Now: now, AsOf: now(),
 		theme: "events", boardSort: "name", boardSel: -1, orderSel: -1}
+	prefs := fyne.CurrentApp().Preferences()
+	if lang := prefs.String(LanguagePref); lang != "" {
+		UseLanguage(lang)
+	}
+	c.layout = savedLayout(prefs)
 	var err error
 	if c.user, err = m.User(bg, user); err != nil {
 		return nil, err
@@ -173,6 +186,8 @@ func NewConsoleAt(win fyne.Window, m *mirror.Mirror, city *citymap.CityMap, user
 		return nil, err
 	}
 	c.Build()
+	c.restoreChoices()
+	win.SetOnClosed(c.SaveWindowState)
 	return c, nil
 }
 
@@ -188,6 +203,7 @@ func (c *Console) Build() {
 		v := c.Map.View()
 		view = &v
 	}
+	c.keepLayout()
 	c.Map = NewMapView(c.City.Map, c.City.Extent)
 	c.Map.Animate = c.Animate
 	if view != nil {
@@ -211,29 +227,31 @@ func (c *Console) Build() {
 	c.buildLegend()
 	toolbar := c.buildToolbar()
 	c.Win.SetMainMenu(c.mainMenu())
+	c.listenForHelp()
 
 	left := container.NewAppTabs(
 		container.NewTabItem(T("Regions"), c.Tree),
 		container.NewTabItem(T("Search"), container.NewBorder(c.Search, nil, nil, nil, c.Results)),
 		container.NewTabItem(T("Layers"), container.NewVScroll(c.layersBox())),
 	)
-	boardPane := container.NewBorder(container.NewHBox(c.BoardUp, c.BoardIn, c.BoardAt), nil, nil, nil, c.Board)
+	boardPane := c.boardPane()
 	ordersPane := container.NewBorder(nil, c.Actions, nil, nil, c.Orders)
 	right := container.NewVSplit(
 		container.NewBorder(widget.NewLabelWithStyle(T("Details"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil,
 			container.NewVScroll(c.Detail)),
 		c.rightTabs(boardPane, ordersPane),
 	)
-	right.Offset = 0.36
+	right.Offset = c.layout.details
 	mapPane := container.NewBorder(nil, container.NewVBox(c.coverageBar(), c.replaySteps(), c.Legend), nil, nil, c.Map)
 	// Panels sit on opaque backgrounds: the map's last frame slides under
 	// them while a new one is drawn.
 	opaque := func(o fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewStack(canvas.NewRectangle(theme.Color(theme.ColorNameBackground)), o)
 	}
-	body := container.NewHSplit(opaque(left), container.NewHSplit(mapPane, opaque(right)))
-	body.Offset = 0.19
-	body.Trailing.(*container.Split).Offset = 0.6
+	mapSplit := container.NewHSplit(mapPane, opaque(right))
+	body := container.NewHSplit(opaque(left), mapSplit)
+	body.Offset, mapSplit.Offset = c.layout.nav, c.layout.mapPane
+	c.splits = consoleSplits{nav: body, mapPane: mapSplit, details: right}
 	c.JournalBanner = container.NewStack()
 	c.JournalBanner.Hide()
 	c.Win.SetContent(c.sensed(container.NewBorder(container.NewVBox(c.JournalBanner, c.replayBanner(), c.alarmNotice(), opaque(toolbar), c.replayBar()),
@@ -324,6 +342,7 @@ func (c *Console) SetTheme(name string) {
 		return
 	}
 	c.theme = name
+	remember(MapThemePref, name)
 	c.buildLegendItems()
 	c.showCoverageBar()
 	c.Map.Redraw()

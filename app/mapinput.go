@@ -182,7 +182,7 @@ func (mv *MapView) TypedRune(r rune) {
 }
 
 // TypedKey pans with the arrow keys, a fifth of the view per press; Esc
-// calls OnEscape.
+// calls OnEscape, F1 OnHelp.
 func (mv *MapView) TypedKey(e *fyne.KeyEvent) {
 	v := mv.View()
 	dx, dy := float64(v.PixelWidth())/5, float64(v.PixelHeight())/5
@@ -202,6 +202,10 @@ func (mv *MapView) TypedKey(e *fyne.KeyEvent) {
 	case fyne.KeyEscape:
 		if mv.OnEscape != nil {
 			mv.OnEscape()
+		}
+	case fyne.KeyF1:
+		if mv.OnHelp != nil {
+			mv.OnHelp()
 		}
 	}
 }

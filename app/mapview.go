@@ -47,6 +47,8 @@ type MapView struct {
 	OnTap func(p orb.Point, add bool)
 	// OnEscape is the Esc key (cancels picking a point).
 	OnEscape func()
+	// OnHelp is the F1 key (the shortcuts).
+	OnHelp func()
 	// OnArea is a finished rectangle or lasso, in world coordinates.
 	OnArea func(area orb.Ring, add bool)
 	// Tooltip returns the text to show for the world point under the

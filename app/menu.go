@@ -25,7 +25,6 @@ func (c *Console) mainMenu() *fyne.MainMenu {
 		view.Items = append(view.Items, fyne.NewMenuItem(T("Journal of changes…"), c.OpenJournalViewer))
 	}
 	view.Items = append(view.Items, c.replayMenuItem())
-	menus = append(menus, view)
-	// Further menus (Help) go after these.
+	menus = append(menus, view, c.helpMenu())
 	return fyne.NewMainMenu(menus...)
 }

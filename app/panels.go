@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"math"
 	"image/color"
 	"strings"
 
@@ -28,27 +29,79 @@ func (c *Console) buildTree() {
 		},
 		func(uid widget.TreeNodeID) bool { return len(uid) < data.GridCodeLength },
 		func(bool) fyne.CanvasObject {
+			name := widget.NewLabel("")
+			name.Truncation = fyne.TextTruncateEllipsis
 			badge := widget.NewLabel("")
 			badge.Importance = widget.DangerImportance
-			return container.NewHBox(widget.NewLabel(""), badge)
+			badge.Truncation = fyne.TextTruncateEllipsis
+			return container.New(&badgeRowLayout{}, name, badge)
 		},
 		func(uid widget.TreeNodeID, _ bool, o fyne.CanvasObject) {
 			box := o.(*fyne.Container)
 			name, badge := box.Objects[0].(*widget.Label), box.Objects[1].(*widget.Label)
 			text, open, overdue := c.nodeText(uid)
 			name.SetText(text)
+			row := box.Layout.(*badgeRowLayout)
 			switch {
 			case overdue > 0:
 				badge.Importance = widget.DangerImportance
-				badge.SetText(T("● {{.Open}} open · {{.Overdue}} overdue", map[string]any{"Open": open, "Overdue": overdue}))
+				row.full = T("● {{.Open}} open · {{.Overdue}} overdue", map[string]any{"Open": open, "Overdue": overdue})
+				row.short = fmt.Sprintf("● %d / %d", open, overdue)
 			case open > 0:
 				badge.Importance = widget.WarningImportance
-				badge.SetText(T("● {{.Open}} open", map[string]any{"Open": open}))
+				row.full = T("● {{.Open}} open", map[string]any{"Open": open})
+				row.short = fmt.Sprintf("● %d", open)
 			default:
-				badge.SetText("")
+				row.full, row.short = "", ""
 			}
+			badge.Text = row.full
+			box.Refresh() // lay the texts out again: the layout picks the badge's form
 		})
 	c.Tree.OnSelected = func(uid widget.TreeNodeID) { c.Choose(uid) }
+}
+
+// badgeRowLayout lays a tree row's name and badge side by side, each as
+// wide as its text when both fit. When they do not, the badge is written
+// short (● open / overdue, its colour saying whether any is overdue); if
+// still too wide, the name gives way first, down to two fifths of the row,
+// then both are cut, each with an ellipsis. The row's
+// figures are written whole in the details when the node is chosen.
+type badgeRowLayout struct{ full, short string }
+
+// textWidth is a label's width for a text uncut: the width of a label
+// like it that does not truncate (the label's own measure, padding and
+// all).
+func textWidth(l *widget.Label, text string) float32 {
+	if text == "" {
+		return 0
+	}
+	// A truncating label given exactly its text's width still cuts it:
+	// a pixel to spare.
+	return float32(math.Ceil(float64(widget.NewLabelWithStyle(text, l.Alignment, l.TextStyle).MinSize().Width))) + 1
+}
+
+func (r *badgeRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	name, badge := objs[0].(*widget.Label), objs[1].(*widget.Label)
+	nw, bw := textWidth(name, name.Text), textWidth(badge, r.full)
+	text := r.full
+	if nw+bw > size.Width {
+		text, bw = r.short, textWidth(badge, r.short)
+	}
+	if nw+bw > size.Width {
+		nw = min(nw, max(size.Width-bw, size.Width*2/5))
+		bw = size.Width - nw
+	}
+	if badge.Text != text {
+		badge.SetText(text)
+	}
+	name.Move(fyne.NewPos(0, 0))
+	name.Resize(fyne.NewSize(nw, size.Height))
+	badge.Move(fyne.NewPos(nw, 0))
+	badge.Resize(fyne.NewSize(max(bw, 0), size.Height))
+}
+
+func (*badgeRowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(objs[0].MinSize().Width+objs[1].MinSize().Width, max(objs[0].MinSize().Height, objs[1].MinSize().Height))
 }
 
 // nodeText is a tree node's label and its open and overdue events.
@@ -92,6 +145,7 @@ func (c *Console) Choose(code string) {
 		c.updateStatus()
 	}
 	c.selRegion = code
+	remember(RegionPref, code)
 	c.ShowDetail(code)
 }
 

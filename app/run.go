@@ -53,7 +53,7 @@ func Run(opt RunOptions) error {
 	UseLanguage(a.Preferences().String(LanguagePref))
 	a.Settings().SetTheme(NewTheme())
 	w := a.NewWindow("Kapok — " + T("Grid governance command console"))
-	w.Resize(fyne.NewSize(1560, 960))
+	w.Resize(WindowSize(a.Preferences()))
 	stage := widget.NewLabel(T("Opening the mirror…"))
 	bar := widget.NewProgressBarInfinite()
 	w.SetContent(container.NewCenter(container.NewVBox(widget.NewLabel("Kapok"), stage, bar)))
@@ -85,6 +85,13 @@ func Run(opt RunOptions) error {
 			}
 		})
 	}()
+	// Quitting (the menu's Quit, --quit-after) closes no window: the
+	// window's state is saved here too, before the preferences are written.
+	a.Lifecycle().SetOnStopped(func() {
+		if console != nil {
+			console.SaveWindowState()
+		}
+	})
 	w.ShowAndRun()
 	if console != nil {
 		console.StopSync()

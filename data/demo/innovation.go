@@ -3,6 +3,8 @@ package demo
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -12,6 +14,7 @@ import (
 
 	"kapok/data"
 	"kapok/data/gpkg"
+	"kapok/data/mirror"
 
 	"github.com/google/uuid"
 )
@@ -235,6 +238,12 @@ func (c *demoCity) writeInnovation(tx *sql.Tx) error {
 				p.indicators = append(p.indicators, code)
 			}
 		}
+		if n == 0 {
+			// The demonstration point means to move what party-building-led
+			// governance is judged by (drawn all the same, so that the rest
+			// of the program stays as it was).
+			p.indicators = slices.Clone(demoPointIndicators)
+		}
 		slices.Sort(p.indicators)
 	}
 
@@ -375,6 +384,7 @@ func (c *demoCity) writeRollouts(ctx context.Context, tx *sql.Tx, rng *rand.Rand
 	if err := add(demo.key, point.Code, []data.RolloutState{data.RolloutPilot}, []time.Time{piloting}); err != nil {
 		return err
 	}
+	measured := map[string]time.Time{point.Code[:data.LevelStreet.CodeLength()]: piloting} // street → since
 	var streets []data.Region
 	for _, s := range c.src.Streets {
 		if !strings.HasPrefix(point.Code, s.Code) {
@@ -386,15 +396,89 @@ func (c *demoCity) writeRollouts(ctx context.Context, tx *sql.Tx, rng *rand.Rand
 	for i, s := range streets[:min(demoRolledOut+demoPlannedFor, len(streets))] {
 		planned := between(rng, demo.at[slices.Index(demo.stages, data.StageEvaluated)], rolled)
 		if i < demoRolledOut {
+			since := between(rng, rolled, c.opt.AsOf.UTC())
 			if err := add(demo.key, s.Code, []data.RolloutState{data.RolloutPlanned, data.RolloutRolledOut},
-				[]time.Time{planned, between(rng, rolled, c.opt.AsOf.UTC())}); err != nil {
+				[]time.Time{planned, since}); err != nil {
 				return err
 			}
+			measured[s.Code] = since
 		} else if err := add(demo.key, s.Code, []data.RolloutState{data.RolloutPlanned}, []time.Time{planned}); err != nil {
 			return err
 		}
 	}
-	return nil
+	return c.writeRolloutReadings(ctx, tx, demo.indicators, measured)
+}
+
+// demoPointIndicators are the demonstration project's indicators: disputes
+// resolved, mediation success, grid events closed on time (higher better),
+// and the mean handling time of a grid event (lower better).
+var demoPointIndicators = []string{"grid_work-02H", "grid_work-09H", "social_stability-02H", "social_stability-06H"}
+
+// Rollout readings: a street's values of the demonstration project's
+// indicators once a day (10:00 Beijing) over data.RolloutWindow before
+// and after the project came to it (the pilot's street from the piloting),
+// so that the before/after comparison has something to compare. Before,
+// about the warning threshold; after, better by 4–7 points (a rate) or
+// 10–18 % (a time). Streets hold no history otherwise (street inputs are
+// one value on the as-of day): these end before that day, so the latest
+// value stays the as-of day's. Their own random stream, so the rest of the
+// demo is unchanged.
+const (
+	rolloutReadingHour  = 10
+	rolloutReadingLabel = "rollout readings"
+)
+
+func (c *demoCity) writeRolloutReadings(ctx context.Context, tx *sql.Tx, indicators []string, since map[string]time.Time) error {
+	defs := map[string]data.Indicator{}
+	all, err := data.Indicators()
+	if err != nil {
+		return err
+	}
+	for _, d := range all {
+		defs[d.Code] = d
+	}
+	ids := map[string]int64{}
+	for _, code := range indicators {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM indicator_defs WHERE code = ?`, code).Scan(&id); err != nil {
+			return fmt.Errorf("indicator %s: %w", code, err)
+		}
+		ids[code] = id
+	}
+	end := beijingMidnight(c.opt.AsOf) // the as-of day's values stay the latest
+	rng := regionRand(c.opt.Seed, rolloutReadingLabel)
+	b := mirror.NewBatcher(tx, "indicator_readings", "indicator_id", "region_code", "at", "value")
+	for _, street := range slices.Sorted(maps.Keys(since)) {
+		at := since[street]
+		for _, code := range indicators {
+			d := defs[code]
+			lower := d.Direction == data.LowerBetter
+			before := d.Warn + rng.NormFloat64()*math.Abs(d.Warn-d.Alarm)/4
+			gain := 4 + 3*rng.Float64() // points of a rate
+			if d.Unit != "%" {
+				gain = before * (0.10 + 0.08*rng.Float64())
+			}
+			day := beijingMidnight(at.Add(-data.RolloutWindow)).Add(rolloutReadingHour * time.Hour)
+			for ; day.Before(at.Add(data.RolloutWindow)) && day.Before(end); day = day.Add(24 * time.Hour) {
+				v := before
+				if !day.Before(at) {
+					if lower {
+						v -= gain
+					} else {
+						v += gain
+					}
+				}
+				v += rng.NormFloat64() * math.Abs(d.Warn-d.Alarm) / 10
+				if d.Unit == "%" {
+					v = min(v, 99.5)
+				}
+				if err := b.Add(ids[code], street, gpkg.Time{Time: day}, math.Round(v*100)/100); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return b.Flush()
 }
 
 func minTime(a, b time.Time) time.Time {

@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"kapok/data"
 	"kapok/data/gpkg"
@@ -81,6 +82,47 @@ func TestDemoInnovationProgram(t *testing.T) {
 	}
 	if byState[data.RolloutPilot] != 1 || byState[data.RolloutRolledOut] < 1 || byState[data.RolloutRolledOut]+byState[data.RolloutPlanned] < 2 {
 		t.Errorf("rollouts: %+v", rs)
+	}
+	// Where it was piloted and rolled out, its indicators have values to
+	// compare, better after than before; where it is only planned, none
+	// (the street's as-of day value falls outside the window or after it).
+	p, err := m.Project(ctx, key, fixture.AsOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Indicators) != 4 {
+		t.Fatalf("the demonstration project's indicators: %v", p.Indicators)
+	}
+	defs, err := data.Indicators()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lower := map[string]bool{}
+	for _, d := range defs {
+		lower[d.Code] = d.Direction == data.LowerBetter
+	}
+	compared := 0
+	for _, r := range rs {
+		for _, code := range p.Indicators {
+			c, err := m.RolloutIndicators(ctx, key, code, r.Region)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.State == data.RolloutPlanned || c.AfterN == 0 && !r.Since.Before(fixture.AsOf.Add(-24*time.Hour)) {
+				continue
+			}
+			if c.BeforeN < 25 || c.AfterN < 1 {
+				t.Errorf("%s in %s (%s since %s): %d values before, %d after", code, r.Region, r.State, r.Since, c.BeforeN, c.AfterN)
+				continue
+			}
+			if better := c.After < c.Before; better != lower[code] {
+				t.Errorf("%s in %s: %.2f before, %.2f after: not better", code, r.Region, c.Before, c.After)
+			}
+			compared++
+		}
+	}
+	if compared < 8 {
+		t.Errorf("only %d comparisons with values on both sides", compared)
 	}
 	if n := count(`SELECT count(*) FROM project_rollouts r WHERE (SELECT to_state || at FROM project_rollout_history h
 		WHERE h.project_uid = r.project_uid AND h.region_code = r.region_code ORDER BY seq DESC LIMIT 1) IS NOT r.state || r.since`); n != 0 {
