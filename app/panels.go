@@ -2,8 +2,8 @@ package app
 
 import (
 	"fmt"
-	"math"
 	"image/color"
+	"math"
 	"strings"
 
 	"fyne.io/fyne/v2"
