@@ -163,6 +163,12 @@ func (m *Mirror) ScoreEntry(ctx context.Context, s data.Score, now time.Time) er
 	})
 }
 
+// Rounds are the years of the contest rounds the mirror holds, the latest
+// first.
+func (m *Mirror) Rounds(ctx context.Context) ([]int, error) {
+	return queryColumn[int](ctx, m.DB, `SELECT year FROM contest_rounds ORDER BY year DESC`)
+}
+
 // Criteria are a round's published criteria, in their published order.
 func (m *Mirror) Criteria(ctx context.Context, year int) ([]data.Criterion, error) {
 	if err := roundExists(ctx, m.DB, year); err != nil {

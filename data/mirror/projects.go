@@ -255,8 +255,26 @@ func projectRow(ctx context.Context, q querier, key string) (data.Project, error
 // Projects lists the projects of a stage and in a region (ProjectFilter),
 // by stage in the process's order, then proposal.
 func (m *Mirror) Projects(ctx context.Context, f data.ProjectFilter) ([]data.Project, error) {
-	rows, err := m.DB.QueryContext(ctx, `SELECT `+projectColumns+` FROM projects
+	return m.projects(ctx, `SELECT `+projectColumns+` FROM projects
 		WHERE (?1 = '' OR stage = ?1) AND substr(region_code, 1, length(?2)) = ?2 ORDER BY proposed_at, uid`, f.Stage, f.Region)
+}
+
+// ProjectsAt lists the projects proposed by at, each at its stage then
+// (its last stage change by then: the stage, its time and the reason it
+// was stopped), picked by ProjectFilter on the stage then, in Projects'
+// order: the program as it stood, for a replay.
+func (m *Mirror) ProjectsAt(ctx context.Context, f data.ProjectFilter, at time.Time) ([]data.Project, error) {
+	return m.projects(ctx, `SELECT p.uid, p.region_code, p.unit, p.title, p.description, h.to_stage, h.reason, +p.proposed_at, +h.at
+		FROM projects p JOIN project_history h ON h.project_uid = p.uid
+			AND h.seq = (SELECT max(seq) FROM project_history WHERE project_uid = p.uid AND at <= ?3)
+		WHERE p.proposed_at <= ?3 AND (?1 = '' OR h.to_stage = ?1) AND substr(p.region_code, 1, length(?2)) = ?2
+		ORDER BY p.proposed_at, p.uid`, f.Stage, f.Region, gpkg.Time{Time: at})
+}
+
+// projects runs a query of projectColumns' shape and orders its projects
+// by stage in the process's order (stable: the query's order within).
+func (m *Mirror) projects(ctx context.Context, query string, args ...any) ([]data.Project, error) {
+	rows, err := m.DB.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

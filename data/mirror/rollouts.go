@@ -86,8 +86,27 @@ func (m *Mirror) Rollouts(ctx context.Context, key string) ([]data.Rollout, erro
 	return m.rollouts(ctx, `WHERE project_uid = ?`, p.Key)
 }
 
+// RolloutsAt lists a project's regions as they stood at at, in Rollouts'
+// order: each region's last state set by then (from the rollouts'
+// history), since when it was set; a region set only later is not there.
+func (m *Mirror) RolloutsAt(ctx context.Context, key string, at time.Time) ([]data.Rollout, error) {
+	p, err := projectRow(ctx, m.DB, key)
+	if err != nil {
+		return nil, err
+	}
+	return m.rolloutsFrom(ctx, `(SELECT h.project_uid, h.region_code, h.to_state AS state, h.at AS since FROM project_rollout_history h
+		WHERE h.project_uid = ?1 AND h.seq = (SELECT max(seq) FROM project_rollout_history
+			WHERE project_uid = h.project_uid AND region_code = h.region_code AND at <= ?2))`, ``, p.Key, gpkg.Time{Time: at})
+}
+
 func (m *Mirror) rollouts(ctx context.Context, where string, args ...any) ([]data.Rollout, error) {
-	rows, err := m.DB.QueryContext(ctx, `SELECT project_uid, region_code, state, +since FROM project_rollouts `+where+`
+	return m.rolloutsFrom(ctx, `project_rollouts`, where, args...)
+}
+
+// rolloutsFrom reads rollouts from a table or subquery of project_rollouts'
+// columns.
+func (m *Mirror) rolloutsFrom(ctx context.Context, from, where string, args ...any) ([]data.Rollout, error) {
+	rows, err := m.DB.QueryContext(ctx, `SELECT project_uid, region_code, state, +since FROM `+from+` `+where+`
 		ORDER BY CASE state WHEN 'pilot' THEN 0 WHEN 'rolled_out' THEN 1 ELSE 2 END, region_code, project_uid`, args...)
 	if err != nil {
 		return nil, err
