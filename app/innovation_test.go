@@ -430,3 +430,40 @@ func TestRolloutThemeInTheConsole(t *testing.T) {
 		t.Errorf("legend %v", labels)
 	}
 }
+
+// A district leader (contest.judge) scores another district's entry
+// through the tab: recorded and journalled; their own district's is
+// refused in the console's language, nothing written.
+func TestInnovationScoreEntry(t *testing.T) {
+	c := newInnovationConsole(t, "leader_990101")
+	tab := c.Innovation()
+	if !tab.ScoreBtn.Visible() {
+		t.Fatal("a leader has no score button")
+	}
+	criteria, err := c.M.Criteria(bg, 2021)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var own, other string
+	for _, e := range tab.ranking {
+		if strings.HasPrefix(e.Region, "990101") {
+			own = e.Project
+		} else {
+			other = e.Project
+		}
+	}
+	if own == "" || other == "" {
+		t.Fatalf("entries of both districts wanted: %+v", tab.ranking)
+	}
+	before := countRows(t, c.M, `journal WHERE kind = 'contest.score'`)
+	err = c.ScoreEntry(own, criteria[0].Code, 80)
+	if err == nil || !strings.Contains(c.text(err), "a judge does not score their own region's entries") {
+		t.Fatalf("own district's entry: %v", err)
+	}
+	if err := c.ScoreEntry(other, criteria[0].Code, 80); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, c.M, `journal WHERE kind = 'contest.score'`); n != before+1 {
+		t.Errorf("journal: %d contest.score entries, want %d", n, before+1)
+	}
+}
