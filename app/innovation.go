@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -175,14 +176,19 @@ func (c *Console) RefreshInnovation() {
 		return
 	}
 	t.Status.SetText("")
+	at, past := c.programAt()
 	err := func() (err error) {
-		if t.all, err = c.M.Projects(bg, data.ProjectFilter{}); err != nil {
+		if past {
+			t.all, err = c.M.ProjectsAt(bg, data.ProjectFilter{}, at)
+		} else {
+			t.all, err = c.M.Projects(bg, data.ProjectFilter{})
+		}
+		if err != nil {
 			return err
 		}
-		now := c.Now()
 		t.overdue = map[string]int{}
 		for _, p := range t.all {
-			full, err := c.M.Project(bg, p.Key, now)
+			full, err := c.M.Project(bg, p.Key, at)
 			if err != nil {
 				return err
 			}
@@ -192,7 +198,7 @@ func (c *Console) RefreshInnovation() {
 				}
 			}
 		}
-		if t.rollout, err = c.M.RolloutStates(bg); err != nil {
+		if t.rollout, err = c.rolloutStates(at, past); err != nil {
 			return err
 		}
 		defs, err := c.M.IndicatorDefs(bg)
@@ -215,6 +221,38 @@ func (c *Console) RefreshInnovation() {
 	c.readProject()
 	c.readRounds()
 	c.applyRollout()
+}
+
+// programAt is the moment the tab shows the program at: the replay's
+// (past), else the console's clock.
+func (c *Console) programAt() (at time.Time, past bool) {
+	if c.replay != nil {
+		return c.AsOf, true
+	}
+	return c.Now(), false
+}
+
+// rolloutStates are the program's states by region for the map: the
+// store's now, or in replay each project's regions as they stood then
+// (RolloutsAt), a pilot outranking a rollout, which outranks a plan, as
+// the store ranks them.
+func (c *Console) rolloutStates(at time.Time, past bool) (map[string]data.RolloutState, error) {
+	if !past {
+		return c.M.RolloutStates(bg)
+	}
+	out := map[string]data.RolloutState{}
+	for _, p := range c.Innovation().all {
+		rs, err := c.M.RolloutsAt(bg, p.Key, at)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			if s, ok := out[r.Region]; !ok || slices.Index(data.RolloutStates, r.State) < slices.Index(data.RolloutStates, s) {
+				out[r.Region] = r.State
+			}
+		}
+	}
+	return out, nil
 }
 
 // showInnovationList fills the stage filter's counts and the list with the

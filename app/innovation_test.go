@@ -378,8 +378,21 @@ func TestInnovationControlsHiddenWithoutPermissionAndInReplay(t *testing.T) {
 	if !lt.Edit.Visible() || findButton(t, lt.Milestones, "Done") == nil {
 		t.Fatal("a leader live has no project controls")
 	}
+	// A project moved now; the replay an hour ago shows it at its stage
+	// then, the counts as they stood.
+	l.ChooseStage(data.StageProposed)
+	moved := lt.rows[0].Key
+	l.ChooseProject(moved)
+	if err := l.MoveProject(data.StageIncubating, ""); err != nil || lt.StageCounts()[data.StageProposed] != "5" {
+		t.Fatalf("move: %v, counts %v", err, lt.StageCounts())
+	}
 	enterReplay(t, l, testNow.Add(-time.Hour))
 	lt = l.Innovation()
+	l.RefreshInnovation() // the tab's Refresh, or choosing the tab: at the moment shown
+	l.ChooseProject(moved)
+	if got := lt.StageCounts(); got[data.StageProposed] != "6" || got[data.StageIncubating] != "8" || lt.project.Stage != data.StageProposed {
+		t.Errorf("replay an hour ago: counts %v, the project %s", got, lt.project.Stage)
+	}
 	if lt.Edit.Visible() || lt.ScoreBtn.Visible() || findButton(t, lt.Milestones, "Done") != nil {
 		t.Error("write controls shown in replay")
 	}

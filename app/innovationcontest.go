@@ -22,9 +22,6 @@ import (
 // rankingColumns are the ranking's columns.
 var rankingColumns = []string{"Rank", "Project", "Owner region", "Total", "Judges", "City innovation project"}
 
-// firstRound is the earliest year looked for a contest round in.
-const firstRound = 2000
-
 // contestPane builds the contest's half.
 func (c *Console) contestPane() fyne.CanvasObject {
 	t := c.Innovation()
@@ -87,17 +84,15 @@ func (c *Console) rankingCell(e data.RankedEntry, col int) string {
 	return ""
 }
 
-// readRounds finds the contest's rounds (the store answers a round by its
-// year: each year from the clock's next down to firstRound is asked) and
-// shows the chosen one's ranking, the latest by default.
+// readRounds reads the contest's rounds and shows the chosen one's
+// ranking, the latest by default.
 func (c *Console) readRounds() {
 	t := c.Innovation()
-	t.rounds = t.rounds[:0]
-	for y := c.Now().Year() + 1; y >= firstRound; y-- {
-		if _, err := c.M.Criteria(bg, y); err == nil {
-			t.rounds = append(t.rounds, y)
-		}
+	rounds, err := c.M.Rounds(bg)
+	if err != nil {
+		t.Status.SetText(c.text(err))
 	}
+	t.rounds = rounds
 	if !slices.Contains(t.rounds, t.round) {
 		t.round = 0
 		if len(t.rounds) > 0 {

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,23 +68,34 @@ func (c *Console) readProject() {
 	t := c.Innovation()
 	t.project, t.compare = data.Project{}, nil
 	if t.key != "" {
-		p, err := c.M.Project(bg, t.key, c.Now())
+		at, past := c.programAt()
+		p, err := c.M.Project(bg, t.key, at)
 		if err != nil {
 			t.Status.SetText(c.text(err))
 		} else {
+			if i := slices.IndexFunc(t.all, func(q data.Project) bool { return q.Key == p.Key }); i >= 0 && past {
+				// In replay: the stage as it stood then.
+				p.Stage, p.StageAt, p.Reason = t.all[i].Stage, t.all[i].StageAt, t.all[i].Reason
+			}
 			t.project = p
-			c.readRollouts()
+			c.readRollouts(at, past)
 		}
 	}
 	c.showProject()
 }
 
-// readRollouts reads the chosen project's rollouts and compares each of
-// its indicators in each of their regions.
-func (c *Console) readRollouts() {
+// readRollouts reads the chosen project's rollouts (as they stood at at,
+// in replay) and compares each of its indicators in each of their regions.
+func (c *Console) readRollouts(at time.Time, past bool) {
 	t := c.Innovation()
 	p := t.project
-	rs, err := c.M.Rollouts(bg, p.Key)
+	var rs []data.Rollout
+	var err error
+	if past {
+		rs, err = c.M.RolloutsAt(bg, p.Key, at)
+	} else {
+		rs, err = c.M.Rollouts(bg, p.Key)
+	}
 	if err != nil {
 		t.Status.SetText(c.text(err))
 		return
@@ -146,7 +158,7 @@ func (c *Console) showProject() {
 	t.Detail.Segments = segs
 	t.Detail.Refresh()
 
-	now := c.Now()
+	now, _ := c.programAt()
 	for _, ms := range p.Milestones {
 		t.Milestones.Add(c.milestoneRow(ms, now))
 	}
