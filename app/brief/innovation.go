@@ -3,7 +3,6 @@ package brief
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -24,17 +23,13 @@ import (
 const (
 	maxProjects = 30
 	maxRollouts = 20
-	// firstRound is the earliest contest round looked for (a round is
-	// named by the year it ends in).
-	firstRound = 2000
 )
 
 // innovationFacts are the region's innovation program at the briefing's
-// instant; in a replay, as it stood then as far as the store's reads
-// tell it (Unknown, RolloutUnknown count what they cannot).
+// instant; in a replay, as it stood then (the stages' and the rollouts'
+// histories).
 type innovationFacts struct {
 	ByStage  map[data.Stage]int  // the region's projects by their stage (then)
-	Unknown  int                 // a replay: projects whose stage then cannot be told
 	Projects []innovationProject // the first maxProjects, by stage then proposal
 	ProjectN int
 	OverdueN int // milestones overdue, of all the region's projects
@@ -42,19 +37,16 @@ type innovationFacts struct {
 	Round int                // the latest contest round (0: none, or a replay)
 	Top   []data.RankedEntry // its top ten
 
-	Rollouts       []rolloutFacts // the first maxRollouts: pilots, rolled out, planned
-	RolloutN       int
-	RolloutUnknown int // a replay: rollouts set or changed after then
+	Rollouts []rolloutFacts // the first maxRollouts: pilots, rolled out, planned
+	RolloutN int
 
 	Indicators map[string]data.Indicator // the catalogue by code, for names and directions
 }
 
-// innovationProject is one of the region's projects: its stage as it
-// stood (Known false when a replay cannot tell it) and its milestones
-// overdue at the briefing's instant.
+// innovationProject is one of the region's projects at its stage then
+// and its milestones overdue at the briefing's instant.
 type innovationProject struct {
 	data.Project
-	Known   bool
 	Overdue []data.Milestone
 }
 
@@ -74,42 +66,41 @@ func (f *facts) inScope(region string) bool {
 }
 
 // readInnovation reads the region's program at Now; in a replay as it
-// stood then: the projects proposed by then at their stage then (from
-// their stage's time, when that tells it), the milestones overdue then,
-// the rollouts set by then with the values measured by then; the contest
-// ranking is not kept for past moments (a judge's score replaces the one
-// before) and is left out.
+// stood then: the projects proposed by then at their stage then
+// (mirror.ProjectsAt), the milestones overdue then, the rollouts as they
+// stood then (mirror.RolloutsAt) with the values measured by then; the
+// contest ranking is not kept for past moments (a judge's score replaces
+// the one before) and is left out.
 func (f *facts) readInnovation(ctx context.Context, m *mirror.Mirror) error {
 	all, err := m.Projects(ctx, data.ProjectFilter{})
+	if f.Replay {
+		all, err = m.ProjectsAt(ctx, data.ProjectFilter{}, f.Now)
+	}
 	if err != nil {
 		return err
 	}
 	in := &innovationFacts{ByStage: map[data.Stage]int{}}
 	var rollouts []rolloutFacts
 	for _, p := range all {
-		if f.Replay && p.ProposedAt.After(f.Now) {
-			continue // not proposed yet then
-		}
 		if strings.HasPrefix(p.Region, f.scope()) {
 			if err := in.addProject(ctx, m, f.Now, p); err != nil {
 				return err
 			}
 		}
 		rs, err := m.Rollouts(ctx, p.Key)
+		if f.Replay {
+			rs, err = m.RolloutsAt(ctx, p.Key, f.Now)
+		}
 		if err != nil {
 			return err
 		}
 		for _, r := range rs {
-			switch {
-			case !f.inScope(r.Region):
-			case f.Replay && r.Since.After(f.Now):
-				in.RolloutUnknown++ // its state then is not read
-			default:
+			if f.inScope(r.Region) {
 				rollouts = append(rollouts, rolloutFacts{Rollout: r, Title: p.Title})
 			}
 		}
 	}
-	if in.ProjectN == 0 && len(rollouts) == 0 && in.RolloutUnknown == 0 {
+	if in.ProjectN == 0 && len(rollouts) == 0 {
 		return nil
 	}
 	slices.SortStableFunc(rollouts, func(a, b rolloutFacts) int {
@@ -125,7 +116,11 @@ func (f *facts) readInnovation(ctx context.Context, m *mirror.Mirror) error {
 			return err
 		}
 		for _, code := range p.Indicators {
-			c, err := f.compareRollout(ctx, m, r.Project, code, r.Region)
+			var until time.Time // the whole window; in a replay, up to then
+			if f.Replay {
+				until = f.Now
+			}
+			c, err := m.CompareRollout(ctx, r.Rollout, code, until)
 			if err != nil {
 				return err
 			}
@@ -141,10 +136,12 @@ func (f *facts) readInnovation(ctx context.Context, m *mirror.Mirror) error {
 		in.Indicators[d.Code] = d
 	}
 	if !f.Replay {
-		if in.Round, err = latestRound(ctx, m, f.Now); err != nil {
+		rounds, err := m.Rounds(ctx)
+		if err != nil {
 			return err
 		}
-		if in.Round > 0 {
+		if len(rounds) > 0 {
+			in.Round = rounds[0]
 			rank, err := m.Ranking(ctx, in.Round)
 			if err != nil {
 				return err
@@ -156,16 +153,11 @@ func (f *facts) readInnovation(ctx context.Context, m *mirror.Mirror) error {
 	return nil
 }
 
-// addProject counts one of the region's projects at its stage at now and
-// keeps it (the first maxProjects) with its milestones overdue at now.
+// addProject counts one of the region's projects at its stage and keeps
+// it (the first maxProjects) with its milestones overdue at now.
 func (in *innovationFacts) addProject(ctx context.Context, m *mirror.Mirror, now time.Time, p data.Project) error {
 	ip := innovationProject{Project: p}
-	ip.Stage, ip.StageAt, ip.Known = stageAt(p, now)
-	if ip.Known {
-		in.ByStage[ip.Stage]++
-	} else {
-		in.Unknown++
-	}
+	in.ByStage[ip.Stage]++
 	full, err := m.Project(ctx, p.Key, now)
 	if err != nil {
 		return err
@@ -177,21 +169,6 @@ func (in *innovationFacts) addProject(ctx context.Context, m *mirror.Mirror, now
 		in.Projects = append(in.Projects, ip)
 	}
 	return nil
-}
-
-// stageAt is a project's stage at a moment, and since when, as far as its
-// own fields tell it: its stage now when reached by then; proposed when
-// it is incubating now, reached after then (no stage is skipped, so it
-// was proposed then). Otherwise (moved twice or more, or stopped, since
-// then) the stage then cannot be told from them: ok is false.
-func stageAt(p data.Project, at time.Time) (stage data.Stage, since time.Time, ok bool) {
-	switch {
-	case !p.StageAt.After(at):
-		return p.Stage, p.StageAt, true
-	case p.Stage == data.StageIncubating:
-		return data.StageProposed, p.ProposedAt, true
-	}
-	return "", time.Time{}, false
 }
 
 // overdueAt are the milestones overdue at a moment: due before it and not
@@ -207,51 +184,6 @@ func overdueAt(ms []data.Milestone, at time.Time) []data.Milestone {
 	return out
 }
 
-// compareRollout is the store's comparison of an indicator before and
-// after a rollout (mirror.RolloutIndicators); in a replay whose moment
-// falls inside the window after, the after side is the mean of the values
-// measured from the rollout until then (the side before ended at the
-// rollout, before then).
-func (f *facts) compareRollout(ctx context.Context, m *mirror.Mirror, key, code, region string) (data.RolloutComparison, error) {
-	c, err := m.RolloutIndicators(ctx, key, code, region)
-	if err != nil || !f.Replay || !c.Until.After(f.Now) {
-		return c, err
-	}
-	s, err := m.IndicatorSeries(ctx, code, c.MeasuredIn, c.Since, f.Now)
-	if err != nil {
-		return c, err
-	}
-	c.Until, c.After, c.AfterN = f.Now, 0, 0
-	for _, pt := range s.Points {
-		if !pt.At.Before(c.Since) && !pt.At.After(f.Now) {
-			c.After += pt.Value
-			c.AfterN++
-		}
-	}
-	if c.AfterN > 0 {
-		c.After /= float64(c.AfterN)
-	}
-	return c, nil
-}
-
-// latestRound is the latest contest round the mirror holds, of the years
-// up to the one after now's (a round is named by the year it ends in); 0
-// for none.
-func latestRound(ctx context.Context, m *mirror.Mirror, now time.Time) (int, error) {
-	for y := now.In(data.BeijingTime).Year() + 1; y >= firstRound; y-- {
-		_, err := m.Criteria(ctx, y)
-		var r *data.Refusal
-		switch {
-		case errors.As(err, &r) && r.Code == data.CodeRoundUnknown:
-		case err != nil:
-			return 0, err
-		default:
-			return y, nil
-		}
-	}
-	return 0, nil
-}
-
 // innovationSection lays the program out: the projects by stage, the
 // region's projects with their overdue milestones, the latest round's top
 // ten (the region's marked), the rollouts with their indicators before and
@@ -260,7 +192,7 @@ func (d *doc) innovationSection(f *facts) {
 	in := f.Innovation
 	d.section(d.T("Innovation projects"), 0)
 	if f.Replay {
-		d.para(d.T("As it stood at {{.At}}: the projects proposed by then, at their stage then where it can be told; milestones overdue then; rollouts set by then, with the values measured by then.",
+		d.para(d.T("As it stood at {{.At}}: the projects proposed by then, at their stage then; milestones overdue then; rollouts as they stood then, with the values measured by then.",
 			"At", beijing(f.Now)), 8.5, greyRGB)
 		d.Ln(1)
 	}
@@ -269,15 +201,8 @@ func (d *doc) innovationSection(f *facts) {
 	for _, s := range data.Stages {
 		counts = append(counts, d.T(s.Term())+" "+count(in.ByStage[s]))
 	}
-	if in.Unknown > 0 {
-		counts = append(counts, d.T("Stage then not known")+" "+count(in.Unknown))
-	}
 	d.para(strings.Join(counts, " · ")+d.T("; ")+d.T("Overdue milestones")+" "+count(in.OverdueN), 9.5, inkRGB)
 	d.Ln(2)
-	if in.Unknown > 0 {
-		d.para(d.T("{{.N}} projects moved more than once, or were stopped, since then: their stage then is not known here (now's is not shown in its place).",
-			"N", count(in.Unknown)), 8.5, greyRGB)
-	}
 	if len(in.Projects) > 0 {
 		d.projectsTable(f, in)
 	}
@@ -293,10 +218,7 @@ func (d *doc) projectsTable(f *facts, in *innovationFacts) {
 		{d.T("Overdue milestones"), 92, "L"}})
 	rows := make([][]string, len(in.Projects))
 	for i, p := range in.Projects {
-		stage, since := "—", "—"
-		if p.Known {
-			stage, since = d.T(p.Stage.Term()), beijing(p.StageAt)
-		}
+		stage, since := d.T(p.Stage.Term()), beijing(p.StageAt)
 		var overdue []string
 		for _, ms := range p.Overdue {
 			overdue = append(overdue, d.T("{{.Title}} (due {{.Due}})", "Title", ms.Title, "Due", ms.Due.In(data.BeijingTime).Format("2006-01-02")))
@@ -351,17 +273,10 @@ func (d *doc) contestTable(f *facts, in *innovationFacts) {
 // the 30 days before and after side by side with the change (red when the
 // indicator went the worse way).
 func (d *doc) rolloutsTable(f *facts, in *innovationFacts) {
-	if in.RolloutN == 0 && in.RolloutUnknown == 0 {
-		return
-	}
-	d.subhead(d.T("Pilots and rollouts in the region: {{.N}}", "N", count(in.RolloutN)), 20)
-	if in.RolloutUnknown > 0 {
-		d.para(d.T("{{.N}} more were set or changed since then: their state then is not known here (now's is not shown in its place).",
-			"N", count(in.RolloutUnknown)), 8.5, greyRGB)
-	}
 	if in.RolloutN == 0 {
 		return
 	}
+	d.subhead(d.T("Pilots and rollouts in the region: {{.N}}", "N", count(in.RolloutN)), 20)
 	d.para(d.T("Means of each indicator over the 30 days before a rollout's date and the 30 days after; a community's values are its street's; — : no values."), 8, greyRGB)
 	d.Ln(1)
 	cols := scaleColumns([]column{{d.T("Project"), 58, "L"}, {d.T("Region"), 40, "L"}, {d.T("State"), 18, "L"}, {d.T("Since"), 28, "L"},

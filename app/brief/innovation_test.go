@@ -90,11 +90,11 @@ func TestInnovationFactsAreTheStores(t *testing.T) {
 			for _, ms := range got.Overdue {
 				ids = append(ids, fmt.Sprint(ms.ID))
 			}
-			if got.Key != p.Key || got.Stage != p.Stage || !got.StageAt.Equal(p.StageAt) || !got.Known || !slices.Equal(ids, want) {
+			if got.Key != p.Key || got.Stage != p.Stage || !got.StageAt.Equal(p.StageAt) || !slices.Equal(ids, want) {
 				t.Errorf("%s: project %d is %s %s overdue %v; the store's %s %s overdue %v", scope, i, got.Key, got.Stage, ids, p.Key, p.Stage, want)
 			}
 		}
-		if fmt.Sprint(in.ByStage) != fmt.Sprint(byStage) || in.ProjectN != len(own) || in.OverdueN != overdue || in.Unknown != 0 ||
+		if fmt.Sprint(in.ByStage) != fmt.Sprint(byStage) || in.ProjectN != len(own) || in.OverdueN != overdue ||
 			len(in.Projects) != min(len(own), maxProjects) {
 			t.Errorf("%s: %v, %d projects (%d listed), %d overdue; the store's %v, %d, %d", scope, in.ByStage, in.ProjectN, len(in.Projects),
 				in.OverdueN, byStage, len(own), overdue)
@@ -155,19 +155,19 @@ func TestInnovationReplay(t *testing.T) {
 	for _, at := range []time.Time{time.Date(2022, 6, 1, 1, 0, 0, 0, time.UTC), fixture.AsOf.Add(-120 * 24 * time.Hour)} {
 		seen.add(checkInnovationReplay(t, m, at))
 	}
-	if seen.notProposed == 0 || seen.moved == 0 || seen.rollouts == 0 || seen.unknown == 0 {
+	if seen.notProposed == 0 || seen.moved == 0 || seen.rollouts == 0 || seen.changed == 0 {
 		t.Errorf("the moments prove too little: %+v", seen)
 	}
 }
 
 // innovationSeen counts what a replay's check met.
-type innovationSeen struct{ notProposed, moved, rollouts, unknown int }
+type innovationSeen struct{ notProposed, moved, rollouts, changed int }
 
 func (s *innovationSeen) add(o innovationSeen) {
 	s.notProposed += o.notProposed
 	s.moved += o.moved
 	s.rollouts += o.rollouts
-	s.unknown += o.unknown
+	s.changed += o.changed
 }
 
 func checkInnovationReplay(t *testing.T, m *mirror.Mirror, at time.Time) innovationSeen {
@@ -186,7 +186,7 @@ func checkInnovationReplay(t *testing.T, m *mirror.Mirror, at time.Time) innovat
 	// The stage then by the history, for the projects proposed by then.
 	truth := pairs(t, m, `SELECT p.uid, (SELECT to_stage FROM project_history h WHERE h.project_uid = p.uid AND h.at <= ?1
 		ORDER BY seq DESC LIMIT 1) FROM projects p WHERE p.proposed_at <= ?1`, then)
-	n := in.Unknown
+	n := 0
 	for _, c := range in.ByStage {
 		n += c
 	}
@@ -203,11 +203,8 @@ func checkInnovationReplay(t *testing.T, m *mirror.Mirror, at time.Time) innovat
 		if string(now.Stage) != truth[p.Key] {
 			moved++
 		}
-		if p.Known && string(p.Stage) != truth[p.Key] {
+		if string(p.Stage) != truth[p.Key] {
 			t.Errorf("%s: %s then, the history says %s", p.Key, p.Stage, truth[p.Key])
-		}
-		if !p.Known && p.Stage != "" {
-			t.Errorf("%s: not known, yet shown %s", p.Key, p.Stage)
 		}
 		for _, ms := range now.Milestones {
 			wasOverdue := ms.Due.Before(at) && (ms.Done.IsZero() || ms.Done.After(at))
@@ -230,9 +227,19 @@ func checkInnovationReplay(t *testing.T, m *mirror.Mirror, at time.Time) innovat
 			}
 		}
 	}
-	seen.rollouts, seen.unknown = in.RolloutN, in.RolloutUnknown
-	if in.RolloutN+in.RolloutUnknown != fixtureRollouts(t, m) {
-		t.Errorf("%d rollouts shown, %d not known then; the store has %d", in.RolloutN, in.RolloutUnknown, fixtureRollouts(t, m))
+	seen.rollouts = in.RolloutN
+	if in.RolloutN != len(stateThen) {
+		t.Errorf("%d rollouts shown; %d were set by then", in.RolloutN, len(stateThen))
+	}
+	seen.changed = fixtureRollouts(t, m) - len(stateThen) // set or changed since
+	for _, r := range in.Rollouts {
+		now, err := m.Rollouts(ctx, r.Project)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i := slices.IndexFunc(now, func(n data.Rollout) bool { return n.Region == r.Region }); i >= 0 && now[i].State != r.State {
+			seen.changed++
+		}
 	}
 	if in.Round != 0 || len(in.Top) != 0 {
 		t.Errorf("a replay ranks round %d: %v", in.Round, in.Top)

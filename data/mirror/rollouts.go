@@ -147,32 +147,49 @@ func (m *Mirror) RolloutStates(ctx context.Context) (map[string]data.RolloutStat
 // over the one after (Since included), from the hourly archive and the
 // values fed (IndicatorSeries). A community's values are its street's.
 func (m *Mirror) RolloutIndicators(ctx context.Context, key, indicator, region string) (data.RolloutComparison, error) {
-	c := data.RolloutComparison{Indicator: indicator}
 	p, err := projectRow(ctx, m.DB, key)
 	if err != nil {
-		return c, err
+		return data.RolloutComparison{Indicator: indicator}, err
 	}
 	all, err := m.rollouts(ctx, `WHERE project_uid = ? AND region_code = ?`, p.Key, region)
 	if err != nil {
-		return c, err
+		return data.RolloutComparison{Indicator: indicator}, err
 	}
 	if len(all) == 0 {
-		return c, data.Refuse(data.CodeRolloutUnknown, "region", data.Value("project", p.Key), data.Value("region", region))
+		return data.RolloutComparison{Indicator: indicator},
+			data.Refuse(data.CodeRolloutUnknown, "region", data.Value("project", p.Key), data.Value("region", region))
 	}
-	c.Rollout, c.MeasuredIn = all[0], region
-	if len(region) == data.LevelCommunity.CodeLength() {
-		c.MeasuredIn = region[:data.LevelStreet.CodeLength()]
+	return m.CompareRollout(ctx, all[0], indicator, time.Time{})
+}
+
+// CompareRollout compares an indicator around a rollout as RolloutIndicators
+// does, for a rollout as given (one as it stood at a past moment,
+// RolloutsAt), with the side after ending at until when that is earlier
+// than the window's end (a replay: the values measured by then); zero
+// until: the whole window.
+func (m *Mirror) CompareRollout(ctx context.Context, r data.Rollout, indicator string, until time.Time) (data.RolloutComparison, error) {
+	c := data.RolloutComparison{Indicator: indicator, Rollout: r, MeasuredIn: r.Region}
+	if len(r.Region) == data.LevelCommunity.CodeLength() {
+		c.MeasuredIn = r.Region[:data.LevelStreet.CodeLength()]
 	}
 	c.From, c.Until = c.Since.Add(-data.RolloutWindow), c.Since.Add(data.RolloutWindow)
+	if !until.IsZero() && until.Before(c.Until) {
+		c.Until = until
+	}
+	if !c.Until.After(c.From) {
+		return c, nil // nothing measured yet
+	}
 	s, err := m.IndicatorSeries(ctx, indicator, c.MeasuredIn, c.From, c.Until)
 	if err != nil {
 		return c, err
 	}
 	for _, pt := range s.Points {
-		if pt.At.Before(c.Since) {
+		switch {
+		case pt.At.After(c.Until):
+		case pt.At.Before(c.Since):
 			c.Before += pt.Value
 			c.BeforeN++
-		} else {
+		default:
 			c.After += pt.Value
 			c.AfterN++
 		}
