@@ -3,7 +3,6 @@ package brief
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"image"
 	"math"
 
@@ -152,17 +151,10 @@ func (d *doc) northArrow(x, y float64) {
 }
 
 // scaleBar draws a bar of a round ground length, at most 45 mm long, with
-// its length written above it. Ground metres per millimetre shrink with
-// the cosine of the latitude in Web Mercator.
+// its length written above it (kmaps.ScaleBar, as the console's).
 func (d *doc) scaleBar(pm *printedMap, x, y float64) {
-	lat := kmaps.Unproject(pm.view.Center)[1] * math.Pi / 180
-	perMM := pm.view.Resolution() * math.Cos(lat) * citymap.PrintDPI / mmPerInch
-	length := citymap.NiceLength(45 * perMM)
-	w := length / perMM
-	label := fmt.Sprintf("%g m", length)
-	if length >= 1000 {
-		label = fmt.Sprintf("%g km", length/1000)
-	}
+	perMM := kmaps.GroundResolution(pm.view) * citymap.PrintDPI / mmPerInch
+	_, w, label := kmaps.ScaleBar(perMM, 45)
 	d.SetFillColor(255, 255, 255)
 	d.SetAlpha(0.85, "Normal")
 	d.Rect(x-2, y-5.5, w+4, 8, "F")

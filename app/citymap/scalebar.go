@@ -64,8 +64,3 @@ func DrawScaleBar(img *image.RGBA, v kmaps.Viewport) {
 		draw.Draw(img, text.Bounds().Add(at), text, image.Point{}, draw.Over)
 	}
 }
-
-// NiceLength rounds a length down to 1, 2 or 5 times a power of ten: the
-// scale bars' lengths (kmaps.NiceLength, kept here for the briefing's
-// printed map).
-func NiceLength(m float64) float64 { return kmaps.NiceLength(m) }
