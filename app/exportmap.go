@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 
 	"kapok/app/citymap"
+	"kapok/data/outfile"
 	kmaps "kapok/maps"
 )
 
@@ -41,6 +42,9 @@ func exportMapPNG(ctx context.Context, mv *MapView, path string) error {
 // personal data) through path+".partial", renamed over path once complete
 // and synced, so path is either the old file or the whole new one.
 func writePrivate(path string, write func(io.Writer) error) (err error) {
+	if err := outfile.Check(path); err != nil {
+		return err
+	}
 	tmp := path + ".partial"
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 	"kapok/assets"
 	"kapok/data"
 	"kapok/data/mirror"
+	"kapok/data/outfile"
 	"kapok/data/sign"
 	kmaps "kapok/maps"
 )
@@ -205,10 +206,7 @@ func checkOutput(out string, png, mapOnly bool) error {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return data.Refuse(data.CodeOutputFolderAbsent, "out", data.Value("path", out), data.Value("folder", dir))
 	}
-	if st, err := os.Stat(out); err == nil && !st.Mode().IsRegular() {
-		return data.Refuse(data.CodeOutputNotAFile, "out", data.Value("path", out))
-	}
-	return nil
+	return outfile.Check(out)
 }
 
 // loadFont is the bundled font, or the TrueType file given, checked: fpdf

@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"kapok/data"
+	"kapok/data/outfile"
 	kmaps "kapok/maps"
 )
 
@@ -61,6 +62,9 @@ func parseBBox(s string) (orb.Bound, error) {
 // cleared. It loads only what a frame draws, into a map without a tile
 // cache.
 func Render(ctx context.Context, m data.MapService, out string, opt RenderOptions) (frameMS []float64, err error) {
+	if err := outfile.Check(out); err != nil { // before the work
+		return nil, err
+	}
 	var bbox orb.Bound
 	if opt.BBox != "" {
 		if bbox, err = parseBBox(opt.BBox); err != nil {

@@ -11,6 +11,7 @@ import (
 	"kapok/data"
 	"kapok/data/gpkg"
 	"kapok/data/mirror"
+	"kapok/data/outfile"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -61,6 +62,9 @@ type demoCity struct {
 // Build generates the demo city from src and writes it to a new mirror at
 // out, replacing any file there only once the whole city is written.
 func Build(ctx context.Context, out string, src *CitySource, opt Options) (*Report, error) {
+	if err := outfile.Check(out); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	c := &demoCity{src: src, opt: opt, rng: regionRand(opt.Seed, "demo")}
 	if err := c.shape(); err != nil {

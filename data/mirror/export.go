@@ -13,6 +13,7 @@ import (
 
 	"kapok/data/geoio"
 	"kapok/data/gpkg"
+	"kapok/data/outfile"
 )
 
 // exportRows reads a layer's features in code order: geometry and the
@@ -53,6 +54,9 @@ func (m *Mirror) exportRows(ctx context.Context, l *Layer, each func(g orb.Geome
 // a standalone GeoPackage. What it writes imports back unchanged; the file
 // appears only when complete.
 func (m *Mirror) Export(ctx context.Context, layer, format, out string) (int, error) {
+	if err := outfile.Check(out); err != nil {
+		return 0, err
+	}
 	l, err := m.LayerInfo(ctx, layer)
 	if err != nil {
 		return 0, err
