@@ -38,7 +38,7 @@ usage:
   kapok import  --mirror FILE --layer NAME [--user LOGIN] INPUT.geojson|INPUT.csv
   kapok export  --mirror FILE --layer NAME --format geojson|gpkg|csv --out OUT
   kapok render  --mirror FILE --out PNG [--size WxH] [--region CODE | --bbox minlon,minlat,maxlon,maxlat]
-                [--theme plain|events|overdue|units] [--at RFC3339] [--repeat N]
+                [--theme plain|events|overdue|units|coverage|redcotton|police|rollout] [--at RFC3339] [--repeat N]
                 (--at: the map as the city stood then, replayed from the cases' steps, the holds and the journal)
   kapok chart   --mirror FILE --indicator CODE [--region CODE] [--days 1|30] [--sparkline] [--lang zh-CN|en] [--at RFC3339]
                 [--size WxH] --out FILE.png|.svg|.pdf
@@ -390,7 +390,7 @@ func renderCmd(args []string, out io.Writer) error {
 	var opt citymap.RenderOptions
 	fs.StringVar(&opt.Region, "region", "", "region or grid code to show")
 	fs.StringVar(&opt.BBox, "bbox", "", "minlon,minlat,maxlon,maxlat to show")
-	fs.StringVar(&opt.Theme, "theme", "events", "plain, events, overdue or units")
+	fs.StringVar(&opt.Theme, "theme", "events", "one of "+strings.Join(citymap.Themes, ", "))
 	fs.IntVar(&opt.Repeat, "repeat", 0, "frames to time with every cache cleared")
 	atText := fs.String("at", "", "replay: the map as the city stood at this past moment (RFC 3339)")
 	if err := parse(fs, args); err != nil {

@@ -73,6 +73,10 @@ type Console struct {
 	// Mon is the Monitoring tab (indicators, charts, alerts), the notice
 	// of new alarms and the live status (live.go).
 	Mon MonitorTab
+	// innovation is the Innovation tab (innovation.go).
+	innovation InnovationTab
+	// innovationTab is its item among the right-hand tabs.
+	innovationTab *container.TabItem
 	// The Red Cotton and Security tabs (redcotton.go, security.go), made
 	// when first shown and kept across rebuilds of the window.
 	redCotton   *RedCottonTab
@@ -274,7 +278,8 @@ func (c *Console) rightTabs(board, orders fyne.CanvasObject) *container.AppTabs 
 	schedules := container.NewTabItem(T("Schedules"), c.schedulesPane())
 	c.Mon.Tab = container.NewTabItem(T("Monitoring"), c.monitorPane())
 	c.securityTab = container.NewTabItem(T("Security"), c.securityPane())
-	innovation := container.NewTabItem(T("Innovation"), c.innovationPane())
+	c.innovationTab = container.NewTabItem(T("Innovation"), c.innovationPane())
+	innovation := c.innovationTab
 	c.RightTabs = container.NewAppTabs(
 		container.NewTabItem(T("Status board"), board),
 		container.NewTabItem(T("Cases"), c.casesPane()),

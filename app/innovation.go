@@ -5,7 +5,6 @@ import (
 	"image/color"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -61,17 +60,9 @@ type InnovationTab struct {
 	rollout map[string]data.RolloutState // the program's states by region (the map's)
 }
 
-// innovationTabs are the consoles' Innovation tabs, kept across rebuilds
-// of the window (a change of language, replay). A field of Console's
-// would do (as the Red Cotton tab's); console.go's struct is not this
-// file's to change while others edit it.
-var innovationTabs sync.Map // *Console → *InnovationTab
-
-// Innovation is the console's Innovation tab.
-func (c *Console) Innovation() *InnovationTab {
-	t, _ := innovationTabs.LoadOrStore(c, &InnovationTab{})
-	return t.(*InnovationTab)
-}
+// Innovation is the console's Innovation tab (kept across rebuilds of
+// the window: a change of language, replay).
+func (c *Console) Innovation() *InnovationTab { return &c.innovation }
 
 // innovationColumns are the project list's columns.
 var innovationColumns = []string{"Project", "Owner region", "Stage", "Overdue"}
@@ -226,10 +217,7 @@ func (c *Console) RefreshInnovation() {
 // programAt is the moment the tab shows the program at: the replay's
 // (past), else the console's clock.
 func (c *Console) programAt() (at time.Time, past bool) {
-	if c.replay != nil {
-		return c.AsOf, true
-	}
-	return c.Now(), false
+	return c.clock(), c.replay != nil
 }
 
 // rolloutStates are the program's states by region for the map: the

@@ -400,6 +400,17 @@ func TestInnovationControlsHiddenWithoutPermissionAndInReplay(t *testing.T) {
 	if err := l.MoveProject(data.StageStopped, "x"); err != nil || countRows(t, l.M, `journal WHERE kind LIKE 'project.%'`) != before {
 		t.Error("a move in replay went through")
 	}
+	// The tab shown, the time control moved past the move: read again at
+	// the new moment, with no Refresh asked.
+	l.RightTabs.Select(l.innovationTab)
+	l.ShowReplayAt(testNow.Add(-2 * time.Hour))
+	if got := lt.StageCounts(); got[data.StageProposed] != "6" {
+		t.Fatalf("replay two hours ago: counts %v", got)
+	}
+	l.ShowReplayAt(testNow.Add(time.Minute))
+	if got := lt.StageCounts(); got[data.StageProposed] != "5" || got[data.StageIncubating] != "9" {
+		t.Errorf("the time control moved past the move (to %s): counts %v", l.clock(), got)
+	}
 }
 
 // The rollout theme: the demonstration point's project colours its pilot

@@ -105,7 +105,13 @@ func (c *Console) readRollouts(at time.Time, past bool) {
 			t.compare = append(t.compare, rolloutRow{RolloutComparison: data.RolloutComparison{Rollout: r}})
 		}
 		for _, ind := range p.Indicators {
-			cmp, err := c.M.RolloutIndicators(bg, p.Key, ind, r.Region)
+			// The rollout as it stood (in replay: then, with the values
+			// measured by then).
+			var until time.Time
+			if past {
+				until = at
+			}
+			cmp, err := c.M.CompareRollout(bg, r, ind, until)
 			if err != nil {
 				cmp = data.RolloutComparison{Rollout: r, Indicator: ind}
 			}

@@ -201,6 +201,9 @@ func (c *Console) ShowReplayAt(t time.Time) {
 	if !r.play.on || time.Since(r.monitorRead) >= replayQueueEvery {
 		r.monitorRead = time.Now()
 		c.loadMonitor()
+		if c.RightTabs != nil && c.innovationTab != nil && c.RightTabs.Selected() == c.innovationTab {
+			c.RefreshInnovation() // the program as it stood, when shown
+		}
 	}
 	c.showReplayBar()
 }

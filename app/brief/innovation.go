@@ -162,7 +162,9 @@ func (in *innovationFacts) addProject(ctx context.Context, m *mirror.Mirror, now
 	if err != nil {
 		return err
 	}
-	ip.Overdue = overdueAt(full.Milestones, now)
+	if p.Stage != data.StageStopped { // a stopped project's milestones will not be reached
+		ip.Overdue = overdueAt(full.Milestones, now)
+	}
 	in.OverdueN += len(ip.Overdue)
 	in.ProjectN++
 	if len(in.Projects) < maxProjects {

@@ -298,7 +298,8 @@ func (m *Mirror) projects(ctx context.Context, query string, args ...any) ([]dat
 
 // Project reads one project (by its key or a prefix of at least 8
 // characters naming one) with its indicators and milestones, by due date,
-// those not done and due before now flagged overdue.
+// those not done and due before now flagged overdue (unless the project
+// was stopped).
 func (m *Mirror) Project(ctx context.Context, key string, now time.Time) (data.Project, error) {
 	p, err := projectRow(ctx, m.DB, key)
 	if err != nil {
@@ -320,7 +321,9 @@ func (m *Mirror) Project(ctx context.Context, key string, now time.Time) (data.P
 		if done.Valid {
 			ms.Done = done.Time
 		}
-		ms.Overdue = ms.Done.IsZero() && ms.Due.Before(now)
+		// A stopped project's milestones will not be reached: none is
+		// overdue.
+		ms.Overdue = ms.Done.IsZero() && ms.Due.Before(now) && p.Stage != data.StageStopped
 		p.Milestones = append(p.Milestones, ms)
 	}
 	return p, rows.Err()

@@ -187,4 +187,11 @@ func TestProjectMilestones(t *testing.T) {
 	if n := count(t, m, `SELECT count(*) FROM journal WHERE kind = 'project.milestone'`); n != 4 {
 		t.Fatalf("%d milestone entries, want 4", n)
 	}
+	// Stopped, its milestones will not be reached: none overdue.
+	if _, err := m.MoveProject(ctx, p.Key, data.StageStopped, "经费不足", "leader", now); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := m.Project(ctx, p.Key, now.AddDate(0, 2, 0)); err != nil || got.Milestones[1].Overdue || got.Milestones[2].Overdue {
+		t.Fatalf("stopped: %+v %v", got.Milestones, err)
+	}
 }
