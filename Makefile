@@ -99,6 +99,7 @@ bench: deps
 	$(GO) test -run '^$$' -bench 'SyncInitGuangzhou' -benchtime 3x ./data/syncer
 	$(GO) test -run '^$$' -bench 'SyncPushPull10k' -benchtime 3x ./data/syncer
 	$(GO) test -run '^$$' -bench 'SyncIdleGuangzhou' -benchtime 20x ./data/syncer
+	$(GO) test -run '^$$' -bench 'SyncFewReferenceChangesGuangzhou' -benchtime 10x ./data/syncer
 	$(GO) test -run '^$$' -bench 'SyncLoad100Consoles' -benchtime 1x ./data/syncer
 	$(GO) test -run '^$$' -bench . ./data/journal
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./maps
