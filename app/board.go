@@ -37,21 +37,21 @@ func (c *Console) buildBoard() {
 	c.Board = widget.NewTable(
 		func() (int, int) { return len(c.boardRows), len(boardColumns) },
 		func() fyne.CanvasObject {
-			l := widget.NewLabel("00000")
-			l.Truncation = fyne.TextTruncateEllipsis
+			l := newTipLabel()
+			l.SetText("00000")
 			return l
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
+			l := o.(*tipLabel)
 			if id.Row >= len(c.boardRows) {
 				return
 			}
 			l.SetText(boardCell(c.boardRows[id.Row], id.Col))
 		})
 	c.Board.ShowHeaderRow = true
-	c.Board.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("", nil) }
+	c.Board.CreateHeader = func() fyne.CanvasObject { return newTipButton() }
 	c.Board.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		b := o.(*widget.Button)
+		b := o.(*tipButton)
 		if id.Col < 0 {
 			return
 		}
@@ -61,7 +61,8 @@ func (c *Console) buildBoard() {
 		if id.Col < len(c.boardWidths) {
 			width = c.boardWidths[id.Col]
 		}
-		b.SetText(headerText(T(col.title), width, sorted))
+		b.Whole = T(col.title) // the tip when shortened
+		b.SetText(headerText(b.Whole, width, sorted))
 		b.SetIcon(nil)
 		if sorted {
 			b.SetIcon(theme.MenuDropDownIcon())

@@ -532,11 +532,11 @@ func TestSearchLayersThemesBoardAndLanguage(t *testing.T) {
 	if len(rows) != 2 {
 		t.Fatalf("%d district rows", len(rows))
 	}
-	header := find(c.Board, func(o fyne.CanvasObject) bool { b, ok := o.(*widget.Button); return ok && b.Text == "Open" })
+	header := find(c.Board, func(o fyne.CanvasObject) bool { b, ok := o.(*tipButton); return ok && b.Text == "Open" })
 	if header == nil {
 		t.Fatal("no Open column header")
 	}
-	test.Tap(header.(*widget.Button))
+	test.Tap(header.(*tipButton))
 	if r := c.BoardRows(); c.boardSort != "open" || r[0].Open < r[1].Open {
 		t.Fatal("tapping the Open header did not sort by open events")
 	}

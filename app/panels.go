@@ -29,16 +29,13 @@ func (c *Console) buildTree() {
 		},
 		func(uid widget.TreeNodeID) bool { return len(uid) < data.GridCodeLength },
 		func(bool) fyne.CanvasObject {
-			name := widget.NewLabel("")
-			name.Truncation = fyne.TextTruncateEllipsis
-			badge := widget.NewLabel("")
+			name, badge := newTipLabel(), newTipLabel()
 			badge.Importance = widget.DangerImportance
-			badge.Truncation = fyne.TextTruncateEllipsis
 			return container.New(&badgeRowLayout{}, name, badge)
 		},
 		func(uid widget.TreeNodeID, _ bool, o fyne.CanvasObject) {
 			box := o.(*fyne.Container)
-			name, badge := box.Objects[0].(*widget.Label), box.Objects[1].(*widget.Label)
+			name, badge := box.Objects[0].(*tipLabel), box.Objects[1].(*tipLabel)
 			text, open, overdue := c.nodeText(uid)
 			name.SetText(text)
 			row := box.Layout.(*badgeRowLayout)
@@ -55,6 +52,9 @@ func (c *Console) buildTree() {
 				row.full, row.short = "", ""
 			}
 			badge.Text = row.full
+			// Cut or shortened, either shows the whole row on hover.
+			name.Whole = strings.TrimSpace(text + "  " + row.full)
+			badge.Whole = name.Whole
 			box.Refresh() // lay the texts out again: the layout picks the badge's form
 		})
 	c.Tree.OnSelected = func(uid widget.TreeNodeID) { c.Choose(uid) }
@@ -81,7 +81,7 @@ func textWidth(l *widget.Label, text string) float32 {
 }
 
 func (r *badgeRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	name, badge := objs[0].(*widget.Label), objs[1].(*widget.Label)
+	name, badge := &objs[0].(*tipLabel).Label, &objs[1].(*tipLabel).Label
 	nw, bw := textWidth(name, name.Text), textWidth(badge, r.full)
 	text := r.full
 	if nw+bw > size.Width {
