@@ -480,6 +480,20 @@ func TestMapMouseAndKeys(t *testing.T) {
 		t.Fatalf("after double-click and two '-': %.2f", d)
 	}
 	c.Map.TypedRune('+')
+	// A key press as the window delivers it: the key, then its character;
+	// one level.
+	z = c.Map.View().Zoom
+	for _, k := range []struct {
+		name fyne.KeyName
+		r    rune
+	}{{fyne.KeyEqual, '='}, {fyne.KeyMinus, '-'}, {fyne.KeyMinus, '-'}} {
+		c.Map.TypedKey(&fyne.KeyEvent{Name: k.name})
+		c.Map.TypedRune(k.r)
+	}
+	if d := c.Map.View().Zoom - z; d > -0.99 || d < -1.01 {
+		t.Fatalf("'=', '-', '-' pressed zoomed %.2f, want -1", d)
+	}
+	c.Map.TypedRune('+')
 	center := c.Map.View().Center
 	c.Map.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
 	if c.Map.View().Center[0] <= center[0] {

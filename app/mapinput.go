@@ -182,7 +182,8 @@ func (mv *MapView) TypedRune(r rune) {
 }
 
 // TypedKey pans with the arrow keys, a fifth of the view per press; Esc
-// calls OnEscape, F1 OnHelp.
+// calls OnEscape, F1 OnHelp. Not + and -: a key with a character comes as
+// both TypedKey and TypedRune, and zoomed twice when both answered.
 func (mv *MapView) TypedKey(e *fyne.KeyEvent) {
 	v := mv.View()
 	dx, dy := float64(v.PixelWidth())/5, float64(v.PixelHeight())/5
@@ -195,10 +196,6 @@ func (mv *MapView) TypedKey(e *fyne.KeyEvent) {
 		mv.panBy(0, dy)
 	case fyne.KeyDown:
 		mv.panBy(0, -dy)
-	case fyne.KeyPlus, fyne.KeyEqual:
-		mv.TypedRune('+')
-	case fyne.KeyMinus:
-		mv.TypedRune('-')
 	case fyne.KeyEscape:
 		if mv.OnEscape != nil {
 			mv.OnEscape()
