@@ -246,7 +246,10 @@ func (c *Console) Build() {
 		c.rightTabs(boardPane, ordersPane),
 	)
 	right.Offset = c.layout.details
-	mapPane := container.NewBorder(nil, container.NewVBox(c.coverageBar(), c.replaySteps(), c.Legend), nil, nil, c.Map)
+	// The legend scrolls sideways rather than widen the map's pane: a
+	// theme of many entries (coverage, Red Cotton) pushed the right-hand
+	// panel off a 1366-pixel screen.
+	mapPane := container.NewBorder(nil, container.NewVBox(c.coverageBar(), c.replaySteps(), container.NewHScroll(c.Legend)), nil, nil, c.Map)
 	// Panels sit on opaque backgrounds: the map's last frame slides under
 	// them while a new one is drawn.
 	opaque := func(o fyne.CanvasObject) fyne.CanvasObject {
