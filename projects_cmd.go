@@ -259,9 +259,10 @@ func contestRank(args []string, out io.Writer) error {
 				city = "city"
 			}
 			records[i] = []string{strconv.Itoa(e.Rank), e.Project, oneLine(e.Title), e.Region, strconv.FormatFloat(e.Total, 'f', 2, 64),
-				strconv.Itoa(e.Judges), city}
+				strconv.Itoa(e.Judges), strconv.Itoa(e.Pending), city}
 		}
-		return writeRecords(out, *format, []string{"rank", "project", "title", "region", "score", "judges", "city"}, records)
+		// pending: judges who scored some criteria, not all yet (not in the score).
+		return writeRecords(out, *format, []string{"rank", "project", "title", "region", "score", "judges", "pending", "city"}, records)
 	})
 }
 

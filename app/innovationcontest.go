@@ -76,6 +76,9 @@ func (c *Console) rankingCell(e data.RankedEntry, col int) string {
 		}
 		return fmt.Sprintf("%.2f", e.Total)
 	case 4:
+		if e.Pending > 0 { // scored some criteria, not all yet: not in the total
+			return T("{{.N}} (+{{.P}} pending)", map[string]any{"N": e.Judges, "P": e.Pending})
+		}
 		return strconv.Itoa(e.Judges)
 	}
 	if e.City {

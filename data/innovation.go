@@ -148,8 +148,9 @@ type RankedEntry struct {
 	ProposedAt time.Time
 	Total      float64 // the mean over judges of each judge's weighted total
 	Heaviest   float64 // the mean score on the heaviest criterion (the first tie-break)
-	Judges     int
-	City       bool // among the top ten: a city innovation project
+	Judges     int     // the judges who scored every criterion: the total is theirs
+	Pending    int     // judges who scored some criteria, not all yet: not counted
+	City       bool    // among the top ten: a city innovation project
 }
 
 // JudgeScores are one judge's scores of one entry, by criterion code.

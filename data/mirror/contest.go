@@ -191,7 +191,8 @@ func (m *Mirror) Criteria(ctx context.Context, year int) ([]data.Criterion, erro
 }
 
 // Ranking is a round's ranking (data.Rank): each entry's total the mean
-// over its judges of each judge's weighted total (data.WeightedTotal),
+// over its judges who scored every criterion (the others Pending) of each
+// judge's weighted total (data.WeightedTotal),
 // rounded to six decimals; ties broken by the mean score on the heaviest
 // criterion, then more judges, the earlier proposal, the project's key;
 // the first ten city innovation projects.
@@ -252,15 +253,23 @@ func (m *Mirror) Ranking(ctx context.Context, year int) ([]data.RankedEntry, err
 			continue
 		}
 		e := &entries[i]
-		// In the judges' order, so that equal scores sum the same.
+		// In the judges' order, so that equal scores sum the same. A
+		// judge counts once they have scored every criterion: a score
+		// card half filled would weigh the criteria not yet scored as 0.
 		ids := slices.Sorted(maps.Keys(judges))
 		for _, id := range ids {
+			if len(judges[id]) < len(criteria) {
+				e.Pending++
+				continue
+			}
 			e.Total += data.WeightedTotal(criteria, judges[id])
 			e.Heaviest += judges[id][heaviest]
+			e.Judges++
 		}
-		e.Judges = len(judges)
-		e.Total = round6(e.Total / float64(e.Judges))
-		e.Heaviest = round6(e.Heaviest / float64(e.Judges))
+		if e.Judges > 0 {
+			e.Total = round6(e.Total / float64(e.Judges))
+			e.Heaviest = round6(e.Heaviest / float64(e.Judges))
+		}
 	}
 	return data.Rank(entries), nil
 }

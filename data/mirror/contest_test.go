@@ -117,6 +117,17 @@ func TestContestRanking(t *testing.T) {
 	if err := m.ScoreEntry(ctx, data.Score{Round: 2021, Project: p[0].Key, Criterion: "innovation", Value: 1, Judge: "analyst_9901"}, now); err != nil {
 		t.Fatalf("a city-wide judge: %v", err)
 	}
+	// Its card half filled, that judge is pending: the entry's total and
+	// judges as before, not dragged down by criteria scored 0.
+	after, err := m.Ranking(ctx, 2021)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range after {
+		if e.Project == p[0].Key && (e.Total != rank[1].Total || e.Judges != rank[1].Judges || e.Pending != 1) {
+			t.Errorf("with a judge's card half filled: %+v, before %+v", e, rank[1])
+		}
+	}
 	if n := count(t, m, `SELECT count(*) FROM journal WHERE kind = 'contest.score'`); n != 22 {
 		t.Fatalf("%d score entries, want 22", n)
 	}

@@ -83,11 +83,16 @@ func TestInnovationConverges(t *testing.T) {
 			if err := c.DoneMilestone(ctx, p.Key, idOf(c, mb.UID), "leader", at(51)); err != nil {
 				t.Fatal(err)
 			}
-			if err := b.ScoreEntry(ctx, data.Score{Round: 2021, Project: q.Key, Criterion: "innovation", Value: 31.5, Judge: "leader_990101"}, at(52)); err != nil {
-				t.Fatal(err)
-			}
-			if err := c.ScoreEntry(ctx, data.Score{Round: 2021, Project: q.Key, Criterion: "effect", Value: 20, Judge: "analyst_9901"}, at(53)); err != nil {
-				t.Fatal(err)
+			for _, s := range []struct {
+				m         *mirror.Mirror
+				criterion string
+				value     float64
+				judge     string
+			}{{b, "innovation", 31.5, "leader_990101"}, {b, "effect", 12, "leader_990101"},
+				{c, "innovation", 20, "analyst_9901"}, {c, "effect", 20, "analyst_9901"}} {
+				if err := s.m.ScoreEntry(ctx, data.Score{Round: 2021, Project: q.Key, Criterion: s.criterion, Value: s.value, Judge: s.judge}, at(52)); err != nil {
+					t.Fatal(err)
+				}
 			}
 			for _, i := range order {
 				syncOnce(t, cs[i], conn)
@@ -109,7 +114,7 @@ func TestInnovationConverges(t *testing.T) {
 			}
 			rank := must[[]data.RankedEntry](t, "ranking")(c.Ranking(ctx, 2021))
 			for _, e := range rank {
-				if e.Project == q.Key && (e.Judges != 2 || e.Total != (5*31.5/8+3*20.0/8)/2) {
+				if e.Project == q.Key && (e.Judges != 2 || e.Total != ((5*31.5+3*12)/8+(5*20+3*20.0)/8)/2) {
 					t.Errorf("b's entry ranked %+v", e)
 				}
 			}
