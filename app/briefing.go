@@ -114,7 +114,7 @@ func (c *Console) OpenBriefingDialog() {
 	d.Folder = widget.NewEntry()
 	d.Folder.SetText(documentsDir())
 	d.Name = widget.NewEntry()
-	d.Lang = widget.NewSelect([]string{"中文", "English"}, func(string) {
+	d.Lang = newSelect([]string{"中文", "English"}, func(string) {
 		l := d.lang()
 		if d.Name.Text == d.proposed {
 			d.proposed = briefingFileName(d.name, l, c.Now())

@@ -104,7 +104,7 @@ func (c *Console) OpenReportDialog(p orb.Point) {
 			d.Matters.Select(0)
 		}
 	}
-	d.Source = widget.NewSelect(translated(data.EventSources), nil)
+	d.Source = newSelect(translated(data.EventSources), nil)
 	d.Source.SetSelectedIndex(slices.Index(data.EventSources, data.SourcePatrol))
 	d.Description = widget.NewMultiLineEntry()
 	d.Description.SetMinRowsVisible(3)

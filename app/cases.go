@@ -35,10 +35,10 @@ const (
 )
 
 func (c *Console) buildCases() {
-	c.CaseState = widget.NewSelect(nil, nil)
-	c.CaseCategory = widget.NewSelect(nil, nil)
-	c.CaseSource = widget.NewSelect(nil, nil)
-	c.CaseRegion = widget.NewSelect(nil, nil)
+	c.CaseState = newSelect(nil, nil)
+	c.CaseCategory = newSelect(nil, nil)
+	c.CaseSource = newSelect(nil, nil)
+	c.CaseRegion = newSelect(nil, nil)
 	c.CaseOverdue = widget.NewCheck(T("Overdue only"), nil)
 	c.CaseCount = widget.NewLabel("")
 	c.ReportBtn = widget.NewButtonWithIcon(T("Report case"), theme.ContentAddIcon(), c.StartReport)

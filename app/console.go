@@ -322,7 +322,7 @@ func (c *Console) buildToolbar() fyne.CanvasObject {
 	c.ToolSel.SetSelected(tools[c.Map.Tool])
 	themes := []string{T("Grid kinds"), T("Open events"), T("Overdue events"), T("Unit availability"), T("Coverage"), T("Red Cotton Index"),
 		T("Police incidents"), T("Innovation rollout")}
-	c.ThemeSel = widget.NewSelect(themes, func(s string) {
+	c.ThemeSel = newSelect(themes, func(s string) {
 		if i := slices.Index(themes, s); i >= 0 {
 			c.SetTheme(citymap.Themes[i])
 		}

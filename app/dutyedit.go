@@ -64,14 +64,14 @@ func (c *Console) OpenDutyDialog(center string) {
 	for _, sh := range d.Shifts {
 		labels = append(labels, shiftLabel(sh, d.defs))
 	}
-	d.Shift = widget.NewSelect(labels, nil)
+	d.Shift = newSelect(labels, nil)
 	if len(labels) > 0 {
 		d.Shift.SetSelectedIndex(0)
 	}
 	d.Person, d.Phone = widget.NewEntry(), widget.NewEntry()
 	d.Person.SetPlaceHolder(T("Name"))
 	d.Phone.SetPlaceHolder(T("optional"))
-	d.Role = widget.NewSelect(translated(dutyRoles), nil)
+	d.Role = newSelect(translated(dutyRoles), nil)
 	d.Role.SetSelectedIndex(0)
 	d.list = container.NewVBox()
 	d.Add = widget.NewButtonWithIcon(T("Put on duty"), theme.ContentAddIcon(), func() { c.addDuty(d) })

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	"kapok/app/msg"
 	"kapok/assets"
@@ -69,6 +70,14 @@ func UseLanguage(code string) {
 
 // T translates a message of the console.
 func T(msg string, data ...any) string { return lang.L(msg, data...) }
+
+// newSelect is widget.NewSelect with its placeholder in the console's
+// language: Fyne's is a constant, "(Select one)", never translated.
+func newSelect(options []string, changed func(string)) *widget.Select {
+	s := widget.NewSelect(options, changed)
+	s.PlaceHolder = T("(Select one)")
+	return s
+}
 
 // bg is the context of the console's calls to the store: each is a short
 // answer to a person's action, made on the UI goroutine, and nothing cancels

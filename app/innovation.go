@@ -75,7 +75,7 @@ func (c *Console) innovationPane() fyne.CanvasObject {
 	t := c.Innovation()
 	t.Status = widget.NewLabel("")
 	t.Status.Wrapping = fyne.TextWrapWord
-	t.Stage = widget.NewSelect(nil, func(s string) {
+	t.Stage = newSelect(nil, func(s string) {
 		if i := slices.Index(t.Stage.Options, s); i >= 0 && stageChoices[i] != t.stage {
 			t.stage = stageChoices[i]
 			c.showInnovationList()
@@ -109,7 +109,7 @@ func (c *Console) innovationPane() fyne.CanvasObject {
 	})
 	// The filter as wide as its longest choice needs.
 	room := canvas.NewRectangle(color.Transparent)
-	room.SetMinSize(fyne.NewSize(widget.NewSelect([]string{T("All stages") + " (000)"}, nil).MinSize().Width+theme.IconInlineSize(), 0))
+	room.SetMinSize(fyne.NewSize(newSelect([]string{T("All stages") + " (000)"}, nil).MinSize().Width+theme.IconInlineSize(), 0))
 	top := container.NewHBox(widget.NewLabel(T("Stage")), container.NewStack(room, t.Stage), refresh, show)
 	projects := container.NewVSplit(t.List, c.innovationDetailPane())
 	projects.Offset = 0.38

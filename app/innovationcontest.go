@@ -25,7 +25,7 @@ var rankingColumns = []string{"Rank", "Project", "Owner region", "Total", "Judge
 // contestPane builds the contest's half.
 func (c *Console) contestPane() fyne.CanvasObject {
 	t := c.Innovation()
-	t.Round = widget.NewSelect(nil, func(s string) {
+	t.Round = newSelect(nil, func(s string) {
 		if y, err := strconv.Atoi(s); err == nil && y != t.round {
 			t.round = y
 			c.readRanking()
@@ -149,7 +149,7 @@ func (c *Console) OpenScoreEntry() {
 	for i, cr := range criteria {
 		names[i] = fmt.Sprintf("%s (0–%s)", c.matterOf(cr.NameZH, cr.NameEN), trimFloat(cr.Max))
 	}
-	entry, criterion, value := widget.NewSelect(entries, nil), widget.NewSelect(names, nil), widget.NewEntry()
+	entry, criterion, value := newSelect(entries, nil), newSelect(names, nil), widget.NewEntry()
 	if i := slices.IndexFunc(t.ranking, func(e data.RankedEntry) bool { return e.Project == t.key }); i >= 0 {
 		entry.SetSelected(entries[i])
 	}

@@ -67,7 +67,7 @@ func (c *Console) OpenMoveProject() {
 	for i, s := range targets {
 		names[i] = T(s.Term())
 	}
-	to := widget.NewSelect(names, nil)
+	to := newSelect(names, nil)
 	if len(names) > 0 {
 		to.SetSelected(names[0])
 	}

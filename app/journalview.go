@@ -105,7 +105,7 @@ func (c *Console) OpenJournalViewer() {
 	for _, k := range journalKinds {
 		kinds = append(kinds, kindName(k))
 	}
-	v.Kind = widget.NewSelect(kinds, nil)
+	v.Kind = newSelect(kinds, nil)
 	v.Kind.SetSelectedIndex(0)
 	v.From, v.To = widget.NewEntry(), widget.NewEntry()
 	v.From.SetPlaceHolder(T("from YYYY-MM-DD hh:mm"))
@@ -114,7 +114,7 @@ func (c *Console) OpenJournalViewer() {
 	for _, s := range journalSpans {
 		spans = append(spans, T(s.label))
 	}
-	v.Span = widget.NewSelect(spans, func(string) {
+	v.Span = newSelect(spans, func(string) {
 		// A span chosen shows its bounds; typing them is the last choice.
 		if i := v.Span.SelectedIndex(); i >= 0 && journalSpans[i].back >= 0 {
 			v.To.SetText("")

@@ -106,7 +106,7 @@ func (c *Console) monitorPane() fyne.CanvasObject {
 	s.Region = widget.NewLabel("")
 	s.Region.TextStyle.Bold = true
 	cats := append([]string{T("All categories")}, translated(data.IndicatorCategories)...)
-	s.Category = widget.NewSelect(cats, func(string) {
+	s.Category = newSelect(cats, func(string) {
 		switch i := s.Category.SelectedIndex(); {
 		case i == 0:
 			c.SetMonitorCategory("")

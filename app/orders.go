@@ -227,9 +227,9 @@ func (c *Console) OpenOrderDialog() {
 	}
 	d := &OrderDialog{}
 	types, prios := data.OrderTypes, data.Priorities
-	d.Type = widget.NewSelect(translated(types), nil)
+	d.Type = newSelect(translated(types), nil)
 	d.Type.SetSelectedIndex(slices.Index(types, data.OrderPatrol))
-	d.Priority = widget.NewSelect(translated(prios), nil)
+	d.Priority = newSelect(translated(prios), nil)
 	d.Priority.SetSelectedIndex(slices.Index(prios, data.PriorityNormal))
 	d.Task = widget.NewMultiLineEntry()
 	d.Task.SetPlaceHolder(T("What is to be done"))

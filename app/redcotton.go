@@ -87,12 +87,12 @@ func (c *Console) redCottonPane() fyne.CanvasObject {
 	if !slices.Contains(t.days, t.day) && len(t.days) > 0 {
 		t.day = t.days[0]
 	}
-	t.Day = widget.NewSelect(t.days, func(s string) { c.ChooseRedCottonDay(s) })
+	t.Day = newSelect(t.days, func(s string) { c.ChooseRedCottonDay(s) })
 	dims := make([]string, len(dimensionNames))
 	for i, n := range dimensionNames {
 		dims[i] = T(n)
 	}
-	t.Dim = widget.NewSelect(dims, func(s string) { c.ChooseRedCottonDimension(slices.Index(dims, s) - 1) })
+	t.Dim = newSelect(dims, func(s string) { c.ChooseRedCottonDimension(slices.Index(dims, s) - 1) })
 	t.Table = widget.NewTable(
 		func() (int, int) { return len(t.rows), 8 },
 		func() fyne.CanvasObject { return widget.NewLabel("") },

@@ -103,7 +103,7 @@ func (c *Console) replayBar() fyne.CanvasObject {
 	for _, s := range replaySpeeds {
 		speeds = append(speeds, fmt.Sprintf("%d×", s))
 	}
-	b.Speed = widget.NewSelect(speeds, func(s string) {
+	b.Speed = newSelect(speeds, func(s string) {
 		for i, x := range speeds {
 			if x == s {
 				r.play.speed = replaySpeeds[i]

@@ -185,7 +185,7 @@ func (d *RulesDialog) freeHours() (int, int) {
 // newShiftRow makes a row of the shift table, with an entry of required
 // patrols per kind of grid.
 func (c *Console) newShiftRow(d *RulesDialog, def data.ShiftDef) *ShiftRow {
-	r := &ShiftRow{Name: widget.NewEntry(), Start: widget.NewSelect(hours, nil), End: widget.NewSelect(hours, nil),
+	r := &ShiftRow{Name: widget.NewEntry(), Start: newSelect(hours, nil), End: newSelect(hours, nil),
 		Required: map[string]*widget.Entry{}, header: widget.NewLabel(def.Name)}
 	r.Name.SetText(def.Name)
 	r.Name.SetPlaceHolder(T("name"))

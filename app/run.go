@@ -204,14 +204,14 @@ type settings struct {
 func (c *Console) settingsForm() *settings {
 	prefs := fyne.CurrentApp().Preferences()
 	names := []string{T("System language"), "中文（简体）", "English"}
-	s := &settings{c: c, lang: widget.NewSelect(names, nil)}
+	s := &settings{c: c, lang: newSelect(names, nil)}
 	// An unknown saved value shows as the system language.
 	s.lang.SetSelectedIndex(max(0, slices.Index(Languages, prefs.String(LanguagePref))))
 	var minutes []string
 	for _, n := range idleChoices {
 		minutes = append(minutes, T("after {{.N}} minutes without input", map[string]any{"N": n}))
 	}
-	s.idle = widget.NewSelect(minutes, nil)
+	s.idle = newSelect(minutes, nil)
 	s.idle.SetSelectedIndex(slices.Index(idleChoices, idleMinutes()))
 	s.form = widget.NewForm(widget.NewFormItem(T("Language"), s.lang), widget.NewFormItem(T("Lock"), s.idle))
 	if c.Mon.live.feedable {

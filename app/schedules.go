@@ -131,8 +131,8 @@ var schedCell = fyne.NewSize(46, 26)
 func (c *Console) schedulesPane() fyne.CanvasObject {
 	s := &c.Sched
 	s.focus = -1
-	s.Region = widget.NewSelect(nil, func(string) { c.scheduleChoicesChanged() })
-	s.Week = widget.NewSelect(nil, func(string) { c.scheduleChoicesChanged() })
+	s.Region = newSelect(nil, func(string) { c.scheduleChoicesChanged() })
+	s.Week = newSelect(nil, func(string) { c.scheduleChoicesChanged() })
 	s.PlanBtn = widget.NewButtonWithIcon(T("Plan roster"), theme.ContentAddIcon(), c.PlanRoster)
 	s.Rosters = widget.NewList(
 		func() int { return len(s.rosters) },

@@ -128,7 +128,7 @@ func (c *Console) securityPane() fyne.CanvasObject {
 	for _, code := range c.children[c.cityCode()] {
 		regions, codes = append(regions, c.regionName(code)), append(codes, code)
 	}
-	t.Region = widget.NewSelect(regions, func(s string) {
+	t.Region = newSelect(regions, func(s string) {
 		if i := slices.Index(regions, s); i >= 0 && codes[i] != t.region {
 			t.region = codes[i]
 			c.RefreshSecurity()
@@ -138,7 +138,7 @@ func (c *Console) securityPane() fyne.CanvasObject {
 	for i, w := range policeWindows {
 		windows[i] = T(w.label)
 	}
-	t.Window = widget.NewSelect(windows, func(s string) {
+	t.Window = newSelect(windows, func(s string) {
 		if i := slices.Index(windows, s); i >= 0 && policeWindows[i].d != t.window {
 			t.window = policeWindows[i].d
 			c.RefreshSecurity()

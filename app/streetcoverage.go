@@ -104,7 +104,7 @@ func streetColumns() []string {
 // the tree would: the map flies there and selects its grids.
 func (c *Console) streetsPane() fyne.CanvasObject {
 	s := &c.Sched
-	s.StreetShift = widget.NewSelect(nil, func(string) {
+	s.StreetShift = newSelect(nil, func(string) {
 		// (Setting the options of another roster keeps the index: no
 		// change.)
 		if i := s.StreetShift.SelectedIndex(); i >= 0 && i != s.streetPick {

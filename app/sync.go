@@ -351,7 +351,11 @@ func (c *Console) showSync() {
 	}
 	s.Dot.Refresh()
 	if n := s.state.Conflicts; configured && n > 0 {
-		s.Conflicts.SetText(T("{{.N}} conflicts", map[string]any{"N": n}))
+		text := T("{{.N}} conflicts", map[string]any{"N": n})
+		if n == 1 {
+			text = T("1 conflict")
+		}
+		s.Conflicts.SetText(text)
 		s.Conflicts.Show()
 	} else {
 		s.Conflicts.Hide()
@@ -403,7 +407,7 @@ func (s *settings) addSync() {
 	for _, n := range syncChoices {
 		every = append(every, T("every {{.N}} minutes", map[string]any{"N": n}))
 	}
-	s.every = widget.NewSelect(every, nil)
+	s.every = newSelect(every, nil)
 	s.every.SetSelectedIndex(slices.Index(syncChoices, syncMinutes()))
 	s.form.AppendItem(&widget.FormItem{Text: T("Upstream"), Widget: s.upstream, HintText: hint})
 	s.form.Append(T("Automatic sync"), s.every)

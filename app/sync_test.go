@@ -271,7 +271,7 @@ func TestSyncConflictShownToItsAuthor(t *testing.T) {
 	if d.Msg.Visible() || len(d.Rows) != 1 || d.Rows[0].Conflict.Actor != "leader" {
 		t.Fatalf("after resolving: message %q, %d rows", d.Msg.Text, len(d.Rows))
 	}
-	if c.Sync.Conflicts.Text != "1 conflicts" || !strings.Contains(c.Sync.Info.Text, "1 waiting to push") {
+	if c.Sync.Conflicts.Text != "1 conflict" || !strings.Contains(c.Sync.Info.Text, "1 waiting to push") {
 		t.Errorf("after resolving: %q, %q", c.Sync.Conflicts.Text, c.Sync.Info.Text)
 	}
 	// The store refuses the leader's for commander, in words.

@@ -208,7 +208,7 @@ func (c *Console) walkToAssign(d *AssignDialog, body *fyne.Container, row, col i
 	for i, k := range d.Routes {
 		codes[i] = k.Route.Code
 	}
-	d.Route = widget.NewSelect(codes, func(code string) { c.ShowRoute(code) })
+	d.Route = newSelect(codes, func(code string) { c.ShowRoute(code) })
 	d.Route.PlaceHolder = T("Route")
 	d.WalkUnit = widget.NewEntry()
 	d.WalkUnit.SetPlaceHolder(T("Unit code"))
