@@ -93,6 +93,7 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./data/schedule
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./data/schedule/autofill
 	$(GO) test -run '^$$' -bench 'CheckDistrictRoster|CoverageCity' -benchmem ./data/mirror
+	$(GO) test -run '^$$' -bench 'PublishStreetWeek' -benchtime 3x ./data/mirror
 	$(GO) test -run '^$$' -bench 'EvaluateIndicators' -benchmem ./data/mirror
 	$(GO) test -run '^$$' -bench 'Feed100k' -benchtime 3x -benchmem ./data/mirror
 	$(GO) test -run '^$$' -bench 'UpstreamLoadGuangzhou' -benchtime 3x .

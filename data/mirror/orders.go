@@ -114,12 +114,26 @@ func nextOrderNumber(ctx context.Context, tx *sql.Tx) (int64, error) {
 			return p.Number, nil
 		}
 	}
-	var n int64
-	err := tx.QueryRowContext(ctx, `SELECT max(
-		(SELECT coalesce(max(number), 0) FROM orders),
-		(SELECT coalesce(max(json_extract(entry, '$.payload.number')), 0) FROM journal
+	// The numbers of this console's orders not confirmed yet and not in
+	// the table are reserved: outside a sync those are the ones kept out
+	// (sync_refused_local) until their arrival decides; while sync has
+	// taken the pending changes back, every unconfirmed one. Only then is
+	// the journal read past the last confirmed entry: reading it at every
+	// order cost a scan of the whole journal on a mirror never synced
+	// (1,106 patrol orders of a roster published in 41 s).
+	phase, err := metaTx(ctx, tx, "sync_phase")
+	if err != nil {
+		return 0, err
+	}
+	reserved := `SELECT coalesce(max(json_extract(entry, '$.payload.number')), 0) FROM journal
+		WHERE seq IN (SELECT seq FROM sync_refused_local) AND kind = 'order.issue'`
+	if phase != "" {
+		reserved = `SELECT coalesce(max(json_extract(entry, '$.payload.number')), 0) FROM journal
 		  WHERE seq > (SELECT coalesce(max(CAST(value AS INTEGER)), 0) FROM kapok_meta WHERE key = 'sync_confirmed')
-		    AND kind = 'order.issue')) + 1`).Scan(&n)
+		    AND kind = 'order.issue'`
+	}
+	var n int64
+	err = tx.QueryRowContext(ctx, `SELECT max((SELECT coalesce(max(number), 0) FROM orders), (`+reserved+`)) + 1`).Scan(&n)
 	return n, err
 }
 

@@ -1,6 +1,7 @@
 package mirror_test
 
 import (
+	"fmt"
 	"testing"
 
 	"kapok/data/schedule"
@@ -63,4 +64,32 @@ func BenchmarkCoverageCity(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkPublishStreetWeek: a street's week auto-filled (Dayuan street,
+// about 1,100 assignments) published, its patrol orders issued, on the
+// demo Guangzhou (state warm: the mirror open; each iteration a week of
+// its own, planned and filled outside the timer).
+func BenchmarkPublishStreetWeek(b *testing.B) {
+	m := fixture.WritableGuangzhou(b)
+	week := 49
+	var orders int
+	for b.Loop() {
+		b.StopTimer()
+		r, err := m.PlanRoster(ctx, "440111021", fmt.Sprintf("2026-W%02d", week), "leader", demoNow)
+		if err != nil {
+			b.Fatal(err)
+		}
+		week++
+		if _, _, err := m.AutoFill(ctx, r.ID, "leader", r.Version, demoNow, nil); err != nil {
+			b.Fatal(err)
+		}
+		before := count(b, m, `SELECT count(*) FROM orders`)
+		b.StartTimer()
+		if _, _, err := m.PublishRoster(ctx, r.ID, "leader", 0, demoNow); err != nil {
+			b.Fatal(err)
+		}
+		orders = int(count(b, m, `SELECT count(*) FROM orders`) - before)
+	}
+	b.ReportMetric(float64(orders), "orders")
 }
