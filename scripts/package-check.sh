@@ -22,6 +22,8 @@ depends=$(field Depends)
 for lib in libc6 libgeos-c1v5 libgl1 libx11-6 libxrandr2 libxcursor1 libxi6 libxinerama1 libxxf86vm1; do
 	echo "$depends" | tr ',' '\n' | grep -q "^ *$lib\( \|$\)" || fail "Depends lacks $lib: $depends"
 done
+# xdg-open opens the user guide and briefings from the console.
+[ "$(field Recommends)" = xdg-utils ] || fail "Recommends is $(field Recommends), not xdg-utils"
 
 id=cn.kapok.console
 expected="/usr/bin/kapok /usr/bin/kapok-console
