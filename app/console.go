@@ -215,7 +215,11 @@ func (c *Console) Build() {
 	}
 	c.Map.OnTap = c.tapped
 	c.Map.OnArea = c.selectArea
-	c.Map.OnEscape = c.CancelReport
+	c.Map.OnEscape = func() { // the map has the keys: Esc closes the help first
+		if !c.closeHelp() {
+			c.CancelReport()
+		}
+	}
 	c.Map.Tooltip = c.tooltip
 	c.Map.OnViewChanged = func(kmaps.Viewport) { c.updateStatus() }
 

@@ -33,14 +33,29 @@ func (c *Console) helpMenu() *fyne.Menu {
 
 // listenForHelp opens the shortcuts on F1: from the window when nothing
 // has the keyboard's focus, from the map when it has (a text field being
-// typed in keeps F1 to itself).
+// typed in keeps F1 to itself); Esc closes them, or About.
 func (c *Console) listenForHelp() {
 	c.Win.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
-		if e.Name == fyne.KeyF1 {
+		switch e.Name {
+		case fyne.KeyF1:
 			c.ShowShortcuts()
+		case fyne.KeyEscape:
+			c.closeHelp()
 		}
 	})
 	c.Map.OnHelp = c.ShowShortcuts
+}
+
+// closeHelp closes the shortcuts or About, whichever is open; it tells
+// whether one was.
+func (c *Console) closeHelp() bool {
+	for _, d := range []dialog.Dialog{c.help.shortcuts, c.help.about} {
+		if d != nil {
+			d.Hide()
+			return true
+		}
+	}
+	return false
 }
 
 // shortcut is one line of the shortcuts dialog: the key or gesture and

@@ -61,14 +61,23 @@ func TestF1OpensShortcuts(t *testing.T) {
 	if n := len(c.Win.Canvas().Overlays().List()); n != 1 {
 		t.Fatalf("F1 twice: %d overlays", n)
 	}
-	c.help.shortcuts.Hide()
-	if c.help.shortcuts != nil {
-		t.Fatal("closed, the dialog is still held")
+	c.Win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if c.help.shortcuts != nil || len(c.Win.Canvas().Overlays().List()) != 0 {
+		t.Fatal("Esc left the shortcuts open")
 	}
 	c.Win.Canvas().Focus(c.Map)
 	c.Win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyF1})
 	if c.help.shortcuts == nil {
 		t.Fatal("F1 on the map opened nothing")
+	}
+	// Esc where the keys go now: the map if it kept the focus, else the window.
+	if f := c.Win.Canvas().Focused(); f != nil {
+		f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	} else {
+		c.Win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	}
+	if c.help.shortcuts != nil {
+		t.Fatal("Esc on the map left the shortcuts open")
 	}
 }
 
