@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -489,5 +490,34 @@ func TestInnovationScoreEntry(t *testing.T) {
 	}
 	if n := countRows(t, c.M, `journal WHERE kind = 'contest.score'`); n != before+1 {
 		t.Errorf("journal: %d contest.score entries, want %d", n, before+1)
+	}
+}
+
+// A refusal in an innovation dialog gets room of its own: the dialog grows
+// and the text sits under the form, not over it.
+func TestInnovationDialogRefusalHasRoom(t *testing.T) {
+	c := newTestConsole(t, "leader")
+	entry := widget.NewEntry()
+	form := widget.NewForm(widget.NewFormItem("Score", entry))
+	c.innovationDialog("Score an entry", form, func() error {
+		return errors.New("score 90 is out of 0..40 for the criterion innovation: choose a value in range, then press OK again")
+	})
+	ok := find(c.Win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool { b, ok := o.(*widget.Button); return ok && b.Text == "OK" })
+	if ok == nil {
+		t.Fatal("no OK button")
+	}
+	test.Tap(ok.(*widget.Button))
+	refusal := find(c.Win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
+		l, ok := o.(*widget.Label)
+		return ok && l.Visible() && strings.HasPrefix(l.Text, "score 90")
+	})
+	if refusal == nil {
+		t.Fatal("the refusal is not shown")
+	}
+	d := fyne.CurrentApp().Driver()
+	formBottom := d.AbsolutePositionForObject(form).Y + form.Size().Height
+	if top := d.AbsolutePositionForObject(refusal).Y; top < formBottom || refusal.Size().Height < refusal.MinSize().Height {
+		t.Fatalf("the refusal at %.0f (height %.0f of %.0f) over the form ending at %.0f", top, refusal.Size().Height,
+			refusal.MinSize().Height, formBottom)
 	}
 }

@@ -41,6 +41,8 @@ func (c *Console) innovationDialog(title string, form *widget.Form, ok func() er
 	okBtn := widget.NewButton(T("OK"), func() {
 		if err := ok(); err != nil {
 			o.refused(c.text(err))
+			// Room for the refusal: drawn over the form otherwise.
+			dlg.Resize(fyne.NewSize(max(460, dlg.MinSize().Width), dlg.MinSize().Height))
 			return
 		}
 		dlg.Hide()
