@@ -140,6 +140,28 @@ func offlineWork(t *testing.T, m *mirror.Mirror, rng *rand.Rand, round int) {
 			t.Fatal(err)
 		}
 	}
+	// The innovation program too: a project proposed now and then, one
+	// moved on (the other console may move it first), a milestone added.
+	projects, err := m.Projects(ctx, data.ProjectFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(projects) == 0 || rng.IntN(3) == 0 {
+		if _, err := m.AddProject(ctx, data.ProjectRequest{Region: "990101001", Unit: "大源村", Title: fmt.Sprintf("项目 %d", round),
+			Actor: "leader_990101"}, at.Add(3*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	p := projects[rng.IntN(len(projects))]
+	if next := data.NextStage(p.Stage); next != "" {
+		if _, err := m.MoveProject(ctx, p.Key, next, "", "leader_990101", at.Add(3*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := m.AddMilestone(ctx, p.Key, fmt.Sprintf("节点 %d", round), at.AddDate(0, 1, 0), "leader_990101", at.Add(4*time.Second)); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // A sync cut at a random point 60 times (the connection closed after a
