@@ -36,16 +36,8 @@ func (m *Mirror) AddProject(ctx context.Context, req data.ProjectRequest, now ti
 		if err != nil {
 			return err
 		}
-		switch len(p.Region) {
-		case data.LevelDistrict.CodeLength(), data.LevelStreet.CodeLength(), data.LevelCommunity.CodeLength():
-		default:
-			return data.Refuse(data.CodeProjectRegionLevel, "region", data.Value("region", p.Region))
-		}
-		if err := regionExists(ctx, tx, p.Region); err != nil {
+		if err := programRegion(ctx, tx, user, p.Region); err != nil {
 			return err
-		}
-		if !user.Covers(p.Region) {
-			return data.Refuse(data.CodeProjectOutsideJurisdiction, "region", data.Value("region", p.Region), data.Value("jurisdiction", user.Jurisdiction))
 		}
 		if p.Title == "" {
 			return data.Refuse(data.CodeProjectTitleEmpty, "title")
@@ -178,6 +170,24 @@ func (m *Mirror) milestoneChange(ctx context.Context, key, actor string, now tim
 		_, err = journalAppend(ctx, tx, change{Kind: data.KindProjectMilestone, Subject: p.Key, Actor: user.Login, At: now, Payload: payload})
 		return err
 	})
+}
+
+// programRegion refuses a region a project may not be owned by or rolled
+// out to: not a district, street or community, not in the mirror, or
+// outside the user's jurisdiction.
+func programRegion(ctx context.Context, tx *sql.Tx, user data.User, region string) error {
+	switch len(region) {
+	case data.LevelDistrict.CodeLength(), data.LevelStreet.CodeLength(), data.LevelCommunity.CodeLength():
+	default:
+		return data.Refuse(data.CodeProjectRegionLevel, "region", data.Value("region", region))
+	}
+	if err := regionExists(ctx, tx, region); err != nil {
+		return err
+	}
+	if !user.Covers(region) {
+		return data.Refuse(data.CodeProjectOutsideJurisdiction, "region", data.Value("region", region), data.Value("jurisdiction", user.Jurisdiction))
+	}
+	return nil
 }
 
 // editableProject is the one path's first steps for a change to a

@@ -33,16 +33,8 @@ func (m *Mirror) SetRollout(ctx context.Context, key, region string, state data.
 			return err
 		}
 		r.Project = p.Key
-		switch len(r.Region) {
-		case data.LevelDistrict.CodeLength(), data.LevelStreet.CodeLength(), data.LevelCommunity.CodeLength():
-		default:
-			return data.Refuse(data.CodeProjectRegionLevel, "region", data.Value("region", r.Region))
-		}
-		if err := regionExists(ctx, tx, r.Region); err != nil {
+		if err := programRegion(ctx, tx, user, r.Region); err != nil {
 			return err
-		}
-		if !user.Covers(r.Region) {
-			return data.Refuse(data.CodeProjectOutsideJurisdiction, "region", data.Value("region", r.Region), data.Value("jurisdiction", user.Jurisdiction))
 		}
 		if err := data.CheckRollout(p.Key, p.Stage, state); err != nil {
 			return err
