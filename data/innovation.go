@@ -96,6 +96,13 @@ type Milestone struct {
 	Overdue bool      // not done and due before the instant read at
 }
 
+// OverdueAt tells whether the milestone, of a project at stage, was
+// overdue at at: due before then and not done by then, its project not
+// stopped (a stopped project's milestones will not be reached).
+func (m Milestone) OverdueAt(stage Stage, at time.Time) bool {
+	return stage != StageStopped && m.Due.Before(at) && (m.Done.IsZero() || m.Done.After(at))
+}
+
 // ProjectFilter picks projects; zero fields pick all.
 type ProjectFilter struct {
 	Stage  Stage

@@ -1,6 +1,9 @@
 package data
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestJudgeConflict(t *testing.T) {
 	for _, c := range []struct {
@@ -26,6 +29,29 @@ func TestJudgeConflict(t *testing.T) {
 		u := User{Login: "j", Role: c.role, Jurisdiction: c.jurisdiction}
 		if got := JudgeConflict(u, c.region); got != c.conflict {
 			t.Errorf("judge of %q (%s), entry of %s: conflict %v, want %v", c.jurisdiction, c.role, c.region, got, c.conflict)
+		}
+	}
+}
+
+func TestMilestoneOverdueAt(t *testing.T) {
+	due := time.Date(2026, 10, 30, 10, 0, 0, 0, time.UTC)
+	at := due.Add(24 * time.Hour)
+	for _, c := range []struct {
+		done    time.Time
+		stage   Stage
+		at      time.Time
+		overdue bool
+	}{
+		{time.Time{}, StagePiloting, at, true},                   // not done, past due
+		{time.Time{}, StagePiloting, due, false},                 // due that instant: not yet
+		{time.Time{}, StagePiloting, due.Add(-time.Hour), false}, // before it is due
+		{due.Add(time.Hour), StagePiloting, at, false},           // done late, by then
+		{at.Add(time.Hour), StagePiloting, at, true},             // done only after then: overdue then
+		{time.Time{}, StageStopped, at, false},                   // a stopped project's
+	} {
+		m := Milestone{Due: due, Done: c.done}
+		if got := m.OverdueAt(c.stage, c.at); got != c.overdue {
+			t.Errorf("done %v, %s, at %v: overdue %v, want %v", c.done, c.stage, c.at, got, c.overdue)
 		}
 	}
 }

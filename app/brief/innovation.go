@@ -162,8 +162,11 @@ func (in *innovationFacts) addProject(ctx context.Context, m *mirror.Mirror, now
 	if err != nil {
 		return err
 	}
-	if p.Stage != data.StageStopped { // a stopped project's milestones will not be reached
-		ip.Overdue = overdueAt(full.Milestones, now)
+	for _, ms := range full.Milestones {
+		if ms.OverdueAt(p.Stage, now) { // at the stage then, in a replay
+			ms.Overdue = true
+			ip.Overdue = append(ip.Overdue, ms)
+		}
 	}
 	in.OverdueN += len(ip.Overdue)
 	in.ProjectN++
@@ -171,19 +174,6 @@ func (in *innovationFacts) addProject(ctx context.Context, m *mirror.Mirror, now
 		in.Projects = append(in.Projects, ip)
 	}
 	return nil
-}
-
-// overdueAt are the milestones overdue at a moment: due before it and not
-// done by it.
-func overdueAt(ms []data.Milestone, at time.Time) []data.Milestone {
-	var out []data.Milestone
-	for _, m := range ms {
-		if m.Due.Before(at) && (m.Done.IsZero() || m.Done.After(at)) {
-			m.Overdue = true
-			out = append(out, m)
-		}
-	}
-	return out
 }
 
 // innovationSection lays the program out: the projects by stage, the

@@ -308,8 +308,8 @@ func (m *Mirror) projects(ctx context.Context, query string, args ...any) ([]dat
 
 // Project reads one project (by its key or a prefix of at least 8
 // characters naming one) with its indicators and milestones, by due date,
-// those not done and due before now flagged overdue (unless the project
-// was stopped).
+// those overdue at now flagged (data.Milestone.OverdueAt; now may be a
+// past moment: a milestone done since was overdue then).
 func (m *Mirror) Project(ctx context.Context, key string, now time.Time) (data.Project, error) {
 	p, err := projectRow(ctx, m.DB, key)
 	if err != nil {
@@ -331,9 +331,7 @@ func (m *Mirror) Project(ctx context.Context, key string, now time.Time) (data.P
 		if done.Valid {
 			ms.Done = done.Time
 		}
-		// A stopped project's milestones will not be reached: none is
-		// overdue.
-		ms.Overdue = ms.Done.IsZero() && ms.Due.Before(now) && p.Stage != data.StageStopped
+		ms.Overdue = ms.OverdueAt(p.Stage, now)
 		p.Milestones = append(p.Milestones, ms)
 	}
 	return p, rows.Err()
