@@ -221,26 +221,12 @@ func (c *Console) programAt() (at time.Time, past bool) {
 }
 
 // rolloutStates are the program's states by region for the map: the
-// store's now, or in replay each project's regions as they stood then
-// (RolloutsAt), a pilot outranking a rollout, which outranks a plan, as
-// the store ranks them.
+// store's now, or in replay as they stood then.
 func (c *Console) rolloutStates(at time.Time, past bool) (map[string]data.RolloutState, error) {
-	if !past {
-		return c.M.RolloutStates(bg)
+	if past {
+		return c.M.RolloutStatesAt(bg, at)
 	}
-	out := map[string]data.RolloutState{}
-	for _, p := range c.Innovation().all {
-		rs, err := c.M.RolloutsAt(bg, p.Key, at)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rs {
-			if s, ok := out[r.Region]; !ok || slices.Index(data.RolloutStates, r.State) < slices.Index(data.RolloutStates, s) {
-				out[r.Region] = r.State
-			}
-		}
-	}
-	return out, nil
+	return c.M.RolloutStates(bg)
 }
 
 // showInnovationList fills the stage filter's counts and the list with the

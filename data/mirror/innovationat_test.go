@@ -23,6 +23,7 @@ func TestProgramAsItStood(t *testing.T) {
 		at       time.Time
 		projects []data.Project
 		rollouts map[string][]data.Rollout
+		states   map[string]data.RolloutState
 	}
 	var keys []string
 	var snaps []snapshot
@@ -37,7 +38,11 @@ func TestProgramAsItStood(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		snaps = append(snaps, snapshot{at, ps, rs})
+		states, err := m.RolloutStates(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		snaps = append(snaps, snapshot{at, ps, rs, states})
 	}
 	regions := []string{"990101", "990101001", "990101001001", "990101001002", "990102"}
 	at := t0
@@ -82,6 +87,9 @@ func TestProgramAsItStood(t *testing.T) {
 		copy(want, s.projects)
 		if !reflect.DeepEqual(ps, want) {
 			t.Fatalf("%s (%s): projects\n%+v\nwant\n%+v", what, at, ps, want)
+		}
+		if states, err := m.RolloutStatesAt(ctx, at); err != nil || !reflect.DeepEqual(states, s.states) {
+			t.Fatalf("%s (%s): states %v %v, want %v", what, at, states, err, s.states)
 		}
 		for _, k := range keys {
 			rs, err := m.RolloutsAt(ctx, k, at)

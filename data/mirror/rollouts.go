@@ -86,10 +86,14 @@ func (m *Mirror) RolloutsAt(ctx context.Context, key string, at time.Time) ([]da
 	if err != nil {
 		return nil, err
 	}
-	return m.rolloutsFrom(ctx, `(SELECT h.project_uid, h.region_code, h.to_state AS state, h.at AS since FROM project_rollout_history h
-		WHERE h.project_uid = ?1 AND h.seq = (SELECT max(seq) FROM project_rollout_history
-			WHERE project_uid = h.project_uid AND region_code = h.region_code AND at <= ?2))`, ``, p.Key, gpkg.Time{Time: at})
+	return m.rolloutsFrom(ctx, rolloutsThen, `WHERE project_uid = ?2`, gpkg.Time{Time: at}, p.Key)
 }
+
+// rolloutsThen are the rollouts as they stood at ?1, of project_rollouts'
+// columns: each region's last state set by then (its history's last row).
+const rolloutsThen = `(SELECT h.project_uid, h.region_code, h.to_state AS state, h.at AS since FROM project_rollout_history h
+	WHERE h.seq = (SELECT max(seq) FROM project_rollout_history
+		WHERE project_uid = h.project_uid AND region_code = h.region_code AND at <= ?1))`
 
 func (m *Mirror) rollouts(ctx context.Context, where string, args ...any) ([]data.Rollout, error) {
 	return m.rolloutsFrom(ctx, `project_rollouts`, where, args...)
@@ -121,7 +125,18 @@ func (m *Mirror) rolloutsFrom(ctx context.Context, from, where string, args ...a
 // to or planned for to its state, for the map's theme: where projects
 // differ, a pilot outranks a rollout, which outranks a plan.
 func (m *Mirror) RolloutStates(ctx context.Context) (map[string]data.RolloutState, error) {
-	all, err := m.rollouts(ctx, ``)
+	return statesByRegion(m.rollouts(ctx, ``))
+}
+
+// RolloutStatesAt are RolloutStates as they stood at at (RolloutsAt's
+// rollouts of every project), for a replay's map.
+func (m *Mirror) RolloutStatesAt(ctx context.Context, at time.Time) (map[string]data.RolloutState, error) {
+	return statesByRegion(m.rolloutsFrom(ctx, rolloutsThen, ``, gpkg.Time{Time: at}))
+}
+
+// statesByRegion maps the regions of rollouts read in rollouts' order
+// (pilots first) to a state each.
+func statesByRegion(all []data.Rollout, err error) (map[string]data.RolloutState, error) {
 	if err != nil {
 		return nil, err
 	}
