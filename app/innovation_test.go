@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,8 +15,6 @@ import (
 
 	"kapok/app/citymap"
 	"kapok/data"
-	"kapok/data/demo"
-	"kapok/data/mirror"
 	"kapok/internal/fixture"
 )
 
@@ -30,15 +27,7 @@ func newInnovationConsole(t *testing.T, login string) *Console {
 	a.Settings().SetTheme(NewTheme())
 	opt := fixture.Options()
 	opt.Innovation = true
-	path := filepath.Join(t.TempDir(), "city.gpkg")
-	if _, err := demo.Build(context.Background(), path, fixture.Source(t), opt); err != nil {
-		t.Fatal(err)
-	}
-	m, err := mirror.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = m.Close() })
+	m := fixture.CityWith(t, opt)
 	city, err := citymap.LoadAt(context.Background(), m, "events", testNow)
 	if err != nil {
 		t.Fatal(err)

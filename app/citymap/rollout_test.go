@@ -3,13 +3,10 @@ package citymap
 import (
 	"context"
 	"image/color"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"kapok/data"
-	"kapok/data/demo"
-	"kapok/data/mirror"
 	"kapok/internal/fixture"
 	"kapok/internal/golden"
 	kmaps "kapok/maps"
@@ -58,15 +55,7 @@ func TestRolloutTheme(t *testing.T) {
 func TestRolloutThemeOfTheDemoProgram(t *testing.T) {
 	opt := fixture.Options()
 	opt.Innovation = true
-	path := filepath.Join(t.TempDir(), "city.gpkg")
-	if _, err := demo.Build(context.Background(), path, fixture.Source(t), opt); err != nil {
-		t.Fatal(err)
-	}
-	m, err := mirror.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = m.Close() })
+	m := fixture.CityWith(t, opt)
 	states, err := m.RolloutStates(context.Background())
 	if err != nil {
 		t.Fatal(err)
