@@ -406,7 +406,7 @@ func (c *demoCity) writeRollouts(ctx context.Context, tx *sql.Tx, rng *rand.Rand
 			return err
 		}
 	}
-	return c.writeRolloutReadings(ctx, tx, demo.indicators, measured)
+	return c.writeRolloutReadings(tx, demo.indicators, measured)
 }
 
 // demoPointIndicators are the demonstration project's indicators: disputes
@@ -428,7 +428,7 @@ const (
 	rolloutReadingLabel = "rollout readings"
 )
 
-func (c *demoCity) writeRolloutReadings(ctx context.Context, tx *sql.Tx, indicators []string, since map[string]time.Time) error {
+func (c *demoCity) writeRolloutReadings(tx *sql.Tx, indicators []string, since map[string]time.Time) error {
 	defs := map[string]data.Indicator{}
 	all, err := data.Indicators()
 	if err != nil {
@@ -437,21 +437,16 @@ func (c *demoCity) writeRolloutReadings(ctx context.Context, tx *sql.Tx, indicat
 	for _, d := range all {
 		defs[d.Code] = d
 	}
-	ids := map[string]int64{}
-	for _, code := range indicators {
-		var id int64
-		if err := tx.QueryRowContext(ctx, `SELECT id FROM indicator_defs WHERE code = ?`, code).Scan(&id); err != nil {
-			return fmt.Errorf("indicator %s: %w", code, err)
-		}
-		ids[code] = id
-	}
 	end := beijingMidnight(c.opt.AsOf) // the as-of day's values stay the latest
 	rng := regionRand(c.opt.Seed, rolloutReadingLabel)
 	b := mirror.NewBatcher(tx, "indicator_readings", "indicator_id", "region_code", "at", "value")
 	for _, street := range slices.Sorted(maps.Keys(since)) {
 		at := since[street]
 		for _, code := range indicators {
-			d := defs[code]
+			d, ok := defs[code]
+			if !ok {
+				return fmt.Errorf("demo: no indicator %s in the catalogue", code)
+			}
 			lower := d.Direction == data.LowerBetter
 			before := d.Warn + rng.NormFloat64()*math.Abs(d.Warn-d.Alarm)/4
 			gain := 4 + 3*rng.Float64() // points of a rate
@@ -472,7 +467,7 @@ func (c *demoCity) writeRolloutReadings(ctx context.Context, tx *sql.Tx, indicat
 				if d.Unit == "%" {
 					v = min(v, 99.5)
 				}
-				if err := b.Add(ids[code], street, gpkg.Time{Time: day}, math.Round(v*100)/100); err != nil {
+				if err := b.Add(d.ID, street, gpkg.Time{Time: day}, math.Round(v*100)/100); err != nil {
 					return err
 				}
 			}
